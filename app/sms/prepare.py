@@ -1,0 +1,117 @@
+"""Message options as users know them, turned into the text and encoding to send.
+
+Diafaan message types (:data:`MESSAGE_TYPES`):
+
+``sms.automatic``
+    GSM 7-bit when the text allows it (national tables included), else UCS-2.
+``sms.text``
+    Always GSM 7-bit; characters it cannot carry become ``?``.
+``sms.unicode``
+    Always UCS-2.
+``sms.flash``, ``sms.flash.text``, ``sms.flash.unicode``
+    The same as a class 0 (flash) message, shown at once and not stored.
+
+Retarus options, any letter case: ``encoding`` ``STANDARD`` (GSM 7-bit) or
+``UTF-16`` (UCS-2) overrides the type's encoding; ``invalid_characters`` says
+what happens to characters GSM 7-bit cannot carry: ``REFUSE`` (raise
+:class:`EncodeError` naming them; the default with ``STANDARD``), ``REPLACE``
+(``?``; the default of ``sms.text``), ``TO_UTF16`` (send the message in
+UCS-2 instead; what ``sms.automatic`` does), ``TRANSLITERATE`` (apply
+:data:`~app.sms.translit.TRANSLITERATION`, then go on as the type says:
+``?`` for what is left in GSM mode, UCS-2 in automatic mode). ``max_parts``
+(1–20) truncates the text to what that many parts hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.sms.counter import SmsCount, count, layout
+from app.sms.errors import EncodeError
+from app.sms.translit import TRANSLITERATION, transliterate
+
+MESSAGE_TYPES = ("sms.automatic", "sms.text", "sms.unicode", "sms.flash", "sms.flash.text", "sms.flash.unicode")
+INVALID_CHARACTERS = ("REFUSE", "REPLACE", "TO_UTF16", "TRANSLITERATE")
+RETARUS_ENCODINGS = ("STANDARD", "UTF-16")
+MAX_PARTS = 20
+
+#: Message type → (encoding mode of :func:`app.sms.counter.layout`, flash).
+_TYPES = {"sms.automatic": ("auto", False), "sms.text": ("gsm", False), "sms.unicode": ("ucs2", False),
+          "sms.flash": ("auto", True), "sms.flash.text": ("gsm", True), "sms.flash.unicode": ("ucs2", True)}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The text to send and how: pass ``text``, ``encoding``, ``flash`` and ``national`` to
+    :func:`app.sms.pdu.encode_submit` and it sends exactly ``count.parts`` parts."""
+
+    text: str
+    encoding: str
+    flash: bool
+    national: bool
+    count: SmsCount
+    truncated: bool = False
+    replaced: list[str] = field(default_factory=list)
+
+
+def _invalid(text: str, national: bool) -> list[str]:
+    """Characters of ``text`` that GSM 7-bit cannot carry (none if a national table pair can)."""
+    lay = layout(text, "gsm", national)
+    if lay.text == text:
+        return []
+    return list(dict.fromkeys(c for c, sent in zip(text, lay.text) if c != sent))
+
+
+def _truncate(text: str, encoding: str, national: bool, max_parts: int) -> str:
+    """The longest prefix of ``text`` that fits in ``max_parts`` parts."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if layout(text[:mid], encoding, national).parts <= max_parts:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo]
+
+
+def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | None = None,
+            invalid_characters: str | None = None, max_parts: int | None = None,
+            national: bool = True) -> Prepared:
+    """Apply message type and options to ``text`` (see the module doc)."""
+    if message_type not in MESSAGE_TYPES:
+        raise EncodeError(f"unknown message type {message_type!r}; use one of {', '.join(MESSAGE_TYPES)}")
+    mode, flash = _TYPES[message_type]
+    policy = None
+    if encoding is not None:
+        chosen = encoding.upper()
+        if chosen not in RETARUS_ENCODINGS:
+            raise EncodeError(f"unknown encoding {encoding!r}; use STANDARD or UTF-16")
+        mode = "ucs2" if chosen == "UTF-16" else "gsm"
+        policy = "REFUSE" if chosen == "STANDARD" else None
+    if invalid_characters is not None:
+        policy = invalid_characters.upper()
+        if policy not in INVALID_CHARACTERS:
+            raise EncodeError(f"unknown invalidCharacters {invalid_characters!r}; use one of "
+                              f"{', '.join(INVALID_CHARACTERS)}")
+    if max_parts is not None and not 1 <= max_parts <= MAX_PARTS:
+        raise EncodeError(f"maxParts must be between 1 and {MAX_PARTS}, not {max_parts}")
+    replaced: list[str] = []
+    if mode != "ucs2":
+        if policy == "TRANSLITERATE":
+            replaced = list(dict.fromkeys(c for c in text if ord(c) in TRANSLITERATION))
+            text = transliterate(text)
+        invalid = _invalid(text, national)
+        if invalid:
+            if policy == "REFUSE":
+                raise EncodeError(f"the text has characters GSM 7-bit cannot carry: {''.join(invalid)!r}")
+            if policy == "TO_UTF16" or (mode == "auto" and policy != "REPLACE"):
+                mode = "ucs2" if mode == "gsm" else "auto"
+            else:
+                text = layout(text, "gsm", national).text
+                replaced += [c for c in invalid if c not in replaced]
+                mode = "gsm"
+    truncated = False
+    if max_parts is not None and layout(text, mode, national).parts > max_parts:
+        text, truncated = _truncate(text, mode, national, max_parts), True
+    final = count(text, encoding=mode, national=national)
+    return Prepared(text, final.encoding, flash, national, final, truncated, replaced)
