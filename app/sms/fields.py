@@ -123,6 +123,8 @@ def _decode_digits(value: bytes, count: int, reader: Reader, start: int) -> str:
     for i in range(count):
         nibble = (value[i // 2] >> (4 * (i % 2))) & 0x0F
         if nibble == 0x0F:
+            if i == count - 1:  # some phones count the filler as a digit
+                break
             raise PduError(f"filler digit F inside an address of {count} digits", start + i // 2)
         digits.append(_BCD_DIGITS[nibble])
     return "".join(digits)
