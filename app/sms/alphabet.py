@@ -38,15 +38,3 @@ GSM_CHARS = BASIC_CHARS | EXTENSION_CHARS
 
 assert len(DEFAULT_TABLE) == 128 and len(BASIC_CHARS) == 127
 
-
-def is_gsm(text: str) -> bool:
-    """True if every character of ``text`` is in the default alphabet or its extension."""
-    return GSM_CHARS.issuperset(text)
-
-
-def gsm_septets(text: str) -> int:
-    """Septets ``text`` needs in the default alphabet (extension characters count two).
-
-    Characters outside the alphabet count one, as a ``?`` replacing them would.
-    """
-    return len(text) + sum(text.count(c) for c in EXTENSION_CHARS)

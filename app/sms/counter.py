@@ -135,8 +135,22 @@ def _no_doubles(text: str) -> int:
     return 0
 
 
-def _is_astral(char: str) -> bool:
-    return char > "\uffff"
+def _layout_utf16(text: str, total: int, multi: int) -> Layout:
+    """UCS-2 layout of a text with characters outside the BMP: cut the UTF-16 units every
+    ``multi`` units, one unit earlier where the cut would fall between a surrogate pair."""
+    data = text.encode("utf-16-be", "surrogatepass")
+    bounds = []
+    units = []
+    start_unit = start_char = 0
+    while start_unit < total:
+        end_unit = min(start_unit + multi, total)
+        if end_unit < total and 0xD8 <= data[2 * end_unit - 2] <= 0xDB:
+            end_unit -= 1
+        chars = len(data[2 * start_unit:2 * end_unit].decode("utf-16-be", "surrogatepass"))
+        bounds.append((start_char, start_char + chars))
+        units.append(end_unit - start_unit)
+        start_unit, start_char = end_unit, start_char + chars
+    return Layout(text, "ucs2", None, total, multi, tuple(bounds), tuple(units))
 
 
 def _layout_in(text: str, encoding: str, cs: Charset | None) -> Layout:
@@ -145,20 +159,33 @@ def _layout_in(text: str, encoding: str, cs: Charset | None) -> Layout:
     tables = cs.udh_tables if cs is not None else 0
     if encoding == "gsm":
         doubles, is_double = cs.double_count, cs.extension.__contains__
-    elif encoding == "ucs2":
-        doubles, is_double = _astral_count, _is_astral
-    else:
-        doubles, is_double = _no_doubles, bool
+    else:  # UCS-2 texts with doubles take _layout_utf16 below
+        doubles, is_double = (_astral_count if encoding == "ucs2" else _no_doubles), bool
     total = n + doubles(text)
     single = capacity(encoding, 1, tables)
     if total <= single:
         return Layout(text, encoding, cs, total, single, ((0, n),), (total,))
     multi = capacity(encoding, 2, tables)
+    if encoding == "ucs2" and total != n:
+        return _layout_utf16(text, total, multi)
     if total == n:
         bounds = tuple((i, min(i + multi, n)) for i in range(0, n, multi))
         return Layout(text, encoding, cs, total, multi, bounds, tuple(end - start for start, end in bounds))
     bounds, units = _split(text, doubles, is_double, multi)
     return Layout(text, encoding, cs, total, multi, bounds, units)
+
+
+_PAIRS_WITH: dict[str, tuple[tuple[int, int], ...]] = {}
+
+
+def _pairs_with(char: str) -> tuple[tuple[int, int], ...]:
+    """The national (locking, single) pairs whose charset has ``char`` (cached per character)."""
+    pairs = _PAIRS_WITH.get(char)
+    if pairs is None:
+        if len(_PAIRS_WITH) > 4096:
+            _PAIRS_WITH.clear()
+        pairs = _PAIRS_WITH[char] = tuple(p for p in _NATIONAL_PAIRS if char in charset(*p).chars)
+    return pairs
 
 
 def _best_national(text: str, foreign: str) -> Layout | None:
@@ -167,9 +194,9 @@ def _best_national(text: str, foreign: str) -> Layout | None:
     ``foreign`` is one character the default alphabet lacks; pairs without it are skipped.
     """
     best = None
-    for locking, single in _NATIONAL_PAIRS:
+    for locking, single in _pairs_with(foreign):
         cs = charset(locking, single)
-        if foreign in cs.chars and cs.covers(text):
+        if cs.covers(text):
             candidate = _layout_in(text, "gsm", cs)
             if best is None or (candidate.parts, cs.udh_tables) < (best.parts, best.charset.udh_tables):
                 best = candidate

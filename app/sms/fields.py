@@ -188,15 +188,6 @@ def read_timestamp(reader: Reader, what: str) -> datetime:
         raise PduError(f"{what} is not a valid date and time ({exc})", start) from None
 
 
-def encode_timestamp(moment: datetime) -> bytes:
-    """Seven semi-octet time stamp octets of a timezone-aware datetime."""
-    quarters = int((moment.utcoffset() or timedelta()).total_seconds() // 900)
-    fields = [moment.year % 100, moment.month, moment.day, moment.hour, moment.minute, moment.second]
-    octets = [(v % 10) << 4 | v // 10 for v in fields]
-    octets.append(((abs(quarters) % 10) << 4) | (abs(quarters) // 10) | (8 if quarters < 0 else 0))
-    return bytes(octets)
-
-
 def validity_octet(minutes: int) -> int:
     """Relative TP-VP for at least ``minutes`` (rounded up to the next step the format has)."""
     if minutes <= 0:
