@@ -4,9 +4,9 @@
 #   packaging/pyinstaller/build.sh            # build + smoke test (--version, serve)
 #   packaging/pyinstaller/build.sh --gui      # also start the window offscreen
 #
-# Builds in a fresh virtual environment under build/pyinstaller/ holding only
-# the console's dependencies and PyInstaller, so nothing else ends up in the
-# bundle. Result: dist/smsconsole/ (run dist/smsconsole/smsconsole) and
+# Builds in a virtual environment under build/pyinstaller/ holding only the
+# console's dependencies (from pyproject.toml) and PyInstaller, so nothing else
+# ends up in the bundle; the console's own code is taken from this checkout. Result: dist/smsconsole/ (run dist/smsconsole/smsconsole) and
 # dist/smsconsole-<version>-<os>-<arch>.tar.gz. Prints the bundle size.
 # Environment: PYTHON (default python3), BUILD_DIR, DIST_DIR.
 set -euo pipefail
@@ -27,11 +27,17 @@ for arg in "$@"; do
 done
 
 echo "== virtual environment: $venv"
+mkdir -p "$build_dir"
 if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet "$repo" "pyinstaller>=6.10"
+"$venv/bin/python" - "$repo/pyproject.toml" > "$build_dir/requirements.txt" <<'PY'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    print("\n".join(tomllib.load(f)["project"]["dependencies"]))
+PY
+"$venv/bin/python" -m pip install --quiet -r "$build_dir/requirements.txt" "pyinstaller>=6.10"
 
 echo "== PyInstaller"
 "$venv/bin/pyinstaller" --noconfirm --clean \
@@ -39,7 +45,7 @@ echo "== PyInstaller"
     "$here/smsconsole.spec"
 
 bundle="$dist_dir/smsconsole"
-version="$("$venv/bin/python" -c 'import app; print(app.__version__)')"
+version="$(cd "$repo" && "$venv/bin/python" -c 'import app; print(app.__version__)')"
 archive="$dist_dir/smsconsole-$version-$(uname -s | tr 'A-Z' 'a-z')-$(uname -m).tar.gz"
 tar -C "$dist_dir" -czf "$archive" smsconsole
 
