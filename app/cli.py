@@ -1,0 +1,95 @@
+"""Command line: ``smsconsole [gui]``, ``serve``, ``count``, ``pdu``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app import __version__
+
+DESCRIPTION = """\
+SMS Console: send and receive SMS through USB GSM modems and REST providers.
+With no command it opens the console window; `serve` runs the same engine
+headless. Every command that opens the store takes --config FILE.toml and
+--db URL."""
+
+
+def _store_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+    # On subcommands the default is SUPPRESS, so an option given before the
+    # command is not reset by the subcommand's own default.
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--config", metavar="FILE.toml", default=default,
+                   help="configuration file: store, API, users, gateways, settings (see README)")
+    p.add_argument("--db", metavar="URL", default=default,
+                   help="store URL, e.g. sqlite:////path/console.db or postgresql+psycopg://user@host/db "
+                   "(default: SQLite in the platform data directory)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smsconsole", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"smsconsole {__version__}")
+    _store_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the console window (the default)",
+                         description="Open the console window: Inbox, Outbox, Sessions and Gateways.")
+    _store_options(gui)
+    gui.set_defaults(func=run_gui)
+
+    serve = sub.add_parser("serve", help="run the engine headless until SIGINT/SIGTERM",
+                           description="Run the engine, its gateways and the local HTTP API with no window "
+                           "(no display needed) until SIGINT or SIGTERM, then finish messages in flight "
+                           "and close the store. Logs go to stderr and the log file.")
+    _store_options(serve)
+    serve.set_defaults(func=run_serve)
+
+    from app.sms import commands as sms_commands
+
+    sms_commands.register(sub)
+    parser.set_defaults(func=run_gui)
+    return parser
+
+
+def _engine(args):
+    from app.config import ConfigError
+    from app.runtime import build_engine
+    from app.store.database import StoreError
+
+    try:
+        return build_engine(args.config, args.db)
+    except (ConfigError, StoreError) as exc:
+        print(f"smsconsole: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def run_serve(args) -> int:
+    import asyncio
+
+    from app.logging_setup import setup_logging
+    from app.serve import serve
+
+    setup_logging(stderr=True)
+    engine, cfg = _engine(args)
+    asyncio.run(serve(engine, cfg))
+    return 0
+
+
+def run_gui(args) -> int:
+    from app.logging_setup import setup_logging
+
+    setup_logging(stderr=False)
+    engine, cfg = _engine(args)
+    from app.ui.application import run_application
+
+    return run_application(engine, cfg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The configuration file (TOML), validated against the declared settings.
+
+A file with an unknown key, a wrong type or a duplicate gateway name is
+refused with one line naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.settings import GENERAL, Setting, SettingError, SettingGroup
+
+STORE = SettingGroup((
+    Setting("url", str, "", "SQLAlchemy URL of the store. Empty: SQLite in the platform data directory."),
+))
+
+API = SettingGroup((
+    Setting("listen", str, "127.0.0.1:9710", "Address and port of the local HTTP API (loopback by default)."),
+    Setting("enabled", bool, True, "Serve the local HTTP API."),
+    Setting("tls_cert", str, "", "PEM certificate file: serve HTTPS instead of HTTP."),
+    Setting("tls_key", str, "", "PEM private key file for tls_cert."),
+))
+
+USER = SettingGroup((
+    Setting("name", str, "", "User name for the HTTP API.", required=True),
+    Setting("password", str, "", "Password (stored only as a salted hash).", secret=True),
+    Setting("password_env", str, "", "Name of an environment variable holding the password."),
+    Setting("admin", bool, False, "Administrator: may use every privilege and send-server-command."),
+    Setting("enabled", bool, True, "The user may log in."),
+    Setting("privileges", list, [], "Privilege names granted to a non-admin user.", item_type=str),
+))
+
+
+class ConfigError(Exception):
+    """A configuration file cannot be used; ``str()`` is the one line to show."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    store: dict[str, Any] = field(default_factory=STORE.defaults)
+    api: dict[str, Any] = field(default_factory=API.defaults)
+    settings: dict[str, Any] = field(default_factory=dict)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    gateways: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def listen(self) -> tuple[str, int]:
+        return parse_listen(self.api["listen"])
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not (0 <= int(port) <= 65535):
+        raise SettingError(f"expected HOST:PORT, got {value!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    p = Path(path)
+    where = str(p)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text") from None
+    try:
+        return parse_config(data, p)
+    except SettingError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+_SECTIONS = ("store", "api", "settings", "users", "gateways")
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate a parsed TOML document; raises SettingError naming the key."""
+    from app.gateways.registry import KINDS, gateway_class
+
+    for key in data:
+        if key not in _SECTIONS:
+            raise SettingError(f"{key}: unknown key (known: {', '.join(_SECTIONS)})")
+    cfg = Config(path=path)
+    cfg.store = STORE.validate(_table(data, "store"), where="store.")
+    cfg.api = API.validate(_table(data, "api"), where="api.")
+    try:
+        parse_listen(cfg.api["listen"])
+    except SettingError as exc:
+        raise SettingError(f"api.listen: {exc}") from None
+    if bool(cfg.api["tls_cert"]) != bool(cfg.api["tls_key"]):
+        raise SettingError("api.tls_cert: tls_cert and tls_key go together")
+    settings = _table(data, "settings")
+    GENERAL.validate(settings, where="settings.")
+    cfg.settings = dict(settings)
+
+    names: set[str] = set()
+    for i, user in enumerate(_array(data, "users")):
+        where = f"users[{i}]."
+        cfg.users.append(USER.validate(user, where=where))
+        name = cfg.users[-1]["name"]
+        if name in names:
+            raise SettingError(f"{where}name: duplicate user name {name!r}")
+        names.add(name)
+
+    names = set()
+    for i, gw in enumerate(_array(data, "gateways")):
+        where = f"gateways[{i}]."
+        kind = gw.get("kind")
+        if not isinstance(kind, str) or not kind:
+            raise SettingError(f"{where}kind: required key is missing")
+        if kind not in KINDS:
+            raise SettingError(f"{where}kind: unknown gateway kind {kind!r} (known: {', '.join(sorted(KINDS))})")
+        values = gateway_class(kind).setting_group().validate(gw, where=where)
+        name = values["name"].strip()
+        if name in names:
+            raise SettingError(f"{where}name: duplicate gateway name {name!r}")
+        names.add(name)
+        # keep what the file said (not the defaults) so later defaults still apply
+        cfg.gateways.append({k: v for k, v in gw.items()})
+    return cfg
+
+
+def _table(data: dict, key: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise SettingError(f"{key}: expected a table [{key}]")
+    return value
+
+
+def _array(data: dict, key: str) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SettingError(f"{key}: expected an array of tables [[{key}]]")
+    return value

@@ -1,0 +1,48 @@
+"""Apply a configuration file to the store: the file wins for the names it declares."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from sqlmodel import select
+
+from app.config import Config, ConfigError
+from app.store.models import GatewayRecord, User
+from app.store.passwords import hash_password, verify_password
+
+from .engine import Engine
+
+
+def apply_config(engine: Engine, cfg: Config) -> None:
+    engine.open_store()
+    where = str(cfg.path) if cfg.path else "config"
+    with engine.db.session() as s:
+        for i, u in enumerate(cfg.users):
+            password = u["password"]
+            if u["password_env"]:
+                password = os.environ.get(u["password_env"])
+                if password is None:
+                    raise ConfigError(f"{where}: users[{i}].password_env: environment variable "
+                                      f"{u['password_env']} is not set")
+            row = s.exec(select(User).where(User.name == u["name"])).first() or User(name=u["name"],
+                                                                                    password_hash="")
+            if not row.password_hash or not verify_password(password, row.password_hash):
+                row.password_hash = hash_password(password)
+            row.admin = u["admin"]
+            row.enabled = u["enabled"]
+            row.privileges = json.dumps(u["privileges"])
+            row.origin = "config"
+            s.add(row)
+        for gw in cfg.gateways:
+            name = gw["name"].strip()
+            row = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
+            row = row or GatewayRecord(name=name, kind=gw["kind"])
+            row.kind = gw["kind"]
+            row.enabled = gw.get("enabled", True)
+            row.settings = json.dumps({k: v for k, v in gw.items() if k not in ("name", "kind", "enabled")})
+            row.origin = "config"
+            s.add(row)
+        s.commit()
+    for key, value in cfg.settings.items():
+        engine.set_setting(key, value)

@@ -1,0 +1,370 @@
+"""The running service: named operations shared by the window and the HTTP
+API, the gateways, and the dispatcher that feeds them.
+
+Every state change of a message is committed before the side effect that
+depends on it, and published as an event after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Iterable
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from app.gateways.base import (DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms,
+                               SendResult)
+from app.gateways.registry import gateway_class
+from app.settings import GENERAL, SettingError
+from app.store import models as m
+from app.store.database import Database
+from app.store.models import GatewayRecord, Message, SettingValue
+
+from .clock import Clock
+from .dispatcher import Dispatcher
+from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChanged, MessagesDeleted,
+                     MessageStored)
+from .outbox import Outbox
+from .requests import EngineError, OutboundRequest, QueueResult
+from .sessions import SessionRegistry
+from .views import GatewayView, MessageView
+
+log = logging.getLogger(__name__)
+
+DEMO_GATEWAY = {"name": "Demo", "kind": "simulator"}
+
+
+class Engine:
+    def __init__(self, db: Database, *, clock: Clock | None = None, instance_id: str = "local"):
+        self.db = db
+        self.clock = clock or Clock()
+        self.instance_id = instance_id
+        self.events = EventBus()
+        self.gateways: dict[str, Gateway] = {}
+        self.settings: dict[str, Any] = GENERAL.defaults()
+        self.outbox = Outbox(self)
+        self.dispatcher = Dispatcher(self)
+        self.sessions = SessionRegistry(self)
+        self.started = False
+        self._unread: int | None = None
+
+    # --- life ----------------------------------------------------------------
+
+    def open_store(self) -> None:
+        """Create or migrate the schema and read the stored settings."""
+        self.db.create()
+        with self.db.session() as s:
+            for row in s.exec(select(SettingValue)):
+                if row.key in GENERAL:
+                    try:
+                        self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
+                    except (SettingError, ValueError):
+                        log.warning("ignoring stored setting %s with an invalid value", row.key)
+
+    def ensure_demo_gateway(self) -> None:
+        """A fresh store gets the simulated Demo gateway, so the console works with no hardware."""
+        with self.db.session() as s:
+            if s.exec(select(func.count()).select_from(GatewayRecord)).one() == 0:
+                s.add(GatewayRecord(name=DEMO_GATEWAY["name"], kind=DEMO_GATEWAY["kind"], settings="{}"))
+                s.commit()
+
+    async def start(self) -> None:
+        """Recover interrupted work, start enabled gateways, start dispatching."""
+        self.open_store()
+        self.ensure_demo_gateway()
+        self.outbox.recover_interrupted()
+        with self.db.session() as s:
+            records = list(s.exec(select(GatewayRecord).order_by(GatewayRecord.id)))
+        for rec in records:
+            try:
+                self.gateways[rec.name] = self._build(rec)
+            except (SettingError, ValueError) as exc:
+                log.error("gateway %s cannot be loaded: %s", rec.name, exc)
+        self.started = True
+        await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"]))
+        self.dispatcher.start()
+
+    async def stop(self) -> None:
+        """Finish in-flight sends, return waiting ones to the queue, close the store."""
+        await self.dispatcher.stop()
+        await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
+        self.started = False
+        self.db.close()
+
+    def _build(self, rec: GatewayRecord) -> Gateway:
+        settings = json.loads(rec.settings or "{}")
+        settings["enabled"] = rec.enabled
+        return gateway_class(rec.kind)(rec.name, settings, self)
+
+    # --- settings ------------------------------------------------------------
+
+    def set_setting(self, key: str, value: Any) -> None:
+        if key not in GENERAL:
+            raise EngineError(f"unknown setting {key!r}")
+        try:
+            value = GENERAL[key].check(value)
+        except SettingError as exc:
+            raise EngineError(f"{key}: {exc}") from None
+        with self.db.session() as s:
+            s.merge(SettingValue(key=key, value=json.dumps(value)))
+            s.commit()
+        self.settings[key] = value
+
+    # --- messages: operations ------------------------------------------------
+
+    def queue_messages(self, requests: Iterable[OutboundRequest], **kwargs) -> QueueResult:
+        """Validate, store as queued (or scheduled) and wake the dispatcher."""
+        result = self.outbox.queue(list(requests), **kwargs)
+        if result.accepted:
+            self.dispatcher.wake()
+        return result
+
+    def cancel(self, ids: Iterable[int]) -> list[MessageView]:
+        """Cancel queued or scheduled messages; returns the ones cancelled."""
+        return self._transition(ids, (m.QUEUED, m.SCHEDULED), m.CANCELLED, reason="cancelled by the operator",
+                                final=True)
+
+    def retry(self, ids: Iterable[int]) -> list[MessageView]:
+        """Queue failed, expired, undelivered or cancelled messages again."""
+        changed = self._transition(ids, (m.FAILED, m.EXPIRED, m.UNDELIVERED, m.CANCELLED), m.QUEUED,
+                                   reason="", final=False, reset=True)
+        if changed:
+            self.dispatcher.wake()
+        return changed
+
+    def _transition(self, ids, from_states, to_state, *, reason, final, reset=False) -> list[MessageView]:
+        now = self.clock.now()
+        out = []
+        with self.db.session() as s:
+            rows = s.exec(select(Message).where(col(Message.id).in_(list(ids)),
+                                                Message.direction == m.OUT,
+                                                col(Message.status).in_(from_states))).all()
+            for row in rows:
+                row.status = to_state
+                row.reason = reason
+                row.updated_at = now
+                if final:
+                    row.finished_at = now
+                if reset:
+                    row.attempts = 0
+                    row.next_attempt_at = None
+                    row.finished_at = None
+                    row.gateway = None
+                    row.expires_at = None if row.expires_at and row.expires_at <= now else row.expires_at
+                s.add(row)
+            s.commit()
+            out = [MessageView.of(r) for r in rows]
+        for v in out:
+            self.events.publish(MessageChanged(v))
+        return out
+
+    def mark_read(self, ids: Iterable[int], read: bool = True) -> list[MessageView]:
+        with self.db.session() as s:
+            rows = s.exec(select(Message).where(col(Message.id).in_(list(ids)),
+                                                Message.direction == m.IN, Message.read != read)).all()
+            for row in rows:
+                row.read = read
+                s.add(row)
+            s.commit()
+            views = [MessageView.of(r) for r in rows]
+        self._unread_add(-len(views) if read else len(views))
+        for v in views:
+            self.events.publish(MessageChanged(v))
+        return views
+
+    def delete_messages(self, ids: Iterable[int]) -> int:
+        """Delete messages for good. Messages being sent cannot be deleted."""
+        ids = list(ids)
+        with self.db.session() as s:
+            found = s.exec(select(Message.id, Message.direction, Message.read).where(
+                col(Message.id).in_(ids), Message.status != m.SENDING)).all()
+            rows = [r[0] for r in found]
+            self._unread_add(-sum(1 for r in found if r[1] == m.IN and not r[2]))
+            if rows:
+                s.exec(Message.__table__.delete().where(Message.__table__.c.id.in_(rows)))
+                s.commit()
+        if rows:
+            self.events.publish(MessagesDeleted(tuple(rows)))
+        return len(rows)
+
+    # --- messages: queries -----------------------------------------------------
+
+    def message(self, key: int | str) -> MessageView | None:
+        with self.db.session() as s:
+            if isinstance(key, int):
+                row = s.get(Message, key)
+            else:
+                row = s.exec(select(Message).where(Message.uid == key)).first()
+            return MessageView.of(row) if row else None
+
+    def list_messages(self, direction: str, *, before_id: int | None = None, limit: int = 200,
+                      unread_only: bool = False) -> list[MessageView]:
+        """Newest first, ``limit`` at a time; page on with the last id seen."""
+        q = select(Message).where(Message.direction == direction)
+        if before_id is not None:
+            q = q.where(Message.id < before_id)
+        if unread_only:
+            q = q.where(Message.read == False)  # noqa: E712
+        q = q.order_by(col(Message.id).desc()).limit(limit)
+        with self.db.session() as s:
+            return [MessageView.of(r) for r in s.exec(q)]
+
+    def unread_count(self) -> int:
+        """Unread received messages; counted once, then kept up to date."""
+        if self._unread is None:
+            with self.db.session() as s:
+                self._unread = s.exec(select(func.count()).select_from(Message).where(
+                    Message.direction == m.IN, Message.read == False)).one()  # noqa: E712
+        return self._unread
+
+    def _unread_add(self, n: int) -> None:
+        if self._unread is not None:
+            self._unread += n
+
+    def status_counts(self) -> dict[str, int]:
+        with self.db.session() as s:
+            rows = s.exec(select(Message.status, func.count()).group_by(Message.status)).all()
+        return dict(rows)
+
+    # --- gateways: operations -----------------------------------------------------
+
+    def gateway(self, name: str) -> Gateway:
+        try:
+            return self.gateways[name]
+        except KeyError:
+            raise EngineError(f"there is no gateway named {name!r}") from None
+
+    async def start_gateway(self, name: str) -> None:
+        await self.gateway(name).start()
+        self.dispatcher.wake()
+
+    async def stop_gateway(self, name: str) -> None:
+        await self.gateway(name).stop()
+
+    async def restart_gateway(self, name: str) -> None:
+        await self.stop_gateway(name)
+        await self.start_gateway(name)
+
+    def pause_gateway(self, name: str) -> None:
+        self.gateway(name).pause()
+
+    def resume_gateway(self, name: str) -> None:
+        self.gateway(name).resume()
+        self.dispatcher.wake()
+
+    def add_gateway(self, name: str, kind: str, settings: dict[str, Any], *, enabled: bool = True,
+                    origin: str = "store") -> None:
+        """Declare a gateway (validated against its kind's settings) and keep it in the store."""
+        name = name.strip()
+        settings = dict(settings)
+        enabled = settings.pop("enabled", enabled)
+        if not name:
+            raise EngineError("a gateway needs a name")
+        if name in self.gateways:
+            raise EngineError(f"a gateway named {name!r} exists already")
+        try:
+            cls = gateway_class(kind)
+            cls.setting_group().validate({**settings, "name": name, "kind": kind})
+        except (SettingError, ValueError) as exc:
+            raise EngineError(str(exc)) from None
+        rec = GatewayRecord(name=name, kind=kind, enabled=enabled, settings=json.dumps(settings), origin=origin)
+        with self.db.session() as s:
+            s.add(rec)
+            s.commit()
+        if self.started:
+            self.gateways[name] = self._build(rec)
+        self.events.publish(GatewaysChanged())
+
+    async def remove_gateway(self, name: str) -> None:
+        gw = self.gateway(name)
+        await gw.stop()
+        del self.gateways[name]
+        with self.db.session() as s:
+            rec = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
+            if rec:
+                s.delete(rec)
+                s.commit()
+        self.events.publish(GatewaysChanged())
+
+    def gateway_view(self, gw: Gateway) -> GatewayView:
+        state = gw.state.value
+        return GatewayView(
+            name=gw.name, kind=gw.kind, state=state, state_reason=gw.state_reason,
+            enabled=gw.settings["enabled"], sent=gw.counters.sent, failed=gw.counters.failed,
+            received=gw.counters.received, busy=gw.busy, info=gw.info(),
+            settings={k: v for k, v in gw.settings.items()
+                      if not gw.setting_group()[k].secret},
+            per_minute=tuple(gw.counters.last_hour()),
+        )
+
+    def gateway_views(self) -> list[GatewayView]:
+        return [self.gateway_view(g) for g in self.gateways.values()]
+
+    def simulate_incoming(self, gateway: str | None = None, *, sender: str | None = None,
+                          text: str | None = None) -> MessageView | None:
+        """Have a simulated gateway receive a message (for trying the console out)."""
+        candidates = [g for g in self.gateways.values()
+                      if hasattr(g, "simulate_incoming") and (gateway is None or g.name == gateway)]
+        running = [g for g in candidates if g.running]
+        if not running:
+            raise EngineError("no simulated gateway is running: start one in the Gateways tab")
+        running[0].simulate_incoming(sender=sender, text=text)
+        return self._last_received
+
+    # --- gateway sink ----------------------------------------------------------------
+
+    def gateway_state_changed(self, gateway: Gateway) -> None:
+        if gateway.name in self.gateways:
+            self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
+            self.sessions.gateway_changed(gateway)
+        if gateway.state in (GatewayState.RUNNING,):
+            self.dispatcher.wake()
+
+    def gateway_sent(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
+        self.outbox.record_result(gateway, sms, result)
+        self.dispatcher.wake()
+
+    def gateway_returned(self, gateway: Gateway, sms: list[OutboundSms]) -> None:
+        self.outbox.requeue([s.message_id for s in sms])
+        self.dispatcher.wake()
+
+    def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> None:
+        self.outbox.record_report(gateway, report)
+
+    _last_received: MessageView | None = None
+
+    def gateway_received(self, gateway: Gateway, sms: IncomingSms) -> None:
+        now = self.clock.now()
+        with self.db.session() as s:
+            if sms.fingerprint:
+                dup = s.exec(select(Message.id).where(Message.fingerprint == sms.fingerprint)).first()
+                if dup is not None:
+                    log.info("gateway %s: message %s read again, already stored", gateway.name, sms.fingerprint)
+                    return
+            from .ids import new_message_uid
+
+            row = Message(uid=new_message_uid(), direction=m.IN, status=m.RECEIVED, sender=sms.sender,
+                          recipient=sms.recipient, text=sms.text, message_type=sms.message_type,
+                          gateway=gateway.name, smsc=sms.smsc, pdu=sms.pdu, sent_at=sms.sent_at,
+                          created_at=now, updated_at=now, total_parts=sms.total_parts,
+                          received_parts=sms.received_parts, parts=sms.total_parts,
+                          fingerprint=sms.fingerprint)
+            s.add(row)
+            s.commit()
+            view = MessageView.of(row)
+        self._last_received = view
+        self._unread_add(1)
+        self.events.publish(MessageStored(view))
+
+    # --- statistics -----------------------------------------------------------------
+
+    def queue_length(self) -> int:
+        with self.db.session() as s:
+            return s.exec(select(func.count()).select_from(Message).where(
+                Message.direction == m.OUT, col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).one()
+
+
+__all__ = ["Engine", "EngineError", "OutboundRequest"]

@@ -1,0 +1,95 @@
+"""Who is connected: customer sessions (API clients of the console) and
+supplier sessions (the console's own gateway connections)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from .events import SessionsChanged
+
+if TYPE_CHECKING:
+    from app.gateways.base import Gateway
+
+    from .engine import Engine
+
+
+@dataclass(frozen=True)
+class CustomerSession:
+    session_id: int
+    user: str
+    ip: str
+    server: str
+    protocol: str
+    protocol_version: str = ""
+    started: float = field(default_factory=time.time)
+    last_tick: float = field(default_factory=time.time)
+    state: str = "open"
+    blocked: bool = False
+    user_id: int = 0
+
+
+@dataclass(frozen=True)
+class SupplierSession:
+    session_id: int
+    gateway: str
+    kind: str
+    status: str
+    started: float | None
+    last_tick: float | None
+    device: str = ""
+    remote_host: str = ""
+    remote_port: int = 0
+    gate_id: int = 0
+
+
+class SessionRegistry:
+    def __init__(self, engine: "Engine"):
+        self.engine = engine
+        self._ids = itertools.count(1)
+        self.customers: dict[int, CustomerSession] = {}
+        #: Users whose API access was stopped by an operator, until unblocked.
+        self.blocked_users: set[str] = set()
+
+    # customer sessions are opened and ticked by the HTTP API
+    def open_customer(self, user: str, ip: str, server: str, protocol: str, protocol_version: str = "",
+                      user_id: int = 0) -> CustomerSession:
+        for sess in self.customers.values():
+            if (sess.user, sess.ip, sess.protocol) == (user, ip, protocol):
+                ticked = replace(sess, last_tick=time.time())
+                self.customers[sess.session_id] = ticked
+                return ticked
+        sess = CustomerSession(next(self._ids), user, ip, server, protocol, protocol_version, user_id=user_id,
+                               blocked=user in self.blocked_users)
+        self.customers[sess.session_id] = sess
+        self.engine.events.publish(SessionsChanged())
+        return sess
+
+    def stop_customer(self, user: str) -> int:
+        """End the user's sessions and block the user until unblocked."""
+        self.blocked_users.add(user)
+        ended = [sid for sid, s in self.customers.items() if s.user == user]
+        for sid in ended:
+            del self.customers[sid]
+        self.engine.events.publish(SessionsChanged())
+        return len(ended)
+
+    def unblock(self, user: str) -> None:
+        self.blocked_users.discard(user)
+        self.engine.events.publish(SessionsChanged())
+
+    def suppliers(self) -> list[SupplierSession]:
+        out = []
+        for i, gw in enumerate(self.engine.gateways.values(), start=1):
+            conn = gw.connection()
+            out.append(SupplierSession(
+                session_id=i, gateway=gw.name, kind=gw.kind, status=gw.state.value,
+                started=gw.started_at, last_tick=gw.last_activity or gw.started_at,
+                device=conn.get("device", ""), remote_host=conn.get("remote_host", ""),
+                remote_port=conn.get("remote_port", 0), gate_id=i))
+        return out
+
+    def gateway_changed(self, gateway: "Gateway") -> None:
+        self.engine.events.publish(SessionsChanged())

@@ -1,0 +1,290 @@
+"""The one interface every gateway kind implements.
+
+A gateway owns one worker task and one queue. The engine hands it messages
+it has already committed as ``sending`` (:meth:`Gateway.submit`); the worker
+sends them one at a time and reports each outcome to the engine through the
+:class:`GatewaySink`. Received messages and delivery reports go the same way.
+Gateways know nothing of the store or of routing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar, Protocol
+
+from app.settings import Setting, SettingGroup
+
+log = logging.getLogger(__name__)
+
+
+class GatewayState(str, Enum):
+    STOPPED = "stopped"
+    STARTING = "starting"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPING = "stopping"
+    ERROR = "error"
+    DISCONNECTED = "disconnected"
+    AUTH_FAILED = "authentication failed"
+    PIN_REQUIRED = "PIN required"
+    PUK_REQUIRED = "PUK required"
+
+
+@dataclass(frozen=True)
+class OutboundSms:
+    """What a gateway needs to send one message (all its parts)."""
+
+    message_id: int
+    uid: str
+    recipient: str
+    text: str
+    sender: str = ""
+    message_type: str = "sms.automatic"
+    flash: bool = False
+    status_report: bool = False
+    validity_seconds: int | None = None
+    customer_ref: str = ""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    #: The gateway's reference(s), used to match delivery reports.
+    references: tuple[str, ...] = ()
+    parts: int = 1
+    reason: str = ""
+    #: A failure that may succeed later (network, modem busy) rather than for good.
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class IncomingSms:
+    sender: str
+    text: str
+    recipient: str = ""
+    smsc: str = ""
+    pdu: str = ""
+    sent_at: datetime | None = None
+    total_parts: int = 1
+    received_parts: int = 1
+    message_type: str = "sms.text"
+    #: Identifies the message across repeated reads, so it is stored once.
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    reference: str
+    #: "delivered", "undelivered" or "pending".
+    outcome: str
+    reason: str = ""
+    at: datetime | None = None
+    recipient: str = ""
+
+
+class GatewaySink(Protocol):
+    """How a gateway tells the engine what happened."""
+
+    def gateway_sent(self, gateway: "Gateway", sms: OutboundSms, result: SendResult) -> None: ...
+    def gateway_returned(self, gateway: "Gateway", sms: list[OutboundSms]) -> None: ...
+    def gateway_received(self, gateway: "Gateway", sms: IncomingSms) -> None: ...
+    def gateway_report(self, gateway: "Gateway", report: DeliveryReport) -> None: ...
+    def gateway_state_changed(self, gateway: "Gateway") -> None: ...
+
+
+@dataclass
+class Counters:
+    sent: int = 0
+    failed: int = 0
+    received: int = 0
+    #: (minute number, count) of sent messages, for the last hour.
+    per_minute: deque = field(default_factory=lambda: deque(maxlen=60))
+
+    def count_sent(self, now: float | None = None) -> None:
+        self.sent += 1
+        minute = int((now if now is not None else time.time()) // 60)
+        if self.per_minute and self.per_minute[-1][0] == minute:
+            self.per_minute[-1] = (minute, self.per_minute[-1][1] + 1)
+        else:
+            self.per_minute.append((minute, 1))
+
+    def last_hour(self, now: float | None = None) -> list[int]:
+        """Messages sent in each of the last 60 minutes, oldest first."""
+        current = int((now if now is not None else time.time()) // 60)
+        counts = dict(self.per_minute)
+        return [counts.get(m, 0) for m in range(current - 59, current + 1)]
+
+
+COMMON_SETTINGS = (
+    Setting("name", str, "", "Unique gateway name.", required=True),
+    Setting("kind", str, "", "Gateway kind.", required=True),
+    Setting("enabled", bool, True, "Start the gateway with the console."),
+    Setting("window", int, 4, "Messages handed to the gateway at once.", minimum=1, maximum=1000),
+)
+
+
+class Gateway:
+    """Base class: queue, worker task, state and counters."""
+
+    kind: ClassVar[str] = ""
+    #: Kind-specific settings; the config file and the GUI validate against them.
+    SETTINGS: ClassVar[tuple[Setting, ...]] = ()
+
+    def __init__(self, name: str, settings: dict[str, Any], sink: GatewaySink):
+        self.name = name
+        self.settings = self.setting_group().validate({**settings, "name": name, "kind": self.kind})
+        self.sink = sink
+        self.state = GatewayState.STOPPED
+        self.state_reason = ""
+        self.counters = Counters()
+        self.window: int = self.settings["window"]
+        self.started_at: float | None = None
+        self.last_activity: float | None = None
+        self._queue: asyncio.Queue[OutboundSms] = asyncio.Queue()
+        self._inflight: OutboundSms | None = None
+        self._worker: asyncio.Task | None = None
+
+    @classmethod
+    def setting_group(cls) -> SettingGroup:
+        return SettingGroup(COMMON_SETTINGS + cls.SETTINGS)
+
+    # --- state -------------------------------------------------------------
+
+    def set_state(self, state: GatewayState, reason: str = "") -> None:
+        if state == self.state and reason == self.state_reason:
+            return
+        self.state = state
+        self.state_reason = reason
+        log.info("gateway %s: %s%s", self.name, state.value, f" ({reason})" if reason else "")
+        self.sink.gateway_state_changed(self)
+
+    @property
+    def running(self) -> bool:
+        return self.state in (GatewayState.RUNNING, GatewayState.PAUSED)
+
+    @property
+    def busy(self) -> int:
+        """Messages handed over and not yet answered."""
+        return self._queue.qsize() + (1 if self._inflight else 0)
+
+    def can_accept(self) -> bool:
+        return self.state == GatewayState.RUNNING and self.busy < self.window and self.under_limits()
+
+    def under_limits(self) -> bool:
+        """Kinds with send limits override this."""
+        return True
+
+    # --- life --------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.running or self.state == GatewayState.STARTING:
+            return
+        self.set_state(GatewayState.STARTING)
+        try:
+            await self.open()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("gateway %s failed to start", self.name)
+            self.set_state(GatewayState.ERROR, str(exc) or type(exc).__name__)
+            return
+        self.started_at = time.time()
+        self._worker = asyncio.create_task(self._work(), name=f"gateway:{self.name}")
+        if self.state == GatewayState.STARTING:
+            self.set_state(GatewayState.RUNNING)
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking work, finish the message in flight, return the rest."""
+        if self.state == GatewayState.STOPPED:
+            return
+        self.set_state(GatewayState.STOPPING)
+        self._return_queued()
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            if self._inflight is None:
+                worker.cancel()
+            try:
+                async with asyncio.timeout(timeout):
+                    await asyncio.shield(worker)
+            except (TimeoutError, asyncio.CancelledError):
+                worker.cancel()
+        try:
+            await self.close()
+        except Exception:
+            log.exception("gateway %s: error while closing", self.name)
+        self.started_at = None
+        self.set_state(GatewayState.STOPPED)
+
+    def pause(self) -> None:
+        if self.state == GatewayState.RUNNING:
+            self._return_queued()
+            self.set_state(GatewayState.PAUSED)
+
+    def resume(self) -> None:
+        if self.state == GatewayState.PAUSED:
+            self.set_state(GatewayState.RUNNING)
+
+    def submit(self, sms: OutboundSms) -> None:
+        self._queue.put_nowait(sms)
+
+    def _return_queued(self) -> None:
+        waiting = []
+        while not self._queue.empty():
+            waiting.append(self._queue.get_nowait())
+        if waiting:
+            self.sink.gateway_returned(self, waiting)
+
+    async def _work(self) -> None:
+        while True:
+            sms = await self._queue.get()
+            if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
+                self.sink.gateway_returned(self, [sms])
+                continue
+            self._inflight = sms
+            try:
+                result = await self.send(sms)
+            except asyncio.CancelledError:
+                self._inflight = None
+                raise
+            except Exception as exc:
+                log.exception("gateway %s: sending message %s failed", self.name, sms.uid)
+                result = SendResult(ok=False, reason=f"{type(exc).__name__}: {exc}", retryable=True)
+            self._inflight = None
+            self.last_activity = time.time()
+            if result.ok:
+                self.counters.count_sent()
+            else:
+                self.counters.failed += 1
+            self.sink.gateway_sent(self, sms, result)
+            if self.state == GatewayState.STOPPING:
+                return
+
+    # --- for the kinds -------------------------------------------------------
+
+    async def open(self) -> None:
+        """Connect to the device or provider; raise to report a start failure."""
+
+    async def close(self) -> None:
+        """Release the device or connection."""
+
+    async def send(self, sms: OutboundSms) -> SendResult:
+        raise NotImplementedError
+
+    def received(self, sms: IncomingSms) -> None:
+        self.counters.received += 1
+        self.last_activity = time.time()
+        self.sink.gateway_received(self, sms)
+
+    def info(self) -> dict[str, Any]:
+        """Kind-specific facts for the Gateways tab and server status (signal, operator, URL)."""
+        return {}
+
+    def connection(self) -> dict[str, Any]:
+        """Where this gateway connects: remote host/port or device path (supplier sessions)."""
+        return {}

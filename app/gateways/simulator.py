@@ -1,0 +1,88 @@
+"""A gateway that needs no hardware: sends after a delay, reports delivery,
+and produces incoming messages on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+from datetime import datetime, timezone
+
+from app.settings import Setting
+
+from .base import DeliveryReport, Gateway, IncomingSms, OutboundSms, SendResult
+
+_SAMPLE_TEXTS = (
+    "Hi, can you call me back?",
+    "Order 4711 arrived, thanks!",
+    "STOP",
+    "Running 10 minutes late.",
+    "Confirmed for Tuesday 14:00.",
+    "Grüße aus München – bis später!",
+)
+
+
+class SimulatorGateway(Gateway):
+    kind = "simulator"
+    SETTINGS = (
+        Setting("send_delay", float, 0.3, "Seconds each message takes to send.", minimum=0.0, maximum=600.0),
+        Setting("report_delay", float, 1.0, "Seconds until the delivery report of a message that asked for one.",
+                minimum=0.0, maximum=3600.0),
+        Setting("failure_rate", float, 0.0, "Fraction of sends that fail with a retryable error (0–1).",
+                minimum=0.0, maximum=1.0),
+        Setting("number", str, "+15550100", "The simulated SIM's own number."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._refs = itertools.count(1)
+        self._tasks: set[asyncio.Task] = set()
+        self._random = random.Random()
+
+    async def send(self, sms: OutboundSms) -> SendResult:
+        delay = self.settings["send_delay"]
+        if delay:
+            await asyncio.sleep(delay)
+        if self._random.random() < self.settings["failure_rate"]:
+            return SendResult(ok=False, reason="simulated network error", retryable=True)
+        ref = str(next(self._refs))
+        if sms.status_report:
+            self._later(self.settings["report_delay"], self._report, ref, sms.recipient)
+        parts = 1 + len(sms.text) // 153 if len(sms.text) > 160 else 1
+        return SendResult(ok=True, references=(ref,), parts=parts)
+
+    def _later(self, delay: float, fn, *args) -> None:
+        async def run():
+            await asyncio.sleep(delay)
+            fn(*args)
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _report(self, ref: str, recipient: str) -> None:
+        if self.running:
+            self.sink.gateway_report(self, DeliveryReport(
+                reference=ref, outcome="delivered", reason="Message is delivered to destination.",
+                at=datetime.now(timezone.utc), recipient=recipient))
+
+    def simulate_incoming(self, sender: str | None = None, text: str | None = None) -> IncomingSms:
+        """Produce one incoming message as if the network had delivered it."""
+        sms = IncomingSms(
+            sender=sender or f"+1555{self._random.randrange(1000000):07d}",
+            text=text if text is not None else self._random.choice(_SAMPLE_TEXTS),
+            recipient=self.settings["number"],
+            sent_at=datetime.now(timezone.utc),
+        )
+        self.received(sms)
+        return sms
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def info(self) -> dict:
+        return {"number": self.settings["number"], "send_delay": self.settings["send_delay"]}
+
+    def connection(self) -> dict:
+        return {"device": "simulator", "remote_host": "", "remote_port": 0}

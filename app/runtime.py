@@ -1,0 +1,20 @@
+"""Build the engine from the command line's ``--config`` and ``--db``."""
+
+from __future__ import annotations
+
+from app.config import Config, load_config
+from app.engine.configure import apply_config
+from app.engine.engine import Engine
+from app.store.database import Database
+
+
+def build_engine(config_path: str | None, db_url: str | None) -> tuple[Engine, Config]:
+    """Load and validate the config, open the store, apply the config.
+
+    Raises ConfigError (bad file) or StoreError (store cannot be opened).
+    """
+    cfg = load_config(config_path) if config_path else Config()
+    url = db_url or cfg.store["url"] or None
+    engine = Engine(Database(url))
+    apply_config(engine, cfg)
+    return engine, cfg

@@ -1,0 +1,35 @@
+"""``smsconsole serve``: the engine with no window, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from app.config import Config
+from app.engine.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
+    """Run until a stop signal; then finish in-flight work and close the store."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            pass
+    await engine.start()
+    names = ", ".join(f"{g.name} ({g.state.value})" for g in engine.gateways.values()) or "none"
+    log.info("serving on store %s; gateways: %s", engine.db.display_url, names)
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping: finishing messages in flight")
+        await engine.stop()
+        log.info("stopped cleanly")
+

@@ -1,0 +1,140 @@
+"""Declared settings: each one once, with its type, default and description.
+
+The config file, the store, the settings dialog and the HTTP API's
+``set-*-property`` commands all validate against these declarations, so a
+value that one of them accepts is a value the program understands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class SettingError(ValueError):
+    """A value does not fit its declared setting."""
+
+
+_TYPE_NAMES = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    description: str
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    secret: bool = False
+    required: bool = False
+    #: For list settings: the type of each item.
+    item_type: type | None = None
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` as this setting's type, or raise SettingError."""
+        t = self.type
+        if t is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if t is bool and not isinstance(value, bool):
+            raise SettingError(f"expected {_TYPE_NAMES[bool]}, got {value!r}")
+        if t is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise SettingError(f"expected {_TYPE_NAMES[int]}, got {value!r}")
+        if not isinstance(value, t):
+            raise SettingError(f"expected {_TYPE_NAMES.get(t, t.__name__)}, got {value!r}")
+        if t is list and self.item_type is not None:
+            for item in value:
+                if not isinstance(item, self.item_type):
+                    raise SettingError(f"expected a list of {_TYPE_NAMES.get(self.item_type)}s, got {item!r}")
+        if self.choices and value not in self.choices:
+            raise SettingError(f"must be one of {', '.join(map(str, self.choices))}, got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise SettingError(f"must be at least {self.minimum:g}, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise SettingError(f"must be at most {self.maximum:g}, got {value!r}")
+        return value
+
+    def parse_text(self, text: str) -> Any:
+        """Parse a value given as text (HTTP API, settings dialog)."""
+        t = self.type
+        try:
+            if t is bool:
+                low = text.strip().lower()
+                if low in ("1", "true", "yes", "on"):
+                    return True
+                if low in ("0", "false", "no", "off"):
+                    return False
+                raise SettingError(f"expected a boolean (true/false or 1/0), got {text!r}")
+            if t is int:
+                return self.check(int(text.strip()))
+            if t is float:
+                return self.check(float(text.strip()))
+            if t is list:
+                return self.check([p.strip() for p in text.split(";") if p.strip()])
+        except ValueError as exc:
+            if isinstance(exc, SettingError):
+                raise
+            raise SettingError(f"expected {_TYPE_NAMES.get(t)}, got {text!r}") from None
+        return self.check(text)
+
+
+@dataclass
+class SettingGroup:
+    """An ordered set of declared settings, addressable by name."""
+
+    settings: tuple[Setting, ...]
+    by_name: dict[str, Setting] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_name = {s.name: s for s in self.settings}
+
+    def __iter__(self):
+        return iter(self.settings)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_name
+
+    def __getitem__(self, name: str) -> Setting:
+        return self.by_name[name]
+
+    def defaults(self) -> dict[str, Any]:
+        return {s.name: s.default for s in self.settings}
+
+    def validate(self, values: dict[str, Any], *, where: str = "") -> dict[str, Any]:
+        """Check every key and value; fill defaults. Raises SettingError naming the key."""
+        out = self.defaults()
+        for key, value in values.items():
+            if key not in self.by_name:
+                raise SettingError(f"{where}{key}: unknown key")
+            try:
+                out[key] = self.by_name[key].check(value)
+            except SettingError as exc:
+                raise SettingError(f"{where}{key}: {exc}") from None
+        for s in self.settings:
+            if s.required and key_missing(values, s.name):
+                raise SettingError(f"{where}{s.name}: required key is missing")
+        return out
+
+
+def key_missing(values: dict, name: str) -> bool:
+    return name not in values or values[name] in (None, "")
+
+
+#: Operational settings of the console, kept in the store.
+GENERAL = SettingGroup((
+    Setting("default_country", str, "", "Country calling code used to turn national numbers "
+            "(0176...) into international ones, e.g. \"49\". Empty: numbers are kept as entered."),
+    Setting("max_attempts", int, 5, "How many times a message is tried on transient errors before it fails.",
+            minimum=1, maximum=100),
+    Setting("retry_base_seconds", float, 5.0, "First retry delay; each further retry doubles it (with jitter).",
+            minimum=0.0, maximum=3600.0),
+    Setting("interrupted_rule", str, "resend", "What happens at start to a message that was being sent when "
+            "the console stopped without recording the answer: \"resend\" (sent again and flagged as a possible "
+            "duplicate) or \"fail\" (marked failed, the operator decides).", choices=("resend", "fail")),
+    Setting("send_server_command_enabled", bool, False, "Allow admin users to run send-server-command over the "
+            "HTTP API (disabled by default)."),
+    Setting("duplicate_window_seconds", int, 600, "Window in which the same sender, recipient and text count "
+            "as a duplicate when duplicate detection is asked for.", minimum=1, maximum=7 * 86400),
+    Setting("notify_new_messages", bool, True, "Show a notification when a message arrives."),
+))

@@ -1,0 +1,127 @@
+"""Database setup: engine, pragmas, schema creation and migrations.
+
+SQLite (WAL) in the platform data directory is the default; any SQLAlchemy
+URL (``postgresql+psycopg://...``) can replace it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from . import models
+from .models import SchemaVersion
+
+log = logging.getLogger(__name__)
+
+#: The schema version this code writes. Each migration brings a store from
+#: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, Callable[[Session], None]] = {}
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or is of a newer schema than this program."""
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+
+    from app import APP_DIRNAME
+
+    path = Path(user_data_dir(APP_DIRNAME, appauthor=False)) / "console.db"
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+class Database:
+    """Owns the SQLAlchemy engine; hands out sessions."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict = {}
+        if self.is_sqlite:
+            db = parsed.database
+            if db and db != ":memory:":
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False}
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except Exception as exc:  # bad URL, missing driver
+            raise StoreError(f"cannot use store URL {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def create(self) -> None:
+        """Create the schema on first start, or migrate an older one."""
+        try:
+            SQLModel.metadata.create_all(self.engine, tables=_tables())
+        except Exception as exc:
+            raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
+        with self.session() as s:
+            row = s.get(SchemaVersion, 1)
+            if row is None:
+                s.add(SchemaVersion(id=1, version=SCHEMA_VERSION))
+                s.commit()
+                return
+            if row.version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the store at {self.display_url} has schema version {row.version}, "
+                    f"newer than this program's {SCHEMA_VERSION}: update SMS Console"
+                )
+            while row.version < SCHEMA_VERSION:
+                step = row.version + 1
+                log.info("migrating store to schema version %d", step)
+                MIGRATIONS[step](s)
+                row.version = step
+                s.add(row)
+                s.commit()
+
+    def schema_version(self) -> int:
+        with self.session() as s:
+            return s.exec(select(SchemaVersion.version)).one()
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def checkpoint(self) -> None:
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    def close(self) -> None:
+        try:
+            self.checkpoint()
+        finally:
+            self.engine.dispose()
+
+
+def _tables():
+    names = [
+        "message", "job", "gateway", "user", "contact", "contact_group",
+        "contact_group_link", "blocked_number", "setting", "schema_version",
+    ]
+    md = SQLModel.metadata.tables
+    assert models  # the tables register themselves on import
+    return [md[n] for n in names]

@@ -1,0 +1,180 @@
+"""SQLModel tables of the message store.
+
+One ``message`` table holds both directions; a ``job`` groups the messages
+submitted together (one API request, one bulk send). Status names are the
+constants below; the life of an outbound message is
+``queued → (scheduled) → sending → sent → delivered`` with side exits
+``failed``, ``expired``, ``cancelled`` and ``undelivered``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Index, Text
+from sqlmodel import Field, SQLModel
+
+from .timeutil import UTCDateTime, utcnow
+
+# Directions
+OUT = "out"
+IN = "in"
+
+# Outbound states
+QUEUED = "queued"
+SCHEDULED = "scheduled"
+SENDING = "sending"
+SENT = "sent"
+DELIVERED = "delivered"
+FAILED = "failed"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+UNDELIVERED = "undelivered"
+# Inbound state
+RECEIVED = "received"
+
+PENDING_STATES = (QUEUED, SCHEDULED, SENDING)
+FINAL_STATES = (DELIVERED, FAILED, EXPIRED, CANCELLED, UNDELIVERED)
+#: States in which no more work is done unless a delivery report arrives.
+DONE_STATES = (SENT,) + FINAL_STATES
+
+
+def _ts(**kw):
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Message(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_message_queue", "direction", "status", "priority", "id"),
+        Index("ix_message_dir_id", "direction", "id"),
+        Index("ix_message_job", "job_id"),
+        Index("ix_message_reference", "gateway", "reference"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, index=True, max_length=80)
+    direction: str = Field(max_length=3)
+    status: str = Field(max_length=16)
+    sender: str = Field(default="", max_length=32)
+    recipient: str = Field(default="", max_length=32)
+    text: str = Field(default="", sa_type=Text)
+    message_type: str = Field(default="sms.automatic", max_length=24)
+    encoding: str = Field(default="", max_length=8)
+    flash: bool = False
+    status_report: bool = False
+    parts: int = 1
+    priority: int = 0
+    gateway: Optional[str] = Field(default=None, max_length=64)
+    #: Gateways the submitter allowed, ``;``-separated (empty: any).
+    gateways_allowed: str = Field(default="", max_length=512)
+    #: The gateway's reference(s) for the sent parts, ``,``-separated.
+    reference: Optional[str] = Field(default=None, max_length=128)
+    reason: str = Field(default="", max_length=512)
+    attempts: int = 0
+    possible_duplicate: bool = False
+    job_id: Optional[str] = Field(default=None, max_length=64)
+    customer_ref: str = Field(default="", max_length=64)
+    billcode: str = Field(default="", max_length=70)
+    message_info: str = Field(default="", max_length=512)
+    user: str = Field(default="", max_length=64)
+    #: JSON list of ``"start/end"`` ISO-8601 periods in which it must not be sent.
+    blackout: str = Field(default="", sa_type=Text)
+    created_at: datetime = _ts(default_factory=utcnow)
+    scheduled_at: Optional[datetime] = _ts(default=None)
+    expires_at: Optional[datetime] = _ts(default=None)
+    next_attempt_at: Optional[datetime] = _ts(default=None)
+    sent_at: Optional[datetime] = _ts(default=None)
+    finished_at: Optional[datetime] = _ts(default=None)
+    updated_at: datetime = _ts(default_factory=utcnow)
+    # Inbound
+    read: bool = False
+    removed: bool = False
+    smsc: str = Field(default="", max_length=32)
+    pdu: str = Field(default="", sa_type=Text)
+    total_parts: int = 1
+    received_parts: int = 1
+    #: Fingerprint of an inbound message, so one read twice is stored once.
+    fingerprint: Optional[str] = Field(default=None, max_length=64, index=True)
+    # Shared queue (several instances on one database)
+    claimed_by: Optional[str] = Field(default=None, max_length=64)
+    lease_until: Optional[datetime] = _ts(default=None)
+
+
+class Job(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    user: str = Field(default="", max_length=64)
+    source: str = Field(default="gui", max_length=16)
+    customer_ref: str = Field(default="", max_length=64)
+    #: The submitted options, as JSON, echoed back in job reports.
+    options: str = Field(default="{}", sa_type=Text)
+    created_at: datetime = _ts(default_factory=utcnow, index=True)
+    finished_at: Optional[datetime] = _ts(default=None)
+
+
+class GatewayRecord(SQLModel, table=True):
+    __tablename__ = "gateway"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    kind: str = Field(max_length=16)
+    enabled: bool = True
+    #: Kind-specific settings as JSON (port, url, limits...).
+    settings: str = Field(default="{}", sa_type=Text)
+    #: Where the gateway was declared: "config" (file wins) or "store".
+    origin: str = Field(default="store", max_length=8)
+
+
+class User(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    password_hash: str = Field(max_length=256)
+    api_secret_hash: str = Field(default="", max_length=256)
+    admin: bool = False
+    enabled: bool = True
+    #: JSON list of privilege names.
+    privileges: str = Field(default="[]", sa_type=Text)
+    origin: str = Field(default="store", max_length=8)
+
+
+class ContactGroupLink(SQLModel, table=True):
+    __tablename__ = "contact_group_link"
+
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    group_id: int = Field(foreign_key="contact_group.id", primary_key=True)
+
+
+class Contact(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(index=True, max_length=128)
+    number: str = Field(index=True, max_length=32)
+    note: str = Field(default="", max_length=512)
+
+
+class ContactGroup(SQLModel, table=True):
+    __tablename__ = "contact_group"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=128)
+
+
+class BlockedNumber(SQLModel, table=True):
+    __tablename__ = "blocked_number"
+
+    number: str = Field(primary_key=True, max_length=32)
+    reason: str = Field(default="", max_length=256)
+
+
+class SettingValue(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=128)
+    #: JSON-encoded value.
+    value: str = Field(sa_type=Text)
+
+
+class SchemaVersion(SQLModel, table=True):
+    __tablename__ = "schema_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int

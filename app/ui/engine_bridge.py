@@ -1,0 +1,39 @@
+"""The one adapter between the engine's plain-Python events and Qt signals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.engine import events as ev
+from app.engine.engine import Engine
+
+
+class EngineBridge(QObject):
+    message_stored = Signal(object)      # MessageView
+    message_changed = Signal(object)     # MessageView
+    messages_deleted = Signal(object)    # tuple[int, ...]
+    gateway_state_changed = Signal(object)  # GatewayView
+    gateways_changed = Signal()
+    sessions_changed = Signal()
+
+    def __init__(self, engine: Engine, parent: QObject | None = None):
+        super().__init__(parent)
+        self.engine = engine
+        self._unsubscribe = engine.events.subscribe(self._on_event)
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, ev.MessageStored):
+            self.message_stored.emit(event.message)
+        elif isinstance(event, ev.MessageChanged):
+            self.message_changed.emit(event.message)
+        elif isinstance(event, ev.MessagesDeleted):
+            self.messages_deleted.emit(event.ids)
+        elif isinstance(event, ev.GatewayStateChanged):
+            self.gateway_state_changed.emit(event.gateway)
+        elif isinstance(event, ev.GatewaysChanged):
+            self.gateways_changed.emit()
+        elif isinstance(event, ev.SessionsChanged):
+            self.sessions_changed.emit()
+
+    def close(self) -> None:
+        self._unsubscribe()

@@ -1,0 +1,163 @@
+"""A lazily loaded table of messages of one direction, newest first.
+
+The model holds a row cache of message snapshots, loaded a page at a time as
+the view scrolls (``canFetchMore`` / ``fetchMore``), so a store with a million
+messages opens as fast as an empty one. Engine events keep it live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from app.engine.views import MessageView
+
+from .engine_bridge import EngineBridge
+from .formatting import local_time
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[MessageView], object]
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    line = text.replace("\r", " ").replace("\n", " ⏎ ")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class MessageTableModel(QAbstractTableModel):
+    PAGE = 200
+    MessageRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, bridge: EngineBridge, direction: str, columns: tuple[Column, ...],
+                 parent=None):
+        super().__init__(parent)
+        self.bridge = bridge
+        self.engine = bridge.engine
+        self.direction = direction
+        self.columns = columns
+        self._rows: list[MessageView] = []  # ids strictly descending
+        self._more = True
+        self._bold = QFont()
+        self._bold.setBold(True)
+        bridge.message_stored.connect(self._on_stored)
+        bridge.message_changed.connect(self._on_changed)
+        bridge.messages_deleted.connect(self._on_deleted)
+
+    # --- Qt model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        msg = self._rows[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.value(msg)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return msg.text if index.column() == self.text_column() else None
+        if role == Qt.ItemDataRole.FontRole and self.direction == "in" and not msg.read:
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(col.align)
+        if role == self.MessageRole:
+            return msg
+        return self.extra_data(msg, index.column(), role)
+
+    def extra_data(self, msg: MessageView, column: int, role: int):
+        """Subclasses add decorations (status colours) here."""
+        return None
+
+    def text_column(self) -> int:
+        for i, c in enumerate(self.columns):
+            if c.title == self.tr("Text"):
+                return i
+        return -1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or not self._more:
+            return
+        before = self._rows[-1].id if self._rows else None
+        page = self.engine.list_messages(self.direction, before_id=before, limit=self.PAGE)
+        if len(page) < self.PAGE:
+            self._more = False
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    # --- access -----------------------------------------------------------------------
+
+    def message_at(self, row: int) -> MessageView:
+        return self._rows[row]
+
+    def row_of(self, message_id: int) -> int:
+        """Row of a loaded message, or -1 (binary search: ids descend)."""
+        lo, hi = 0, len(self._rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            mid_id = self._rows[mid].id
+            if mid_id == message_id:
+                return mid
+            if mid_id > message_id:
+                lo = mid + 1
+            else:
+                hi = mid
+        return -1
+
+    # --- live updates -----------------------------------------------------------------
+
+    def _on_stored(self, msg: MessageView) -> None:
+        if msg.direction != self.direction:
+            return
+        if self._rows and msg.id < self._rows[0].id:
+            # Older than the newest loaded row (e.g. another instance): place it in order.
+            row = next((i for i, r in enumerate(self._rows) if r.id < msg.id), None)
+            if row is None:
+                return  # not loaded yet; fetchMore will bring it
+        else:
+            row = 0
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, msg)
+        self.endInsertRows()
+
+    def _on_changed(self, msg: MessageView) -> None:
+        if msg.direction != self.direction:
+            return
+        row = self.row_of(msg.id)
+        if row < 0:
+            return
+        self._rows[row] = msg
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def _on_deleted(self, ids: tuple[int, ...]) -> None:
+        for mid in ids:
+            row = self.row_of(mid)
+            if row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+
+
+__all__ = ["Column", "MessageTableModel", "first_line", "local_time"]

@@ -1,0 +1,36 @@
+"""Run engine coroutines from Qt slots without blocking, and show failures in words."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+_running: set[asyncio.Task] = set()
+
+
+def spawn(coro: Awaitable, parent: QWidget | None = None, what: str = "") -> asyncio.Task:
+    """Schedule ``coro`` on the shared loop; an error becomes a dialog, not a traceback."""
+    task = asyncio.ensure_future(coro)
+    _running.add(task)
+
+    def done(t: asyncio.Task) -> None:
+        _running.discard(t)
+        if t.cancelled():
+            return
+        exc = t.exception()
+        if exc is not None:
+            log.error("%s failed: %s", what or "operation", exc, exc_info=exc)
+            show_error(parent, what or "The operation failed", str(exc))
+
+    task.add_done_callback(done)
+    return task
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setModal(False)
+    box.show()

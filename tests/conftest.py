@@ -1,0 +1,57 @@
+"""Shared fixtures: a fresh temporary store and engine for each test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path, monkeypatch):
+    """Keep each test's platform directories (data, logs, Qt settings) out of the user's home."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'console.db'}"
+
+
+@pytest.fixture
+def make_engine(db_url):
+    """Build an engine on the test's store; gateways are declared by the test."""
+    from app.engine.engine import Engine
+    from app.store.database import Database
+
+    def make(**kwargs) -> Engine:
+        engine = Engine(Database(kwargs.pop("url", db_url)), **kwargs)
+        engine.open_store()
+        return engine
+
+    return make
+
+
+async def next_event(engine, predicate, timeout: float = 5.0):
+    """Wait for the first engine event for which ``predicate(event)`` is true."""
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+
+    def listener(event):
+        if not fut.done() and predicate(event):
+            fut.set_result(event)
+
+    unsubscribe = engine.events.subscribe(listener)
+    try:
+        return await asyncio.wait_for(fut, timeout)
+    finally:
+        unsubscribe()

@@ -1,0 +1,67 @@
+"""Qt with qasync under pytest-qt.
+
+The test's qasync loop is made the running loop over the QApplication for
+the whole test (``already_running=True``): whenever Qt processes events —
+inside ``qtbot.waitSignal`` — asyncio callbacks run too, as they do in the
+application. Tests are plain functions; they wait on signals, and on
+coroutines through :func:`complete`, never on time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+
+@pytest.fixture
+def qloop(qapp):
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Undo what already_running set up. loop.stop() would call QApplication.exit(),
+    # which makes the next test's nested event loops return at once.
+    loop._QEventLoop__is_running = False
+    loop._after_run_forever()
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+class _Done(QObject):
+    done = Signal()
+
+
+def complete(qtbot, awaitable, timeout: float = 10.0):
+    """Run ``awaitable`` on the running qasync loop and wait, via a signal, for its result."""
+    fut = asyncio.ensure_future(awaitable)
+    notifier = _Done()
+    with qtbot.waitSignal(notifier.done, timeout=int(timeout * 1000), raising=True):
+        fut.add_done_callback(lambda _f: notifier.done.emit())
+        if fut.done():
+            notifier.done.emit()
+    return fut.result()
+
+
+@pytest.fixture
+def window(qtbot, qloop, make_engine):
+    """The real main window over a started engine with a fast simulated gateway."""
+    from app.ui.application import make_qapplication
+    from app.ui.engine_bridge import EngineBridge
+    from app.ui.main_window import MainWindow
+
+    make_qapplication()
+    engine = make_engine()
+    engine.add_gateway("Demo", "simulator", {"send_delay": 0.05, "report_delay": 0.05})
+    bridge = EngineBridge(engine)
+    win = MainWindow(bridge)
+    qtbot.addWidget(win)
+    win.show()
+    complete(qtbot, engine.start())
+    yield win
+    win.close()
+    complete(qtbot, engine.stop())
+    bridge.close()

@@ -1,0 +1,129 @@
+"""The real window: compose and send, receive, stop a gateway."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.engine.requests import OutboundRequest
+from app.ui.main_window import GATEWAYS, OUTBOX
+from app.ui.outbox_tab import STATUS, TO, OutboxModel
+from tests.ui.conftest import complete
+
+
+def test_window_has_the_four_tabs(window):
+    tabs = window.tabs
+    assert [tabs.tabText(i).replace("&", "") for i in range(tabs.count())] == [
+        "Inbox", "Outbox", "Sessions", "Gateways"]
+
+
+def test_compose_send_and_see_it_sent_in_the_outbox(window, qtbot):
+    dialog = window.compose()
+    dialog.to_edit.setText("+4917612345678; +4915112345678")
+    dialog.sender_edit.setText("Shop")
+    dialog.text_edit.setPlainText("Your order is ready")
+    seen: dict[str, list[str]] = {}
+
+    def record(m) -> bool:
+        seen.setdefault(m.recipient, []).append(m.status)
+        return len(seen) == 2 and all(s[-1] == "sent" for s in seen.values())
+
+    with qtbot.waitSignal(window.bridge.message_changed, check_params_cb=record, timeout=5000):
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+
+    assert window.tabs.currentIndex() == OUTBOX
+    model = window.outbox_tab.model
+    assert model.rowCount() == 2
+    rows = {model.index(r, TO).data(): model.index(r, STATUS).data() for r in range(2)}
+    assert rows == {"+4917612345678": "sent", "+4915112345678": "sent"}
+    assert seen["+4917612345678"] == ["sending", "sent"]
+
+
+def test_compose_refuses_bad_numbers_in_words(window, qtbot):
+    window.engine.pause_gateway("Demo")
+    dialog = window.compose()
+    dialog.to_edit.setText("+4917612345678, not-a-number")
+    dialog.text_edit.setPlainText("hello")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "not-a-number" in dialog.problem_label.text()
+    assert dialog.to_edit.text() == "not-a-number"
+    assert window.outbox_tab.model.rowCount() == 1
+
+
+def test_compose_needs_recipient_and_text(window, qtbot):
+    dialog = window.compose()
+    dialog.text_edit.setPlainText("hello")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "recipient" in dialog.problem_label.text()
+    dialog.to_edit.setText("+15550001")
+    dialog.text_edit.setPlainText("  ")
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "empty" in dialog.problem_label.text()
+    assert window.outbox_tab.model.rowCount() == 0
+
+
+def test_incoming_message_shows_unread_in_bold_with_count(window, qtbot):
+    with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
+        window.simulate_action.trigger()
+    model = window.inbox_tab.model
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
+    assert window.unread_label.text() == "1 unread"
+    assert "(1)" in window.windowTitle()
+    window.inbox_tab.view.selectRow(0)
+    window.inbox_tab.mark_read_action.trigger()
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
+    assert window.unread_label.text() == "0 unread"
+
+
+def test_stopped_gateway_leaves_message_waiting(window, qtbot):
+    window.tabs.setCurrentIndex(GATEWAYS)
+    gtab = window.gateways_tab
+    gtab.view.selectRow(0)
+    with qtbot.waitSignal(window.bridge.gateway_state_changed, check_params_cb=lambda g: g.state == "stopped",
+                          timeout=5000):
+        gtab.stop_action.trigger()
+    assert "stopped" in gtab.model.index(0, 2).data()
+
+    dialog = window.compose()
+    dialog.to_edit.setText("+15550001")
+    dialog.text_edit.setPlainText("wait for me")
+    dialog.send()
+    window.engine.dispatcher.tick()
+    model = window.outbox_tab.model
+    assert model.index(0, STATUS).data() == "queued"
+
+    with qtbot.waitSignal(window.bridge.message_changed, check_params_cb=lambda m: m.status == "sent",
+                          timeout=5000):
+        gtab.start_action.trigger()
+    assert model.index(0, STATUS).data() == "sent"
+    assert "running" in gtab.model.index(0, 2).data()
+
+
+def test_pause_and_resume_are_reflected_at_once(window, qtbot):
+    gtab = window.gateways_tab
+    gtab.view.selectRow(0)
+    gtab.pause_action.trigger()
+    assert gtab.model.index(0, 2).data() == "paused"
+    gtab.resume_action.trigger()
+    assert gtab.model.index(0, 2).data() == "running"
+
+
+def test_outbox_loads_lazily(window):
+    window.engine.pause_gateway("Demo")
+    window.engine.queue_messages([OutboundRequest([f"+1555{i:07d}" for i in range(450)], "bulk")])
+    fresh = OutboxModel(window.bridge)
+    assert fresh.rowCount() == 0 and fresh.canFetchMore()
+    fresh.fetchMore()
+    assert fresh.rowCount() == 200
+    fresh.fetchMore()
+    fresh.fetchMore()
+    assert fresh.rowCount() == 450 and not fresh.canFetchMore()
+
+
+def test_sessions_tab_lists_gateway_connections(window, qtbot):
+    model = window.sessions_tab.supplier_model
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == "Demo" and model.index(0, 3).data() == "running"
+    complete(qtbot, window.engine.stop_gateway("Demo"))
+    assert model.index(0, 3).data() == "stopped"
