@@ -161,6 +161,7 @@ def _outbound(row: Message) -> OutboundSms:
     if row.expires_at is not None:
         validity = max(0, int((row.expires_at - row.updated_at).total_seconds()))
     return OutboundSms(message_id=row.id, uid=row.uid, recipient=row.recipient, text=row.text,
-                       sender=row.sender, message_type=row.message_type, flash=row.flash,
+                       sender=row.sender, message_type=row.message_type, encoding=row.encoding or "gsm",
+                       flash=row.flash,
                        status_report=row.status_report, validity_seconds=validity,
                        customer_ref=row.customer_ref)

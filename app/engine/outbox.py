@@ -12,7 +12,9 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
-from app.sms.numbers import InvalidNumber, normalize_number
+from app.sms.errors import EncodeError
+from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
+from app.sms.prepare import prepare
 from app.store import models as m
 from app.store.models import BlockedNumber, Job, Message
 
@@ -28,6 +30,17 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
+
+
+def _prepare(req: OutboundRequest):
+    """Apply the message type and text options; raise EncodeError when it cannot be sent."""
+    if req.sender:
+        try:
+            validate_sender(req.sender)
+        except InvalidNumber as exc:
+            raise EncodeError(f"sender id {req.sender!r} cannot be used: {exc}") from None
+    return prepare(req.text, message_type=req.message_type, encoding=req.encoding,
+                   invalid_characters=req.invalid_characters, max_parts=req.max_parts, national=req.national)
 
 
 class Outbox:
@@ -64,6 +77,11 @@ class Outbox:
                     items.append(QueueItem(req.recipients[0] if req.recipients else "",
                                            error=f"message id {req.uid} is already in use", code="duplicate-id"))
                     continue
+                try:
+                    prepared = _prepare(req)
+                except EncodeError as exc:
+                    items += [QueueItem(r, error=str(exc), code="invalid-text") for r in req.recipients]
+                    continue
                 for i, raw in enumerate(req.recipients):
                     try:
                         number = normalize_number(raw, country)
@@ -77,8 +95,9 @@ class Outbox:
                     row = Message(
                         uid=req.uid or new_message_uid(), direction=m.OUT,
                         status=m.SCHEDULED if req.scheduled_at and req.scheduled_at > now else m.QUEUED,
-                        sender=req.sender, recipient=number, text=req.text, message_type=req.message_type,
-                        flash=req.flash, status_report=req.status_report, priority=req.priority,
+                        sender=req.sender, recipient=number, text=prepared.text, message_type=req.message_type,
+                        encoding=prepared.encoding, parts=prepared.count.parts,
+                        flash=req.flash or prepared.flash, status_report=req.status_report, priority=req.priority,
                         gateways_allowed=";".join(req.gateways), job_id=job_id,
                         customer_ref=ref or req.customer_ref, message_info=req.message_info,
                         billcode=req.billcode, user=user, created_at=now, updated_at=now,

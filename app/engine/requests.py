@@ -30,6 +30,21 @@ class OutboundRequest:
     recipient_refs: list[str] | None = None
     message_info: str = ""
     billcode: str = ""
+    #: Retarus ``encoding``: "STANDARD" (GSM 7-bit) or "UTF-16"; None: as the message type says.
+    encoding: str | None = None
+    #: Retarus ``invalidCharacters``: REFUSE, REPLACE, TO_UTF16, TRANSLITERATE (None: the type's default).
+    invalid_characters: str | None = None
+    #: Truncate the text to this many parts (1–20).
+    max_parts: int | None = None
+    #: Allow national language shift tables when they save parts.
+    national: bool = True
+    #: ``"start/end"`` ISO-8601 periods in which the message must not be sent.
+    blackout: list[str] = field(default_factory=list)
+    #: Per-recipient blackout periods, parallel to ``recipients`` (None: none).
+    recipient_blackout: list[list[str]] | None = None
+    #: Refuse a recipient when the same sender, recipient and text was accepted
+    #: within the ``duplicate_window_seconds`` setting.
+    duplicate_detection: bool = False
 
 
 @dataclass(frozen=True)

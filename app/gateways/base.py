@@ -46,6 +46,8 @@ class OutboundSms:
     text: str
     sender: str = ""
     message_type: str = "sms.automatic"
+    #: "gsm" or "ucs2", as the engine prepared the text.
+    encoding: str = "gsm"
     flash: bool = False
     status_report: bool = False
     validity_seconds: int | None = None

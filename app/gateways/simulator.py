@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timezone
 
 from app.settings import Setting
+from app.sms.counter import count
 
 from .base import DeliveryReport, Gateway, IncomingSms, OutboundSms, SendResult
 
@@ -48,7 +49,7 @@ class SimulatorGateway(Gateway):
         ref = str(next(self._refs))
         if sms.status_report:
             self._later(self.settings["report_delay"], self._report, ref, sms.recipient)
-        parts = 1 + len(sms.text) // 153 if len(sms.text) > 160 else 1
+        parts = count(sms.text, encoding=sms.encoding).parts
         return SendResult(ok=True, references=(ref,), parts=parts)
 
     def _later(self, delay: float, fn, *args) -> None:

@@ -247,3 +247,23 @@ async def test_stop_returns_waiting_messages_to_the_queue(make_engine):
         assert statuses == [m.QUEUED, m.QUEUED, m.SENT]
     finally:
         await engine.stop()
+
+
+async def test_text_options_shape_what_is_stored(make_engine):
+    engine = make_engine()
+    long_text = "x" * 400
+    r = engine.queue_messages([
+        OutboundRequest(["+15550001"], long_text, max_parts=2),
+        OutboundRequest(["+15550002"], "Grüße ☺", message_type="sms.text"),
+        OutboundRequest(["+15550003"], "hello", message_type="sms.unicode"),
+        OutboundRequest(["+15550004"], "“quoted” – dash", invalid_characters="TRANSLITERATE"),
+        OutboundRequest(["+15550005"], "price ☺", encoding="STANDARD", invalid_characters="REFUSE"),
+        OutboundRequest(["+15550006"], "hi", message_type="sms.fax"),
+    ])
+    truncated, text, unicode_, translit, refused, bad_type = r.items
+    assert truncated.message.parts == 2 and len(truncated.message.text) == 306
+    assert text.message.text == "Grüße ?"
+    assert engine.message(unicode_.message.id).parts == 1
+    assert translit.message.text == '"quoted" - dash'
+    assert refused.message is None and refused.code == "invalid-text" and "☺" in refused.error
+    assert bad_type.message is None and "unknown message type" in bad_type.error
