@@ -91,6 +91,7 @@ def check_serve(exe: list[str], home: Path) -> None:
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
+        problems = []
         try:
             deadline = time.monotonic() + SERVE_START_TIMEOUT
             status = None
@@ -105,23 +106,26 @@ def check_serve(exe: list[str], home: Path) -> None:
                 except OSError:
                     time.sleep(0.2)
             if status is None:
-                raise AssertionError(
-                    f"serve did not answer on 127.0.0.1:{port} within {SERVE_START_TIMEOUT:.0f} s:\n"
-                    f"{log.read_text()}"
+                problems.append(
+                    f"serve did not answer on 127.0.0.1:{port} within {SERVE_START_TIMEOUT:.0f} s"
                 )
-            if status >= 500:
-                raise AssertionError(f"serve answered HTTP {status}:\n{log.read_text()}")
-            print(f"ok  serve answers on 127.0.0.1:{port} (HTTP {status})")
+            elif status >= 500:
+                problems.append(f"serve answered HTTP {status}")
+            else:
+                print(f"ok  serve answers on 127.0.0.1:{port} (HTTP {status})")
+            # Stopping cleanly is checked even when the API did not answer.
             proc.send_signal(signal.SIGTERM)
             try:
                 code = proc.wait(STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
-                raise AssertionError(
-                    f"serve did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM"
-                ) from None
-            if code != 0:
-                raise AssertionError(f"serve exited with {code} on SIGTERM:\n{log.read_text()}")
-            print("ok  serve stops on SIGTERM with exit status 0")
+                code = None
+                problems.append(f"serve did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM")
+            if code == 0:
+                print("ok  serve stops on SIGTERM with exit status 0")
+            elif code is not None:
+                problems.append(f"serve exited with {code} on SIGTERM")
+            if problems:
+                raise AssertionError("; ".join(problems) + f"\nserve's output:\n{log.read_text()}")
         finally:
             if proc.poll() is None:
                 proc.kill()
