@@ -30,9 +30,11 @@ TOLERANCE = 2.0
 
 def _qt():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    # A QApplication (not only a QGuiApplication), so that code sharing the
+    # process - a test session with widgets - can still create widgets.
+    from PySide6.QtWidgets import QApplication
 
-    return QGuiApplication.instance() or QGuiApplication([])
+    return QApplication.instance() or QApplication([])
 
 
 def render(svg: Path, size: int):

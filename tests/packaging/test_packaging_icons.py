@@ -24,11 +24,10 @@ sys.path.insert(0, str(REPO / "packaging"))
 import render_icons  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def qt_app():
-    from PySide6.QtGui import QGuiApplication
-
-    return QGuiApplication.instance() or QGuiApplication([])
+@pytest.fixture
+def qt_app(qapp):
+    """pytest-qt's QApplication, shared with the widget tests of the session."""
+    return qapp
 
 
 def _luminance(colour: str) -> float:
