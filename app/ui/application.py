@@ -19,6 +19,11 @@ def make_qapplication(argv: list[str] | None = None):
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_DIRNAME)
     app.setDesktopFileName(APP_ID)
+    from PySide6.QtGui import QIcon
+
+    from app.resources import app_icon_path
+
+    app.setWindowIcon(QIcon(str(app_icon_path())))
     return app
 
 
