@@ -29,6 +29,7 @@ from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChan
                      MessageStored)
 from .outbox import Outbox
 from .requests import EngineError, OutboundRequest, QueueResult
+from .connectors import ConnectorRegistry
 from .sessions import SessionRegistry
 from .views import GatewayView, MessageView
 
@@ -48,6 +49,7 @@ class Engine:
         self.outbox = Outbox(self)
         self.dispatcher = Dispatcher(self)
         self.sessions = SessionRegistry(self)
+        self.connectors = ConnectorRegistry(self)
         self.started = False
         self._unread: int | None = None
 
@@ -63,6 +65,7 @@ class Engine:
                         self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
                     except (SettingError, ValueError):
                         log.warning("ignoring stored setting %s with an invalid value", row.key)
+        self.connectors.load()
 
     def ensure_demo_gateway(self) -> None:
         """A fresh store gets the simulated Demo gateway, so the console works with no hardware."""
@@ -360,6 +363,32 @@ class Engine:
         self.events.publish(MessageStored(view))
 
     # --- statistics -----------------------------------------------------------------
+
+    # --- API front-ends --------------------------------------------------------------
+
+    def received_messages(self, *, limit: int | None = None, newest: bool = False, remove: bool = False,
+                          gateways_excluded: tuple[str, ...] = ()) -> list[MessageView]:
+        """Received messages not yet removed by an API client; ``remove`` removes them."""
+        from .received import take_received
+
+        return take_received(self, limit=limit, newest=newest, remove=remove, gateways_excluded=gateways_excluded)
+
+    def resolve_contact_names(self, names: list[str]) -> list[tuple[str, list[str]]]:
+        """Contact and group names -> their numbers, in order (unknown names: empty)."""
+        from .contacts import resolve_contact_names
+
+        return resolve_contact_names(self, names)
+
+    async def set_gateway_property(self, name: str, key: str, text: str, *, reload: bool = True) -> Any:
+        """Change a declared gateway setting (validated; refused values are not stored)."""
+        from .gateway_properties import set_gateway_property
+
+        return await set_gateway_property(self, name, key, text, reload=reload)
+
+    def reset_send_limit(self, name: str) -> None:
+        from .gateway_properties import reset_send_limit
+
+        reset_send_limit(self, name)
 
     def queue_length(self) -> int:
         with self.db.session() as s:

@@ -76,6 +76,14 @@ class SessionRegistry:
         self.engine.events.publish(SessionsChanged())
         return len(ended)
 
+    def end_protocol(self, protocol: str) -> int:
+        """End every customer session of one API front-end (its connector was stopped)."""
+        ended = [sid for sid, s in self.customers.items() if s.protocol == protocol]
+        for sid in ended:
+            del self.customers[sid]
+        self.engine.events.publish(SessionsChanged())
+        return len(ended)
+
     def unblock(self, user: str) -> None:
         self.blocked_users.discard(user)
         self.engine.events.publish(SessionsChanged())

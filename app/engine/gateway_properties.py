@@ -1,0 +1,73 @@
+"""Changing a gateway's declared settings while the console runs, and resetting send limits."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import select
+
+from app.settings import SettingError
+from app.store.models import GatewayRecord
+
+from .events import GatewaysChanged
+from .requests import EngineError
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+#: Settings that identify a gateway and cannot be changed this way.
+FIXED = ("name", "kind")
+
+
+async def set_gateway_property(engine: "Engine", name: str, key: str, text: str, *, reload: bool = True) -> Any:
+    """Validate ``text`` against the gateway kind's declared setting ``key`` and store it.
+
+    An unknown property or a bad value raises EngineError and nothing is
+    stored. With ``reload`` the gateway is rebuilt with the new settings and
+    started again if it is enabled.
+    """
+    gw = engine.gateway(name)
+    group = gw.setting_group()
+    if key not in group or key in FIXED:
+        known = ", ".join(s.name for s in group if s.name not in FIXED)
+        raise EngineError(f"unknown property {key!r} of gateway {name!r} (known: {known})")
+    try:
+        value = group[key].parse_text(text)
+        group.validate({**gw.settings, key: value})
+    except SettingError as exc:
+        raise EngineError(f"{key}: {exc}") from None
+    with engine.db.session() as s:
+        rec = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
+        if rec is None:
+            raise EngineError(f"there is no gateway named {name!r}")
+        if key == "enabled":
+            rec.enabled = value
+        else:
+            settings = json.loads(rec.settings or "{}")
+            settings[key] = value
+            rec.settings = json.dumps(settings)
+        s.add(rec)
+        s.commit()
+        s.refresh(rec)
+        s.expunge(rec)
+    if reload:
+        await gw.stop()
+        fresh = engine._build(rec)
+        engine.gateways[name] = fresh
+        engine.events.publish(GatewaysChanged())
+        if fresh.settings["enabled"]:
+            await engine.start_gateway(name)
+    else:
+        gw.settings[key] = value
+    return value
+
+
+def reset_send_limit(engine: "Engine", name: str) -> None:
+    """Start counting a gateway's send limit afresh (gateways with a send limit only)."""
+    gw = engine.gateway(name)
+    reset = getattr(gw, "reset_send_limit", None)
+    if reset is None:
+        raise EngineError(f"gateway {name!r} has no send limit")
+    reset()
+    engine.dispatcher.wake()
