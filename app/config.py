@@ -23,6 +23,8 @@ API = SettingGroup((
     Setting("enabled", bool, True, "Serve the local HTTP API."),
     Setting("tls_cert", str, "", "PEM certificate file: serve HTTPS instead of HTTP."),
     Setting("tls_key", str, "", "PEM private key file for tls_cert."),
+    Setting("rate_limit", int, 10000, "Requests one API user may make in any 10 seconds before the "
+            "Retarus API answers 429 (0: no limit).", minimum=0, maximum=10_000_000),
 ))
 
 USER = SettingGroup((

@@ -123,6 +123,20 @@ class Counters:
         return [counts.get(m, 0) for m in range(current - 59, current + 1)]
 
 
+#: Lines of traffic each gateway keeps for diagnosis.
+TRAFFIC_LINES = 500
+
+
+@dataclass(frozen=True)
+class TrafficEntry:
+    """One line of a gateway's dialogue with its device or provider (an AT command, an HTTP exchange)."""
+
+    at: float
+    #: "out" (to the device or provider), "in" (from it) or "info".
+    direction: str
+    text: str
+
+
 COMMON_SETTINGS = (
     Setting("name", str, "", "Unique gateway name.", required=True),
     Setting("kind", str, "", "Gateway kind.", required=True),
@@ -151,6 +165,11 @@ class Gateway:
         self._queue: asyncio.Queue[OutboundSms] = asyncio.Queue()
         self._inflight: OutboundSms | None = None
         self._worker: asyncio.Task | None = None
+        self.traffic: deque[TrafficEntry] = deque(maxlen=TRAFFIC_LINES)
+
+    def log_traffic(self, direction: str, text: str) -> None:
+        """Keep one line of the dialogue for the traffic log (the oldest lines are dropped)."""
+        self.traffic.append(TrafficEntry(time.time(), direction, text))
 
     @classmethod
     def setting_group(cls) -> SettingGroup:

@@ -44,9 +44,12 @@ class SimulatorGateway(Gateway):
         delay = self.settings["send_delay"]
         if delay:
             await asyncio.sleep(delay)
+        self.log_traffic("out", f"SUBMIT to {sms.recipient} ({sms.encoding}): {sms.text[:60]}")
         if self._random.random() < self.settings["failure_rate"]:
+            self.log_traffic("in", "ERROR simulated network error")
             return SendResult(ok=False, reason="simulated network error", retryable=True)
         ref = str(next(self._refs))
+        self.log_traffic("in", f"OK reference {ref}")
         if sms.status_report:
             self._later(self.settings["report_delay"], self._report, ref, sms.recipient)
         parts = count(sms.text, encoding=sms.encoding).parts
@@ -75,6 +78,7 @@ class SimulatorGateway(Gateway):
             recipient=self.settings["number"],
             sent_at=datetime.now(timezone.utc),
         )
+        self.log_traffic("in", f"DELIVER from {sms.sender}: {sms.text[:60]}")
         self.received(sms)
         return sms
 

@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import models
+from . import conversations, models, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,9 @@ class Database:
         """Create the schema on first start, or migrate an older one."""
         try:
             SQLModel.metadata.create_all(self.engine, tables=_tables())
+            with self.engine.begin() as conn:  # search table, conversation summary, filter indexes
+                search.install(conn, self.is_sqlite)
+                conversations.install(conn, self.is_sqlite)
         except Exception as exc:
             raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
         with self.session() as s:

@@ -1,0 +1,178 @@
+"""Who may use the HTTP API: user names and passwords checked against the
+``user`` table, with a short-lived cache of successful checks and a growing
+delay for repeated failures from one address.
+
+Checking a password costs one scrypt derivation (about 50 ms), which runs in
+a worker thread so the event loop never waits for it. A client that sends
+1,000 requests a second with the same credentials must not cost 1,000
+derivations, so a successful check is remembered for ``CACHE_SECONDS``:
+
+* the cache key is the user name and an HMAC-SHA256 of the password under a
+  random key made when the process starts; the password itself is never kept,
+  and the key is never written anywhere;
+* only successes are cached, so a wrong password always costs a full check
+  (and counts as a failure);
+* on every hit the user's block (Sessions tab, ``stop_customer``) is checked
+  again, so a stopped user is refused at once; a changed password, a disabled
+  user or changed privileges take effect when the entry expires, or at once
+  through :meth:`Authenticator.forget`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import select
+
+from app.store.models import User
+from app.store.passwords import verify_password
+
+if TYPE_CHECKING:
+    from app.engine.engine import Engine
+    from app.engine.sessions import CustomerSession
+
+#: How long a successful check is remembered.
+CACHE_SECONDS = 30.0
+#: Failures from one address within this many seconds count together.
+FAILURE_WINDOW = 300.0
+#: Failures allowed from one address before each further attempt is delayed.
+FREE_FAILURES = 3
+#: Longest delay of one attempt, in seconds.
+MAX_DELAY = 10.0
+#: A scrypt hash of a random password, checked when the user does not exist so
+#: that an unknown name takes as long as a wrong password.
+_DUMMY_HASH = ("scrypt$16384$8$1$7a1c3e0f5b2d4c6e8a9b0c1d2e3f4a5b$"
+               "4f1b6e0a3c8d2e7f9a5b1c6d0e4f8a2b7c3d9e5f1a6b0c4d8e2f7a3b9c5d1e6f")
+
+
+class AuthError(Exception):
+    """Credentials refused. ``reason`` says why in words; ``blocked`` is true
+    when the user exists but may not log in now (disabled or stopped)."""
+
+    def __init__(self, reason: str, blocked: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.blocked = blocked
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    name: str
+    admin: bool = False
+    privileges: frozenset[str] = field(default_factory=frozenset)
+    user_id: int = 0
+
+    def has(self, privilege: str) -> bool:
+        """Whether the user may use ``privilege`` (administrators may use all)."""
+        return self.admin or privilege in self.privileges
+
+
+class Authenticator:
+    """Checks API credentials and opens customer sessions for the requests."""
+
+    def __init__(self, engine: "Engine", *, cache_seconds: float = CACHE_SECONDS):
+        self.engine = engine
+        self.cache_seconds = cache_seconds
+        self._key = os.urandom(32)
+        self._cache: dict[tuple[str, bytes], tuple[UserInfo, float]] = {}
+        self._failures: dict[str, deque[float]] = {}
+
+    # --- checking -------------------------------------------------------------
+
+    async def check(self, name: str, password: str, ip: str) -> UserInfo:
+        """The user these credentials belong to; raises :class:`AuthError`.
+
+        A coroutine: the password derivation runs in a worker thread, and an
+        address with repeated failures waits :meth:`penalty` seconds first.
+        """
+        blocked = self.engine.sessions.blocked_users
+        key = (name, hmac.new(self._key, password.encode(), hashlib.sha256).digest())
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and hit[1] > now:
+            if name in blocked:
+                raise AuthError(f"user {name!r} was stopped by the operator", blocked=True)
+            return hit[0]
+        delay = self.penalty(ip)
+        if delay:
+            await asyncio.sleep(delay)
+        row = await asyncio.to_thread(self._load, name)
+        ok = await asyncio.to_thread(verify_password, password, row["hash"] if row else _DUMMY_HASH)
+        if not ok or row is None:
+            self._fail(ip)
+            raise AuthError("wrong user name or password")
+        if not row["enabled"]:
+            raise AuthError(f"user {name!r} is disabled", blocked=True)
+        if name in blocked:
+            raise AuthError(f"user {name!r} was stopped by the operator", blocked=True)
+        self._failures.pop(ip, None)
+        info = UserInfo(name=name, admin=row["admin"], privileges=frozenset(row["privileges"]),
+                        user_id=row["id"])
+        self._prune(now)
+        self._cache[key] = (info, now + self.cache_seconds)
+        return info
+
+    def _load(self, name: str) -> dict[str, Any] | None:
+        with self.engine.db.session() as s:
+            row = s.exec(select(User).where(User.name == name)).first()
+            if row is None:
+                return None
+            try:
+                privileges = [p for p in json.loads(row.privileges or "[]") if isinstance(p, str)]
+            except ValueError:
+                privileges = []
+            return {"id": row.id or 0, "hash": row.password_hash, "enabled": row.enabled, "admin": row.admin,
+                    "privileges": privileges}
+
+    def forget(self, name: str | None = None) -> None:
+        """Drop remembered checks of ``name`` (all users when None), e.g. after a password change."""
+        if name is None:
+            self._cache.clear()
+        else:
+            for key in [k for k in self._cache if k[0] == name]:
+                del self._cache[key]
+
+    def _prune(self, now: float) -> None:
+        if len(self._cache) > 1000:
+            for key in [k for k, (_, until) in self._cache.items() if until <= now]:
+                del self._cache[key]
+
+    # --- failed logins ----------------------------------------------------------
+
+    def _fail(self, ip: str) -> None:
+        self._failures.setdefault(ip, deque(maxlen=64)).append(time.monotonic())
+
+    def failures(self, ip: str) -> int:
+        """Failed logins from ``ip`` within the last ``FAILURE_WINDOW`` seconds."""
+        q = self._failures.get(ip)
+        if not q:
+            return 0
+        horizon = time.monotonic() - FAILURE_WINDOW
+        while q and q[0] < horizon:
+            q.popleft()
+        return len(q)
+
+    def penalty(self, ip: str) -> float:
+        """Seconds the next attempt from ``ip`` waits: nothing for the first
+        failures, then doubling from a quarter second up to ``MAX_DELAY``."""
+        extra = self.failures(ip) - FREE_FAILURES
+        if extra < 0:
+            return 0.0
+        return min(MAX_DELAY, 0.25 * 2 ** extra)
+
+    # --- sessions ------------------------------------------------------------------
+
+    def session(self, user: UserInfo, request, protocol: str, protocol_version: str = "") -> "CustomerSession":
+        """Open (or tick) the customer session of this user, address and protocol."""
+        ip = request.remote or ""
+        host = request.host or ""
+        return self.engine.sessions.open_customer(user.name, ip, host, protocol, protocol_version,
+                                                  user_id=user.user_id)

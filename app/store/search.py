@@ -1,0 +1,185 @@
+"""Full-text search and the indexed filters of the message lists.
+
+On SQLite the store keeps an FTS5 table over the text and the two numbers of
+every message (``message_fts``, external content: the text is stored once, in
+``message``), kept in step by triggers whatever code writes the message. The
+filters of the Inbox and Outbox (unread, gateway, status, date range, job)
+each have an index that ends in ``id``, so a page of 200 rows newest first is
+read from an index, never by sorting the table.
+
+A date range is turned into an id range first (messages are stored in time
+order; ``created_at`` has its own index), then the exact time condition is
+applied as well.
+
+On PostgreSQL the equivalent is a GIN index over ``to_tsvector('simple',
+text || ' ' || sender || ' ' || recipient)`` queried with prefix terms
+(``to_tsquery``); the filter indexes are the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy import text as sql
+
+from .timeutil import UTCDateTime
+
+
+
+def counterpart_sql(alias: str = "") -> str:
+    """The correspondent of a message: who sent it to us, or whom we sent it to."""
+    a = f"{alias}." if alias else ""
+    return f"(CASE WHEN {a}direction = 'in' THEN {a}sender ELSE {a}recipient END)"
+
+
+_FILTER_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_message_unread ON message (id) WHERE direction = 'in' AND read = 0",
+    "CREATE INDEX IF NOT EXISTS ix_message_dir_gateway ON message (direction, gateway, id)",
+    "CREATE INDEX IF NOT EXISTS ix_message_dir_status ON message (direction, status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_message_created ON message (created_at)",
+    f"CREATE INDEX IF NOT EXISTS ix_message_counterpart ON message ({counterpart_sql()}, id)",
+)
+
+_SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE message_fts USING fts5(text, sender, recipient, content='message', "
+    "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\")",
+    "CREATE TRIGGER message_fts_ai AFTER INSERT ON message BEGIN "
+    "INSERT INTO message_fts(rowid, text, sender, recipient) VALUES (new.id, new.text, new.sender, new.recipient);"
+    " END",
+    "CREATE TRIGGER message_fts_ad AFTER DELETE ON message BEGIN "
+    "INSERT INTO message_fts(message_fts, rowid, text, sender, recipient) "
+    "VALUES ('delete', old.id, old.text, old.sender, old.recipient); END",
+    "CREATE TRIGGER message_fts_au AFTER UPDATE OF text, sender, recipient ON message BEGIN "
+    "INSERT INTO message_fts(message_fts, rowid, text, sender, recipient) "
+    "VALUES ('delete', old.id, old.text, old.sender, old.recipient); "
+    "INSERT INTO message_fts(rowid, text, sender, recipient) VALUES (new.id, new.text, new.sender, new.recipient);"
+    " END",
+    "INSERT INTO message_fts(message_fts) VALUES ('rebuild')",
+)
+
+_PG_DOCUMENT = "to_tsvector('simple', text || ' ' || sender || ' ' || recipient)"
+_PG_FTS = (f"CREATE INDEX IF NOT EXISTS ix_message_fts ON message USING gin ({_PG_DOCUMENT})",)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+#: An international number typed with separators ("+49 176 123-45"): searched as one run of digits.
+_PHONE = re.compile(r"\+\d[\d \-()/.]*\d")
+
+
+def install(conn, is_sqlite: bool) -> None:
+    """Create the search table, its triggers and the filter indexes (idempotent)."""
+    for statement in _FILTER_INDEXES:
+        conn.execute(sql(statement))
+    if is_sqlite:
+        exists = conn.execute(sql("SELECT 1 FROM sqlite_master WHERE name = 'message_fts'")).first()
+        if not exists:
+            for statement in _SQLITE_FTS:
+                conn.execute(sql(statement))
+    else:
+        for statement in _PG_FTS:
+            conn.execute(sql(statement))
+
+
+def match_expression(query: str, is_sqlite: bool = True) -> str:
+    """The search words as a full-text query: every word must occur, each as a prefix.
+
+    ``+49 176`` finds numbers starting +49176...; ``ord ready`` finds "order is ready".
+    Returns "" when the query has no words.
+    """
+    query = _PHONE.sub(lambda m: re.sub(r"\D", "", m.group(0)), query)
+    words = _WORD.findall(query)
+    if is_sqlite:
+        return " ".join(f'"{w}"*' for w in words)
+    return " & ".join(f"{w}:*" for w in words)
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    """What a message list shows. Empty fields do not filter."""
+
+    direction: str | None = None
+    text: str = ""
+    unread: bool = False
+    gateway: str | None = None
+    statuses: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    job_id: str | None = None
+    counterpart: str | None = None
+
+    @property
+    def is_plain(self) -> bool:
+        """True when only the direction is set (the whole list)."""
+        return self == MessageFilter(direction=self.direction)
+
+
+def _timed(statement: str, *names: str):
+    """A text statement whose ``names`` parameters are datetimes stored as the store stores them."""
+    return sql(statement).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in names))
+
+
+def _id_bounds(conn, flt: MessageFilter) -> tuple[int | None, int | None]:
+    lo = hi = None
+    if flt.since is not None:
+        lo = conn.execute(_timed("SELECT id FROM message WHERE created_at >= :t ORDER BY created_at LIMIT 1",
+                                 "t"), {"t": flt.since}).scalar()
+        lo = lo if lo is not None else 1 << 62  # nothing that recent: an empty range
+    if flt.until is not None:
+        hi = conn.execute(_timed("SELECT id FROM message WHERE created_at < :t ORDER BY created_at DESC LIMIT 1",
+                                 "t"), {"t": flt.until}).scalar()
+        hi = hi if hi is not None else 0
+    return lo, hi
+
+
+def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None = None,
+             limit: int = 200) -> list[int]:
+    """Ids of the messages ``flt`` selects, newest first, ``limit`` at a time (page on with ``before_id``)."""
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    fts = match_expression(flt.text, is_sqlite) if flt.text.strip() else ""
+    if flt.text.strip() and not fts:
+        return []
+    if before_id is not None:
+        where.append("m.id < :before")
+        params["before"] = before_id
+    if flt.direction:
+        where.append(f"m.direction = '{'in' if flt.direction == 'in' else 'out'}'")
+    if flt.unread:
+        where.append("m.direction = 'in' AND m.read = 0")
+    if flt.gateway:
+        where.append("m.gateway = :gateway")
+        params["gateway"] = flt.gateway
+    if flt.statuses:
+        names = [f":st{i}" for i in range(len(flt.statuses))]
+        where.append(f"m.status IN ({', '.join(names)})")
+        params.update({n[1:]: s for n, s in zip(names, flt.statuses)})
+    if flt.job_id:
+        where.append("m.job_id = :job")
+        params["job"] = flt.job_id
+    if flt.counterpart:
+        where.append(f"{counterpart_sql('m')} = :cp")
+        params["cp"] = flt.counterpart
+    if flt.since is not None or flt.until is not None:
+        lo, hi = _id_bounds(conn, flt)
+        if flt.since is not None:
+            where.append("m.id >= :lo AND m.created_at >= :since")
+            params.update(lo=lo, since=flt.since)
+        if flt.until is not None:
+            where.append("m.id <= :hi AND m.created_at < :until")
+            params.update(hi=hi, until=flt.until)
+    if fts and is_sqlite:
+        params["q"] = fts
+        cond = " AND ".join(["message_fts MATCH :q"] + where)
+        statement = (f"SELECT m.id FROM message_fts JOIN message m ON m.id = message_fts.rowid "
+                     f"WHERE {cond} ORDER BY message_fts.rowid DESC LIMIT :limit")
+    else:
+        if fts:
+            params["q"] = fts
+            where.append(f"{_PG_DOCUMENT} @@ to_tsquery('simple', :q)")
+        cond = " AND ".join(where) or "1 = 1"
+        statement = f"SELECT m.id FROM message m WHERE {cond} ORDER BY m.id DESC LIMIT :limit"
+    times = [n for n in ("since", "until") if n in params]
+    return [row[0] for row in conn.execute(_timed(statement, *times), params)]
