@@ -229,7 +229,8 @@ class DiafaanApi:
         if gateways == []:
             raise DiafaanError(codes.MESSAGE_REJECTED, "no gateway is routed for messages of this connector")
         return {
-            "text": text, "message_type": mtype, "uid": guid, "message_info": info, "sender": sender,
+            # Diafaan clients follow delivery (STATUS:201), so a report is always asked for
+            "status_report": True, "text": text, "message_type": mtype, "uid": guid, "message_info": info, "sender": sender,
             "gateways": gateways or [], "priority": params.integer("priority", *PRIORITY_RANGE) or 0,
             "validity_seconds": params.integer("validity-period", 1, MAX_VALIDITY),
             "scheduled_at": _scheduled(params.get("scheduled").strip()),
