@@ -137,4 +137,12 @@ GENERAL = SettingGroup((
     Setting("duplicate_window_seconds", int, 600, "Window in which the same sender, recipient and text count "
             "as a duplicate when duplicate detection is asked for.", minimum=1, maximum=7 * 86400),
     Setting("notify_new_messages", bool, True, "Show a notification when a message arrives."),
+    Setting("retry_max_seconds", float, 3600.0, "Longest delay between two tries of a message.",
+            minimum=0.0, maximum=86400.0),
+    Setting("retry_max_age_seconds", int, 86400, "A message still failing this long after it was due fails "
+            "with its last reason instead of being tried again (0: no age limit).", minimum=0, maximum=30 * 86400),
+    Setting("sending_paused", bool, False, "Hold every outgoing message in the queue (global pause)."),
+    Setting("lease_seconds", int, 120, "How long an instance's claim on a message it is sending lasts without "
+            "renewal; another instance sharing the store takes over the claims of one that stopped renewing.",
+            minimum=10, maximum=86400),
 ))

@@ -31,6 +31,7 @@ from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChan
 from . import conversations, undo_delete
 from .export import ExportTask
 from .outbox import Outbox
+from .routing import Router, RoutingRule, replace_rules
 from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
 from .contacts import ContactBook
@@ -52,6 +53,7 @@ class Engine:
         self.gateways: dict[str, Gateway] = {}
         self.settings: dict[str, Any] = GENERAL.defaults()
         self.outbox = Outbox(self)
+        self.router = Router(self)
         self.dispatcher = Dispatcher(self)
         self.sessions = SessionRegistry(self)
         self.connectors = ConnectorRegistry(self)
@@ -100,6 +102,7 @@ class Engine:
         """Finish in-flight sends, return waiting ones to the queue, close the store."""
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
+        self.outbox.flush()
         self.started = False
         self.db.close()
 
@@ -169,6 +172,37 @@ class Engine:
         for v in out:
             self.events.publish(MessageChanged(v))
         return out
+
+    def pause_all(self) -> None:
+        """Global pause: hold every outgoing message in the queue (kept across restarts)."""
+        self.set_setting("sending_paused", True)
+
+    def resume_all(self) -> None:
+        self.set_setting("sending_paused", False)
+        self.dispatcher.wake()
+
+    # --- routing rules and the opt-out list --------------------------------------------
+
+    def routing_rules(self) -> list[RoutingRule]:
+        """The routing rules in the order they are tried."""
+        return list(self.router.rules())
+
+    def set_routing_rules(self, rules: list[RoutingRule], *, origin: str | None = None) -> list[RoutingRule]:
+        """Replace the routing rules (all of them, or only those of ``origin``) with ``rules``, in order."""
+        replace_rules(self, rules, origin=origin)
+        self.dispatcher.wake()
+        return self.routing_rules()
+
+    def blocked_numbers(self) -> list[tuple[str, str]]:
+        """The opt-out list: (number, reason), by number."""
+        return self.outbox.blocked_numbers()
+
+    def block_number(self, number: str, reason: str = "") -> list[MessageView]:
+        """Refuse messages to ``number`` from now on; its waiting messages fail. Returns those."""
+        return self.outbox.block_number(number, reason)
+
+    def unblock_number(self, number: str) -> bool:
+        return self.outbox.unblock_number(number)
 
     def mark_read(self, ids: Iterable[int], read: bool = True) -> list[MessageView]:
         with self.db.session() as s:
@@ -369,6 +403,7 @@ class Engine:
     # --- gateway sink ----------------------------------------------------------------
 
     def gateway_state_changed(self, gateway: Gateway) -> None:
+        self.outbox.flush()  # answers given before the change are recorded first
         if gateway.name in self.gateways:
             self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
             self.sessions.gateway_changed(gateway)

@@ -1,27 +1,34 @@
 """Outbound messages in the store: queueing, send outcomes, delivery reports,
-and recovery of work interrupted by a crash."""
+the opt-out list, and recovery of work interrupted by a crash.
+
+Send outcomes are committed in batches: each answer a gateway gives is
+recorded, in one transaction with the others of the same loop turn, before
+anything else happens to the message (its event, its next try).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_
+from sqlalchemy import insert, or_
 from sqlmodel import col, select
 
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
-from app.sms.errors import EncodeError
-from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
-from app.sms.prepare import prepare
+from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Job, Message
 
+from . import shared_queue
 from .events import MessageChanged, MessageStored
-from .ids import new_job_id, new_message_uid
+from .ids import new_job_id
+from .queueing import build_rows
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
-from .views import MessageView
+from .views import MESSAGE_VIEW_COLUMNS, MessageView
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -30,22 +37,16 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
-
-
-def _prepare(req: OutboundRequest):
-    """Apply the message type and text options; raise EncodeError when it cannot be sent."""
-    if req.sender:
-        try:
-            validate_sender(req.sender)
-        except InvalidNumber as exc:
-            raise EncodeError(f"sender id {req.sender!r} cannot be used: {exc}") from None
-    return prepare(req.text, message_type=req.message_type, encoding=req.encoding,
-                   invalid_characters=req.invalid_characters, max_parts=req.max_parts, national=req.national)
+_INSERT_CHUNK = 5000
 
 
 class Outbox:
     def __init__(self, engine: "Engine"):
         self.engine = engine
+        #: Jitter source of retry delays; tests seed it.
+        self.random = random.Random()
+        self._results: list[tuple[Gateway, OutboundSms, SendResult]] = []
+        self._flush_handle: asyncio.Handle | None = None
 
     @property
     def db(self):
@@ -54,110 +55,135 @@ class Outbox:
     # --- queueing ----------------------------------------------------------------
 
     def queue(self, requests: list[OutboundRequest], *, user: str = "", source: str = "gui",
-              job_id: str | None = None, job_options: str = "{}") -> QueueResult:
+              job_id: str | None = None, job_options: str = "{}", atomic: bool = False) -> QueueResult:
         """Store every acceptable recipient of every request as one job.
 
-        Refused recipients (invalid or blocked number, reused id) are reported
-        in the result, in order; the others are stored.
+        ``atomic``: when any recipient is refused, store none (the result then
+        holds only the refusals), as an API that accepts or refuses whole jobs needs.
+
+        Refused recipients (invalid, blocked or duplicate number, reused id,
+        unusable blackout period) are reported in the result, in order; the
+        others are stored in one transaction.
         """
         now = self.engine.clock.now()
-        country = self.engine.settings.get("default_country") or None
+        settings = self.engine.settings
         job_id = job_id or new_job_id(now)
-        items: list[QueueItem] = []
-        rows: list[Message] = []
         with self.db.session() as s:
-            blocked = set()
-            all_numbers = [r for req in requests for r in req.recipients]
-            if all_numbers:
-                blocked = set(s.exec(select(BlockedNumber.number)).all())
-            for req in requests:
-                if req.uid and len(req.recipients) > 1:
-                    raise EngineError("a message id can only be given for a single recipient")
-                if req.uid and s.exec(select(Message.id).where(Message.uid == req.uid)).first() is not None:
-                    items.append(QueueItem(req.recipients[0] if req.recipients else "",
-                                           error=f"message id {req.uid} is already in use", code="duplicate-id"))
-                    continue
-                try:
-                    prepared = _prepare(req)
-                except EncodeError as exc:
-                    items += [QueueItem(r, error=str(exc), code="invalid-text") for r in req.recipients]
-                    continue
-                for i, raw in enumerate(req.recipients):
-                    try:
-                        number = normalize_number(raw, country)
-                    except InvalidNumber as exc:
-                        items.append(QueueItem(raw, error=f"invalid number {raw!r}: {exc}", code="invalid-number"))
-                        continue
-                    if number in blocked:
-                        items.append(QueueItem(raw, error=f"number {number} is blocked", code="blocked"))
-                        continue
-                    ref = req.recipient_refs[i] if req.recipient_refs else ""
-                    row = Message(
-                        uid=req.uid or new_message_uid(), direction=m.OUT,
-                        status=m.SCHEDULED if req.scheduled_at and req.scheduled_at > now else m.QUEUED,
-                        sender=req.sender, recipient=number, text=prepared.text, message_type=req.message_type,
-                        encoding=prepared.encoding, parts=prepared.count.parts,
-                        flash=req.flash or prepared.flash, status_report=req.status_report, priority=req.priority,
-                        gateways_allowed=";".join(req.gateways), job_id=job_id,
-                        customer_ref=ref or req.customer_ref, message_info=req.message_info,
-                        billcode=req.billcode, user=user, created_at=now, updated_at=now,
-                        scheduled_at=req.scheduled_at,
-                        expires_at=(now + timedelta(seconds=req.validity_seconds)
-                                    if req.validity_seconds else None),
-                    )
-                    rows.append(row)
-                    items.append(QueueItem(number, message=None))
-            if rows:
+            batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
+                               country=settings.get("default_country") or None,
+                               duplicate_window=settings["duplicate_window_seconds"])
+            if atomic and len(batch.rows) < len(batch.items):
+                batch.items = [it for it in batch.items if not isinstance(it, int)]
+                batch.rows = []
+            if batch.rows:
                 s.add(Job(id=job_id, user=user, source=source, options=job_options, created_at=now))
-                s.add_all(rows)
+                s.flush()
+                table = Message.__table__
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                conn = s.connection()
+                for i in range(0, len(batch.rows), _INSERT_CHUNK):
+                    chunk = batch.rows[i:i + _INSERT_CHUNK]
+                    for row, (new_id,) in zip(chunk, conn.execute(stmt, chunk)):
+                        row["id"] = new_id
                 s.commit()
-            views = iter([MessageView.of(r) for r in rows])
-        items = [QueueItem(it.recipient, message=next(views)) if not it.error else it for it in items]
-        for it in items:
-            if it.message is not None:
-                self.engine.events.publish(MessageStored(it.message))
-        return QueueResult(job_id=job_id, items=tuple(items))
+        views = [MessageView(**{k: r[k] for k in MESSAGE_VIEW_COLUMNS}) for r in batch.rows]
+        items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
+                      for it in batch.items)
+        for v in views:
+            self.engine.events.publish(MessageStored(v))
+        return QueueResult(job_id=job_id, items=items)
 
     # --- outcomes ----------------------------------------------------------------
 
     def record_result(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
-        now = self.engine.clock.now()
-        with self.db.session() as s:
-            row = s.get(Message, sms.message_id)
-            if row is None:
-                return
-            row.updated_at = now
-            if result.ok:
-                row.status = m.SENT
-                row.sent_at = now
-                row.reference = ",".join(result.references) or None
-                row.parts = result.parts
-                row.reason = ""
-                row.gateway = gateway.name
-            else:
-                self._failed(row, result.reason, result.retryable, now)
-            s.add(row)
-            s.commit()
-            view = MessageView.of(row)
-        self.engine.events.publish(MessageChanged(view))
+        """Take a gateway's answer; it is committed with the others of this loop turn."""
+        self._results.append((gateway, sms, result))
+        if self._flush_handle is None:
+            try:
+                self._flush_handle = asyncio.get_running_loop().call_soon(self.flush)
+            except RuntimeError:
+                self.flush()
 
-    def _failed(self, row: Message, reason: str, retryable: bool, now) -> None:
+    def flush(self) -> None:
+        """Commit the answers taken so far, then publish them and wake the dispatcher."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        results, self._results = self._results, []
+        if not results:
+            return
+        now = self.engine.clock.now()
+        inflight = self.engine.dispatcher.inflight
+        views: list[MessageView] = []
+        sent = []
+        with self.db.session() as s:
+            for gateway, sms, result in results:
+                if result.ok:
+                    sent.append({"b_id": sms.message_id, "status": m.SENT, "sent_at": now,
+                                 "reference": ",".join(result.references) or None, "parts": result.parts,
+                                 "reason": "", "gateway": gateway.name, "updated_at": now, "claimed_by": None,
+                                 "lease_until": None, "next_attempt_at": None, "gateways_failed": ""})
+                    before = inflight.pop(sms.message_id, None)
+                    if before is not None:
+                        views.append(dataclasses.replace(before, status=m.SENT, sent_at=now, parts=result.parts,
+                                                         reason="", gateway=gateway.name, updated_at=now))
+                    continue
+                inflight.pop(sms.message_id, None)
+                row = s.get(Message, sms.message_id)
+                if row is None or row.status != m.SENDING:
+                    continue
+                self._failed(row, gateway.name, result.reason, result.retryable, now)
+                s.add(row)
+                s.flush()
+                views.append(MessageView.of(row))
+            shared_queue.set_many(s, sent, only_status=m.SENDING)
+            s.commit()
+        for v in views:
+            self.engine.events.publish(MessageChanged(v))
+        self.engine.dispatcher.wake()
+
+    def _failed(self, row: Message, gateway: str, reason: str, retryable: bool, now) -> None:
+        """Fail over to another candidate, retry after a backoff, or fail with the last reason."""
         settings = self.engine.settings
-        if retryable and row.attempts < settings["max_attempts"]:
-            delay = settings["retry_base_seconds"] * (2 ** max(0, row.attempts - 1))
-            delay *= random.uniform(0.8, 1.2)
-            row.status = m.QUEUED
-            row.next_attempt_at = now + timedelta(seconds=delay)
-            row.reason = f"retrying after: {reason}"
-            row.gateway = None
-        else:
+        row.updated_at = now
+        row.claimed_by = None
+        row.lease_until = None
+        due = row.scheduled_at or row.created_at
+        max_age = settings["retry_max_age_seconds"]
+        too_old = max_age and (now - due).total_seconds() >= max_age
+        if not retryable or row.attempts >= settings["max_attempts"] or too_old:
             row.status = m.FAILED
             row.finished_at = now
-            row.reason = reason if not retryable else f"{reason} (after {row.attempts} attempts)"
+            if not retryable:
+                row.reason = reason
+            elif too_old:
+                row.reason = f"{reason} (still failing {max_age} s after it was due, {row.attempts} attempts)"
+            else:
+                row.reason = f"{reason} (after {row.attempts} attempts)"
+            return
+        row.status = m.QUEUED
+        router = self.engine.router
+        route = router.route(row.recipient, row.sender, row.user, row.message_type, row.gateways_allowed,
+                             row.gateways_failed)
+        others = router.untried_up(route, gateway)
+        if others:
+            row.gateways_failed = ";".join(sorted(route.failed | {gateway}))
+            row.next_attempt_at = None
+            row.reason = f"failing over from {gateway} after: {reason}"
+        else:
+            delay = settings["retry_base_seconds"] * (2 ** max(0, row.attempts - 1))
+            delay = min(delay, settings["retry_max_seconds"]) * self.random.uniform(0.8, 1.2)
+            row.gateways_failed = ""
+            row.next_attempt_at = now + timedelta(seconds=delay)
+            row.reason = f"retrying after: {reason}"
+        row.gateway = None
 
     def requeue(self, ids: list[int]) -> None:
         """Messages handed to a gateway that never tried them go back to the queue."""
+        self.flush()
         now = self.engine.clock.now()
+        for i in ids:
+            self.engine.dispatcher.inflight.pop(i, None)
         with self.db.session() as s:
             rows = s.exec(select(Message).where(col(Message.id).in_(ids), Message.status == m.SENDING)).all()
             for row in rows:
@@ -165,6 +191,7 @@ class Outbox:
                 row.gateway = None
                 row.attempts = max(0, row.attempts - 1)
                 row.updated_at = now
+                row.claimed_by = row.lease_until = None
                 s.add(row)
             s.commit()
             views = [MessageView.of(r) for r in rows]
@@ -172,8 +199,10 @@ class Outbox:
             self.engine.events.publish(MessageChanged(v))
 
     def record_report(self, gateway: Gateway, report: DeliveryReport) -> None:
+        """A delivery report from any gateway kind: the message becomes delivered or undelivered."""
         if report.outcome == "pending":
             return
+        self.flush()  # a report can overtake the answer of its own send
         ref = report.reference
         now = self.engine.clock.now()
         with self.db.session() as s:
@@ -195,36 +224,88 @@ class Outbox:
             view = MessageView.of(row)
         self.engine.events.publish(MessageChanged(view))
 
+    # --- opt-out list -----------------------------------------------------------------
+
+    def blocked_numbers(self) -> list[tuple[str, str]]:
+        with self.db.session() as s:
+            return [tuple(r) for r in s.exec(select(BlockedNumber.number, BlockedNumber.reason)
+                                              .order_by(BlockedNumber.number)).all()]
+
+    def block_number(self, number: str, reason: str = "") -> list[MessageView]:
+        """Put a number on the opt-out list; its waiting messages fail with the reason. Returns them."""
+        try:
+            number = normalize_number(number, self.engine.settings.get("default_country") or None)
+        except InvalidNumber as exc:
+            raise EngineError(f"cannot block {number!r}: {exc}") from None
+        now = self.engine.clock.now()
+        why = f"number {number} is on the blocked list" + (f" ({reason})" if reason else "")
+        with self.db.session() as s:
+            s.merge(BlockedNumber(number=number, reason=reason))
+            rows = s.exec(select(Message).where(Message.direction == m.OUT, Message.recipient == number,
+                                                col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).all()
+            for row in rows:
+                row.status, row.reason, row.finished_at, row.updated_at = m.FAILED, why, now, now
+                s.add(row)
+            s.commit()
+            views = [MessageView.of(r) for r in rows]
+        for v in views:
+            self.engine.events.publish(MessageChanged(v))
+        return views
+
+    def unblock_number(self, number: str) -> bool:
+        with self.db.session() as s:
+            row = s.get(BlockedNumber, number)
+            if row is None:
+                return False
+            s.delete(row)
+            s.commit()
+        return True
+
     # --- crash recovery -----------------------------------------------------------
 
     def recover_interrupted(self) -> int:
-        """Settle messages left in ``sending`` by a process that stopped without recording the answer.
-
-        The rule (setting ``interrupted_rule``): ``resend`` queues them again and
-        flags them ``possible_duplicate`` (the device may have sent them before
-        the stop); ``fail`` marks them failed so the operator decides.
-        Returns how many were settled.
-        """
-        rule = self.engine.settings["interrupted_rule"]
-        now = self.engine.clock.now()
+        """At start: settle messages this instance left in ``sending`` without recording the answer."""
         with self.db.session() as s:
             q = select(Message).where(Message.direction == m.OUT, Message.status == m.SENDING)
             q = q.where(or_(Message.claimed_by == None, Message.claimed_by == self.engine.instance_id))  # noqa: E711
-            rows = s.exec(q).all()
-            for row in rows:
-                row.possible_duplicate = True
-                row.updated_at = now
-                row.claimed_by = None
-                if rule == "resend":
-                    row.status = m.QUEUED
-                    row.gateway = None
-                    row.reason = INTERRUPTED_REASON
-                else:
-                    row.status = m.FAILED
-                    row.finished_at = now
-                    row.reason = INTERRUPTED_FAIL_REASON
-                s.add(row)
-            s.commit()
+            return self._settle(s, s.exec(q).all())
+
+    def take_over_expired(self) -> int:
+        """Settle the claims of instances sharing the store that stopped renewing their leases."""
+        now = self.engine.clock.now()
+        with self.db.session() as s:
+            ids = shared_queue.expired_claims(s, instance=self.engine.instance_id, now=now,
+                                              skip_locked=not self.db.is_sqlite)
+            if not ids:
+                return 0
+            return self._settle(s, s.exec(select(Message).where(col(Message.id).in_(ids))).all())
+
+    def _settle(self, s, rows: list[Message]) -> int:
+        """Apply the interrupted-send rule (setting ``interrupted_rule``) and commit.
+
+        ``resend`` queues them again and flags them ``possible_duplicate`` (the
+        device may have sent them before the stop); ``fail`` marks them failed,
+        also flagged, so the operator decides.
+        """
+        rule = self.engine.settings["interrupted_rule"]
+        now = self.engine.clock.now()
+        for row in rows:
+            row.possible_duplicate = True
+            row.updated_at = now
+            row.claimed_by = row.lease_until = None
+            if rule == "resend":
+                row.status = m.QUEUED
+                row.gateway = None
+                row.reason = INTERRUPTED_REASON
+            else:
+                row.status = m.FAILED
+                row.finished_at = now
+                row.reason = INTERRUPTED_FAIL_REASON
+            s.add(row)
+        s.commit()
+        views = [MessageView.of(r) for r in rows]
+        for v in views:
+            self.engine.events.publish(MessageChanged(v))
         if rows:
             log.warning("%d message(s) were interrupted while sending; rule %r applied", len(rows), rule)
         return len(rows)

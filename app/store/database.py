@@ -123,7 +123,7 @@ class Database:
 def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
-        "contact_group_link", "blocked_number", "setting", "schema_version",
+        "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from .timeutil import UTCDateTime, utcnow
@@ -46,7 +46,13 @@ def _ts(**kw):
 
 class Message(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_message_queue", "direction", "status", "priority", "id"),
+        # priority descending, so "highest priority, then oldest" is an index walk, not a sort
+        Index("ix_message_queue", "direction", "status", text("priority DESC"), "id"),
+        Index("ix_message_expiry", "status", "expires_at"),
+        Index("ix_message_schedule", "status", "scheduled_at"),
+        Index("ix_message_retry", "status", "next_attempt_at"),
+        Index("ix_message_recipient", "recipient", "created_at"),
+        Index("ix_message_claim", "status", "claimed_by", "lease_until"),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
         Index("ix_message_reference", "gateway", "reference"),
@@ -96,6 +102,9 @@ class Message(SQLModel, table=True):
     received_parts: int = 1
     #: Fingerprint of an inbound message, so one read twice is stored once.
     fingerprint: Optional[str] = Field(default=None, max_length=64, index=True)
+    #: Gateways that failed this message with a retryable error since its last backoff, ``;``-separated;
+    #: the next attempt prefers another candidate (failover).
+    gateways_failed: str = Field(default="", max_length=512)
     # Shared queue (several instances on one database)
     claimed_by: Optional[str] = Field(default=None, max_length=64)
     lease_until: Optional[datetime] = _ts(default=None)
@@ -163,6 +172,29 @@ class BlockedNumber(SQLModel, table=True):
 
     number: str = Field(primary_key=True, max_length=32)
     reason: str = Field(default="", max_length=256)
+
+
+class RoutingRule(SQLModel, table=True):
+    """One routing rule: which gateways may carry the messages it matches. Rules are tried by position."""
+
+    __tablename__ = "routing_rule"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    position: int = Field(default=0, index=True)
+    name: str = Field(default="", max_length=128)
+    #: Destination prefix (``+4917``) or shell-style pattern (``+4917[56]*``); empty: any.
+    destination: str = Field(default="", max_length=64)
+    #: Sender id, exact or pattern; empty: any.
+    sender: str = Field(default="", max_length=64)
+    #: API user name; empty: any.
+    user: str = Field(default="", max_length=64)
+    #: Message type (``sms.text``) or pattern (``sms.*``); empty: any.
+    message_type: str = Field(default="", max_length=32)
+    #: Gateway names, ``;``-separated, in order of preference.
+    gateways: str = Field(default="", max_length=512)
+    enabled: bool = True
+    #: Where the rule was declared: "config" (the file wins) or "store".
+    origin: str = Field(default="store", max_length=8)
 
 
 class SettingValue(SQLModel, table=True):

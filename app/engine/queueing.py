@@ -1,0 +1,138 @@
+"""Turning requests into message rows: validation, opt-outs, duplicates,
+blackout periods and schedule, checked per recipient before anything is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.sms.errors import EncodeError
+from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
+from app.sms.prepare import prepare
+from app.store import models as m
+from app.store.models import BlockedNumber, Message
+
+from . import blackout
+from .ids import new_message_uid
+from .requests import EngineError, OutboundRequest, QueueItem
+
+#: Every column of a new outbound message with its default; rows are copies of it.
+_TEMPLATE: dict[str, Any] = {k: v for k, v in Message(uid="", direction=m.OUT, status=m.QUEUED).model_dump().items()
+                             if k != "id"}
+_CHUNK = 500
+
+
+def _prepare(req: OutboundRequest):
+    """Apply the message type and text options; raise EncodeError when it cannot be sent."""
+    if req.sender:
+        try:
+            validate_sender(req.sender)
+        except InvalidNumber as exc:
+            raise EncodeError(f"sender id {req.sender!r} cannot be used: {exc}") from None
+    return prepare(req.text, message_type=req.message_type, encoding=req.encoding,
+                   invalid_characters=req.invalid_characters, max_parts=req.max_parts, national=req.national)
+
+
+@dataclass
+class Batch:
+    """The outcome of checking requests: rows to insert and one item per recipient, in order."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    #: QueueItem for refusals; for accepted recipients an index into ``rows``.
+    items: list[QueueItem | int] = field(default_factory=list)
+
+
+def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, job_id: str, user: str,
+               country: str | None, duplicate_window: int) -> Batch:
+    batch = Batch()
+    blocked = dict(s.exec(select(BlockedNumber.number, BlockedNumber.reason)).all())
+    for req in requests:
+        if req.uid and len(req.recipients) > 1:
+            raise EngineError("a message id can only be given for a single recipient")
+        if req.recipient_blackout is not None and len(req.recipient_blackout) != len(req.recipients):
+            raise EngineError("per-recipient blackout periods must be given for every recipient")
+        if req.uid and s.exec(select(Message.id).where(Message.uid == req.uid)).first() is not None:
+            batch.items.append(QueueItem(req.recipients[0] if req.recipients else "",
+                                         error=f"message id {req.uid} is already in use", code="duplicate-id"))
+            continue
+        try:
+            prepared = _prepare(req)
+            job_periods = blackout.parse_periods(req.blackout)
+        except (EncodeError, blackout.BlackoutError) as exc:
+            code = "invalid-blackout" if isinstance(exc, blackout.BlackoutError) else "invalid-text"
+            batch.items += [QueueItem(r, error=str(exc), code=code) for r in req.recipients]
+            continue
+        numbers: list[str | QueueItem] = []
+        for raw in req.recipients:
+            try:
+                numbers.append(normalize_number(raw, country))
+            except InvalidNumber as exc:
+                numbers.append(QueueItem(raw, error=f"invalid number {raw!r}: {exc}", code="invalid-number"))
+        earlier = (_recent(s, req, prepared.text, [n for n in numbers if isinstance(n, str)], now, duplicate_window)
+                   if req.duplicate_detection else {})
+        base = dict(_TEMPLATE, direction=m.OUT, sender=req.sender, text=prepared.text,
+                    message_type=req.message_type, encoding=prepared.encoding, parts=prepared.count.parts,
+                    flash=req.flash or prepared.flash, status_report=req.status_report, priority=req.priority,
+                    gateways_allowed=";".join(req.gateways), job_id=job_id, customer_ref=req.customer_ref,
+                    message_info=req.message_info, billcode=req.billcode, user=user, created_at=now,
+                    updated_at=now, scheduled_at=req.scheduled_at,
+                    expires_at=now + timedelta(seconds=req.validity_seconds) if req.validity_seconds else None)
+        for i, number in enumerate(numbers):
+            if isinstance(number, QueueItem):
+                batch.items.append(number)
+                continue
+            if number in blocked:
+                why = f" ({blocked[number]})" if blocked[number] else ""
+                batch.items.append(QueueItem(number, error=f"number {number} is on the blocked list{why}: "
+                                             "messages to it are refused", code="blocked"))
+                continue
+            if number in earlier:
+                batch.items.append(QueueItem(number, error=(
+                    f"duplicate: the same text from the same sender was accepted for {number} within the last "
+                    f"{duplicate_window} s (message {earlier[number]})"), code="duplicate"))
+                continue
+            periods = job_periods
+            if req.recipient_blackout is not None and req.recipient_blackout[i]:
+                try:
+                    periods = blackout.merge(job_periods + blackout.parse_periods(req.recipient_blackout[i]))
+                except blackout.BlackoutError as exc:
+                    batch.items.append(QueueItem(number, error=str(exc), code="invalid-blackout"))
+                    continue
+            row = dict(base, uid=req.uid or new_message_uid(), recipient=number)
+            if req.recipient_refs and req.recipient_refs[i]:
+                row["customer_ref"] = req.recipient_refs[i]
+            _schedule(row, periods, now)
+            if req.duplicate_detection:
+                earlier[number] = row["uid"]
+            batch.items.append(len(batch.rows))
+            batch.rows.append(row)
+    return batch
+
+
+def _schedule(row: dict[str, Any], periods: list, now: datetime) -> None:
+    """Queued, or scheduled for its time or the end of the blackout period it would fall in."""
+    row["blackout"] = blackout.dumps(periods)
+    asked = row["scheduled_at"] if row["scheduled_at"] and row["scheduled_at"] > now else now
+    at = blackout.next_free(periods, asked)
+    if at > now:
+        row["status"] = m.SCHEDULED
+        row["scheduled_at"] = at
+    if at > asked:
+        row["reason"] = f"held by a blackout period until {at.isoformat()}"
+
+
+def _recent(s: Session, req: OutboundRequest, text: str, numbers: list[str], now: datetime,
+            window: int) -> dict[str, str]:
+    """recipient -> uid of a message with the same sender and text accepted within the window."""
+    since = now - timedelta(seconds=window)
+    found: dict[str, str] = {}
+    for i in range(0, len(numbers), _CHUNK):
+        chunk = numbers[i:i + _CHUNK]
+        q = select(Message.recipient, Message.uid).where(
+            col(Message.recipient).in_(chunk), Message.created_at >= since, Message.direction == m.OUT,
+            Message.sender == req.sender, Message.text == text, Message.status != m.CANCELLED)
+        found.update(dict(s.exec(q).all()))
+    return found

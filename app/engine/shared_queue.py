@@ -1,0 +1,75 @@
+"""The queue in the store, shared by every instance that opens it.
+
+A message is claimed by exactly one instance: candidates are read with
+``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one writer at
+a time) and the claim is a conditional update (``status = 'queued'``) that
+returns the ids it really took. A claim carries a lease: the instance renews
+the leases of the messages it is sending, and when an instance stops renewing
+(it died), another one settles its claims under the interrupted-send rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.store import models as m
+from app.store.models import Message
+
+T = Message.__table__
+
+
+def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int] | None,
+                 skip_locked: bool) -> list[dict[str, Any]]:
+    """Due queued messages, highest priority then oldest first, after the ``(priority, id)`` cursor."""
+    q = select(T).where(T.c.direction == m.OUT, T.c.status == m.QUEUED,
+                        or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= now))
+    if after is not None:
+        prio, last = after
+        q = q.where(or_(T.c.priority < prio, and_(T.c.priority == prio, T.c.id > last)))
+    q = q.order_by(T.c.priority.desc(), T.c.id).limit(limit)
+    if skip_locked:
+        q = q.with_for_update(skip_locked=True)
+    return [dict(r) for r in s.connection().execute(q).mappings()]
+
+
+def claim(s: Session, ids: list[int], gateway: str, *, instance: str, now: datetime,
+          lease: float) -> set[int]:
+    """Mark queued messages ``sending`` for ``gateway``; returns the ids this instance really claimed."""
+    if not ids:
+        return set()
+    stmt = (update(T).where(T.c.id.in_(ids), T.c.status == m.QUEUED)
+            .values(status=m.SENDING, gateway=gateway, attempts=T.c.attempts + 1, updated_at=now, reason="",
+                    claimed_by=instance, lease_until=now + timedelta(seconds=lease))
+            .returning(T.c.id))
+    return {r[0] for r in s.connection().execute(stmt)}
+
+
+def renew_leases(s: Session, *, instance: str, now: datetime, lease: float) -> int:
+    """Extend the leases of everything this instance is sending."""
+    stmt = (update(T).where(T.c.status == m.SENDING, T.c.claimed_by == instance)
+            .values(lease_until=now + timedelta(seconds=lease)))
+    return s.connection().execute(stmt).rowcount
+
+
+def expired_claims(s: Session, *, instance: str, now: datetime, skip_locked: bool) -> list[int]:
+    """Messages another instance claimed and stopped renewing."""
+    q = select(T.c.id).where(T.c.status == m.SENDING, T.c.claimed_by != instance, T.c.lease_until < now)
+    if skip_locked:
+        q = q.with_for_update(skip_locked=True)
+    return [r[0] for r in s.connection().execute(q)]
+
+
+def set_many(s: Session, rows: list[dict[str, Any]], *, only_status: str | None = None) -> None:
+    """Update many messages, each with its own values (``b_id`` names the row); all rows same keys."""
+    if not rows:
+        return
+    keys = [k for k in rows[0] if k != "b_id"]
+    stmt = update(T).where(T.c.id == bindparam("b_id"))
+    if only_status is not None:
+        stmt = stmt.where(T.c.status == only_status)
+    stmt = stmt.values({k: bindparam("v_" + k, type_=T.c[k].type) for k in keys})
+    s.connection().execute(stmt, [{"b_id": r["b_id"], **{"v_" + k: r[k] for k in keys}} for r in rows])
