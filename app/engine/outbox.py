@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
+#: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
+DELIVERED_PART_MARK = ":d"
 _INSERT_CHUNK = 5000
 
 
@@ -215,6 +217,16 @@ class Outbox:
             if row is None:
                 log.info("gateway %s: delivery report for unknown reference %s", gateway.name, ref)
                 return
+            parts = (row.reference or "").split(",")
+            if report.outcome == "delivered" and len(parts) > 1:
+                # a multipart message is delivered when every part is: mark this part's reference
+                parts[parts.index(ref)] = ref + DELIVERED_PART_MARK
+                row.reference = ",".join(parts)
+                if not all(p.endswith(DELIVERED_PART_MARK) for p in parts):
+                    row.updated_at = now
+                    s.add(row)
+                    s.commit()
+                    return
             row.status = m.DELIVERED if report.outcome == "delivered" else m.UNDELIVERED
             row.finished_at = report.at or now
             row.updated_at = now

@@ -1,0 +1,284 @@
+"""The modem's start-up, sending and storage commands over an :class:`AtChannel`.
+
+:meth:`ModemDriver.initialise` brings a modem from power-up to ready: reset,
+echo off, verbose errors, SIM PIN (entered once, never again after a
+refusal), PDU mode, new-message indications (falling back through the
+``AT+CNMI`` variants modems accept), preferred storage, network registration,
+identity, operator and signal. "SIM busy" answers (``+CME ERROR: 14`` or
+``515``) are retried with growing pauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+
+from .at_channel import AtChannel, AtError, AtResponse, AtTimeout
+from .modem_errors import describe, is_sim_busy
+
+log = logging.getLogger(__name__)
+
+#: New-message indication settings tried in order: stored messages announced
+#: with +CMTI and status reports with +CDS/+CDSI first; +CMT direct delivery
+#: only when the modem accepts nothing else.
+CNMI_VARIANTS = ("2,1,0,2,0", "2,1,0,1,0", "1,1,0,2,0", "1,1,0,1,0", "2,1,0,0,0", "1,1,0,0,0",
+                 "2,1", "1,1", "2,2,0,1,0", "1,2,0,1,0", "2,2", "1,2")
+STORAGE_FALLBACKS = ("SM", "MT", "ME")
+
+
+class ModemProblem(Exception):
+    """The modem cannot be used as it is; ``str()`` says what and what to do."""
+
+
+class SimLocked(ModemProblem):
+    """The SIM needs a PIN or PUK the console cannot give (``state``: "PIN" or "PUK")."""
+
+    def __init__(self, state: str, message: str):
+        self.state = state
+        super().__init__(message)
+
+
+@dataclass
+class ModemFacts:
+    """What the start-up learnt about the modem."""
+
+    manufacturer: str = ""
+    model: str = ""
+    revision: str = ""
+    imei: str = ""
+    imsi: str = ""
+    operator: str = ""
+    rssi: int | None = None
+    cnmi: str = ""
+    storage: str = "SM"
+    storage_used: int = 0
+    storage_total: int = 0
+    report_storage: bool = False
+    needs_cnma: bool = False
+    registered: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def signal_dbm(self) -> int | None:
+        """+CSQ 0–31 as dBm (-113 + 2·rssi); None when unknown (99)."""
+        return None if self.rssi is None or self.rssi > 31 else -113 + 2 * self.rssi
+
+    @property
+    def signal_bars(self) -> int:
+        """0–5 bars, as handsets show them."""
+        if self.rssi is None or self.rssi > 31:
+            return 0
+        return min(5, (self.rssi + 2) // 5) if self.rssi else 0
+
+
+@dataclass
+class Timing:
+    command: float = 5.0
+    send: float = 60.0
+    busy_total: float = 30.0
+    registration: float = 60.0
+
+
+class ModemDriver:
+    def __init__(self, channel: AtChannel, *, pin: str = "", storage: str = "SM", cnmi: str = "",
+                 timing: Timing | None = None, rejected_pin: str | None = None):
+        self.channel = channel
+        self.pin = pin
+        self.storage = storage
+        self.cnmi = cnmi
+        self.timing = timing or Timing()
+        self.rejected_pin = rejected_pin
+        self.facts = ModemFacts()
+        self.mem1 = storage
+
+    async def at(self, command: str, *, timeout: float | None = None, busy_retry: bool = True) -> AtResponse:
+        """One command; "SIM busy" answers are retried with growing pauses for up to ``busy_total`` seconds."""
+        delay, waited = 0.25, 0.0
+        while True:
+            try:
+                return await self.channel.command(command, timeout or self.timing.command)
+            except AtError as exc:
+                if not busy_retry or not is_sim_busy(exc) or waited >= self.timing.busy_total:
+                    raise
+                log.info("%s: %s; trying again in %.2g s", self.channel.name, describe(exc), delay)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 4.0)
+
+    async def _optional(self, command: str) -> AtResponse | None:
+        try:
+            return await self.at(command)
+        except AtError:
+            return None
+
+    # --- start-up --------------------------------------------------------------
+
+    async def initialise(self) -> ModemFacts:
+        await self._wake()
+        await self._optional("ATZ")
+        await self.at("ATE0")
+        await self._optional("AT+CMEE=1")
+        await self._unlock()
+        try:
+            await self.at("AT+CMGF=0")
+        except AtError as exc:
+            raise ModemProblem(f"the modem refuses PDU mode ({describe(exc)})") from None
+        csms = await self._optional("AT+CSMS?")
+        service = (csms.first("+CSMS:") or "0").split(",")[0].strip() if csms else "0"
+        self.facts.needs_cnma = service == "1"
+        await self._choose_storage()
+        await self._choose_cnmi()
+        await self._wait_registered()
+        await self.identify()
+        await self.read_signal()
+        return self.facts
+
+    async def _wake(self) -> None:
+        """Some modems need a few ``AT`` after the port opens; the first answer may be garbage."""
+        for attempt in range(3):
+            try:
+                await self.channel.command("AT", 1.0 + attempt)
+                return
+            except AtTimeout:
+                continue
+            except AtError:
+                return
+        raise AtTimeout("AT", 3.0)
+
+    async def _unlock(self) -> None:
+        state = (await self.at("AT+CPIN?")).first("+CPIN:") or "READY"
+        state = state.strip('"').upper()
+        if state == "READY":
+            return
+        if state == "SIM PIN":
+            if not self.pin:
+                raise SimLocked("PIN", "the SIM needs its PIN: set the gateway's pin")
+            if self.pin == self.rejected_pin:
+                raise SimLocked("PIN", "the configured PIN was refused before and is not tried again "
+                                       "(another refusal could lock the SIM): correct the pin setting")
+            try:
+                await self.at(f'AT+CPIN="{self.pin}"', busy_retry=False)
+            except AtError as exc:
+                self.rejected_pin = self.pin
+                raise SimLocked("PIN", f"the SIM refused the configured PIN ({describe(exc)}); it is not tried "
+                                       "again: correct the pin setting, or unlock the SIM in a phone") from None
+            return
+        if state == "SIM PUK":
+            raise SimLocked("PUK", "the SIM is blocked and needs its PUK: unlock it in a phone")
+        raise SimLocked("PIN", f"the SIM asks for {state}, which the console cannot give")
+
+    async def _choose_storage(self) -> None:
+        options = (self.storage,) + tuple(s for s in STORAGE_FALLBACKS if s != self.storage)
+        supported = await self._optional("AT+CPMS=?")
+        self.facts.report_storage = bool(supported and '"SR"' in " ".join(supported.lines))
+        for mem in options:
+            try:
+                answer = await self.at(f'AT+CPMS="{mem}","{mem}","{mem}"')
+            except AtError:
+                continue
+            self.mem1 = self.facts.storage = mem
+            numbers = re.findall(r"\d+", answer.first("+CPMS:") or "")
+            if len(numbers) >= 2:
+                self.facts.storage_used, self.facts.storage_total = int(numbers[0]), int(numbers[1])
+            return
+        log.warning("%s: the modem accepts none of the storages %s", self.channel.name, ", ".join(options))
+
+    async def _choose_cnmi(self) -> None:
+        for variant in ((self.cnmi,) if self.cnmi else CNMI_VARIANTS):
+            try:
+                await self.at(f"AT+CNMI={variant}")
+            except AtError:
+                continue
+            self.facts.cnmi = variant
+            return
+        self.facts.cnmi = ""
+        log.warning("%s: the modem accepts no new-message indication; received messages are found by "
+                    "the periodic storage sweep only", self.channel.name)
+
+    async def _wait_registered(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timing.registration
+        while True:
+            answer = await self._optional("AT+CREG?")
+            stat = (answer.first("+CREG:") or "").split(",") if answer else []
+            if answer is None or (len(stat) >= 2 and stat[1].strip() in ("1", "5")):
+                self.facts.registered = True
+                return
+            if loop.time() >= deadline:
+                raise ModemProblem(f"the modem did not register with a network within "
+                                   f"{self.timing.registration:g} s (check the SIM and the antenna)")
+            await asyncio.sleep(min(1.0, self.timing.registration / 10))
+
+    async def identify(self) -> None:
+        for attr, command in (("manufacturer", "AT+CGMI"), ("model", "AT+CGMM"), ("revision", "AT+CGMR"),
+                              ("imei", "AT+CGSN"), ("imsi", "AT+CIMI")):
+            answer = await self._optional(command)
+            if answer and answer.lines:
+                value = answer.lines[0]
+                setattr(self.facts, attr, value.split(":", 1)[1].strip() if value.startswith("+") else value)
+        await self._optional("AT+COPS=3,0")
+        cops = await self._optional("AT+COPS?")
+        m = re.search(r'"([^"]*)"', (cops.first("+COPS:") or "") if cops else "")
+        self.facts.operator = m.group(1) if m else ""
+
+    async def read_signal(self) -> None:
+        answer = await self._optional("AT+CSQ")
+        m = re.match(r"(\d+)", (answer.first("+CSQ:") or "") if answer else "")
+        if m:
+            self.facts.rssi = int(m.group(1))
+
+    # --- messages ----------------------------------------------------------------
+
+    async def send_pdu(self, length: int, pdu: str) -> int:
+        """Send one SMS-SUBMIT; returns the message reference (TP-MR) the modem gives it."""
+        answer = await self.channel.command(f"AT+CMGS={length}", self.timing.send, data=pdu,
+                                            prompt_timeout=self.timing.command)
+        value = answer.first("+CMGS:")
+        if value is None or not value.split(",")[0].strip().isdigit():
+            raise AtError(f"AT+CMGS={length}", "CMS", None, "the modem sent no message reference")
+        return int(value.split(",")[0])
+
+    async def use_storage(self, mem: str) -> None:
+        """Make ``mem`` the storage that AT+CMGR/CMGL/CMGD work on (caller holds the channel lock)."""
+        if mem != self.mem1:
+            await self.channel.command_locked(f'AT+CPMS="{mem}"', self.timing.command)
+            self.mem1 = mem
+
+    async def read(self, index: int, mem: str) -> str | None:
+        """The PDU stored at ``index`` of ``mem``; None when the slot is empty."""
+        async with self.channel.lock:
+            await self.use_storage(mem)
+            try:
+                answer = await self.channel.command_locked(f"AT+CMGR={index}", self.timing.command)
+            except AtError as exc:
+                if exc.kind == "CMS" and exc.code == 321:
+                    return None
+                raise
+        pdus = [line for line in answer.lines if not line.startswith("+CMGR:")]
+        return pdus[0] if pdus else None
+
+    async def list_all(self, mem: str) -> list[tuple[int, str]]:
+        """(index, PDU) of every message in ``mem`` (AT+CMGL=4)."""
+        async with self.channel.lock:
+            await self.use_storage(mem)
+            answer = await self.channel.command_locked("AT+CMGL=4", self.timing.send)
+        out, index = [], None
+        for line in answer.lines:
+            if line.startswith("+CMGL:"):
+                first = line[6:].split(",")[0].strip()
+                index = int(first) if first.isdigit() else None
+            elif index is not None:
+                out.append((index, line))
+                index = None
+        return out
+
+    async def delete(self, index: int, mem: str) -> None:
+        async with self.channel.lock:
+            await self.use_storage(mem)
+            await self.channel.command_locked(f"AT+CMGD={index}", self.timing.command)
+
+    async def restore_storage(self) -> None:
+        async with self.channel.lock:
+            await self.use_storage(self.storage if self.facts.storage == "" else self.facts.storage)

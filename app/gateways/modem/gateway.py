@@ -1,0 +1,392 @@
+"""``kind = "modem"``: a USB GSM modem driven with AT commands in PDU mode.
+
+The gateway owns the port, the AT channel and three tasks: the base worker
+(sends), and a housekeeping task that connects and reconnects, reads
+received messages, sweeps the storage, polls the signal and sends a
+keep-alive ``AT`` when the line is idle.
+
+A message in flight when the modem fails follows one rule: it is retried
+automatically only when no part of it can have reached the network (the
+modem refused it, or failed before a PDU was handed over). When a PDU was
+handed over and no answer came, or when earlier parts were already sent, the
+message is failed with a reason that says so; the operator retries it. So a
+message is never silently lost and never silently sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import deque
+
+from app.settings import Setting
+from app.sms.errors import EncodeError
+from app.sms.pdu import encode_submit
+
+from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
+from .at_channel import AtChannel, AtError, AtTimeout, PortGone
+from .driver import ModemDriver, ModemProblem, SimLocked, Timing
+from .modem_errors import describe, send_retryable
+from .receiver import Receiver
+from .serial_port import close_port, open_port
+
+log = logging.getLogger(__name__)
+
+#: ``port`` value that runs the built-in modem simulator on a pty in this process.
+BUILTIN_SIMULATOR = "simulator"
+
+
+class ModemGateway(Gateway):
+    kind = "modem"
+    SETTINGS = (
+        Setting("port", str, "", "Serial port of the modem; prefer /dev/serial/by-id/... paths, which survive "
+                "re-plugging. \"simulator\" runs the built-in modem simulator.", required=True),
+        Setting("baudrate", int, 115200, "Line speed of the serial port.", minimum=300, maximum=4000000),
+        Setting("pin", str, "", "SIM PIN, entered once when the SIM asks for it (never retried after a refusal).",
+                secret=True),
+        Setting("per_minute", int, 0, "Most messages sent per minute (0: no limit).", minimum=0),
+        Setting("per_day", int, 0, "Most messages sent per day (0: no limit); reset-send-limit resets the count.",
+                minimum=0),
+        Setting("number", str, "", "The SIM's own number, shown as recipient of received messages."),
+        Setting("smsc", str, "", "Service centre number to put in each PDU (empty: the one stored in the SIM)."),
+        Setting("storage", str, "SM", "Preferred message storage (SM, ME or MT).", choices=("SM", "ME", "MT")),
+        Setting("cnmi", str, "", "AT+CNMI parameters to use (empty: the first variant the modem accepts)."),
+        Setting("command_timeout", float, 5.0, "Seconds to wait for the answer to a command.", minimum=0.1),
+        Setting("send_timeout", float, 60.0, "Seconds to wait for the answer to AT+CMGS.", minimum=1.0),
+        Setting("keepalive_seconds", float, 30.0, "Idle seconds before a keep-alive AT.", minimum=0.1),
+        Setting("sweep_seconds", float, 300.0, "Seconds between reads of the whole message storage.", minimum=0.5),
+        Setting("signal_seconds", float, 60.0, "Seconds between signal readings.", minimum=0.5),
+        Setting("registration_timeout", float, 60.0, "Seconds to wait for network registration at start.",
+                minimum=0.0),
+        Setting("reconnect_max_seconds", float, 60.0, "Longest pause between reconnection attempts.", minimum=0.1),
+        Setting("reassembly_timeout", float, 600.0, "Seconds to wait for missing parts of a long message.",
+                minimum=1.0),
+        Setting("sim_send_delay", float, 0.3, "Built-in simulator only: seconds each send takes.", minimum=0.0),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        s = self.settings
+        self.timing = Timing(command=s["command_timeout"], send=s["send_timeout"],
+                             registration=s["registration_timeout"])
+        self.receiver = Receiver(self, s["reassembly_timeout"])
+        self.port = None
+        self.channel: AtChannel | None = None
+        self.driver: ModemDriver | None = None
+        self.simulator = None
+        self.reconnects = 0
+        self._device = s["port"]
+        self._supervisor: asyncio.Task | None = None
+        self._rejected_pin: str | None = None
+        self._paused = False
+        self._sent_times: deque[float] = deque()
+        self._day = ""
+        self._day_count = 0
+        self._next_sweep = self._next_signal = 0.0
+
+    # --- window and limits --------------------------------------------------------
+
+    @property
+    def window(self) -> int:
+        """How many messages the engine may hand over now: the setting, capped by the send limits."""
+        room = self._window - self.busy
+        per_minute, per_day = self.settings["per_minute"], self.settings["per_day"]
+        if per_minute:
+            room = min(room, per_minute - self._last_minute() - self.busy)
+        if per_day:
+            room = min(room, per_day - self.sent_today() - self.busy)
+        return self.busy + max(0, room)
+
+    @window.setter
+    def window(self, value: int) -> None:
+        self._window = value
+
+    def under_limits(self) -> bool:
+        return self.window > self.busy
+
+    def _last_minute(self) -> int:
+        now = time.monotonic()
+        while self._sent_times and now - self._sent_times[0] >= 60:
+            self._sent_times.popleft()
+        return len(self._sent_times)
+
+    def sent_today(self) -> int:
+        if self._day != time.strftime("%Y-%m-%d"):
+            return 0
+        return self._day_count
+
+    def _count_send(self) -> None:
+        self._sent_times.append(time.monotonic())
+        today = time.strftime("%Y-%m-%d")
+        if self._day != today:
+            self._day, self._day_count = today, 0
+        self._day_count += 1
+
+    def reset_send_limit(self) -> None:
+        """Start counting the per-day and per-minute limits afresh (Diafaan's reset-send-limit)."""
+        self._day_count = 0
+        self._sent_times.clear()
+
+    # --- life ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._supervisor is not None and not self._supervisor.done():
+            return  # already connecting or connected
+        if self._worker is not None:  # after PIN/PUK required: start again from scratch
+            await self.stop()
+        await super().start()
+
+    def pause(self) -> None:
+        self._paused = True
+        super().pause()
+
+    def resume(self) -> None:
+        self._paused = False
+        super().resume()
+
+    async def open(self) -> None:
+        if self.settings["port"] == BUILTIN_SIMULATOR and self.simulator is None:
+            from .sim_dialect import SimOptions
+            from .simulator import ModemSimulator
+
+            self.simulator = ModemSimulator(SimOptions(send_delay=self.settings["sim_send_delay"],
+                                                       own_number=self.settings["number"] or "+15550100"))
+            self._device = await self.simulator.start()
+        try:
+            await self._connect()
+        except SimLocked as exc:
+            self._locked(exc)
+            return
+        except Exception as exc:
+            self._connect_failed(exc)
+        self._supervisor = asyncio.create_task(self._supervise(), name=f"modem:{self.name}")
+
+    async def close(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            try:
+                await self._supervisor
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._supervisor = None
+        self._disconnect()
+        if self.simulator is not None:
+            await self.simulator.stop()
+            self.simulator = None
+
+    async def _connect(self) -> None:
+        self._disconnect()
+        self.port = open_port(self._device, self.settings["baudrate"])
+        self.channel = AtChannel(self.port.fileno(), self.receiver.unsolicited, on_lost=self._port_lost,
+                                 name=self.name)
+        self.driver = ModemDriver(self.channel, pin=self.settings["pin"], storage=self.settings["storage"],
+                                  cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin)
+        try:
+            await self.driver.initialise()
+            await self.receiver.sweep()
+        except BaseException:
+            self._rejected_pin = self.driver.rejected_pin
+            self._disconnect()
+            raise
+        loop = asyncio.get_running_loop()
+        self._next_sweep = loop.time() + self.settings["sweep_seconds"]
+        self._next_signal = loop.time() + self.settings["signal_seconds"]
+        if self.state != GatewayState.STARTING:
+            self.set_state(GatewayState.PAUSED if self._paused else GatewayState.RUNNING)
+        else:
+            self.state_reason = ""
+
+    def _disconnect(self) -> None:
+        if self.channel is not None:
+            self.channel.detach()
+        if self.port is not None:
+            close_port(self.port)
+        self.port = self.channel = None
+
+    @property
+    def connected(self) -> bool:
+        return self.channel is not None and not self.channel.closed and self.driver is not None
+
+    def _locked(self, exc: SimLocked) -> None:
+        self.set_state(GatewayState.PUK_REQUIRED if exc.state == "PUK" else GatewayState.PIN_REQUIRED, str(exc))
+
+    def _connect_failed(self, exc: Exception) -> None:
+        if isinstance(exc, (FileNotFoundError, PortGone)):
+            self.set_state(GatewayState.DISCONNECTED, f"{exc}; trying again")
+        elif isinstance(exc, AtTimeout):
+            self.set_state(GatewayState.ERROR, f"the modem does not answer ({exc}); trying again")
+        elif isinstance(exc, AtError):
+            self.set_state(GatewayState.ERROR, f"start-up failed: {describe(exc)}; trying again")
+        elif isinstance(exc, (ModemProblem, OSError)):
+            self.set_state(GatewayState.ERROR, f"{exc}; trying again")
+        else:
+            log.exception("gateway %s: unexpected start-up failure", self.name, exc_info=exc)
+            self.set_state(GatewayState.ERROR, f"{type(exc).__name__}: {exc}; trying again")
+        self._return_queued()
+
+    def _port_lost(self, reason: str) -> None:
+        if self.state in (GatewayState.STOPPING, GatewayState.STOPPED):
+            return
+        self.set_state(GatewayState.DISCONNECTED, f"{reason}; reconnecting")
+        self._return_queued()
+        self.receiver.jobs.put_nowait(("lost",))
+
+    def _reopen(self, reason: str) -> None:
+        """The modem stopped answering: close the port; housekeeping opens and initialises it again."""
+        if self.connected:
+            self._disconnect()
+            self.set_state(GatewayState.ERROR, f"{reason}; reopening the port")
+            self._return_queued()
+        self.receiver.jobs.put_nowait(("lost",))
+
+    # --- housekeeping task ------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        backoff = 0.0 if self.connected else 0.5
+        while True:
+            if not self.connected:
+                if backoff:
+                    await asyncio.sleep(backoff * random.uniform(0.9, 1.1))
+                try:
+                    await self._connect()
+                except SimLocked as exc:
+                    self._locked(exc)
+                    return
+                except Exception as exc:
+                    self._connect_failed(exc)
+                    backoff = min(max(backoff * 2, 0.5), self.settings["reconnect_max_seconds"])
+                    continue
+                backoff = 0.0
+                self.reconnects += 1
+                continue
+            try:
+                await self._duties()
+            except AtTimeout as exc:
+                self._reopen(f"the modem stopped answering ({exc})")
+            except PortGone:
+                pass  # _port_lost has set the state
+            except AtError as exc:
+                log.warning("gateway %s: %s", self.name, describe(exc))
+
+    async def _duties(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        idle_until = self.channel.last_line + self.settings["keepalive_seconds"]
+        wait = max(0.0, min(idle_until, self._next_sweep, self._next_signal) - now)
+        try:
+            async with asyncio.timeout(wait):
+                job = await self.receiver.jobs.get()
+        except TimeoutError:
+            job = None
+        if not self.connected:
+            return
+        if job is not None and job[0] == "delete":
+            await self.driver.delete(job[2], job[1])
+        elif job is not None and job[0] != "lost":
+            await self.receiver.run_job(job)
+        now = loop.time()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self.settings["sweep_seconds"]
+            await self.receiver.sweep()
+        if now >= self._next_signal:
+            self._next_signal = now + self.settings["signal_seconds"]
+            await self.driver.read_signal()
+            self.sink.gateway_state_changed(self)
+        if loop.time() - self.channel.last_line >= self.settings["keepalive_seconds"]:
+            await self.driver.at("AT", busy_retry=False)
+        self.receiver.expire()
+
+    # --- sending --------------------------------------------------------------------
+
+    async def send(self, sms: OutboundSms) -> SendResult:
+        if not self.connected:
+            return SendResult(ok=False, reason="the modem is not connected", retryable=True)
+        validity = None
+        if sms.validity_seconds:
+            validity = max(5, -(-sms.validity_seconds // 60))
+        try:
+            parts = encode_submit(sms.recipient, sms.text, encoding=sms.encoding if sms.encoding in (
+                "gsm", "ucs2", "8bit") else "auto", flash=sms.flash, status_report=sms.status_report,
+                validity_minutes=validity, sca=self.settings["smsc"] or None)
+        except EncodeError as exc:
+            return SendResult(ok=False, reason=str(exc), retryable=False)
+        references: list[str] = []
+        total = len(parts)
+        for part in parts:
+            try:
+                references.append(str(await self.driver.send_pdu(part.length, part.hex)))
+            except AtError as exc:
+                return self._part_failed(references, total, describe(exc), send_retryable(exc), unknown=False)
+            except AtTimeout as exc:
+                self._reopen(f"the modem stopped answering ({exc})")
+                return self._part_failed(references, total, "the modem stopped answering", True,
+                                         unknown=exc.data_written)
+            except PortGone as exc:
+                return self._part_failed(references, total, f"the modem was lost ({exc})", True,
+                                         unknown=exc.data_written)
+        self._count_send()
+        return SendResult(ok=True, references=tuple(references), parts=total)
+
+    def _part_failed(self, references: list[str], total: int, why: str, retryable: bool, *,
+                     unknown: bool) -> SendResult:
+        done = len(references)
+        if unknown:
+            self._count_send()
+            return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
+                f"{why} after part {done + 1} of {total} was handed over; it may have been sent, so it is not "
+                "sent again automatically (retry it to send it again)"))
+        if done:
+            self._count_send()
+            return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
+                f"parts 1–{done} of {total} were sent, part {done + 1} failed: {why}; not sent again "
+                "automatically, so the recipient gets no duplicate parts (retry it to send it again)"))
+        return SendResult(ok=False, parts=total, retryable=retryable, reason=why)
+
+    # --- receiving --------------------------------------------------------------------
+
+    @property
+    def own_number(self) -> str:
+        return self.settings["number"]
+
+    def report(self, report: DeliveryReport) -> None:
+        self.last_activity = time.time()
+        self.sink.gateway_report(self, report)
+
+    def signal_changed(self, rssi: int) -> None:
+        if self.driver is not None:
+            self.driver.facts.rssi = rssi
+
+    def simulate_incoming(self, sender: str | None = None, text: str | None = None) -> IncomingSms | None:
+        """Have the built-in simulator receive a message; it arrives through the modem like any other."""
+        from app.engine.requests import EngineError
+
+        if self.simulator is None:
+            raise EngineError(f"gateway {self.name} is a real modem; only the built-in simulator can "
+                              "simulate incoming messages")
+        self.simulator.receive(sender or f"+1555{random.randrange(1000000):07d}",
+                               text if text is not None else "Hello from the simulated network!")
+        return None
+
+    # --- what the console shows --------------------------------------------------------
+
+    def info(self) -> dict:
+        facts = self.driver.facts if self.driver is not None else None
+        out: dict = {"port": self._device}
+        if facts is not None:
+            dbm = facts.signal_dbm
+            out["signal"] = f"{dbm} dBm ({facts.signal_bars}/5)" if dbm is not None else "unknown"
+            out["signal_dbm"] = dbm
+            out["signal_bars"] = facts.signal_bars
+            out["operator"] = facts.operator
+            out["model"] = " ".join(p for p in (facts.manufacturer, facts.model) if p)
+            out["imei"] = facts.imei
+        if self.settings["per_day"]:
+            out["sent_today"] = f"{self.sent_today()}/{self.settings['per_day']}"
+        if self.reconnects:
+            out["reconnects"] = self.reconnects
+        return out
+
+    def connection(self) -> dict:
+        return {"device": self._device, "remote_host": "", "remote_port": 0}

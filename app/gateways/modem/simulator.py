@@ -1,0 +1,267 @@
+"""An AT modem simulator on a pseudo-terminal.
+
+The simulator opens a pty and speaks the AT dialect of
+:mod:`~app.gateways.modem.sim_dialect` on its master side; the driver opens
+the slave side (``/dev/pts/N`` or the ``link`` symlink) exactly as it opens a
+USB modem. It can throttle the line to a baud rate, delay sends, answer
+``+CMS ERROR`` to a fraction of them, hang, vanish (as an unplugged modem)
+and come back, receive messages (``+CMTI`` into storage or ``+CMT`` directly,
+multipart included) and send status reports (``+CDS`` or ``+CDSI``).
+Everything runs on the asyncio loop with non-blocking descriptors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import time
+import tty
+from datetime import datetime, timezone
+from typing import TextIO
+
+from .sim_dialect import SentPdu, SimModem, SimOptions
+from .sim_pdus import encode_deliver, encode_status_report, tpdu_length
+
+log = logging.getLogger(__name__)
+
+BITS_PER_BYTE = 10  # start bit, 8 data bits, stop bit
+
+
+class ModemSimulator:
+    """One simulated modem. ``await start()``, then connect to :attr:`path`."""
+
+    def __init__(self, options: SimOptions | None = None, *, link: str | None = None, baud: int | None = None,
+                 log_file: TextIO | None = None, seed: int | None = None):
+        self.options = options or SimOptions()
+        self.modem = SimModem(self.options)
+        self.modem.registered = self._registered
+        self.link = link
+        self.baud = baud
+        self.log_file = log_file
+        self.random = random.Random(seed)
+        self.path = ""
+        self.master = self.slave = -1
+        self.hung = False
+        self.bytes_in = self.bytes_out = 0
+        self.pending_network: list[str] = []
+        self._powered = time.monotonic()
+        self._input = ""
+        self._pdu_length: int | None = None
+        self._busy = False
+        self._rx_free = self._tx_free = 0.0
+        self._tasks: set[asyncio.Task] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # --- life ----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Open the pty; returns the device path the driver opens (the link if one is set)."""
+        self._loop = asyncio.get_running_loop()
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        tty.setraw(self.master)
+        os.set_blocking(self.master, False)
+        self.path = os.ttyname(self.slave)
+        if self.link:
+            tmp = f"{self.link}.{os.getpid()}.tmp"
+            os.symlink(self.path, tmp)
+            os.replace(tmp, self.link)
+        self._loop.add_reader(self.master, self._readable)
+        return self.link or self.path
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self._close_pty()
+        if self.link and os.path.islink(self.link):
+            os.unlink(self.link)
+
+    def _close_pty(self) -> None:
+        if self.master >= 0:
+            self._loop.remove_reader(self.master)
+            os.close(self.master)
+            os.close(self.slave)
+            self.master = self.slave = -1
+
+    async def vanish(self) -> None:
+        """Behave as an unplugged modem: the device and its link disappear."""
+        self._close_pty()
+        if self.link and os.path.islink(self.link):
+            os.unlink(self.link)
+        self._input = ""
+        self._pdu_length = None
+
+    async def come_back(self) -> str:
+        """Plug the modem in again: a new pty (the link points to it) and a power-up."""
+        self.modem.power_up()
+        self._powered = time.monotonic()
+        return await self.start()
+
+    def hang(self, hung: bool = True) -> None:
+        """Stop answering (input is discarded) until ``hang(False)``."""
+        self.hung = hung
+
+    def _registered(self) -> bool:
+        return time.monotonic() - self._powered >= self.options.registration_delay
+
+    # --- line ----------------------------------------------------------------------
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.master, 4096)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # EIO: no one has the slave open (cannot happen while we hold it)
+            return
+        if not data or self.hung:
+            return
+        self.bytes_in += len(data)
+        if self.baud:
+            now = time.monotonic()
+            self._rx_free = max(now, self._rx_free) + len(data) * BITS_PER_BYTE / self.baud
+            self._loop.call_later(self._rx_free - now, self._received, data.decode("latin-1"))
+        else:
+            self._received(data.decode("latin-1"))
+
+    def write(self, text: str) -> None:
+        """Send characters to the driver (paced to the baud rate when throttled)."""
+        if self.master < 0 or self.hung:
+            return
+        data = text.encode("latin-1")
+        self.bytes_out += len(data)
+        if self.baud:
+            now = time.monotonic()
+            self._tx_free = max(now, self._tx_free) + len(data) * BITS_PER_BYTE / self.baud
+            self._loop.call_later(self._tx_free - now, self._put, data)
+        else:
+            self._put(data)
+
+    def _put(self, data: bytes) -> None:
+        if self.master < 0:
+            return
+        try:
+            os.write(self.master, data)
+        except OSError as exc:
+            log.debug("simulator: write failed: %s", exc)
+
+    def send_lines(self, *lines: str) -> None:
+        end = self.options.line_end
+        self.write("".join(f"{end}{line}{end}" for line in lines))
+
+    def _received(self, text: str) -> None:
+        if self.master < 0 or self.hung:
+            return
+        self._input += text
+        while self._input:
+            if self._pdu_length is not None:
+                cut = min((i for i in (self._input.find("\x1a"), self._input.find("\x1b")) if i >= 0), default=-1)
+                if cut < 0:
+                    return
+                pdu, end, self._input = self._input[:cut].strip(), self._input[cut], self._input[cut + 1:]
+                length, self._pdu_length = self._pdu_length, None
+                if self.modem.echo:
+                    self.write(pdu + end)
+                if end == "\x1b":
+                    self.send_lines("OK")
+                else:
+                    self._spawn(self._submit(length, pdu))
+                continue
+            cut = self._input.find("\r")
+            if cut < 0:
+                return
+            line, self._input = self._input[:cut].strip("\n "), self._input[cut + 1:]
+            if self.modem.echo:
+                self.write(line + "\r")
+            if line:
+                self._command(line)
+
+    def _command(self, line: str) -> None:
+        if self.options.noise:
+            self.send_lines("^RSSI: 21", "^MODE: 5,4")
+        answer = self.modem.handle(line)
+        if answer == "PROMPT":
+            self._pdu_length = int(line.split("=", 1)[1])
+            self.write(f"{self.options.line_end}> ")
+            return
+        self.send_lines(*answer)
+        if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
+            self._deliver_waiting()
+
+    # --- sending -------------------------------------------------------------------
+
+    async def _submit(self, length: int, pdu: str) -> None:
+        sms, problem = self.modem.submit(length, pdu)
+        if self.options.send_delay:
+            await asyncio.sleep(self.options.send_delay)
+        if self.options.noise:
+            self.send_lines("^BOOT:20952066,0,0,0,75")
+        if problem is None and sms.recipient in self.options.fail_numbers:
+            problem = self.modem.error("CMS", self.options.fail_numbers[sms.recipient])
+        if problem is None and self.options.error_rate and self.random.random() < self.options.error_rate:
+            problem = self.modem.error("CMS", self.options.error_code)
+        if problem is not None:
+            self.send_lines(problem)
+            return
+        reference = self.modem.next_reference
+        self.modem.next_reference = (reference + 1) % 256
+        concat = (sms.concat.reference, sms.concat.part, sms.concat.total) if sms.concat else None
+        entry = SentPdu(reference, sms.recipient, sms.text, pdu, sms.status_report_request, concat)
+        self.modem.sent.append(entry)
+        if self.log_file is not None:
+            self.log_file.write(json.dumps({"time": datetime.now(timezone.utc).isoformat(), "reference": reference,
+                                            "recipient": sms.recipient, "text": sms.text, "concat": concat,
+                                            "status_report": sms.status_report_request}, ensure_ascii=False) + "\n")
+            self.log_file.flush()
+        self.send_lines(f"+CMGS: {reference}", "OK")
+        if sms.status_report_request:
+            self._spawn(self._report_later(entry))
+
+    async def _report_later(self, sent: SentPdu) -> None:
+        await asyncio.sleep(self.options.report_delay)
+        status = self.options.report_status.get(sent.recipient, 0)
+        pdu = encode_status_report(sent.reference, sent.recipient, status, submitted=datetime.now(timezone.utc))
+        self.report(pdu)
+
+    def report(self, pdu: str) -> None:
+        """Hand a status report to the driver as the CNMI setting asks (``+CDS`` or ``+CDSI``)."""
+        ds = self.modem.cnmi[3]
+        if ds == 1:
+            self.send_lines(f"+CDS: {tpdu_length(pdu)}", pdu)
+        elif ds == 2:
+            index = self.modem.store(pdu, reports=True)
+            if index is not None:
+                self.send_lines(f'+CDSI: "SR",{index}')
+
+    # --- receiving -----------------------------------------------------------------
+
+    def receive(self, sender: str, text: str, *, encoding: str = "auto", when: datetime | None = None) -> list[str]:
+        """A message arrives from the network (several PDUs when it is long); returns its PDUs."""
+        pdus = encode_deliver(sender, text, encoding=encoding, when=when)
+        for pdu in pdus:
+            self.receive_pdu(pdu)
+        return pdus
+
+    def receive_pdu(self, pdu: str) -> None:
+        mt = self.modem.cnmi[1]
+        if mt in (2, 3) and self.master >= 0 and not self.hung:
+            self.send_lines(f"+CMT: ,{tpdu_length(pdu)}", pdu)
+            return
+        index = self.modem.store(pdu)
+        if index is None:
+            self.pending_network.append(pdu)  # storage full: the network keeps it and tries later
+            return
+        if mt == 1 and self.master >= 0:
+            self.send_lines(f'+CMTI: "SM",{index}')
+
+    def _deliver_waiting(self) -> None:
+        waiting, self.pending_network = self.pending_network, []
+        for pdu in waiting:
+            self.receive_pdu(pdu)
+
+    def _spawn(self, coro) -> None:
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
