@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.sms import commands as sms_commands
 
     sms_commands.register(sub)
+    from app.gateways.modem import commands as modem_commands
+
+    modem_commands.register(sub)
     parser.set_defaults(func=run_gui)
     return parser
 

@@ -41,7 +41,9 @@ from .views import GatewayView, MessageView
 
 log = logging.getLogger(__name__)
 
-DEMO_GATEWAY = {"name": "Demo", "kind": "simulator"}
+#: A fresh store's gateway: a modem on the built-in AT modem simulator (a pty in this process),
+#: so a new user sends and receives through the real modem driver with no hardware.
+DEMO_GATEWAY = {"name": "Demo", "kind": "modem", "settings": {"port": "simulator"}}
 
 
 class Engine:
@@ -79,7 +81,8 @@ class Engine:
         """A fresh store gets the simulated Demo gateway, so the console works with no hardware."""
         with self.db.session() as s:
             if s.exec(select(func.count()).select_from(GatewayRecord)).one() == 0:
-                s.add(GatewayRecord(name=DEMO_GATEWAY["name"], kind=DEMO_GATEWAY["kind"], settings="{}"))
+                s.add(GatewayRecord(name=DEMO_GATEWAY["name"], kind=DEMO_GATEWAY["kind"],
+                                    settings=json.dumps(DEMO_GATEWAY["settings"])))
                 s.commit()
 
     async def start(self) -> None:
@@ -296,6 +299,14 @@ class Engine:
 
     def resume_gateway(self, name: str) -> None:
         self.gateway(name).resume()
+        self.dispatcher.wake()
+
+    def reset_send_limit(self, name: str) -> None:
+        """Start a gateway's per-day (and per-minute) send count afresh (Diafaan's reset-send-limit)."""
+        gw = self.gateway(name)
+        if not hasattr(gw, "reset_send_limit"):
+            raise EngineError(f"gateway {name!r} has no send limits")
+        gw.reset_send_limit()
         self.dispatcher.wake()
 
     def add_gateway(self, name: str, kind: str, settings: dict[str, Any], *, enabled: bool = True,

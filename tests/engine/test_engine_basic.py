@@ -31,7 +31,8 @@ async def test_fresh_store_gets_the_demo_simulator(make_engine):
     await engine.start()
     try:
         assert list(engine.gateways) == ["Demo"]
-        assert engine.gateways["Demo"].kind == "simulator"
+        assert engine.gateways["Demo"].kind == "modem"
+        assert engine.gateways["Demo"].settings["port"] == "simulator"
         assert engine.gateways["Demo"].state == GatewayState.RUNNING
     finally:
         await engine.stop()
