@@ -9,6 +9,7 @@ from .base import Gateway
 #: kind -> "module:Class"
 KINDS: dict[str, str] = {
     "simulator": "app.gateways.simulator:SimulatorGateway",
+    "retarus": "app.gateways.retarus:RetarusGateway",
     "modem": "app.gateways.modem.gateway:ModemGateway",
 }
 

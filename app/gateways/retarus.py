@@ -1,0 +1,266 @@
+"""``kind = "retarus"``: sends through a Retarus-compatible SMS REST v1
+endpoint (Retarus itself, or another SMS Console's served API).
+
+Messages the engine hands over are batched: those with the same text, sender
+and options become one job of up to ``batch_size`` recipients, and up to
+``concurrency`` jobs are posted at once, so a bulk send takes a handful of
+requests. Each recipient carries its message's public id as ``customerRef``,
+which maps the provider's SMS ids back to the messages. A message counts as
+sent once the provider has accepted its job and named its SMS id, which is
+its reference; :mod:`.retarus_status` tracks it from there. How a job is
+posted without ever being created twice is in :mod:`.retarus_client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+import uuid
+from typing import Any
+
+import httpx
+from app.settings import Setting
+from app.sms.counter import count
+
+from .base import DeliveryReport, Gateway, GatewayState, OutboundSms, SendResult
+from .credentials import CredentialError, resolve_password
+from .retarus_client import PostOutcome, RetarusClient, ServerError
+from .retarus_status import StatusTracker
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 3000
+AUTH_REASON = ("the provider refused the user name or password (HTTP 401): correct the credentials, "
+               "then start the gateway again; messages stay queued")
+
+
+class RetarusGateway(Gateway):
+    kind = "retarus"
+    SETTINGS = (
+        Setting("url", str, "", "Base URL of the REST v1 API, e.g. https://sms4a.de2.retarus.com/rest/v1.",
+                required=True),
+        Setting("secondary_url", str, "", "Second data centre, used when the first does not answer (optional)."),
+        Setting("username", str, "", "Account user name.", required=True),
+        Setting("password", str, "", "Password in plain text (prefer password_env, the keyring or the "
+                "secrets file).", secret=True),
+        Setting("password_env", str, "", "Name of an environment variable holding the password."),
+        Setting("credentials_file", str, "", "TOML secrets file ([gateways] name = \"password\", mode 0600); "
+                "empty: secrets.toml in the configuration directory."),
+        Setting("timeout", float, 30.0, "Seconds to wait for an answer.", minimum=0.01, maximum=600.0),
+        Setting("verify_tls", bool, True, "Check the server's TLS certificate."),
+        Setting("batch_size", int, MAX_BATCH, "Most recipients in one job.", minimum=1, maximum=MAX_BATCH),
+        Setting("concurrency", int, 2, "Jobs posted at the same time.", minimum=1, maximum=16),
+        Setting("retries", int, 5, "Posts of one job after connection errors or 5xx before it goes back to the "
+                "queue (the engine then retries it with its own backoff).", minimum=0, maximum=100),
+        Setting("backoff", float, 0.5, "First wait after a failed post; doubles on each further failure.",
+                minimum=0.001, maximum=600.0),
+        Setting("backoff_max", float, 30.0, "Longest wait between two posts.", minimum=0.001, maximum=3600.0),
+        Setting("poll_interval", float, 5.0, "Seconds between status polls of a job whose recipients change.",
+                minimum=0.01, maximum=3600.0),
+        Setting("poll_max_interval", float, 300.0, "Longest wait between status polls of a job that does not "
+                "change.", minimum=0.01, maximum=86400.0),
+        Setting("duplicate_detection", bool, False, "Ask the provider to refuse a text already sent to the same "
+                "recipient (409: the message fails as a duplicate)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch_size: int = self.settings["batch_size"]
+        # one batch being gathered per job posted at once
+        self.window = self.batch_size * self.settings["concurrency"]
+        self.client: RetarusClient | None = None
+        self.tracker: StatusTracker | None = None
+        self._closing = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.settings["concurrency"])
+        self._batches: set[asyncio.Task] = set()
+        self._posting = 0
+        self.jobs_posted = 0
+
+    # --- life -------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        try:
+            password = resolve_password(self.name, self.settings)
+        except CredentialError as exc:
+            raise RuntimeError(str(exc)) from None
+        s = self.settings
+        self._closing = asyncio.Event()
+        self.client = RetarusClient([s["url"], s["secondary_url"]], s["username"], password, timeout=s["timeout"],
+                                    verify=s["verify_tls"], retries=s["retries"], backoff=s["backoff"],
+                                    backoff_max=s["backoff_max"], closing=self._closing)
+        self.tracker = StatusTracker(self.client.recipients, self._report, interval=s["poll_interval"],
+                                     max_interval=s["poll_max_interval"])
+        self.tracker.start()
+
+    async def start(self) -> None:
+        if self.state == GatewayState.AUTH_FAILED:  # the operator corrected the credentials
+            await self.stop()
+        await super().start()
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        self._closing.set()  # batches waiting to post again give their messages back
+        await super().stop(timeout)
+
+    async def close(self) -> None:
+        if self._batches:
+            _, late = await asyncio.wait(set(self._batches), timeout=10.0)
+            for task in late:
+                task.cancel()
+        if self.tracker is not None:
+            await self.tracker.stop()
+        if self.client is not None:
+            await self.client.close()
+
+    @property
+    def busy(self) -> int:
+        return self._queue.qsize() + self._posting
+
+    # --- batching -------------------------------------------------------------------------
+
+    @staticmethod
+    def _key(sms: OutboundSms) -> tuple:
+        minutes = math.ceil(sms.validity_seconds / 60) if sms.validity_seconds else 0
+        return (sms.text, sms.sender, sms.encoding, sms.flash, sms.status_report, minutes)
+
+    def _groups(self, items: list[OutboundSms]) -> list[list[OutboundSms]]:
+        groups: dict[tuple, list[OutboundSms]] = {}
+        out = []
+        for sms in items:
+            group = groups.setdefault(self._key(sms), [])
+            group.append(sms)
+            if len(group) == self.batch_size:
+                out.append(groups.pop(self._key(sms)))
+        return out + list(groups.values())
+
+    async def _work(self) -> None:
+        groups: list[list[OutboundSms]] = []
+        try:
+            while True:
+                items = [await self._queue.get()]
+                while not self._queue.empty() and len(items) < self.window:
+                    items.append(self._queue.get_nowait())
+                self._posting += len(items)
+                groups = self._groups(items)
+                while groups:
+                    await self._slots.acquire()
+                    group = groups.pop(0)
+                    if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
+                        self._slots.release()
+                        self._posting -= len(group)
+                        self.sink.gateway_returned(self, group)
+                        continue
+                    self._post(group)
+        except asyncio.CancelledError:
+            waiting = [sms for group in groups for sms in group]
+            if waiting:  # gathered but not posted: back to the queue
+                self._posting -= len(waiting)
+                self.sink.gateway_returned(self, waiting)
+            raise
+
+    def _post(self, group: list[OutboundSms]) -> None:
+        task = asyncio.create_task(self._send_batch(group), name=f"gateway:{self.name}:job")
+        self._batches.add(task)
+        task.add_done_callback(lambda t, n=len(group): self._batch_done(t, n))
+
+    def _batch_done(self, task: asyncio.Task, n: int) -> None:
+        self._batches.discard(task)
+        self._posting -= n
+        self._slots.release()
+        self.last_activity = time.time()
+
+    def _payload(self, group: list[OutboundSms], token: str) -> dict[str, Any]:
+        first = group[0]
+        options: dict[str, Any] = {
+            "customerRef": token, "encoding": "UTF-16" if first.encoding == "ucs2" else "STANDARD",
+            "statusRequested": first.status_report, "flash": first.flash,
+            "maxParts": max(1, min(20, count(first.text, encoding=first.encoding).parts)),
+        }
+        if first.sender:
+            options["src"] = first.sender
+        if first.validity_seconds:
+            options["validityMin"] = max(5, min(2880, math.ceil(first.validity_seconds / 60)))
+        if self.settings["duplicate_detection"]:
+            options["duplicateDetection"] = True
+        return {"options": options, "messages": [
+            {"text": first.text, "recipients": [{"dst": s.recipient, "customerRef": s.uid} for s in group]}]}
+
+    # --- one job -----------------------------------------------------------------------------
+
+    async def _send_batch(self, group: list[OutboundSms]) -> None:
+        token = f"SMSC.{uuid.uuid4().hex}"
+        assert self.client is not None
+        try:
+            outcome = await self.client.post_job(self._payload(group, token))
+        except asyncio.CancelledError:
+            self._finish(group, SendResult(ok=False, reason=f"stopped while posting job {token}: the outcome is "
+                                           "unknown, check the provider before retrying"))
+            raise
+        except Exception as exc:
+            log.exception("gateway %s: posting a job failed", self.name)
+            self._finish(group, SendResult(ok=False, reason=f"{type(exc).__name__}: {exc}", retryable=True))
+            return
+        self.jobs_posted += outcome.kind == "accepted"
+        if outcome.kind == "accepted":
+            await self._accepted(group, outcome)
+        elif outcome.kind == "auth":
+            self.sink.gateway_returned(self, group)
+            if self.state != GatewayState.AUTH_FAILED:
+                log.error("gateway %s: %s", self.name, AUTH_REASON)
+                self.set_state(GatewayState.AUTH_FAILED, AUTH_REASON)
+        elif outcome.kind == "stopped":
+            self.sink.gateway_returned(self, group)
+        elif outcome.kind == "duplicate":
+            self._finish(group, SendResult(ok=False, reason=f"refused by the provider as a duplicate ({outcome.reason})"))
+        elif outcome.kind == "refused":
+            self._finish(group, SendResult(ok=False, reason=f"refused by the provider: {outcome.reason}"))
+        elif outcome.kind == "unavailable":
+            self._finish(group, SendResult(ok=False, reason=f"provider unavailable: {outcome.reason}",
+                                           retryable=True))
+        else:  # unknown
+            self._finish(group, SendResult(ok=False, reason=(
+                f"the provider did not answer whether job {token} was created ({outcome.reason}): check the "
+                "provider before retrying")))
+
+    async def _accepted(self, group: list[OutboundSms], outcome: PostOutcome) -> None:
+        """Name each message's SMS id (its reference), report it sent, track the job."""
+        assert self.client is not None and self.tracker is not None
+        ids: dict[str, str] = {}
+        try:
+            for rcp in await self.client.recipients(outcome.url, outcome.job_id):
+                if rcp.get("smsId") and rcp.get("customerRef"):
+                    ids[rcp["customerRef"]] = rcp["smsId"]
+        except (ServerError, ValueError, httpx.HTTPError) as exc:  # the job stands; ids come with the reports
+            log.warning("gateway %s: SMS ids of job %s not available yet: %s", self.name, outcome.job_id, exc)
+        refs = {s.uid: ids.get(s.uid, f"{outcome.job_id}/{s.uid}") for s in group}
+        parts = count(group[0].text, encoding=group[0].encoding).parts
+        self._finish(group, None, refs=refs, parts=parts)
+        self.tracker.track(outcome.job_id, outcome.url, refs)
+
+    def _finish(self, group: list[OutboundSms], result: SendResult | None, *, refs: dict[str, str] | None = None,
+                parts: int = 1) -> None:
+        for sms in group:
+            res = result or SendResult(ok=True, references=(refs[sms.uid],), parts=parts)  # type: ignore[index]
+            if res.ok:
+                self.counters.count_sent()
+            else:
+                self.counters.failed += 1
+            self.sink.gateway_sent(self, sms, res)
+
+    def _report(self, report: DeliveryReport) -> None:
+        if self.running:
+            self.sink.gateway_report(self, report)
+
+    # --- facts -------------------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        client = self.client
+        return {"url": client.url if client else self.settings["url"], "jobs_posted": self.jobs_posted,
+                "requests": client.requests if client else 0,
+                "tracked_jobs": len(self.tracker.jobs) if self.tracker else 0}
+
+    def connection(self) -> dict[str, Any]:
+        url = httpx.URL(self.client.url if self.client else self.settings["url"])
+        return {"device": "", "remote_host": url.host, "remote_port": url.port or (443 if url.scheme == "https"
+                                                                                  else 80)}
