@@ -34,6 +34,9 @@ USER = SettingGroup((
     Setting("admin", bool, False, "Administrator: may use every privilege and send-server-command."),
     Setting("enabled", bool, True, "The user may log in."),
     Setting("privileges", list, [], "Privilege names granted to a non-admin user.", item_type=str),
+    Setting("api_secret", str, "", "A separate secret the user may give instead of the password (HORISEN "
+            "client_secret, Diafaan password); stored only as a salted hash.", secret=True),
+    Setting("api_secret_env", str, "", "Name of an environment variable holding the API secret."),
 ))
 
 

@@ -106,6 +106,8 @@ class Authenticator:
             await asyncio.sleep(delay)
         row = await asyncio.to_thread(self._load, name)
         ok = await asyncio.to_thread(verify_password, password, row["hash"] if row else _DUMMY_HASH)
+        if not ok and row is not None and row["secret"]:  # the user's separate API secret
+            ok = await asyncio.to_thread(verify_password, password, row["secret"])
         if not ok or row is None:
             self._fail(ip)
             raise AuthError("wrong user name or password")
@@ -130,7 +132,7 @@ class Authenticator:
             except ValueError:
                 privileges = []
             return {"id": row.id or 0, "hash": row.password_hash, "enabled": row.enabled, "admin": row.admin,
-                    "privileges": privileges}
+                    "privileges": privileges, "secret": row.api_secret_hash}
 
     def forget(self, name: str | None = None) -> None:
         """Drop remembered checks of ``name`` (all users when None), e.g. after a password change."""

@@ -33,6 +33,14 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row.enabled = u["enabled"]
             row.privileges = json.dumps(u["privileges"])
             row.origin = "config"
+            secret = os.environ.get(u["api_secret_env"]) if u["api_secret_env"] else u["api_secret"]
+            if secret is None:
+                raise ConfigError(f"{where}: users[{i}].api_secret_env: environment variable "
+                                  f"{u['api_secret_env']} is not set")
+            if not secret:
+                row.api_secret_hash = ""
+            elif not row.api_secret_hash or not verify_password(secret, row.api_secret_hash):
+                row.api_secret_hash = hash_password(secret)
             s.add(row)
         for gw in cfg.gateways:
             name = gw["name"].strip()

@@ -206,3 +206,19 @@ async def test_paging_filters_and_links_over_http(api):
                   "sort=password", "accountName'--=x"):
         status, body = await api.call("GET", f"/sess-manager?{query}", token)
         assert status == 400 and body["code"] == "SESSION_MANAGER_INVALID_FILTER", query
+
+
+async def test_client_secret_may_be_the_users_separate_api_secret(start_api, make_engine, monkeypatch):
+    from app.config import parse_config
+    from app.engine.configure import apply_config
+
+    monkeypatch.setenv("INTEGRATION_SECRET", "k3y-for-tools")
+    engine = make_engine()
+    apply_config(engine, parse_config({"users": [{"name": "tool", "password": "pw", "api_secret_env":
+                                                  "INTEGRATION_SECRET", "privileges": list(ALL)}]}))
+    server = await start_api(engine, front_ends=FRONT)
+    async with aiohttp.ClientSession(base_url=server.url) as http:
+        for secret, status in (("k3y-for-tools", 200), ("pw", 200), ("other", 401)):
+            r = await http.post("/oauth2/access-token", data={"grant_type": "client_credentials",
+                                                              "client_id": "tool", "client_secret": secret})
+            assert r.status == status, secret
