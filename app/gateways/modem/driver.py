@@ -202,7 +202,9 @@ class ModemDriver:
         deadline = loop.time() + self.timing.registration
         while True:
             answer = await self._optional("AT+CREG?")
-            stat = (answer.first("+CREG:") or "").split(",") if answer else []
+            # an unsolicited "+CREG: <stat>" may arrive amid the answer "+CREG: <n>,<stat>"
+            forms = [line[6:].split(",") for line in answer.lines if line.startswith("+CREG:")] if answer else []
+            stat = next((f for f in forms if len(f) >= 2), [])
             if answer is None or (len(stat) >= 2 and stat[1].strip() in ("1", "5")):
                 self.facts.registered = True
                 return

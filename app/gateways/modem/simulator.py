@@ -54,6 +54,7 @@ class ModemSimulator:
         self._rx_free = self._tx_free = 0.0
         self._tasks: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: list[tuple[str, int, asyncio.Future]] = []
 
     # --- life ----------------------------------------------------------------------
 
@@ -178,7 +179,32 @@ class ModemSimulator:
             if line:
                 self._command(line)
 
+    async def wait_for_command(self, prefix: str, count: int = 1, timeout: float = 10.0) -> None:
+        """Return once ``count`` command lines starting with ``prefix`` have been received."""
+        fut = self._loop.create_future()
+        self._waiters.append((prefix.upper(), count, fut))
+        self._check_waiters()
+        async with asyncio.timeout(timeout):
+            await fut
+
+    def commands_starting(self, prefix: str) -> list[str]:
+        return [c for c in self.modem.commands if c.upper().startswith(prefix.upper())]
+
+    def _check_waiters(self) -> None:
+        for waiter in list(self._waiters):
+            prefix, count, fut = waiter
+            if fut.done() or len(self.commands_starting(prefix)) >= count:
+                self._waiters.remove(waiter)
+                if not fut.done():
+                    fut.set_result(None)
+
     def _command(self, line: str) -> None:
+        try:
+            self._answer(line)
+        finally:
+            self._check_waiters()
+
+    def _answer(self, line: str) -> None:
         if self.options.noise:
             self.send_lines("^RSSI: 21", "^MODE: 5,4")
         answer = self.modem.handle(line)

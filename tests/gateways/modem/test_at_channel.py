@@ -1,0 +1,150 @@
+"""The AT channel over a real pty: line endings, echo, prompt, finals and unsolicited lines."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tty
+
+import pytest
+
+from app.gateways.modem.at_channel import AtChannel, AtError, AtTimeout, PortGone
+from app.gateways.modem.serial_port import PortBusy, close_port, open_port
+
+
+@pytest.fixture
+async def raw_line():
+    """A pty whose master the test writes to by hand, and an AtChannel on its slave."""
+    master, slave = os.openpty()
+    tty.setraw(master)
+    tty.setraw(slave)
+    port = open_port(os.ttyname(slave))
+    seen: list[tuple[str, str | None]] = []
+    got = asyncio.Event()
+
+    def unsolicited(line, pdu):
+        seen.append((line, pdu))
+        got.set()
+
+    channel = AtChannel(port.fileno(), unsolicited, name="test")
+    channel.got = got
+    loop = asyncio.get_running_loop()
+    received = asyncio.Queue()
+
+    def readable():
+        received.put_nowait(os.read(master, 4096).decode("latin-1"))
+
+    os.set_blocking(master, False)
+    loop.add_reader(master, readable)
+
+    async def modem_reads() -> str:
+        return await asyncio.wait_for(received.get(), 5)
+
+    def modem_writes(text: str) -> None:
+        os.write(master, text.encode("latin-1"))
+
+    yield channel, modem_reads, modem_writes, seen
+    loop.remove_reader(master)
+    channel.detach()
+    close_port(port)
+    os.close(master)
+    os.close(slave)
+
+
+async def test_echo_and_cr_cr_lf_endings_are_handled(raw_line):
+    channel, reads, writes, _ = raw_line
+    task = asyncio.create_task(channel.command("AT+CGMI"))
+    assert await reads() == "AT+CGMI\r"
+    writes("AT+CGMI\r\r\r\nHUAWEI\r\r\n\r\r\nOK\r\r\n")
+    answer = await task
+    assert answer.lines == ("HUAWEI",)
+
+
+async def test_unsolicited_lines_mid_command_go_to_the_handler(raw_line):
+    channel, reads, writes, seen = raw_line
+    task = asyncio.create_task(channel.command("AT+CPMS?"))
+    await reads()
+    writes('\r\n^RSSI: 17\r\n\r\n+CMTI: "SM",3\r\n\r\n+CPMS: "SM",3,30\r\n^BOOT:1,0,0,0,75\r\n'
+           '\r\n+CMT: ,23\r\n0791947106004034040D91947121436587F900001120000000000004D4F29C0E\r\nOK\r\n')
+    answer = await task
+    assert answer.lines == ('+CPMS: "SM",3,30',)
+    assert [line for line, _ in seen] == ["^RSSI: 17", '+CMTI: "SM",3', "^BOOT:1,0,0,0,75", "+CMT: ,23"]
+    assert seen[-1][1].startswith("0791")
+
+
+async def test_creg_is_an_answer_when_asked_and_unsolicited_otherwise(raw_line):
+    channel, reads, writes, seen = raw_line
+    writes("\r\n+CREG: 1\r\n")
+    await asyncio.wait_for(channel.got.wait(), 5)
+    task = asyncio.create_task(channel.command("AT+CREG?"))
+    await reads()
+    writes("\r\n+CREG: 0,5\r\n\r\nOK\r\n")
+    assert (await task).lines == ("+CREG: 0,5",)
+    assert seen == [("+CREG: 1", None)]
+
+
+async def test_prompt_then_data_and_ctrl_z(raw_line):
+    channel, reads, writes, _ = raw_line
+    task = asyncio.create_task(channel.command("AT+CMGS=9", data="0011AB"))
+    assert await reads() == "AT+CMGS=9\r"
+    writes("\r\n> ")
+    assert await reads() == "0011AB\x1a"
+    writes("\r\n+CMGS: 42\r\n\r\nOK\r\n")
+    assert (await task).first("+CMGS:") == "42"
+
+
+@pytest.mark.parametrize("final, kind, code", [("+CMS ERROR: 38", "CMS", 38), ("+CME ERROR: 14", "CME", 14),
+                                               ("ERROR", "ERROR", None), ("+CME ERROR: SIM busy", "CME", None)])
+async def test_error_finals(raw_line, final, kind, code):
+    channel, reads, writes, _ = raw_line
+    task = asyncio.create_task(channel.command("AT+CPIN?"))
+    await reads()
+    writes(f"\r\n{final}\r\n")
+    with pytest.raises(AtError) as info:
+        await task
+    assert (info.value.kind, info.value.code) == (kind, code)
+
+
+async def test_garbled_bytes_do_not_kill_the_reader(raw_line):
+    channel, reads, writes, seen = raw_line
+    writes("\x00\xff\xfe garbage \r\n+CMT: ,5\r\nnot hex at all\r\n")
+    task = asyncio.create_task(channel.command("AT"))
+    await reads()
+    writes("\r\nOK\r\n")
+    await task
+    assert ("+CMT: ,5", None) in seen  # the announced PDU was missing; reported without one
+
+
+async def test_timeout_says_whether_the_data_was_written(raw_line):
+    channel, reads, writes, _ = raw_line
+    with pytest.raises(AtTimeout) as info:
+        await channel.command("AT+CMGS=9", 0.2, data="00", prompt_timeout=0.2)
+    assert not info.value.data_written
+    task = asyncio.create_task(channel.command("AT+CMGS=9", 0.2, data="00", prompt_timeout=1))
+    await reads()
+    await reads()  # the ESC that left the first prompt
+    writes("> ")
+    with pytest.raises(AtTimeout) as info:
+        await task
+    assert info.value.data_written
+
+
+async def test_a_closed_port_fails_the_command_in_flight(raw_line):
+    channel, reads, writes, _ = raw_line
+    task = asyncio.create_task(channel.command("AT"))
+    await reads()
+    channel.detach()
+    with pytest.raises(PortGone):
+        await task
+
+
+async def test_a_port_is_opened_by_one_program_only(make_sim):
+    sim = await make_sim()
+    first = open_port(sim.link)
+    try:
+        with pytest.raises(PortBusy):
+            open_port(sim.link)
+    finally:
+        close_port(first)
+    with pytest.raises(FileNotFoundError):
+        open_port(sim.link + ".missing")

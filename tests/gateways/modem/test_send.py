@@ -1,0 +1,137 @@
+"""Sending through the modem gateway: references, reports, error mapping, limits, several modems."""
+
+from __future__ import annotations
+
+from app.engine.requests import OutboundRequest
+from app.sms.pdu import decode
+from app.store import models as m
+
+from .conftest import until, until_status
+
+
+def queue(engine, text="hello", to="+4917612345678", **kwargs):
+    [msg] = engine.queue_messages([OutboundRequest([to], text, **kwargs)]).accepted
+    return msg
+
+
+async def test_single_part_goes_sent_with_the_modem_reference(modem_engine):
+    engine, sim = await modem_engine()
+    msg = queue(engine, "Hallo Welt")
+    sent = await until_status(engine, msg.id, m.SENT)
+    [pdu] = sim.modem.sent
+    assert pdu.recipient == "+4917612345678" and pdu.text == "Hallo Welt"
+    assert engine.gateways["M"].counters.sent == 1
+    assert sent.gateway == "M"
+
+
+async def test_multipart_is_delivered_when_every_part_is_reported(modem_engine):
+    engine, sim = await modem_engine({"report_delay": 0.05})
+    text = "Zustellbericht " * 20
+    msg = queue(engine, text, status_report=True)
+    await until_status(engine, msg.id, m.DELIVERED)
+    parts = sim.modem.sent
+    assert len(parts) == 2 and all(p.status_report for p in parts)
+    assert "".join(p.text for p in parts) == text
+    assert {p.concat[0] for p in parts} == {parts[0].concat[0]}
+    assert engine.message(msg.id).parts == 2
+
+
+async def test_undelivered_report_carries_the_3gpp_meaning(modem_engine):
+    engine, _ = await modem_engine({"report_delay": 0.05, "report_status": {"+4917600000001": 0x41}})
+    msg = queue(engine, to="+4917600000001", status_report=True)
+    final = await until_status(engine, msg.id, m.UNDELIVERED)
+    assert final.reason == "incompatible destination"
+
+
+async def test_validity_and_flash_are_in_the_pdu(modem_engine):
+    engine, sim = await modem_engine()
+    msg = queue(engine, "flash", flash=True, validity_seconds=3600)
+    await until_status(engine, msg.id, m.SENT)
+    submit = decode(sim.modem.sent[0].pdu, direction="out")
+    assert submit.flash and 55 <= submit.validity <= 65
+
+
+async def test_permanent_cms_error_fails_with_its_meaning(modem_engine):
+    engine, _ = await modem_engine({"fail_numbers": {"+4917600000002": 1}})
+    msg = queue(engine, to="+4917600000002")
+    final = await until_status(engine, msg.id, m.FAILED)
+    assert final.reason == "+CMS ERROR 1: unassigned (unallocated) number"
+
+
+async def test_temporary_cms_error_is_retried_later(modem_engine):
+    engine, sim = await modem_engine({"fail_numbers": {"+4917600000003": 38}})
+    msg = queue(engine, to="+4917600000003")
+    queued = await until_status(engine, msg.id, m.QUEUED)
+    await until(engine, lambda: engine.message(msg.id).attempts == 1 and "network out of order"
+                in engine.message(msg.id).reason)
+    assert engine.message(msg.id).reason == "retrying after: +CMS ERROR 38: network out of order"
+    assert queued.status == m.QUEUED
+
+
+async def test_one_failing_message_does_not_block_the_queue(modem_engine):
+    engine, sim = await modem_engine({"fail_numbers": {"+4917600000004": 500}})
+    bad = queue(engine, "bad", to="+4917600000004")
+    good = [queue(engine, f"good {i}", to=f"+49176111111{i:02d}") for i in range(5)]
+    for msg in good:
+        await until_status(engine, msg.id, m.SENT)
+    assert engine.message(bad.id).status in (m.QUEUED, m.SENDING)
+    assert [p.text for p in sim.modem.sent] == [f"good {i}" for i in range(5)]
+
+
+async def test_error_rate_injection_is_survived(modem_engine):
+    engine, sim = await modem_engine({"error_rate": 0.3, "error_code": 42})
+    engine.settings["retry_base_seconds"] = 0.01
+    msgs = [queue(engine, f"m{i}", to=f"+49176222222{i:02d}") for i in range(20)]
+    for msg in msgs:
+        await until_status(engine, msg.id, m.SENT, m.FAILED)
+    finals = [engine.message(msg.id) for msg in msgs]
+    sent_texts = [p.text for p in sim.modem.sent]
+    assert len(sent_texts) == len(set(sent_texts))  # nothing sent twice
+    assert sorted(sent_texts) == sorted(f.text for f in finals if f.status == m.SENT)
+    assert all(f.status == m.SENT or "attempts" in f.reason for f in finals)
+    assert any(f.attempts > 1 for f in finals)  # some did meet the injected error
+
+
+async def test_per_minute_limit_and_reset(modem_engine):
+    engine, sim = await modem_engine(per_minute=3)
+    msgs = [queue(engine, f"limit {i}", to=f"+49176333333{i:02d}") for i in range(5)]
+    for msg in msgs[:3]:
+        await until_status(engine, msg.id, m.SENT)
+    engine.dispatcher.tick()
+    assert [engine.message(x.id).status for x in msgs[3:]] == [m.QUEUED, m.QUEUED]
+    assert not engine.gateways["M"].can_accept()
+    engine.reset_send_limit("M")
+    for msg in msgs[3:]:
+        await until_status(engine, msg.id, m.SENT)
+    assert len(sim.modem.sent) == 5
+
+
+async def test_per_day_limit_is_shown_and_reset(modem_engine):
+    engine, sim = await modem_engine(per_day=2)
+    msgs = [queue(engine, f"day {i}", to=f"+49176444444{i:02d}") for i in range(3)]
+    for msg in msgs[:2]:
+        await until_status(engine, msg.id, m.SENT)
+    engine.dispatcher.tick()
+    assert engine.message(msgs[2].id).status == m.QUEUED
+    assert engine.gateway_view(engine.gateways["M"]).info["sent_today"] == "2/2"
+    engine.reset_send_limit("M")
+    await until_status(engine, msgs[2].id, m.SENT)
+
+
+async def test_several_modems_side_by_side(make_engine, make_sim):
+    from .conftest import FAST
+
+    sims = [await make_sim(f"modem{i}", send_delay=0.02) for i in range(3)]
+    engine = make_engine()
+    for i, sim in enumerate(sims):
+        engine.add_gateway(f"M{i}", "modem", {"port": sim.link, **FAST})
+    await engine.start()
+    try:
+        msgs = [queue(engine, f"spread {i}", to=f"+49176555555{i:02d}") for i in range(30)]
+        for msg in msgs:
+            await until_status(engine, msg.id, m.SENT)
+        counts = [len(s.modem.sent) for s in sims]
+        assert sum(counts) == 30 and all(c > 0 for c in counts)
+        assert {engine.message(x.id).gateway for x in msgs} == {"M0", "M1", "M2"}
+    finally:
+        await engine.stop()
