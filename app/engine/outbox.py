@@ -15,13 +15,14 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, or_
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
 from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Job, Message
+from app.store.timeutil import UTCDateTime, as_utc
 
 from . import shared_queue
 from .events import MessageChanged, MessageStored
@@ -40,6 +41,28 @@ INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, re
 #: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
 DELIVERED_PART_MARK = ":d"
 _INSERT_CHUNK = 5000
+
+
+def _insert_rows(conn, rows: list[dict]) -> None:
+    """Insert new message rows with the driver's own executemany (no per-value processing).
+
+    Times are stored as naive UTC, as ``UTCDateTime`` does.
+    """
+    names = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO message ({', '.join(conn.dialect.identifier_preparer.quote(n) for n in names)}) "
+           f"VALUES ({', '.join([mark] * len(names))})")
+    times = {i for i, n in enumerate(names) if isinstance(Message.__table__.c[n].type, UTCDateTime)}
+
+    def values(row: dict) -> tuple:
+        v = list(row.values())
+        for i in times:
+            if v[i] is not None:
+                v[i] = as_utc(v[i]).replace(tzinfo=None)
+        return tuple(v)
+
+    for i in range(0, len(rows), _INSERT_CHUNK):
+        conn.exec_driver_sql(sql, [values(r) for r in rows[i:i + _INSERT_CHUNK]])
 
 
 class Outbox:
@@ -80,13 +103,13 @@ class Outbox:
             if batch.rows:
                 s.add(Job(id=job_id, user=user, source=source, options=job_options, created_at=now))
                 s.flush()
+                # plain executemany (fast on every backend), then the new ids by uid in one query
                 table = Message.__table__
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
                 conn = s.connection()
-                for i in range(0, len(batch.rows), _INSERT_CHUNK):
-                    chunk = batch.rows[i:i + _INSERT_CHUNK]
-                    for row, (new_id,) in zip(chunk, conn.execute(stmt, chunk)):
-                        row["id"] = new_id
+                _insert_rows(conn, batch.rows)
+                ids = dict(conn.execute(select(table.c.uid, table.c.id).where(table.c.job_id == job_id)).all())
+                for row in batch.rows:
+                    row["id"] = ids[row["uid"]]
                 s.commit()
         views = [MessageView(**{k: r[k] for k in MESSAGE_VIEW_COLUMNS}) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
@@ -227,7 +250,8 @@ class Outbox:
                     s.add(row)
                     s.commit()
                     return
-            row.status = m.DELIVERED if report.outcome == "delivered" else m.UNDELIVERED
+            # "failed": the provider refused it after accepting the job (invalid or blocked number...)
+            row.status = {"delivered": m.DELIVERED, "failed": m.FAILED}.get(report.outcome, m.UNDELIVERED)
             row.finished_at = report.at or now
             row.updated_at = now
             row.reason = report.reason

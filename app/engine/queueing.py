@@ -16,7 +16,7 @@ from app.store import models as m
 from app.store.models import BlockedNumber, Message
 
 from . import blackout
-from .ids import new_message_uid
+from .ids import new_message_uids
 from .requests import EngineError, OutboundRequest, QueueItem
 
 #: Every column of a new outbound message with its default; rows are copies of it.
@@ -80,6 +80,7 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
                     message_info=req.message_info, billcode=req.billcode, user=user, created_at=now,
                     updated_at=now, scheduled_at=req.scheduled_at,
                     expires_at=now + timedelta(seconds=req.validity_seconds) if req.validity_seconds else None)
+        uids = iter(new_message_uids(len(numbers), now))
         for i, number in enumerate(numbers):
             if isinstance(number, QueueItem):
                 batch.items.append(number)
@@ -101,7 +102,7 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
                 except blackout.BlackoutError as exc:
                     batch.items.append(QueueItem(number, error=str(exc), code="invalid-blackout"))
                     continue
-            row = dict(base, uid=req.uid or new_message_uid(), recipient=number)
+            row = dict(base, uid=req.uid or next(uids), recipient=number)
             if req.recipient_refs and req.recipient_refs[i]:
                 row["customer_ref"] = req.recipient_refs[i]
             _schedule(row, periods, now)
