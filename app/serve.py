@@ -22,6 +22,7 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
         except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
             pass
     await engine.start()
+    api = await _start_api(engine, cfg)
     names = ", ".join(f"{g.name} ({g.state.value})" for g in engine.gateways.values()) or "none"
     log.info("serving on store %s; gateways: %s", engine.db.display_url, names)
     if ready is not None:
@@ -30,6 +31,24 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
         await stop.wait()
     finally:
         log.info("stopping: finishing messages in flight")
+        if api is not None:
+            await api.stop()
         await engine.stop()
         log.info("stopped cleanly")
 
+
+
+async def _start_api(engine: Engine, cfg: Config):
+    """Serve the HTTP API when ``[api] enabled``; a port that cannot be used ends the run with one line."""
+    if not cfg.api["enabled"]:
+        return None
+    from app.api.server import ApiServer, ApiStartError
+
+    api = ApiServer(engine, cfg)
+    try:
+        await api.start()
+    except ApiStartError as exc:
+        log.error("%s", exc)
+        await engine.stop()
+        raise SystemExit(f"smsconsole: {exc}") from None
+    return api

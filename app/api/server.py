@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import ssl
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -71,11 +72,12 @@ class ApiServer:
         cert, key = self.ctx.cfg.api["tls_cert"], self.ctx.cfg.api["tls_key"]
         if not cert:
             return None
+        for path in (cert, key):
+            if not os.path.isfile(path):
+                raise ApiStartError(f"cannot serve HTTPS: {path}: no such file")
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         try:
             ctx.load_cert_chain(cert, key)
-        except FileNotFoundError as exc:
-            raise ApiStartError(f"cannot serve HTTPS: {exc.filename}: no such file") from None
         except (OSError, ssl.SSLError) as exc:
             raise ApiStartError(f"cannot serve HTTPS with {cert} and {key}: {exc}") from None
         return ctx
@@ -94,7 +96,7 @@ class ApiServer:
             await site.start()
         except OSError as exc:
             await runner.cleanup()
-            why = (exc.strerror or str(exc)).lower()
+            why = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
             raise ApiStartError(f"cannot listen on {host}:{port}: {why}") from None
         self._runner = runner
         sockets = site._server.sockets if site._server else ()  # aiohttp has no public accessor

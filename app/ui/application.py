@@ -45,9 +45,35 @@ def run_application(engine: Engine, cfg: Config) -> int:
     async def main() -> None:
         window.show()
         await engine.start()
+        api = await _start_api(engine, cfg, window)
         await closed.wait()
+        if api is not None:
+            await api.stop()
         await engine.stop()
 
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+async def _start_api(engine: Engine, cfg: Config, window):
+    """Serve the HTTP API when enabled; a port already taken is told in a message box, the window stays."""
+    if not cfg.api["enabled"]:
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.api.server import ApiServer, ApiStartError
+
+    api = ApiServer(engine, cfg)
+    try:
+        await api.start()
+    except ApiStartError as exc:
+        box = QMessageBox(QMessageBox.Icon.Warning, window.tr("HTTP API not available"),
+                          window.tr("The HTTP API is not served: %s.\n\nIf another program uses this address, choose "
+                                    "another one in [api] listen of the configuration file (or fix tls_cert and "
+                                    "tls_key) and restart. Sending and receiving work meanwhile.") % exc, parent=window)
+        box.setObjectName("api_error_box")
+        box.open()
+        return None
+    window.statusBar().showMessage(window.tr("HTTP API on %s") % api.url, 10000)
+    return api
