@@ -1,0 +1,82 @@
+"""Time from process start to the first painted main window, through the real entry point.
+
+Runs `smsconsole` (app.cli.main) in a child process on a fresh store, notes
+the first paint of the main window, then closes the window. Uses Xvfb when it
+is installed (a real X11 window), else Qt's offscreen platform.
+
+    python tests/benchmarks/bench_startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CHILD = r"""
+import os, sys, time, json
+def process_start():
+    with open("/proc/self/stat") as f:
+        start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/stat") as f:
+        btime = next(int(l.split()[1]) for l in f if l.startswith("btime"))
+    return btime + start_ticks / os.sysconf("SC_CLK_TCK")
+t0 = process_start()
+import app.ui.main_window as mw
+painted = {}
+orig = mw.MainWindow.paintEvent
+def paintEvent(self, event):
+    orig(self, event)
+    if not painted:
+        painted["t"] = time.time()
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(0, self.close)
+mw.MainWindow.paintEvent = paintEvent
+from app.cli import main
+rc = main(["--db", sys.argv[1]])
+print(json.dumps({"paint_s": painted["t"] - t0, "rc": rc}))
+"""
+
+
+def run_once(platform: str, display_env: dict) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, **display_env, "HOME": tmp, "XDG_DATA_HOME": tmp, "XDG_STATE_HOME": tmp,
+               "XDG_CONFIG_HOME": tmp, "QT_QPA_PLATFORM": platform}
+        out = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{tmp}/console.db"], env=env,
+                             capture_output=True, text=True, timeout=120,
+                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+        if out.returncode != 0:
+            raise SystemExit(out.stderr)
+        return json.loads(out.stdout.strip().splitlines()[-1])["paint_s"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    xvfb = None
+    platform, display_env = "offscreen", {}
+    if shutil.which("Xvfb"):
+        xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                                stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        platform, display_env = "xcb", {"DISPLAY": ":97"}
+    try:
+        run_once(platform, display_env)  # warm the file cache once
+        times = [run_once(platform, display_env) for _ in range(args.runs)]
+    finally:
+        if xvfb:
+            xvfb.terminate()
+    print(f"platform: {platform}; runs: {args.runs}")
+    print(f"process start -> first painted main window: median {statistics.median(times):.3f} s, "
+          f"min {min(times):.3f} s, max {max(times):.3f} s (target < 1.0 s)")
+
+
+if __name__ == "__main__":
+    main()
