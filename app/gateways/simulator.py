@@ -32,6 +32,8 @@ class SimulatorGateway(Gateway):
         Setting("failure_rate", float, 0.0, "Fraction of sends that fail with a retryable error (0–1).",
                 minimum=0.0, maximum=1.0),
         Setting("number", str, "+15550100", "The simulated SIM's own number."),
+        Setting("send_log", str, "", "File to which the id of each message really sent is appended, one per "
+                "line (empty: none); lets a test count sends across a crash."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -49,6 +51,9 @@ class SimulatorGateway(Gateway):
             self.log_traffic("in", "ERROR simulated network error")
             return SendResult(ok=False, reason="simulated network error", retryable=True)
         ref = str(next(self._refs))
+        if self.settings["send_log"]:
+            with open(self.settings["send_log"], "a", encoding="utf-8") as log_file:
+                log_file.write(sms.uid + "\n")
         self.log_traffic("in", f"OK reference {ref}")
         if sms.status_report:
             self._later(self.settings["report_delay"], self._report, ref, sms.recipient)
