@@ -16,6 +16,8 @@ from app.settings import GENERAL, Setting, SettingError, SettingGroup
 
 STORE = SettingGroup((
     Setting("url", str, "", "SQLAlchemy URL of the store. Empty: SQLite in the platform data directory."),
+    Setting("instance", str, "local", "Name of this console among several sharing one store (PostgreSQL): "
+            "each needs its own, kept across restarts, so its claims on messages are its own."),
 ))
 
 API = SettingGroup((
@@ -40,6 +42,18 @@ USER = SettingGroup((
 ))
 
 
+ROUTING = SettingGroup((
+    Setting("gateways", list, [], "Gateway names that may carry the matching messages, in order of preference.",
+            required=True, item_type=str),
+    Setting("name", str, "", "Name shown in the Routing section and in the Outbox's waiting reasons."),
+    Setting("destination", str, "", "Destination prefix (+4917) or shell-style pattern (+4917[56]*); empty: any."),
+    Setting("sender", str, "", "Sender id, exact or pattern; empty: any."),
+    Setting("user", str, "", "API user name; empty: any."),
+    Setting("message_type", str, "", "Message type (sms.text) or pattern (sms.*); empty: any."),
+    Setting("enabled", bool, True, "Use the rule."),
+))
+
+
 class ConfigError(Exception):
     """A configuration file cannot be used; ``str()`` is the one line to show."""
 
@@ -52,6 +66,10 @@ class Config:
     settings: dict[str, Any] = field(default_factory=dict)
     users: list[dict[str, Any]] = field(default_factory=list)
     gateways: list[dict[str, Any]] = field(default_factory=list)
+    #: ``[[routing]]`` rules in order (validated against ROUTING).
+    routing: list[dict[str, Any]] = field(default_factory=list)
+    #: ``blocked = [...]``: numbers on the opt-out list.
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def listen(self) -> tuple[str, int]:
@@ -84,7 +102,7 @@ def load_config(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-_SECTIONS = ("store", "api", "settings", "users", "gateways")
+_SECTIONS = ("store", "api", "settings", "users", "gateways", "routing", "blocked")
 
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -131,6 +149,26 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         names.add(name)
         # keep what the file said (not the defaults) so later defaults still apply
         cfg.gateways.append({k: v for k, v in gw.items()})
+
+    for i, rule in enumerate(_array(data, "routing")):
+        where = f"routing[{i}]."
+        values = ROUTING.validate(rule, where=where)
+        if not [g for g in values["gateways"] if g.strip()]:
+            raise SettingError(f"{where}gateways: name at least one gateway")
+        if len(set(values["gateways"])) != len(values["gateways"]):
+            raise SettingError(f"{where}gateways: a gateway is named twice")
+        cfg.routing.append(values)
+    blocked = data.get("blocked", [])
+    if not isinstance(blocked, list) or not all(isinstance(n, str) for n in blocked):
+        raise SettingError("blocked: expected a list of phone numbers")
+    from app.sms.numbers import InvalidNumber, normalize_number
+
+    for number in blocked:
+        try:
+            normalize_number(number, None)
+        except InvalidNumber as exc:
+            raise SettingError(f"blocked: {number!r} is not a phone number: {exc}") from None
+    cfg.blocked = list(blocked)
     return cfg
 
 

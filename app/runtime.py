@@ -15,6 +15,6 @@ def build_engine(config_path: str | None, db_url: str | None) -> tuple[Engine, C
     """
     cfg = load_config(config_path) if config_path else Config()
     url = db_url or cfg.store["url"] or None
-    engine = Engine(Database(url))
+    engine = Engine(Database(url), instance_id=cfg.store["instance"] or "local")
     apply_config(engine, cfg)
     return engine, cfg

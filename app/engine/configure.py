@@ -54,3 +54,10 @@ def apply_config(engine: Engine, cfg: Config) -> None:
         s.commit()
     for key, value in cfg.settings.items():
         engine.set_setting(key, value)
+    from .routing import RoutingRule
+
+    engine.set_routing_rules([RoutingRule(gateways=tuple(r["gateways"]), name=r["name"], destination=r["destination"],
+                                          sender=r["sender"], user=r["user"], message_type=r["message_type"],
+                                          enabled=r["enabled"]) for r in cfg.routing], origin="config")
+    for number in cfg.blocked:
+        engine.block_number(number, "config file")
