@@ -1,14 +1,30 @@
 """The Sessions tab: API clients connected to the console (customer sessions)
-and the console's own gateway connections (supplier sessions)."""
+and the console's own gateway connections (supplier sessions), live, each
+with a filter box; Stop and Unblock for customers, Restart for suppliers.
+
+The buttons call the same engine operations as the HORISEN session manager
+API (``sessions.stop_customer``, ``sessions.unblock``, ``restart_gateway``).
+A user stopped by the operator stays listed (state "stopped") until
+unblocked, so it can be selected and unblocked.
+"""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QGroupBox, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHeaderView, QLineEdit, QTableView, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from .engine_bridge import EngineBridge
+from .tasks import spawn
+
+C_SESSION, C_USER, C_ADDRESS, C_PROTOCOL, C_STARTED, C_LAST, C_STATE = range(7)
+S_SESSION, S_GATEWAY, S_KIND, S_STATUS, S_CONNECTION, S_STARTED, S_LAST = range(7)
+SORT_ROLE = Qt.ItemDataRole.UserRole
+#: How often the visible tab refreshes last-request times.
+REFRESH_MS = 5000
 
 
 def _when(ts: float | None) -> str:
@@ -16,23 +32,35 @@ def _when(ts: float | None) -> str:
 
 
 class _ListModel(QAbstractTableModel):
+    """Rows of display values, each with a key (user or gateway name) the buttons act on."""
+
     headers: list[str] = []
 
     def __init__(self, bridge: EngineBridge, parent=None):
         super().__init__(parent)
         self.engine = bridge.engine
-        self._rows: list[list] = []
+        self._rows: list[tuple[str, list]] = []
         bridge.sessions_changed.connect(self.reload)
         bridge.gateway_state_changed.connect(lambda _v: self.reload())
+        bridge.gateways_changed.connect(self.reload)
         self.reload()
 
     def reload(self) -> None:
+        rows = self.load()
+        if [r[1][0] for r in rows] == [r[1][0] for r in self._rows] and rows:
+            # same sessions: refresh the cells in place, so the selection stays
+            self._rows = rows
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.headers) - 1))
+            return
         self.beginResetModel()
-        self._rows = self.load()
+        self._rows = rows
         self.endResetModel()
 
-    def load(self) -> list[list]:
+    def load(self) -> list[tuple[str, list]]:
         raise NotImplementedError
+
+    def key_at(self, row: int) -> str:
+        return self._rows[row][0]
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -46,21 +74,31 @@ class _ListModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return str(self._rows[index.row()][index.column()])
+        if not index.isValid():
+            return None
+        value = self._rows[index.row()][1][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(value)
+        if role == SORT_ROLE:  # numbers in numeric order
+            return f"{value:012d}" if isinstance(value, int) else str(value)
         return None
 
 
 class CustomerSessionModel(_ListModel):
     def __init__(self, bridge, parent=None):
         self.headers = [self.tr("Session"), self.tr("User"), self.tr("Address"), self.tr("Protocol"),
-                        self.tr("Started"), self.tr("Last request"), self.tr("Blocked")]
+                        self.tr("Started"), self.tr("Last request"), self.tr("State")]
         super().__init__(bridge, parent)
 
     def load(self):
-        return [[s.session_id, s.user, s.ip, s.protocol, _when(s.started), _when(s.last_tick),
-                 self.tr("yes") if s.blocked else ""]
-                for s in self.engine.sessions.customers.values()]
+        sessions = self.engine.sessions
+        rows = [(s.user, [s.session_id, s.user, s.ip, s.protocol, _when(s.started), _when(s.last_tick),
+                          self.tr("blocked") if s.blocked or s.user in sessions.blocked_users else s.state])
+                for s in sessions.customers.values()]
+        listed = {key for key, _ in rows}
+        rows += [(user, ["", user, "", "", "", "", self.tr("stopped")])
+                 for user in sorted(sessions.blocked_users - listed)]
+        return rows
 
 
 class SupplierSessionModel(_ListModel):
@@ -73,26 +111,92 @@ class SupplierSessionModel(_ListModel):
         out = []
         for s in self.engine.sessions.suppliers():
             where = s.device or (f"{s.remote_host}:{s.remote_port}" if s.remote_host else "")
-            out.append([s.session_id, s.gateway, s.kind, s.status, where, _when(s.started), _when(s.last_tick)])
+            out.append((s.gateway, [s.session_id, s.gateway, s.kind, s.status, where, _when(s.started),
+                                    _when(s.last_tick)]))
         return out
+
+
+class _SessionTable(QGroupBox):
+    """A titled table with a tool bar and a filter box over a session model."""
+
+    def __init__(self, title: str, model: _ListModel, name: str, parent: QWidget):
+        super().__init__(title, parent)
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName(name + "Filter")
+        self.filter.setPlaceholderText(self.tr("Filter: any column contains…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView(self)
+        self.view.setObjectName(name)
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.bar = QToolBar(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def add_action(self, text: str, tip: str, slot) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.bar.addAction(action)
+        return action
+
+    def selected_keys(self) -> list[str]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()})
+        return list(dict.fromkeys(self.model.key_at(r) for r in rows))
 
 
 class SessionsTab(QWidget):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None):
         super().__init__(parent)
+        self.engine = bridge.engine
         self.customer_model = CustomerSessionModel(bridge, self)
         self.supplier_model = SupplierSessionModel(bridge, self)
+        self.customers = _SessionTable(self.tr("Customer sessions (API clients)"), self.customer_model,
+                                       "customerSessionsView", self)
+        self.suppliers = _SessionTable(self.tr("Supplier sessions (gateway connections)"), self.supplier_model,
+                                       "supplierSessionsView", self)
+        self.stop_action = self.customers.add_action(
+            self.tr("Stop"), self.tr("End the selected clients' sessions and refuse them until unblocked"),
+            self.stop_selected)
+        self.unblock_action = self.customers.add_action(
+            self.tr("Unblock"), self.tr("Let the selected stopped clients connect again"), self.unblock_selected)
+        self.restart_action = self.suppliers.add_action(
+            self.tr("Restart"), self.tr("Stop and start the selected gateways"), self.restart_selected)
         layout = QVBoxLayout(self)
-        for title, model, name in ((self.tr("Customer sessions (API clients)"), self.customer_model,
-                                    "customerSessionsView"),
-                                   (self.tr("Supplier sessions (gateway connections)"), self.supplier_model,
-                                    "supplierSessionsView")):
-            box = QGroupBox(title, self)
-            view = QTableView(box)
-            view.setObjectName(name)
-            view.setModel(model)
-            view.verticalHeader().setVisible(False)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-            inner = QVBoxLayout(box)
-            inner.addWidget(view)
-            layout.addWidget(box)
+        layout.addWidget(self.customers)
+        layout.addWidget(self.suppliers)
+        # requests tick sessions without an event each time; show their last request while visible
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._tick)
+        self._refresh.start()
+
+    def _tick(self) -> None:
+        if self.isVisible():
+            self.customer_model.reload()
+            self.supplier_model.reload()
+
+    def stop_selected(self) -> None:
+        for user in self.customers.selected_keys():
+            self.engine.sessions.stop_customer(user)
+
+    def unblock_selected(self) -> None:
+        for user in self.customers.selected_keys():
+            self.engine.sessions.unblock(user)
+
+    def restart_selected(self) -> None:
+        for name in self.suppliers.selected_keys():
+            spawn(self.engine.restart_gateway(name), self, self.tr("Restart {0}").format(name))
