@@ -88,7 +88,7 @@ class SimModem:
         self.cmgf = 0
         self.cnmi = (0, 0, 0, 0, 0)
         self.mem = ["SM", "SM", "SM"]
-        self.csms = 0
+        self.csms = 1 if self.o.needs_cnma else 0
 
     # --- answers ---------------------------------------------------------------
 
