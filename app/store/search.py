@@ -37,7 +37,7 @@ def counterpart_sql(alias: str = "") -> str:
 
 
 _FILTER_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_message_unread ON message (id) WHERE direction = 'in' AND read = 0",
+    "CREATE INDEX IF NOT EXISTS ix_message_unread ON message (id) WHERE direction = 'in' AND read = false",
     "CREATE INDEX IF NOT EXISTS ix_message_dir_gateway ON message (direction, gateway, id)",
     "CREATE INDEX IF NOT EXISTS ix_message_dir_status ON message (direction, status, id)",
     "CREATE INDEX IF NOT EXISTS ix_message_created ON message (created_at)",
@@ -148,7 +148,7 @@ def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None
     if flt.direction:
         where.append(f"m.direction = '{'in' if flt.direction == 'in' else 'out'}'")
     if flt.unread:
-        where.append("m.direction = 'in' AND m.read = 0")
+        where.append("m.direction = 'in' AND m.read = false")
     if flt.gateway:
         where.append("m.gateway = :gateway")
         params["gateway"] = flt.gateway
