@@ -243,6 +243,10 @@ class AtChannel:
 
     # --- writing -------------------------------------------------------------------
 
+    def escape(self) -> None:
+        """Send ESC: leaves a ``> `` prompt a previous connection may have left the modem in."""
+        self._write(ESC)
+
     def _write(self, text: str) -> None:
         if self.closed:
             raise PortGone("the port is closed")

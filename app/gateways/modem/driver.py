@@ -137,6 +137,7 @@ class ModemDriver:
 
     async def _wake(self) -> None:
         """Some modems need a few ``AT`` after the port opens; the first answer may be garbage."""
+        self.channel.escape()
         for attempt in range(3):
             try:
                 await self.channel.command("AT", 1.0 + attempt)

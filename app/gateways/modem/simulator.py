@@ -173,7 +173,7 @@ class ModemSimulator:
             cut = self._input.find("\r")
             if cut < 0:
                 return
-            line, self._input = self._input[:cut].strip("\n "), self._input[cut + 1:]
+            line, self._input = self._input[:cut].replace("\x1b", "").strip("\n "), self._input[cut + 1:]
             if self.modem.echo:
                 self.write(line + "\r")
             if line:
