@@ -1,21 +1,41 @@
-"""The New message dialog: recipients, sender ID, text, gateway."""
+"""The New message dialog: recipients as chips (numbers, contacts, groups, a CSV file),
+the text with a live counter, and the sending options."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.engine.engine import Engine
 from app.engine.requests import EngineError, OutboundRequest, QueueResult
 
-_SPLIT = re.compile(r"[;,\n]+")
+from .contact_picker import ContactPicker
+from .csv_import_dialog import CsvImportDialog
+from .icons import icon
+from .recipient_field import Recipient, RecipientField, split_recipients
+from .sms_counter import CounterBar
+
+__all__ = ["ComposeDialog", "fill_placeholders", "split_recipients"]
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+VALIDITY = (("Maximum (as the network allows)", None), ("1 hour", 3600), ("6 hours", 6 * 3600),
+            ("1 day", 86400), ("2 days", 2 * 86400), ("1 week", 7 * 86400))
+PRIORITY = (("Normal", 0), ("High", 1), ("Urgent", 2))
 
 
-def split_recipients(text: str) -> list[str]:
-    return [p.strip() for p in _SPLIT.split(text) if p.strip()]
+def fill_placeholders(text: str, fields: dict[str, str]) -> str:
+    """``text`` with ``{column}`` replaced by the recipient's values; unknown names stay as written."""
+    return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1).lower(), m.group(0)), text)
+
+
+def placeholders_in(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1).lower() for m in _PLACEHOLDER.finditer(text)))
 
 
 class ComposeDialog(QDialog):
@@ -24,57 +44,165 @@ class ComposeDialog(QDialog):
         self.engine = engine
         self.result_: QueueResult | None = None
         self.setWindowTitle(self.tr("New message"))
-        self.resize(520, 380)
+        self.resize(640, 560)
 
-        self.to_edit = QLineEdit(to, self)
-        self.to_edit.setObjectName("toEdit")
-        self.to_edit.setPlaceholderText(self.tr("+4917612345678; +4915112345678"))
-        self.to_edit.setToolTip(self.tr("One or more numbers, separated by ; or ,"))
+        self.recipients = RecipientField(engine, self)
+        self.to_edit = self.recipients.edit
+        if to:
+            self.recipients.add_text(to)
+        self.contacts_button = QPushButton(self.tr("Contacts…"), self)
+        self.contacts_button.setObjectName("contactsButton")
+        self.contacts_button.setToolTip(self.tr("Choose contacts and groups"))
+        self.contacts_button.clicked.connect(self.pick_contacts)
+        self.csv_button = QPushButton(self.tr("Import CSV…"), self)
+        self.csv_button.setObjectName("csvButton")
+        self.csv_button.setToolTip(self.tr("Send to every row of a CSV file; its columns become {placeholders}"))
+        self.csv_button.clicked.connect(lambda: self.import_csv())
+
+        self.text_edit = QPlainTextEdit(text, self)
+        self.text_edit.setObjectName("textEdit")
+        self.text_edit.setPlaceholderText(self.tr("Message text. {name} is replaced by each recipient's name."))
+        self.counter_bar = CounterBar(self.text_edit, self)
+        self.counter = self.counter_bar.label
+
         self.sender_edit = QLineEdit(self)
         self.sender_edit.setObjectName("senderEdit")
         self.sender_edit.setPlaceholderText(self.tr("optional: number or up to 11 letters"))
-        self.text_edit = QPlainTextEdit(text, self)
-        self.text_edit.setObjectName("textEdit")
         self.gateway_combo = QComboBox(self)
         self.gateway_combo.setObjectName("gatewayCombo")
         self.gateway_combo.addItem(self.tr("Any available gateway"), "")
         for name in engine.gateways:
             self.gateway_combo.addItem(name, name)
-        self.counter = QLabel(self)
-        self.counter.setObjectName("counterLabel")
+        self.flash_check = QCheckBox(self.tr("&Flash message"), self)
+        self.flash_check.setObjectName("flashCheck")
+        self.flash_check.setToolTip(self.tr("Shown on the screen at once, not stored by the phone"))
+        self.report_check = QCheckBox(self.tr("&Delivery report"), self)
+        self.report_check.setObjectName("reportCheck")
+        self.report_check.setToolTip(self.tr("Ask the network to report when the message is delivered"))
+        self.validity_combo = QComboBox(self)
+        self.validity_combo.setObjectName("validityCombo")
+        for label, seconds in VALIDITY:
+            self.validity_combo.addItem(self.tr(label), seconds)
+        self.priority_combo = QComboBox(self)
+        self.priority_combo.setObjectName("priorityCombo")
+        for label, value in PRIORITY:
+            self.priority_combo.addItem(self.tr(label), value)
+        self.schedule_check = QCheckBox(self.tr("Send &at:"), self)
+        self.schedule_check.setObjectName("scheduleCheck")
+        self.schedule_edit = QDateTimeEdit(QDateTime.currentDateTime().addSecs(3600), self)
+        self.schedule_edit.setObjectName("scheduleEdit")
+        self.schedule_edit.setCalendarPopup(True)
+        self.schedule_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.schedule_edit.setEnabled(False)
+        self.schedule_check.toggled.connect(self.schedule_edit.setEnabled)
+
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("problemLabel")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828;")
         self.problem_label.hide()
-        self.text_edit.textChanged.connect(self._update_counter)
-        self._update_counter()
 
-        form = QFormLayout()
-        form.addRow(self.tr("&To:"), self.to_edit)
-        form.addRow(self.tr("&Sender ID:"), self.sender_edit)
-        form.addRow(self.tr("&Gateway:"), self.gateway_combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.send_button = buttons.addButton(self.tr("&Send"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.send_button.setObjectName("sendButton")
+        self.send_button.setIcon(icon("send"))
         self.send_button.setToolTip(self.tr("Queue the message (Ctrl+Enter)"))
         buttons.accepted.connect(self.send)
         buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.send)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.send)
+
+        to_row = QHBoxLayout()
+        to_row.addWidget(self.recipients, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.contacts_button)
+        side.addWidget(self.csv_button)
+        side.addStretch(1)
+        to_row.addLayout(side)
+        form = QFormLayout()
+        form.addRow(self.tr("&To:"), to_row)
+        options = QGroupBox(self.tr("Options"), self)
+        grid = QGridLayout(options)
+        grid.addWidget(QLabel(self.tr("Sender ID:")), 0, 0)
+        grid.addWidget(self.sender_edit, 0, 1)
+        grid.addWidget(QLabel(self.tr("Gateway:")), 0, 2)
+        grid.addWidget(self.gateway_combo, 0, 3)
+        grid.addWidget(QLabel(self.tr("Validity:")), 1, 0)
+        grid.addWidget(self.validity_combo, 1, 1)
+        grid.addWidget(QLabel(self.tr("Priority:")), 1, 2)
+        grid.addWidget(self.priority_combo, 1, 3)
+        grid.addWidget(self.schedule_check, 2, 0)
+        grid.addWidget(self.schedule_edit, 2, 1)
+        checks = QHBoxLayout()
+        checks.addWidget(self.report_check)
+        checks.addWidget(self.flash_check)
+        grid.addLayout(checks, 2, 2, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.text_edit, 1)
-        layout.addWidget(self.counter)
+        layout.addWidget(self.counter_bar)
+        layout.addWidget(options)
         layout.addWidget(self.problem_label)
         layout.addWidget(buttons)
+        for a, b in ((self.to_edit, self.text_edit), (self.text_edit, self.sender_edit),
+                     (self.sender_edit, self.gateway_combo), (self.gateway_combo, self.validity_combo),
+                     (self.validity_combo, self.priority_combo), (self.priority_combo, self.schedule_check),
+                     (self.schedule_check, self.schedule_edit), (self.schedule_edit, self.report_check),
+                     (self.report_check, self.flash_check), (self.flash_check, self.send_button)):
+            self.setTabOrder(a, b)
+        (self.text_edit if to else self.to_edit).setFocus()
 
-    def _update_counter(self) -> None:
-        text = self.text_edit.toPlainText()
-        self.counter.setText(self.tr("%n character(s)", "", len(text)))
+    # --- recipients ------------------------------------------------------------------------
+
+    def pick_contacts(self) -> None:
+        picker = ContactPicker(self.engine, self)
+        if picker.exec() == QDialog.DialogCode.Accepted:
+            for token in picker.chosen():
+                self.recipients.add_text(token)
+
+    def import_csv(self, path: str | None = None) -> CsvImportDialog | None:
+        """Ask for a file (unless given), then show the column chooser and preview; returns the dialog shown."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import recipients"), "",
+                                                  self.tr("CSV files (*.csv *.txt);;All files (*)"))
+            if not path:
+                return None
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            self._problem(self.tr("The file %s cannot be read: %s") % (path, exc.strerror or exc))
+            return None
+        dialog = CsvImportDialog(path, text, self.recipients.normalise, self)
+        dialog.accepted.connect(lambda: self.recipients.set_bulk(dialog.name, dialog.recipients()))
+        dialog.open()
+        return dialog
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def _options(self) -> dict:
+        scheduled = None
+        if self.schedule_check.isChecked():
+            scheduled = self.schedule_edit.dateTime().toPython().astimezone()
+        gateway = self.gateway_combo.currentData()
+        return dict(sender=self.sender_edit.text().strip(), gateways=[gateway] if gateway else [],
+                    flash=self.flash_check.isChecked(), status_report=self.report_check.isChecked(),
+                    validity_seconds=self.validity_combo.currentData(), priority=self.priority_combo.currentData(),
+                    scheduled_at=scheduled)
+
+    def requests(self, recipients: list[Recipient], text: str) -> list[OutboundRequest]:
+        """One request for all, or one per recipient when the text has placeholders."""
+        options = self._options()
+        if not placeholders_in(text):
+            return [OutboundRequest(recipients=[r.number for r in recipients], text=text, **options)]
+        return [OutboundRequest(recipients=[r.number], text=fill_placeholders(text, r.fields), **options)
+                for r in recipients]
 
     def send(self) -> None:
-        recipients = split_recipients(self.to_edit.text())
+        self.recipients.commit()
+        recipients = self.recipients.recipients()
         text = self.text_edit.toPlainText()
         if not recipients:
             self._problem(self.tr("Enter at least one recipient number."))
@@ -82,22 +210,32 @@ class ComposeDialog(QDialog):
         if not text.strip():
             self._problem(self.tr("The message is empty. Type the text to send."))
             return
-        gateway = self.gateway_combo.currentData()
-        req = OutboundRequest(recipients=recipients, text=text, sender=self.sender_edit.text().strip(),
-                              gateways=[gateway] if gateway else [])
+        missing = [p for p in placeholders_in(text) if not all(p in r.fields for r in recipients)]
+        if missing:
+            self._problem(self.tr("The text uses %s, but not every recipient has a value for it. Import a CSV "
+                                  "file with such a column, or remove it from the text.")
+                          % ", ".join(f"{{{p}}}" for p in missing))
+            return
+        if self.schedule_check.isChecked() and self.schedule_edit.dateTime() < QDateTime.currentDateTime():
+            self._problem(self.tr("The send time is in the past. Choose a later time, or untick \"Send at\"."))
+            return
         try:
-            result = self.engine.queue_messages([req], source="gui")
+            result = self.engine.queue_messages(self.requests(recipients, text), source="gui")
         except EngineError as exc:
             self._problem(str(exc))
             return
         self.result_ = result
         if result.refused:
             # Keep the dialog open with only the refused recipients, to be corrected.
-            lines = "\n".join(f"• {item.error}" for item in result.refused)
-            queued = len(result.accepted)
+            refused = [item.recipient for item in result.refused]
+            lines = "\n".join(f"• {item.error}" for item in result.refused[:20])
+            more = len(result.refused) - 20
+            if more > 0:
+                lines += "\n" + self.tr("… and %d more") % more
             self._problem(self.tr("%n message(s) queued. These recipients were refused; correct them "
-                                  "and send again, or cancel:", "", queued) + "\n" + lines)
-            self.to_edit.setText("; ".join(item.recipient for item in result.refused))
+                                  "and send again, or cancel:", "", len(result.accepted)) + "\n" + lines)
+            self.recipients.keep_only(set())
+            self.to_edit.setText("; ".join(refused))
             return
         self.accept()
 

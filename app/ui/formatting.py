@@ -42,3 +42,13 @@ def status_colour(status: str) -> QColor:
 
 def gateway_colour(state: str) -> QColor:
     return QColor(GATEWAY_COLOURS.get(state, "#c62828"))
+
+
+def short_time(value: datetime | None) -> str:
+    """Time today, else the date: what a conversation list shows."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d")

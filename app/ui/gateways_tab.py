@@ -1,19 +1,39 @@
-"""The Gateways tab: each gateway with its state and counters; start, stop,
-pause and resume."""
+"""The Gateways tab: each gateway with its state, signal, counters and a chart of the
+last hour; add, change, remove, start, stop, restart, pause, resume, reset the send
+limit; and the traffic log of the selected gateway."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolBar, QVBoxLayout, QWidget
+from datetime import datetime
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit,
+                               QPushButton, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QHBoxLayout,
+                               QWidget)
+
+from app.engine.requests import EngineError
 from app.engine.views import GatewayView
+from app.gateways.registry import KINDS
 
 from .engine_bridge import EngineBridge
-from .formatting import gateway_colour
-from .tasks import spawn
+from .formatting import GATEWAY_COLOURS, gateway_colour
+from .add_modem_dialog import AddModemDialog
+from .gateway_dialog import KIND_TITLES, GatewayDialog, as_text
+from .gateway_painting import BarsRole, GatewayCellDelegate, SparkRole
+from .icons import dot, icon
+from .tasks import show_error, spawn
 
-NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, DETAILS = range(8)
+NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, SIGNAL, ACTIVITY, DETAILS = range(10)
+_DETAIL_SKIP = ("signal_dbm", "signal_bars", "signal")
+
+
+def details_text(g: GatewayView) -> str:
+    """Operator, model, port or provider URL: the facts that tell gateways apart."""
+    info = {k: v for k, v in g.info.items() if k not in _DETAIL_SKIP and v not in (None, "")}
+    if g.kind != "modem" and g.settings.get("url") and "url" not in info:
+        info = {"url": g.settings["url"], **info}
+    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in info.items())
 
 
 class GatewayTableModel(QAbstractTableModel):
@@ -21,17 +41,28 @@ class GatewayTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.engine = bridge.engine
         self.headers = [self.tr("Name"), self.tr("Kind"), self.tr("State"), self.tr("Sent"), self.tr("Failed"),
-                        self.tr("Received"), self.tr("In progress"), self.tr("Details")]
+                        self.tr("Received"), self.tr("In progress"), self.tr("Signal"), self.tr("Last hour"),
+                        self.tr("Details")]
         self._rows: list[GatewayView] = []
         bridge.gateway_state_changed.connect(self._on_state)
         bridge.gateways_changed.connect(self.reload)
         bridge.message_changed.connect(self._on_message)
+        bridge.message_stored.connect(self._on_message)
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = self.engine.gateway_views()
         self.endResetModel()
+
+    def refresh_counters(self) -> None:
+        """Read counters, signal and the last hour again (they move without state changes)."""
+        for i, row in enumerate(self._rows):
+            gw = self.engine.gateways.get(row.name)
+            if gw is not None:
+                self._rows[i] = self.engine.gateway_view(gw)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, DETAILS))
 
     def _on_state(self, view: GatewayView) -> None:
         for i, row in enumerate(self._rows):
@@ -42,8 +73,7 @@ class GatewayTableModel(QAbstractTableModel):
         self.reload()
 
     def _on_message(self, msg) -> None:
-        # counters move with every send outcome
-        if msg.gateway and msg.direction == "out":
+        if msg.gateway:
             gw = self.engine.gateways.get(msg.gateway)
             if gw is not None:
                 self._on_state(self.engine.gateway_view(gw))
@@ -66,16 +96,37 @@ class GatewayTableModel(QAbstractTableModel):
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             state = g.state + (f" — {g.state_reason}" if g.state_reason else "")
-            details = ", ".join(f"{k}: {v}" for k, v in g.info.items())
-            return [g.name, g.kind, state, g.sent, g.failed, g.received, g.busy, details][c]
+            signal = g.info.get("operator", "") if g.kind == "modem" else ""
+            return [g.name, KIND_TITLES.get(g.kind, g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
+                    None, details_text(g)][c]
         if role == Qt.ItemDataRole.ForegroundRole and c == STATE:
             return gateway_colour(g.state)
+        if role == Qt.ItemDataRole.DecorationRole and c == STATE:
+            return dot(GATEWAY_COLOURS.get(g.state, "#c62828"))
+        if role == Qt.ItemDataRole.DecorationRole and c == NAME:
+            return icon({"modem": "modem", "simulator": "simulator"}.get(g.kind, "provider"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if c == STATE and g.state_reason:
+                return g.state_reason
+            if c == SIGNAL and "signal" in g.info:
+                return f"{g.info['signal']} · {g.info.get('operator', '')}"
+            if c == ACTIVITY:
+                return self.tr("Messages sent per minute over the last hour: %d in all") % sum(g.per_minute)
+            if c == DETAILS:
+                return details_text(g)
+        if role == SparkRole and c == ACTIVITY:
+            return tuple(g.per_minute) or (0,) * 60
+        if role == BarsRole and c == SIGNAL and isinstance(g.info.get("signal_bars"), int):
+            return g.info["signal_bars"]
         if role == Qt.ItemDataRole.TextAlignmentRole and c in (SENT, FAILED, RECEIVED, BUSY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def name_at(self, row: int) -> str:
         return self._rows[row].name
+
+    def view_at(self, row: int) -> GatewayView:
+        return self._rows[row]
 
 
 class GatewaysTab(QWidget):
@@ -86,33 +137,162 @@ class GatewaysTab(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("gatewaysView")
         self.view.setModel(self.model)
+        self.view.setItemDelegate(GatewayCellDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(STATE, 180)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 14)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(NAME, 150)
+        self.view.setColumnWidth(STATE, 170)
+        for col in (SENT, FAILED, RECEIVED, BUSY):
+            self.view.setColumnWidth(col, 80)
+        self.view.setColumnWidth(SIGNAL, 120)
+        self.view.setColumnWidth(ACTIVITY, 170)
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
 
-        bar = QToolBar(self)
-        self.start_action = QAction(self.tr("Start"), self)
-        self.start_action.triggered.connect(lambda: self._each(self.engine.start_gateway, self.tr("Start")))
-        self.stop_action = QAction(self.tr("Stop"), self)
-        self.stop_action.triggered.connect(lambda: self._each(self.engine.stop_gateway, self.tr("Stop")))
-        self.pause_action = QAction(self.tr("Pause"), self)
-        self.pause_action.triggered.connect(lambda: self._each_now(self.engine.pause_gateway))
-        self.resume_action = QAction(self.tr("Resume"), self)
-        self.resume_action.triggered.connect(lambda: self._each_now(self.engine.resume_gateway))
-        for a in (self.start_action, self.stop_action, self.pause_action, self.resume_action):
+        self.toolbar = bar = QToolBar(self)
+        bar.setObjectName("gatewaysToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_menu = QMenu(self)
+        self.add_actions = {}
+        for kind, title in KIND_TITLES.items():
+            if kind in KINDS:
+                a = self.add_menu.addAction(icon("simulator" if kind == "simulator" else "provider"),
+                                            self.tr("Add %s…") % self.tr(title))
+                a.triggered.connect(lambda _c=False, k=kind: self.add_gateway(k))
+                self.add_actions[kind] = a
+        add_button = QToolButton(self)
+        add_button.setObjectName("addGatewayButton")
+        add_button.setText(self.tr("Add"))
+        add_button.setToolTip(self.tr("Add a gateway"))
+        add_button.setMenu(self.add_menu)
+        add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addWidget(add_button)
+        self.add_modem_action = QAction(icon("provider"), self.tr("Add modem…"), self)
+        self.add_modem_action.setToolTip(self.tr("Find a USB modem, probe it and add it as a gateway"))
+        self.add_modem_action.triggered.connect(self.add_modem)
+        bar.addAction(self.add_modem_action)
+
+        def action(text, tip, slot, icon_name="", shortcut=None) -> QAction:
+            a = QAction(icon(icon_name) if icon_name else QAction(self).icon(), text, self)
+            a.setToolTip(tip)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.addAction(a)
+            a.triggered.connect(slot)
+            return a
+
+        self.edit_action = action(self.tr("Change…"), self.tr("Change the selected gateway's settings"),
+                                  self.edit_selected, shortcut="F2")
+        self.remove_action = action(self.tr("Remove"), self.tr("Remove the selected gateway"),
+                                    self.remove_selected, "delete", QKeySequence.StandardKey.Delete)
+        self.start_action = action(self.tr("Start"), self.tr("Start the selected gateways"),
+                                   lambda: self._each(self.engine.start_gateway, self.tr("Start")), "start")
+        self.stop_action = action(self.tr("Stop"), self.tr("Stop the selected gateways; waiting messages stay "
+                                                           "queued"),
+                                  lambda: self._each(self.engine.stop_gateway, self.tr("Stop")), "stop")
+        self.restart_action = action(self.tr("Restart"), self.tr("Stop and start the selected gateways"),
+                                     lambda: self._each(self.engine.restart_gateway, self.tr("Restart")), "refresh")
+        self.pause_action = action(self.tr("Pause"), self.tr("Hold sending on the selected gateways"),
+                                   lambda: self._each_now(self.engine.pause_gateway), "pause")
+        self.resume_action = action(self.tr("Resume"), self.tr("Send again on the selected gateways"),
+                                    lambda: self._each_now(self.engine.resume_gateway), "resume")
+        self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
+            "Start the selected gateways' daily and hourly counts from zero"),
+            lambda: self._each_now(self.engine.reset_send_limit))
+        for a in (self.edit_action, self.remove_action):
+            bar.addAction(a)
+        bar.addSeparator()
+        for a in (self.start_action, self.stop_action, self.restart_action, self.pause_action,
+                  self.resume_action, self.reset_limit_action):
             bar.addAction(a)
 
+        self.details = QLabel(self)
+        self.details.setObjectName("gatewayDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.traffic = QPlainTextEdit(self)
+        self.traffic.setObjectName("trafficLog")
+        self.traffic.setReadOnly(True)
+        self.traffic.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.traffic.setPlaceholderText(self.tr("No traffic yet. The gateway's dialogue with its modem or provider "
+                                                "appears here, most recent first."))
+        font = QGuiApplication.font()
+        font.setFamily("monospace")
+        font.setStyleHint(font.StyleHint.Monospace)
+        self.traffic.setFont(font)
+        self.copy_traffic_button = QPushButton(self.tr("Copy log"), self)
+        self.copy_traffic_button.setObjectName("copyTrafficButton")
+        self.copy_traffic_button.setToolTip(self.tr("Copy the whole traffic log, for a support request"))
+        self.copy_traffic_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.traffic.toPlainText()))
+        lower = QWidget(self)
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(6, 6, 6, 6)
+        top = QHBoxLayout()
+        top.addWidget(self.details, 1)
+        top.addWidget(self.copy_traffic_button)
+        ll.addLayout(top)
+        ll.addWidget(self.traffic, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("gatewaysSplitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(lower)
+        self.splitter.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)
-        layout.addWidget(self.view)
+        layout.addWidget(self.splitter, 1)
+
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.show_traffic())
+        self.model.modelReset.connect(self._after_reset)
+        self._tick = QTimer(self, interval=2000, timeout=self._refresh_live)
+        self._tick.start()
         if self.model.rowCount():
             self.view.selectRow(0)
+
+    # --- selection, traffic ---------------------------------------------------------------
 
     def selected_names(self) -> list[str]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.name_at(r) for r in rows]
+
+    def _after_reset(self) -> None:
+        if self.model.rowCount() and not self.view.selectionModel().hasSelection():
+            self.view.selectRow(0)
+        self.show_traffic()
+
+    def _refresh_live(self) -> None:
+        if self.isVisible():
+            self.model.refresh_counters()
+            self.show_traffic()
+
+    def show_traffic(self) -> None:
+        names = self.selected_names()
+        if not names or names[0] not in self.engine.gateways:
+            self.details.setText(self.tr("No gateway selected.") if self.model.rowCount()
+                                 else self.tr("No gateways yet. Add one with Add → Simulator, a Retarus provider "
+                                              "or a modem."))
+            self.traffic.clear()
+            return
+        name = names[0]
+        g = self.model.view_at(self.model.index(self.selected_rows()[0], 0).row())
+        self.details.setText(f"<b>{name}</b> — {g.state}" + (f" ({g.state_reason})" if g.state_reason else "")
+                             + (f"<br>{details_text(g)}" if details_text(g) else ""))
+        lines = [f"{datetime.fromtimestamp(t.at).strftime('%H:%M:%S.%f')[:-3]} "
+                 f"{'→' if t.direction == 'out' else '←' if t.direction == 'in' else '·'} {t.text}"
+                 for t in self.engine.gateway_traffic(name)]
+        text = "\n".join(lines)
+        if text != self.traffic.toPlainText():
+            self.traffic.setPlainText(text)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+
+    # --- operations ------------------------------------------------------------------------
 
     def _each(self, op, what: str) -> None:
         for name in self.selected_names():
@@ -120,4 +300,82 @@ class GatewaysTab(QWidget):
 
     def _each_now(self, op) -> None:
         for name in self.selected_names():
-            op(name)
+            try:
+                op(name)
+            except EngineError as exc:
+                show_error(self, name, str(exc))
+
+    def add_modem(self) -> AddModemDialog:
+        dialog = AddModemDialog(self.engine, self)
+        dialog.open()
+        return dialog
+
+    def add_gateway(self, kind: str) -> GatewayDialog:
+        dialog = GatewayDialog(kind, self, taken=set(self.engine.gateways))
+        dialog.accepted.connect(lambda: self._added(dialog))
+        dialog.open()
+        return dialog
+
+    def _added(self, dialog: GatewayDialog) -> None:
+        name = dialog.name()
+        if not self._save_secrets(name, dialog.secrets):
+            return
+        try:
+            self.engine.add_gateway(name, dialog.kind, dialog.settings)
+        except EngineError as exc:
+            show_error(self, self.tr("Add gateway"), self.tr("The gateway was not added: %s") % exc)
+            return
+        if name in self.engine.gateways and dialog.settings.get("enabled", True):
+            spawn(self.engine.start_gateway(name), self, self.tr("Start %s") % name)
+
+    def edit_selected(self) -> GatewayDialog | None:
+        names = self.selected_names()
+        if not names:
+            return None
+        g = self.model.view_at(self.selected_rows()[0])
+        if g.kind not in KIND_TITLES:
+            show_error(self, g.name, self.tr("Change this gateway's settings in the configuration file."))
+            return None
+        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings)
+        dialog.accepted.connect(lambda: self._edited(dialog, g))
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: GatewayDialog, before: GatewayView):
+        if not self._save_secrets(before.name, dialog.secrets):
+            return None
+        changed = [(k, v) for k, v in dialog.settings.items() if before.settings.get(k) != v]
+
+        async def apply() -> None:
+            for i, (key, value) in enumerate(changed):
+                await self.engine.set_gateway_property(before.name, key, as_text(value),
+                                                       reload=i == len(changed) - 1)
+            if not changed and dialog.secrets:
+                await self.engine.restart_gateway(before.name)
+
+        return spawn(apply(), self, self.tr("Change %s") % before.name)
+
+    def _save_secrets(self, name: str, secrets: dict[str, str]) -> bool:
+        if not secrets.get("password"):
+            return True
+        from app.gateways.credentials import save_password
+
+        try:
+            save_password(name, secrets["password"])
+        except Exception as exc:  # no keyring backend on this desktop
+            show_error(self, self.tr("Password not stored"),
+                       self.tr("The password could not be kept in the keyring (%s). Put it in an environment "
+                               "variable named in \"password env\", or in the secrets file, and save again.") % exc)
+            return False
+        return True
+
+    def remove_selected(self) -> None:
+        names = self.selected_names()
+        if not names:
+            return
+        answer = QMessageBox.question(self, self.tr("Remove gateway"),
+                                      self.tr("Remove %s? Its waiting messages go to the other gateways.")
+                                      % ", ".join(names))
+        if answer == QMessageBox.StandardButton.Yes:
+            for name in names:
+                spawn(self.engine.remove_gateway(name), self, self.tr("Remove %s") % name)

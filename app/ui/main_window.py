@@ -1,8 +1,9 @@
-"""The main window: Inbox, Outbox, Sessions and Gateways tabs."""
+"""The main window: Inbox, Outbox, Sessions and Gateways tabs, menus with the
+keyboard shortcuts, the unread count, notifications and remembered layout."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -12,10 +13,13 @@ from app.engine.requests import EngineError
 from .compose_dialog import ComposeDialog
 from .engine_bridge import EngineBridge
 from .gateways_tab import GatewaysTab
+from .icons import icon
 from .inbox_tab import InboxTab
+from .notifier import Notifier
 from .outbox_tab import OutboxTab
 from .sessions_tab import SessionsTab
 from .tasks import show_error
+from .window_state import restore_state, save_state
 
 INBOX, OUTBOX, SESSIONS, GATEWAYS = range(4)
 
@@ -25,54 +29,100 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.bridge = bridge
         self.engine = bridge.engine
+        self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1100, 680)
+        self.setWindowIcon(icon("app"))
+        self.resize(1180, 720)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
         self.inbox_tab = InboxTab(bridge, self)
         self.outbox_tab = OutboxTab(bridge, self)
         self.sessions_tab = SessionsTab(bridge, self)
         self.gateways_tab = GatewaysTab(bridge, self)
-        self.tabs.addTab(self.inbox_tab, self.tr("&Inbox"))
-        self.tabs.addTab(self.outbox_tab, self.tr("&Outbox"))
-        self.tabs.addTab(self.sessions_tab, self.tr("S&essions"))
-        self.tabs.addTab(self.gateways_tab, self.tr("&Gateways"))
+        for tab, title, name in ((self.inbox_tab, self.tr("&Inbox"), "inbox"),
+                                 (self.outbox_tab, self.tr("&Outbox"), "outbox"),
+                                 (self.sessions_tab, self.tr("S&essions"), "sessions"),
+                                 (self.gateways_tab, self.tr("&Gateways"), "gateways")):
+            self.tabs.addTab(tab, icon(name), title)
         self.setCentralWidget(self.tabs)
+        for tab in (self.inbox_tab, self.outbox_tab):
+            tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.inbox_tab.forward_requested.connect(lambda text: self.compose(text=text))
+        self.outbox_tab.copy_requested.connect(lambda to, text: self.compose(to=to, text=text))
+        self.inbox_tab.conversations.replied.connect(
+            lambda _m: self.statusBar().showMessage(self.tr("Reply queued"), 5000))
 
-        self.new_message_action = QAction(self.tr("&New message…"), self)
-        self.new_message_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_message_action.setToolTip(self.tr("Write and send a message (Ctrl+N)"))
-        self.new_message_action.triggered.connect(self.compose)
-        self.simulate_action = QAction(self.tr("Simulate &incoming message"), self)
-        self.simulate_action.setToolTip(self.tr("Have the simulated gateway receive a message"))
-        self.simulate_action.triggered.connect(self.simulate_incoming)
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        about_action = QAction(self.tr("&About"), self)
-        about_action.triggered.connect(self.about)
+        self._build_menus()
+        self.unread_label = QLabel(self)
+        self.unread_label.setObjectName("unreadLabel")
+        self.statusBar().addPermanentWidget(self.unread_label)
+        self.notifier = Notifier(self)
+        bridge.message_stored.connect(self._on_stored)
+        bridge.message_changed.connect(self._on_message)
+        bridge.messages_deleted.connect(self._on_deleted)
+        self.update_unread()
+        restore_state(self)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", icon_name: str = "") -> QAction:
+        a = QAction(text, self)
+        if icon_name:
+            a.setIcon(icon(icon_name))
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        a.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}" + (f" ({keys})" if keys else ""))
+        a.triggered.connect(slot)
+        return a
+
+    def _build_menus(self) -> None:
+        self.new_message_action = self._action(self.tr("&New message…"), lambda: self.compose(),
+                                               QKeySequence.StandardKey.New, self.tr("Write and send a message"),
+                                               "new-message")
+        self.find_action = self._action(self.tr("&Find messages"), self.find, QKeySequence.StandardKey.Find,
+                                        self.tr("Search all messages"), "search")
+        self.contacts_action = self._action(self.tr("&Contacts…"), self.show_contacts, "Ctrl+Shift+C",
+                                            self.tr("Contacts and groups"))
+        self.settings_action = self._action(self.tr("&Settings…"), self.show_settings, "Ctrl+,",
+                                            self.tr("Settings of the console"))
+        self.simulate_action = self._action(self.tr("Simulate &incoming message"), self.simulate_incoming,
+                                            "Ctrl+Shift+I", self.tr("Have the simulated gateway receive a message"))
+        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh,
+                                           self.tr("Read the lists again"), "refresh")
+        quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        about_action = self._action(self.tr("&About"), self.about)
+        shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.new_message_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.settings_action)
+        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.inbox_tab.toggle_view_action)
+        view_menu.addSeparator()
+        self.tab_actions = []
+        for i, name in enumerate((self.tr("&Inbox"), self.tr("&Outbox"), self.tr("S&essions"), self.tr("&Gateways"))):
+            a = self._action(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            view_menu.addAction(a)
+            self.tab_actions.append(a)
         tools = menu.addMenu(self.tr("&Tools"))
+        tools.addAction(self.contacts_action)
         tools.addAction(self.simulate_action)
-        menu.addMenu(self.tr("&Help")).addAction(about_action)
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(shortcuts_action)
+        help_menu.addAction(about_action)
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
-        toolbar.addAction(self.new_message_action)
-
-        self.unread_label = QLabel(self)
-        self.unread_label.setObjectName("unreadLabel")
-        self.statusBar().addPermanentWidget(self.unread_label)
-        bridge.message_stored.connect(self._on_message)
-        bridge.message_changed.connect(self._on_message)
-        bridge.messages_deleted.connect(lambda _ids: self.update_unread())
-        self.update_unread()
-        self._restore()
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for a in (self.new_message_action, self.find_action, self.contacts_action, self.settings_action):
+            toolbar.addAction(a)
 
     # --- actions ----------------------------------------------------------------------
 
@@ -89,11 +139,49 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("%n message(s) queued", "", n), 5000)
             self.tabs.setCurrentIndex(OUTBOX)
 
+    def find(self) -> None:
+        if self.tabs.currentIndex() == OUTBOX:
+            self.outbox_tab.filters.focus_search()
+            return
+        self.tabs.setCurrentIndex(INBOX)
+        self.inbox_tab.focus_search()
+
+    def refresh(self) -> None:
+        self.inbox_tab.model.reload()
+        self.inbox_tab.conversations.list_model.refresh()
+        self.outbox_tab.model.reload()
+        self.outbox_tab.jobs.refresh()
+        self.update_unread()
+
+    def show_contacts(self):
+        from .contacts_dialog import ContactsDialog
+
+        dialog = ContactsDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_settings(self):
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def simulate_incoming(self) -> None:
         try:
             self.engine.simulate_incoming()
         except EngineError as exc:
             show_error(self, self.tr("Simulate incoming message"), str(exc))
+
+    def show_shortcuts(self) -> None:
+        from .shortcuts import shortcuts_html
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"), shortcuts_html(self),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
 
     def about(self) -> None:
         QMessageBox.about(self, self.tr("About %s") % APP_NAME,
@@ -102,26 +190,30 @@ class MainWindow(QMainWindow):
 
     # --- status ---------------------------------------------------------------------
 
+    def _on_stored(self, msg) -> None:
+        if msg.direction == "in":
+            self.update_unread()
+            self.notifier.message_received(msg)
+
     def _on_message(self, msg) -> None:
         if msg.direction == "in":
             self.update_unread()
+
+    def _on_deleted(self, _ids) -> None:
+        self.update_unread()
 
     def update_unread(self) -> None:
         n = self.engine.unread_count()
         self.unread_label.setText(self.tr("%n unread", "", n))
         self.setWindowTitle(f"{APP_NAME} ({n})" if n else APP_NAME)
+        self.notifier.set_unread(n)
 
     # --- window state -------------------------------------------------------------------
 
-    def _restore(self) -> None:
-        s = QSettings()
-        geometry = s.value("mainWindow/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        self.tabs.setCurrentIndex(int(s.value("mainWindow/tab", INBOX)))
-
     def closeEvent(self, event) -> None:
-        s = QSettings()
-        s.setValue("mainWindow/geometry", self.saveGeometry())
-        s.setValue("mainWindow/tab", self.tabs.currentIndex())
+        save_state(self)
+        self.notifier.hide()
         super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "INBOX", "OUTBOX", "SESSIONS", "GATEWAYS"]

@@ -1,19 +1,26 @@
-"""A lazily loaded table of messages of one direction, newest first.
+"""A lazily loaded table of messages, newest first, under a search and filters.
 
 The model holds a row cache of message snapshots, loaded a page at a time as
 the view scrolls (``canFetchMore`` / ``fetchMore``), so a store with a million
-messages opens as fast as an empty one. Engine events keep it live.
+messages opens as fast as an empty one. The whole list of one direction is
+read on the spot (an index walk); a search or filter page is read in a worker
+thread and arrives through :attr:`MessageTableModel.loaded`, so typing in the
+search field never stalls the window. Engine events keep it live.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from app.engine.views import MessageView
+from app.store.search import MessageFilter
+
+from .filtering import matches
 
 from .engine_bridge import EngineBridge
 from .formatting import local_time
@@ -31,9 +38,15 @@ def first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+_worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="message-list")
+
+
 class MessageTableModel(QAbstractTableModel):
     PAGE = 200
     MessageRole = Qt.ItemDataRole.UserRole + 1
+    #: A page arrived (or the list was reset); ``loading`` is False again.
+    loaded = Signal()
+    _page_ready = Signal(int, object)  # generation, list[MessageView] or an exception
 
     def __init__(self, bridge: EngineBridge, direction: str, columns: tuple[Column, ...],
                  parent=None):
@@ -44,6 +57,11 @@ class MessageTableModel(QAbstractTableModel):
         self.columns = columns
         self._rows: list[MessageView] = []  # ids strictly descending
         self._more = True
+        self.filter = MessageFilter(direction=direction)
+        self.loading = False
+        self.error = ""
+        self._generation = 0
+        self._page_ready.connect(self._on_page)
         self._bold = QFont()
         self._bold.setBold(True)
         bridge.message_stored.connect(self._on_stored)
@@ -68,7 +86,7 @@ class MessageTableModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             return msg.text if index.column() == self.text_column() else None
-        if role == Qt.ItemDataRole.FontRole and self.direction == "in" and not msg.read:
+        if role == Qt.ItemDataRole.FontRole and msg.direction == "in" and not msg.read:
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(col.align)
@@ -95,10 +113,36 @@ class MessageTableModel(QAbstractTableModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self.loading:
             return
         before = self._rows[-1].id if self._rows else None
-        page = self.engine.list_messages(self.direction, before_id=before, limit=self.PAGE)
+        if self.filter.is_plain:
+            self._append(self.engine.search_messages(self.filter, before_id=before, limit=self.PAGE))
+            return
+        self.loading = True
+        generation, flt = self._generation, self.filter
+
+        def load() -> None:
+            try:
+                page = self.engine.search_messages(flt, before_id=before, limit=self.PAGE)
+            except Exception as exc:  # shown in words by the tab
+                page = exc
+            self._page_ready.emit(generation, page)
+
+        _worker.submit(load)
+
+    def _on_page(self, generation: int, page) -> None:
+        if generation != self._generation:
+            return  # the filter changed meanwhile
+        self.loading = False
+        if isinstance(page, Exception):
+            self._more = False
+            self.error = str(page)
+        else:
+            self._append(page)
+        self.loaded.emit()
+
+    def _append(self, page: list[MessageView]) -> None:
         if len(page) < self.PAGE:
             self._more = False
         if page:
@@ -106,6 +150,27 @@ class MessageTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
+
+    def set_filter(self, flt: MessageFilter) -> None:
+        """Show the messages ``flt`` selects, from the newest; loads the first page."""
+        self._generation += 1
+        self.beginResetModel()
+        self.filter = flt
+        self._rows = []
+        self._more = True
+        self.loading = False
+        self.error = ""
+        self.endResetModel()
+        self.fetchMore()
+        if not self.loading:
+            self.loaded.emit()
+
+    def reload(self) -> None:
+        self.set_filter(self.filter)
+
+    @property
+    def has_more(self) -> bool:
+        return self._more
 
     # --- access -----------------------------------------------------------------------
 
@@ -129,7 +194,7 @@ class MessageTableModel(QAbstractTableModel):
     # --- live updates -----------------------------------------------------------------
 
     def _on_stored(self, msg: MessageView) -> None:
-        if msg.direction != self.direction:
+        if not matches(self.filter, msg):
             return
         if self._rows and msg.id < self._rows[0].id:
             # Older than the newest loaded row (e.g. another instance): place it in order.
@@ -143,10 +208,14 @@ class MessageTableModel(QAbstractTableModel):
         self.endInsertRows()
 
     def _on_changed(self, msg: MessageView) -> None:
-        if msg.direction != self.direction:
-            return
         row = self.row_of(msg.id)
         if row < 0:
+            return
+        if not matches(replace(self.filter, text=""), msg):
+            # no longer selected (read while showing unread only, failed while showing queued...)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
             return
         self._rows[row] = msg
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
@@ -160,4 +229,24 @@ class MessageTableModel(QAbstractTableModel):
                 self.endRemoveRows()
 
 
-__all__ = ["Column", "MessageTableModel", "first_line", "local_time"]
+def setup_message_view(view, *, stretch: int) -> None:
+    """Rows selected whole, several at a time; the text column takes the spare width."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for col in range(view.model().columnCount()):
+        if col != stretch:
+            view.setColumnWidth(col, 140)
+
+
+__all__ = ["Column", "MessageTableModel", "first_line", "local_time", "setup_message_view"]

@@ -63,5 +63,6 @@ def window(qtbot, qloop, make_engine):
     complete(qtbot, engine.start())
     yield win
     win.close()
-    complete(qtbot, engine.stop())
+    # pytest-qt has deleted the window's widgets by now: no engine event may reach them while it stops
     bridge.close()
+    complete(qtbot, engine.stop())

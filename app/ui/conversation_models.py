@@ -1,0 +1,170 @@
+"""Models of the conversation view: correspondents with unread counts, and one thread.
+
+Both load lazily and follow engine events; the list refreshes its first page
+at most a few times a second, so a bulk send of thousands of messages does
+not keep it busy.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
+
+from app.engine.conversations import ConversationRow
+from app.engine.views import MessageView
+
+from .engine_bridge import EngineBridge
+from .filtering import counterpart
+
+RowRole = Qt.ItemDataRole.UserRole + 1
+
+
+class ConversationListModel(QAbstractListModel):
+    PAGE = 200
+
+    def __init__(self, bridge: EngineBridge, parent=None):
+        super().__init__(parent)
+        self.engine = bridge.engine
+        self._rows: list[ConversationRow] = []
+        self._more = True
+        self.unread_only = False
+        self.text = ""
+        self._refresh = QTimer(self, singleShot=True, interval=250, timeout=self.refresh)
+        bridge.message_stored.connect(self._soon)
+        bridge.message_changed.connect(self._on_changed)
+        bridge.messages_deleted.connect(self._soon)
+        self.fetchMore()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.name or row.number
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.name} <{row.number}>" if row.name else row.number
+        if role == RowRole:
+            return row
+        return None
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or not self._more:
+            return
+        before = self._rows[-1].last_id if self._rows else None
+        page = self.engine.conversations(before_last_id=before, limit=self.PAGE, unread_only=self.unread_only,
+                                         text=self.text)
+        self._more = len(page) == self.PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def set_filter(self, *, unread_only: bool, text: str) -> None:
+        self.unread_only, self.text = unread_only, text
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read again as many conversations as are loaded (at least a page)."""
+        limit = max(self.PAGE, len(self._rows))
+        rows = self.engine.conversations(limit=limit, unread_only=self.unread_only, text=self.text)
+        self.beginResetModel()
+        self._rows = rows
+        self._more = len(rows) == limit
+        self.endResetModel()
+
+    def _soon(self, *_args) -> None:
+        self._refresh.start()
+
+    def _on_changed(self, msg: MessageView) -> None:
+        if msg.direction == "in" or any(r.last_id == msg.id for r in self._rows):
+            self._refresh.start()
+
+    def row_at(self, row: int) -> ConversationRow:
+        return self._rows[row]
+
+    def row_of(self, number: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.number == number), -1)
+
+
+class ThreadModel(QAbstractListModel):
+    """The messages exchanged with one correspondent, oldest at the top."""
+
+    PAGE = 200
+
+    def __init__(self, bridge: EngineBridge, parent=None):
+        super().__init__(parent)
+        self.engine = bridge.engine
+        self.number = ""
+        self._rows: list[MessageView] = []  # ids ascending
+        self.has_older = False
+        bridge.message_stored.connect(self._on_stored)
+        bridge.message_changed.connect(self._on_changed)
+        bridge.messages_deleted.connect(self._on_deleted)
+
+    def show(self, number: str) -> None:
+        self.beginResetModel()
+        self.number = number
+        page = self.engine.thread(number, limit=self.PAGE) if number else []
+        self._rows = page[::-1]
+        self.has_older = len(page) == self.PAGE
+        self.endResetModel()
+
+    def load_older(self) -> int:
+        """Put the previous page above the first message; returns how many came."""
+        if not self.has_older or not self._rows:
+            return 0
+        page = self.engine.thread(self.number, before_id=self._rows[0].id, limit=self.PAGE)
+        self.has_older = len(page) == self.PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), 0, len(page) - 1)
+            self._rows[:0] = page[::-1]
+            self.endInsertRows()
+        return len(page)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        msg = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return msg.text
+        if role == RowRole:
+            return msg
+        return None
+
+    def message_at(self, row: int) -> MessageView:
+        return self._rows[row]
+
+    def _row_of(self, message_id: int) -> int:
+        return next((i for i in range(len(self._rows) - 1, -1, -1) if self._rows[i].id == message_id), -1)
+
+    def _on_stored(self, msg: MessageView) -> None:
+        if not self.number or counterpart(msg) != self.number or self._row_of(msg.id) >= 0:
+            return
+        row = len(self._rows)
+        while row > 0 and self._rows[row - 1].id > msg.id:
+            row -= 1
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, msg)
+        self.endInsertRows()
+
+    def _on_changed(self, msg: MessageView) -> None:
+        row = self._row_of(msg.id)
+        if row >= 0:
+            self._rows[row] = msg
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _on_deleted(self, ids) -> None:
+        for mid in ids:
+            row = self._row_of(mid)
+            if row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()

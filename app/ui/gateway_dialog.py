@@ -1,0 +1,147 @@
+"""Add or change a gateway: a form built from the settings its kind declares.
+
+A provider's password goes to the platform keyring, not into the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
+                               QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from app.gateways.registry import gateway_class
+from app.settings import Setting, SettingError
+
+#: Kinds this dialog adds (modems have their own dialog with port discovery).
+KIND_TITLES = {"simulator": "Simulator", "retarus": "Retarus provider"}
+_HIDDEN = ("name", "kind", "window")
+
+
+def _editor(setting: Setting, value: Any, parent: QWidget) -> QWidget:
+    if setting.choices:
+        w = QComboBox(parent)
+        for c in setting.choices:
+            w.addItem(str(c), c)
+        w.setCurrentIndex(max(0, w.findData(value)))
+    elif setting.type is bool:
+        w = QCheckBox(parent)
+        w.setChecked(bool(value))
+    elif setting.type is int:
+        w = QSpinBox(parent)
+        w.setRange(int(setting.minimum if setting.minimum is not None else -2**31),
+                   int(min(setting.maximum if setting.maximum is not None else 2**31 - 1, 2**31 - 1)))
+        w.setValue(int(value))
+    elif setting.type is float:
+        w = QDoubleSpinBox(parent)
+        w.setDecimals(3)
+        w.setRange(setting.minimum if setting.minimum is not None else -1e9,
+                   setting.maximum if setting.maximum is not None else 1e9)
+        w.setValue(float(value))
+    else:
+        w = QLineEdit("; ".join(value) if isinstance(value, list) else str(value or ""), parent)
+        if setting.secret:
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+    w.setToolTip(setting.description)
+    return w
+
+
+def _value(setting: Setting, w: QWidget) -> Any:
+    if isinstance(w, QComboBox):
+        return w.currentData()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, (QSpinBox, QDoubleSpinBox)):
+        return w.value()
+    return setting.parse_text(w.text()) if setting.type is not str else w.text().strip()
+
+
+def as_text(value: Any) -> str:
+    """A value in the form ``Setting.parse_text`` reads."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return str(value)
+
+
+class GatewayDialog(QDialog):
+    def __init__(self, kind: str, parent: QWidget | None = None, *, name: str = "",
+                 values: dict[str, Any] | None = None, taken: set[str] = frozenset()):
+        super().__init__(parent)
+        self.kind = kind
+        self.editing = bool(name)
+        self.taken = taken
+        self.group = gateway_class(kind).setting_group()
+        values = {**self.group.defaults(), **(values or {})}
+        title = KIND_TITLES.get(kind, kind)
+        self.setWindowTitle(self.tr("Change gateway %s") % name if name else self.tr("Add %s") % title)
+        self.resize(520, 560)
+        self.name_edit = QLineEdit(name, self)
+        self.name_edit.setObjectName("gatewayNameEdit")
+        self.name_edit.setReadOnly(self.editing)
+        self.name_edit.setPlaceholderText(self.tr("A unique name, e.g. Retarus or Office modem"))
+        self.editors: dict[str, QWidget] = {}
+        form_host = QWidget(self)
+        form = QFormLayout(form_host)
+        form.addRow(self.tr("Name:"), self.name_edit)
+        for s in self.group:
+            if s.name in _HIDDEN:
+                continue
+            w = _editor(s, "" if s.secret else values.get(s.name, s.default), form_host)
+            w.setObjectName(f"setting_{s.name}")
+            label = s.name.replace("_", " ").capitalize() + ("*" if s.required else "")
+            if s.secret:
+                label += self.tr(" (kept in the keyring)")
+                w.setPlaceholderText(self.tr("unchanged") if self.editing else "")
+            self.editors[s.name] = w
+            form.addRow(label + ":", w)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        self.problem_label = QLabel(self)
+        self.problem_label.setObjectName("problemLabel")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #c62828;")
+        self.problem_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.check_and_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(buttons)
+        self.settings: dict[str, Any] = {}
+        self.secrets: dict[str, str] = {}
+
+    def check_and_accept(self) -> None:
+        """Validate against the kind's declared settings; say what is wrong, in words."""
+        name = self.name_edit.text().strip()
+        if not name:
+            return self._problem(self.tr("Give the gateway a name."))
+        if not self.editing and name in self.taken:
+            return self._problem(self.tr("A gateway named %s exists already; choose another name.") % name)
+        settings, secrets = {}, {}
+        try:
+            for key, w in self.editors.items():
+                s = self.group[key]
+                value = _value(s, w)
+                if s.secret:
+                    if value:
+                        secrets[key] = value
+                    continue
+                settings[key] = s.check(value)
+            self.group.validate({**settings, "name": name, "kind": self.kind})
+        except SettingError as exc:
+            return self._problem(self.tr("%s\nCorrect it and save again.") % exc)
+        self.settings, self.secrets = settings, secrets
+        self.accept()
+
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    def _problem(self, text: str) -> None:
+        self.problem_label.setText(text)
+        self.problem_label.show()

@@ -1,0 +1,29 @@
+"""The keyboard shortcuts of the window, listed from the actions themselves (Help → Keyboard shortcuts)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtGui import QAction, QKeySequence
+
+
+def shortcut_list(window) -> list[tuple[str, str, str]]:
+    """(where, action, keys) for every action with a shortcut, window actions first."""
+    out = []
+    places = ((window.tr("Window"), window), (window.tr("Inbox"), window.inbox_tab),
+              (window.tr("Outbox"), window.outbox_tab), (window.tr("Gateways"), window.gateways_tab))
+    seen = set()
+    for place, owner in places:
+        for a in owner.findChildren(QAction):
+            keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            key = (place, a.text(), keys)
+            if keys and key not in seen and (owner is not window or a.parent() is window):
+                seen.add(key)
+                out.append((place, a.text().replace("&", ""), keys))
+    return out
+
+
+def shortcuts_html(window) -> str:
+    rows = "".join(f"<tr><td>{escape(p)}</td><td>{escape(a)}</td><td><b>{escape(k)}</b></td></tr>"
+                   for p, a, k in shortcut_list(window))
+    return f"<table cellspacing='4'>{rows}</table><p>Ctrl+Enter sends in the message and reply boxes.</p>"
