@@ -23,14 +23,11 @@ from app.store import models as m
 from app.store.database import Database
 from app.store.models import GatewayRecord, Message, SettingValue
 from app.store.search import MessageFilter
-from app.store.search import MessageFilter
 
 from .clock import Clock
 from .dispatcher import Dispatcher
 from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChanged, MessagesDeleted,
                      MessageStored)
-from . import conversations, undo_delete
-from .export import ExportTask
 from . import conversations, job_progress, undo_delete
 from .export import ExportTask
 from .job_progress import JobProgress
@@ -39,9 +36,7 @@ from .routing import Router, RoutingRule, replace_rules
 from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
 from .contacts import ContactBook
-from .contacts import ContactBook
 from .sessions import SessionRegistry
-from .undo_delete import DeletedBatch
 from .undo_delete import DeletedBatch
 from .views import GatewayView, MessageView
 
@@ -65,7 +60,6 @@ class Engine:
         self.dispatcher = Dispatcher(self)
         self.sessions = SessionRegistry(self)
         self.connectors = ConnectorRegistry(self)
-        self.contacts = ContactBook(self)
         self.contacts = ContactBook(self)
         self.started = False
         self._unread: int | None = None
@@ -374,49 +368,6 @@ class Engine:
             raise EngineError("no simulated gateway is running: start one in the Gateways tab")
         running[0].simulate_incoming(sender=sender, text=text)
         return self._last_received
-
-    # --- inbox: conversations, search, undoable delete, export, traffic -------------------
-
-    def search_messages(self, flt: MessageFilter, *, before_id: int | None = None,
-                        limit: int = 200) -> list[MessageView]:
-        """Messages matching a search and filters, newest first (safe to call from a worker thread)."""
-        return conversations.search_messages(self, flt, before_id=before_id, limit=limit)
-
-    def conversations(self, *, before_last_id: int | None = None, limit: int = 200, unread_only: bool = False,
-                      text: str = "") -> list[conversations.ConversationRow]:
-        """Correspondents, most recent exchange first, with unread counts and contact names."""
-        return conversations.conversations(self, before_last_id=before_last_id, limit=limit,
-                                           unread_only=unread_only, text=text)
-
-    def conversation(self, number: str) -> conversations.ConversationRow | None:
-        return conversations.conversation(self, number)
-
-    def thread(self, number: str, *, before_id: int | None = None, limit: int = 200) -> list[MessageView]:
-        """Messages to and from ``number``, newest first."""
-        return conversations.thread(self, number, before_id=before_id, limit=limit)
-
-    def mark_conversation_read(self, number: str) -> int:
-        return len(self.mark_read(conversations.unread_ids_from(self, number), True))
-
-    def delete_for_undo(self, ids: Iterable[int]) -> DeletedBatch:
-        """Delete messages, keeping a copy that :meth:`undo_delete` writes back."""
-        return undo_delete.delete_for_undo(self, ids)
-
-    def undo_delete(self, batch: DeletedBatch) -> int:
-        views = undo_delete.restore(self, batch)
-        self._unread_add(sum(1 for v in views if v.direction == m.IN and not v.read))
-        for v in views:
-            self.events.publish(MessageStored(v))
-        return len(views)
-
-    def export_messages(self, path: str, *, flt: MessageFilter | None = None, ids: list[int] | None = None,
-                        progress=None) -> ExportTask:
-        """Write messages to a CSV file in a worker thread; the task can be cancelled."""
-        return ExportTask(self, path, flt=flt, ids=ids, progress=progress).start()
-
-    def gateway_traffic(self, name: str) -> list[TrafficEntry]:
-        """The gateway's recent dialogue with its device or provider, most recent first."""
-        return list(reversed(self.gateway(name).traffic))
 
     # --- inbox: conversations, search, undoable delete, export, traffic -------------------
 
