@@ -137,6 +137,14 @@ GENERAL = SettingGroup((
     Setting("duplicate_window_seconds", int, 600, "Window in which the same sender, recipient and text count "
             "as a duplicate when duplicate detection is asked for.", minimum=1, maximum=7 * 86400),
     Setting("notify_new_messages", bool, True, "Show a notification when a message arrives."),
+    Setting("api_listen", str, "", "HTTP API address HOST:PORT chosen in the Settings dialog; empty: [api] listen "
+            "of the configuration file. Takes effect at the next start."),
+    Setting("api_tls_cert", str, "", "PEM certificate for HTTPS chosen in the Settings dialog; empty: [api] "
+            "tls_cert of the configuration file."),
+    Setting("api_tls_key", str, "", "PEM private key for api_tls_cert; empty: [api] tls_key of the configuration "
+            "file."),
+    Setting("color_scheme", str, "system", "Window colours: follow the desktop, or always light or dark.",
+            choices=("system", "light", "dark")),
     Setting("retry_max_seconds", float, 3600.0, "Longest delay between two tries of a message.",
             minimum=0.0, maximum=86400.0),
     Setting("retry_max_age_seconds", int, 86400, "A message still failing this long after it was due fails "

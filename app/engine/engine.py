@@ -38,6 +38,7 @@ from .connectors import ConnectorRegistry
 from .contacts import ContactBook
 from .sessions import SessionRegistry
 from .undo_delete import DeletedBatch
+from .users import UserBook
 from .views import GatewayView, MessageView
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Engine:
         self.sessions = SessionRegistry(self)
         self.connectors = ConnectorRegistry(self)
         self.contacts = ContactBook(self)
+        self.users = UserBook(self)
         self.started = False
         self._unread: int | None = None
 

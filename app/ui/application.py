@@ -33,11 +33,20 @@ def run_application(engine: Engine, cfg: Config) -> int:
     from .engine_bridge import EngineBridge
     from .main_window import MainWindow
 
+    from .single_instance import SingleInstance
+    from .theme import apply_scheme
+
     app = make_qapplication()
+    instance = SingleInstance(parent=app)
+    if instance.ask_running():
+        return 0  # the running console shows its window instead
+    instance.listen()
+    apply_scheme(app, "system")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     bridge = EngineBridge(engine)
     window = MainWindow(bridge)
+    instance.raise_requested.connect(window.notifier.raise_window)
     closed = asyncio.Event()
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the engine has stopped
     app.lastWindowClosed.connect(closed.set)
@@ -45,6 +54,7 @@ def run_application(engine: Engine, cfg: Config) -> int:
     async def main() -> None:
         window.show()
         await engine.start()
+        apply_scheme(app, engine.settings.get("color_scheme", "system"))
         api = await _start_api(engine, cfg, window)
         await closed.wait()
         if api is not None:
@@ -64,6 +74,9 @@ async def _start_api(engine: Engine, cfg: Config, window):
 
     from app.api.server import ApiServer, ApiStartError
 
+    from app.engine.api_overrides import effective_api
+
+    cfg.api = effective_api(cfg.api, engine.settings)  # the Settings dialog's choices, when made
     api = ApiServer(engine, cfg)
     try:
         await api.start()

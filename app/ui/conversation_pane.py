@@ -3,8 +3,7 @@ with both directions on the right, and a reply box under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
@@ -64,10 +63,7 @@ class ConversationPane(QWidget):
         self.reply_button.setObjectName("replyButton")
         self.reply_button.setToolTip(self.tr("Send the reply (Ctrl+Enter)"))
         self.reply_button.clicked.connect(self.send_reply)
-        QShortcut(QKeySequence("Ctrl+Return"), self.reply_edit, activated=self.send_reply,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Ctrl+Enter"), self.reply_edit, activated=self.send_reply,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.reply_edit.installEventFilter(self)  # Ctrl+Enter sends
         self.reply_problem = QLabel(self)
         self.reply_problem.setObjectName("replyProblem")
         self.reply_problem.setWordWrap(True)
@@ -112,6 +108,14 @@ class ConversationPane(QWidget):
             self.select_number(self.list_model.row_at(0).number)
         self._update_counter()
 
+    def eventFilter(self, obj, event) -> bool:
+        if (obj is self.reply_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.send_reply()
+            return True
+        return super().eventFilter(obj, event)
+
     @property
     def number(self) -> str:
         return self.thread_model.number
@@ -140,8 +144,19 @@ class ConversationPane(QWidget):
             w.setVisible(has)
         self.reply_problem.hide()
         self.thread_view.scrollToBottom()
-        if row and row.unread:
-            self.engine.mark_conversation_read(number)
+        self.read_if_shown()
+
+    def read_if_shown(self) -> None:
+        """The open conversation counts as read only while the operator can see it."""
+        number = self.thread_model.number
+        if number and self.isVisible():
+            row = self.engine.conversation(number)
+            if row and row.unread:
+                self.engine.mark_conversation_read(number)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.read_if_shown()
 
     def _keep_selection(self) -> None:
         if self.thread_model.number:
@@ -162,8 +177,8 @@ class ConversationPane(QWidget):
     def _scroll_on_new(self, _parent, first: int, _last: int) -> None:
         if first > 0:
             self.thread_view.scrollToBottom()
-            if self.isVisible() and self.window().isActiveWindow():
-                self.engine.mark_conversation_read(self.thread_model.number)
+            if self.window().isActiveWindow():
+                self.read_if_shown()
 
     def _update_counter(self) -> None:
         self.reply_counter.setText(counter_text(self.reply_edit.toPlainText()))

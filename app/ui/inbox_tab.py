@@ -152,6 +152,8 @@ class InboxTab(QWidget):
         self.pages.setCurrentIndex(page)
         (self.conversations_action if page == CONVERSATIONS else self.messages_action).setChecked(True)
         self.filters.setVisible(page == MESSAGES)
+        if page == CONVERSATIONS:
+            self.conversations.read_if_shown()
 
     def toggle_page(self) -> None:
         self.show_page(MESSAGES if self.pages.currentIndex() == CONVERSATIONS else CONVERSATIONS)

@@ -54,6 +54,9 @@ def window(qtbot, qloop, make_engine):
     from app.ui.main_window import MainWindow
 
     make_qapplication()
+    from PySide6.QtCore import QSettings
+
+    QSettings().clear()  # each test starts with the window as first installed
     engine = make_engine()
     engine.add_gateway("Demo", "simulator", {"send_delay": 0.05, "report_delay": 0.05})
     bridge = EngineBridge(engine)

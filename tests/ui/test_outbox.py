@@ -1,0 +1,73 @@
+"""Outbox: jobs with n-of-m progress, filters, live states, cancel, retry, resend, copy."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from app.engine.requests import OutboundRequest
+from app.ui.outbox_tab import STATUS, TO
+
+
+def statuses(model):
+    return {model.index(r, TO).data(): model.index(r, STATUS).data() for r in range(model.rowCount())}
+
+
+def test_jobs_show_progress_and_filter_the_table(window, qtbot):
+    engine = window.engine
+    engine.pause_gateway("Demo")
+    bulk = engine.queue_messages([OutboundRequest(["+15550001", "+15550002", "+15550003"], "bulk")])
+    engine.queue_messages([OutboundRequest(["+15550009"], "single")])
+    tab = window.outbox_tab
+    tab.jobs.refresh()
+    assert tab.jobs.rowCount() == 3 and tab.jobs.index(0).data() == "All messages"
+    row = tab.jobs.row_of(bulk.job_id)
+    assert tab.jobs.index(row).data() == "0 of 3 done"
+    with qtbot.waitSignal(tab.model.loaded, timeout=5000):
+        tab.show_job(bulk.job_id)
+    assert set(statuses(tab.model)) == {"+15550001", "+15550002", "+15550003"}
+
+    with qtbot.waitSignal(tab.jobs.modelReset, timeout=5000, raising=False):
+        engine.cancel([bulk.accepted[0].id])
+    tab.jobs.refresh()
+    assert tab.jobs.index(tab.jobs.row_of(bulk.job_id)).data() == "1 of 3 done"
+    assert statuses(tab.model)["+15550001"] == "cancelled"
+
+
+def test_status_filter_cancel_retry_and_live_states(window, qtbot):
+    engine = window.engine
+    engine.pause_gateway("Demo")
+    engine.queue_messages([OutboundRequest(["+15550001", "+15550002"], "hello")])
+    tab = window.outbox_tab
+    tab.view.selectRow(0)
+    tab.cancel_action.trigger()
+    assert sorted(statuses(tab.model).values()) == ["cancelled", "queued"]
+    assert tab.model.index(0, STATUS).data(0x1) is not None  # the coloured status icon
+    with qtbot.waitSignal(tab.model.loaded, timeout=5000):
+        tab.filters.status_combo.setCurrentIndex(tab.filters.status_combo.findText("Cancelled"))
+    assert list(statuses(tab.model).values()) == ["cancelled"]
+    tab.view.selectRow(0)
+    tab.retry_action.trigger()
+    assert tab.model.rowCount() == 0  # queued again: it left the "Cancelled" list
+    with qtbot.waitSignal(tab.model.loaded, timeout=5000):
+        tab.filters.status_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(window.bridge.message_changed, timeout=5000,
+                          check_params_cb=lambda m: m.status == "sent"):
+        engine.resume_gateway("Demo")
+
+
+def test_resend_and_copy(window, qtbot):
+    engine = window.engine
+    engine.pause_gateway("Demo")
+    engine.queue_messages([OutboundRequest(["+15550001"], "again please")])
+    tab = window.outbox_tab
+    tab.view.selectRow(0)
+    tab.copy_action.trigger()
+    assert "again please" in QGuiApplication.clipboard().text()
+    tab.resend_action.trigger()
+    assert tab.model.rowCount() == 2 and tab.model.message_at(0).text == "again please"
+    assert tab.model.message_at(0).job_id != tab.model.message_at(1).job_id
+    tab.view.selectRow(0)
+    tab.delete_action.trigger()
+    assert tab.model.rowCount() == 1
+    tab.undo_action.trigger()
+    assert tab.model.rowCount() == 2

@@ -1,0 +1,89 @@
+"""Screenshots of every tab and the main dialogs, light and dark, for review.
+
+Saved to tests/screenshots/out/ (not kept in git). The test checks that each
+picture was drawn in the scheme it names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.engine.requests import OutboundRequest
+from app.ui.main_window import GATEWAYS, INBOX, OUTBOX, SESSIONS
+from app.ui.theme import apply_scheme, is_dark
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots" / "out"
+
+
+def fill(window, qtbot):
+    engine = window.engine
+    engine.contacts.add("Anna Schmidt", "+4917612345678", groups=["Team"])
+    engine.contacts.add("Ben Okafor", "+4915112345678", groups=["Team"])
+    for sender, text in (("+4917612345678", "Hi! Is the order 4711 ready for pick-up?"),
+                         ("+4915112345678", "Running 10 minutes late, sorry."),
+                         ("+4917612345678", "Grüße aus München – bis später!"),
+                         ("+15551234567", "STOP"),
+                         ("+4930123456", "A long message that goes on and on to show how a text wider than the "
+                                         "column is cut with an ellipsis and how the bubble wraps it over lines.")):
+        with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
+            engine.simulate_incoming(sender=sender, text=text)
+    with qtbot.waitSignal(window.bridge.message_changed, timeout=5000, check_params_cb=lambda m: m.status == "sent"):
+        engine.queue_messages([OutboundRequest(["+4917612345678"], "Yes, it is ready. See you at 5!")])
+    engine.pause_gateway("Demo")
+    engine.queue_messages([OutboundRequest([f"+49151000000{i:02d}" for i in range(12)], "Our shop opens at 9 "
+                                           "tomorrow.", status_report=True)])
+    engine.queue_messages([OutboundRequest(["+4917699999999", "not-a-number"], "Refused one")])
+    window.engine.cancel([window.engine.list_messages("out", limit=1)[0].id])
+    engine.resume_gateway("Demo")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_each_tab(window, qtbot, scheme):
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+    apply_scheme(app, scheme)
+    try:
+        window.resize(1280, 760)
+        fill(window, qtbot)
+        window.engine.mark_read([window.engine.list_messages("in", limit=1)[0].id], True)
+        window.refresh()
+        shots = {}
+        for index, name in ((INBOX, "inbox-messages"), (OUTBOX, "outbox"), (SESSIONS, "sessions"),
+                            (GATEWAYS, "gateways")):
+            window.tabs.setCurrentIndex(index)
+            if index == GATEWAYS:
+                window.gateways_tab.view.selectRow(0)
+                window.gateways_tab.show_traffic()
+            shots[name] = window.grab()
+        window.tabs.setCurrentIndex(INBOX)
+        window.inbox_tab.show_page(0)
+        window.inbox_tab.conversations.select_number("+4917612345678")
+        shots["inbox-conversations"] = window.grab()
+        with qtbot.waitSignal(window.inbox_tab.model.loaded, timeout=5000):
+            window.inbox_tab.show_page(1)
+            window.inbox_tab.filters.search_edit.setText("nothing matches this")
+        shots["inbox-empty-search"] = window.grab()
+
+        dialog = window.compose(to="Anna Schmidt <+4917612345678>; 0176 555; oops",
+                                text="Grüße „Anna“ – your order {name} is ready ✓")
+        dialog.recipients.commit()
+        shots["compose"] = dialog.grab()
+        dialog.close()
+        settings = window.show_settings()
+        shots["settings"] = settings.grab()
+        settings.close()
+        contacts = window.show_contacts()
+        shots["contacts"] = contacts.grab()
+        contacts.close()
+        for name, pixmap in shots.items():
+            path = OUT / f"{name}-{scheme}.png"
+            assert pixmap.save(str(path)), path
+            image = pixmap.toImage()
+            corner = image.pixelColor(image.width() // 2, image.height() - 4)  # the status bar's background
+            assert is_dark(app.palette()) == (scheme == "dark")
+            assert (corner.lightness() < 128) == (scheme == "dark"), name
+    finally:
+        apply_scheme(app, "light")
