@@ -61,6 +61,8 @@ class ComposeDialog(QDialog):
 
         self.text_edit = QPlainTextEdit(text, self)
         self.text_edit.setObjectName("textEdit")
+        self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.text_edit.setPlaceholderText(self.tr("Message text. {name} is replaced by each recipient's name."))
         self.counter_bar = CounterBar(self.text_edit, self)
         self.counter = self.counter_bar.label
@@ -119,8 +121,10 @@ class ComposeDialog(QDialog):
         side.addWidget(self.csv_button)
         side.addStretch(1)
         to_row.addLayout(side)
+        to_label = QLabel(self.tr("&To:"), self)
+        to_label.setBuddy(self.to_edit)
         form = QFormLayout()
-        form.addRow(self.tr("&To:"), to_row)
+        form.addRow(to_label, to_row)
         options = QGroupBox(self.tr("Options"), self)
         grid = QGridLayout(options)
         grid.addWidget(QLabel(self.tr("Sender ID:")), 0, 0)

@@ -61,8 +61,11 @@ class GatewayCellDelegate(QStyledItemDelegate):
             label = f"{total}/h"
             fm = option.fontMetrics
             label_w = fm.horizontalAdvance(label) + 6
-            paint_sparkline(p, QRectF(r.left(), r.top(), r.width() - label_w, r.height()), values,
-                            QColor("#3d85c6"))
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            line = option.palette.color(QPalette.ColorRole.HighlightedText) if selected else QColor("#3d85c6")
+            if selected:
+                text_colour = line
+            paint_sparkline(p, QRectF(r.left(), r.top(), r.width() - label_w, r.height()), values, line)
             p.setPen(text_colour)
             p.drawText(QRectF(r.right() - label_w, r.top(), label_w, r.height()),
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)

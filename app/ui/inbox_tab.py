@@ -51,7 +51,7 @@ class InboxTab(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("inboxView")
         self.view.setModel(self.model)
-        setup_message_view(self.view, stretch=TEXT)
+        setup_message_view(self.view, stretch=TEXT, widths={FROM: 140, GATEWAY: 100, TO: 130})
         self.view.doubleClicked.connect(self._open)
         self.empty = EmptyHint(self.view, self._empty_text)
         self.conversations = ConversationPane(bridge, self)

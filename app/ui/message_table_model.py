@@ -229,8 +229,11 @@ class MessageTableModel(QAbstractTableModel):
                 self.endRemoveRows()
 
 
-def setup_message_view(view, *, stretch: int) -> None:
-    """Rows selected whole, several at a time; the text column takes the spare width."""
+def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = None) -> None:
+    """Rows selected whole, several at a time; the ``stretch`` column takes the spare width.
+
+    Time columns are as wide as a bold time; ``widths`` gives other columns their start width.
+    """
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -244,9 +247,14 @@ def setup_message_view(view, *, stretch: int) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(False)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    bold = view.font()
+    bold.setBold(True)
+    from PySide6.QtGui import QFontMetrics
+
+    time_width = QFontMetrics(bold).horizontalAdvance("2026-12-31 23:59:59") + 16
     for col in range(view.model().columnCount()):
         if col != stretch:
-            view.setColumnWidth(col, 140)
+            view.setColumnWidth(col, (widths or {}).get(col, time_width))
 
 
 __all__ = ["Column", "MessageTableModel", "first_line", "local_time", "setup_message_view"]

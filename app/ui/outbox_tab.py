@@ -74,9 +74,8 @@ class OutboxTab(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("outboxView")
         self.view.setModel(self.model)
-        setup_message_view(self.view, stretch=TEXT)
-        self.view.setColumnWidth(STATUS, 120)
-        self.view.setColumnWidth(PARTS, 60)
+        setup_message_view(self.view, stretch=REASON, widths={TO: 130, TEXT: 280, STATUS: 115, GATEWAY: 90,
+                                                             PARTS: 50})
         self.empty = EmptyHint(self.view, self._empty_text)
 
         self.jobs = JobListModel(bridge, self)

@@ -64,7 +64,6 @@ class CounterBar(QWidget):
         self.label.setObjectName("counterLabel")
         self.unicode_label = QLabel(self)
         self.unicode_label.setObjectName("unicodeLabel")
-        self.unicode_label.setWordWrap(True)
         self.replace_button = QPushButton(self.tr("Replace with GSM characters"), self)
         self.replace_button.setObjectName("transliterateButton")
         self.replace_button.setToolTip(self.tr("Replace the highlighted characters with the nearest GSM ones "

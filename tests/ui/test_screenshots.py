@@ -18,6 +18,11 @@ from app.ui.theme import apply_scheme, is_dark
 OUT = Path(__file__).resolve().parent.parent / "screenshots" / "out"
 
 
+def grab(widget):
+    QApplication.processEvents()  # let layouts settle after the last change
+    return widget.grab()
+
+
 def fill(window, qtbot):
     engine = window.engine
     engine.contacts.add("Anna Schmidt", "+4917612345678", groups=["Team"])
@@ -57,26 +62,26 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
             if index == GATEWAYS:
                 window.gateways_tab.view.selectRow(0)
                 window.gateways_tab.show_traffic()
-            shots[name] = window.grab()
+            shots[name] = grab(window)
         window.tabs.setCurrentIndex(INBOX)
         window.inbox_tab.show_page(0)
         window.inbox_tab.conversations.select_number("+4917612345678")
-        shots["inbox-conversations"] = window.grab()
+        shots["inbox-conversations"] = grab(window)
         with qtbot.waitSignal(window.inbox_tab.model.loaded, timeout=5000):
             window.inbox_tab.show_page(1)
             window.inbox_tab.filters.search_edit.setText("nothing matches this")
-        shots["inbox-empty-search"] = window.grab()
+        shots["inbox-empty-search"] = grab(window)
 
         dialog = window.compose(to="Anna Schmidt <+4917612345678>; 0176 555; oops",
                                 text="Grüße „Anna“ – your order {name} is ready ✓")
         dialog.recipients.commit()
-        shots["compose"] = dialog.grab()
+        shots["compose"] = grab(dialog)
         dialog.close()
         settings = window.show_settings()
-        shots["settings"] = settings.grab()
+        shots["settings"] = grab(settings)
         settings.close()
         contacts = window.show_contacts()
-        shots["contacts"] = contacts.grab()
+        shots["contacts"] = grab(contacts)
         contacts.close()
         for name, pixmap in shots.items():
             path = OUT / f"{name}-{scheme}.png"
