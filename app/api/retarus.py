@@ -106,7 +106,7 @@ async def post_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
     except ValueError:
         raise bad("the body is not valid JSON") from None
     engine = ctx.engine
-    parsed = parse_job(body, country=engine.settings.get("default_country") or None)
+    parsed = parse_job(body, country=engine.settings.get("default_country") or None, now=engine.clock.now())
     gateways = engine.connectors.send_gateways(PROTOCOL, [])
     if gateways == []:
         raise unprocessable("no gateway may carry messages of the Retarus connector (routing)")

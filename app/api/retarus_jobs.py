@@ -160,8 +160,12 @@ def parse_options(raw: Any) -> dict[str, Any]:
     return out
 
 
-def parse_job(body: Any, *, country: str | None) -> ParsedJob:
-    """Check a whole JobRequest; raises RetarusError (400/422) naming the first problem."""
+def parse_job(body: Any, *, country: str | None, now: datetime) -> ParsedJob:
+    """Check a whole JobRequest; raises RetarusError (400/422) naming the first problem.
+
+    ``validityMin`` runs from the job period when one is given (the engine
+    counts validity from ``now``), so a job sent later is not expired on arrival.
+    """
     if not isinstance(body, dict):
         raise bad("the body must be a JSON object with options and messages")
     opts = parse_options(body.get("options"))
@@ -173,10 +177,13 @@ def parse_job(body: Any, *, country: str | None) -> ParsedJob:
     total = sum(len(m.get("recipients") or ()) if isinstance(m.get("recipients"), list) else 0 for m in messages)
     if total > MAX_RECIPIENTS:
         raise unprocessable(f"a job has at most {MAX_RECIPIENTS} recipients, this one has {total}")
+    scheduled_at = parse_time(opts["jobPeriod"], "jobPeriod") if "jobPeriod" in opts else None
+    validity = opts.get("validityMin", 0) * 60
+    if validity and scheduled_at and scheduled_at > now:
+        validity += int((scheduled_at - now).total_seconds())
     common = dict(
-        sender=opts.get("src", ""), priority=QOS_PRIORITY[opts.get("qos", "NORMAL")],
-        scheduled_at=parse_time(opts["jobPeriod"], "jobPeriod") if "jobPeriod" in opts else None,
-        validity_seconds=opts.get("validityMin", 0) * 60 or None, status_report=opts.get("statusRequested", False),
+        sender=opts.get("src", ""), priority=QOS_PRIORITY[opts.get("qos", "NORMAL")], scheduled_at=scheduled_at,
+        validity_seconds=validity or None, status_report=opts.get("statusRequested", False),
         flash=opts.get("flash", False), customer_ref=opts.get("customerRef", ""), billcode=opts.get("billcode", ""),
         encoding=opts.get("encoding"), invalid_characters=opts.get("invalidCharacters"),
         max_parts=opts.get("maxParts"), blackout=opts.get("blackoutPeriods", []),

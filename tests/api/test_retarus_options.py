@@ -1,0 +1,86 @@
+"""Every Retarus option has its effect on the console's messages, end to end
+through the served API (the engine's clock is a ManualClock)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from app.engine.clock import ManualClock
+from app.store import models as m
+from app.store.models import Message
+
+NOW = datetime(2030, 9, 24, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+async def api(start_api, make_engine, make_user):
+    clock = ManualClock(NOW)
+    engine = make_engine(clock=clock)
+    make_user(engine, "alice", "secret")
+    server = await start_api(engine)
+    engine.pause_gateway("Sim")  # messages stay where the test looks at them
+    async with httpx.AsyncClient(base_url=server.url + "/rest/v1", auth=("alice", "secret")) as client:
+        client.engine, client.clock = engine, clock
+        yield client
+
+
+async def post(api, *recipients, text="Hello", **options):
+    r = await api.post("/jobs", json={"options": options, "messages": [
+        {"text": text, "recipients": [r if isinstance(r, dict) else {"dst": r} for r in recipients]}]})
+    assert r.status_code == 201, r.text
+    with api.engine.db.session() as s:
+        return list(s.exec(select(Message).where(Message.job_id == r.json()["jobId"]).order_by(Message.id)))
+
+
+async def test_job_period_schedules_and_validity_expires(api):
+    [msg] = await post(api, "+4917615500001", jobPeriod="2030-09-24T14:00:00.000+02:00", validityMin=5)
+    assert msg.status == m.SCHEDULED and msg.scheduled_at == NOW + timedelta(hours=2)
+    assert msg.expires_at == NOW + timedelta(hours=2, minutes=5)  # validity runs from the job period
+    [short] = await post(api, "+4917615500002", validityMin=5)
+    assert short.expires_at == NOW + timedelta(minutes=5)
+    api.clock.advance(301)
+    api.engine.dispatcher.tick()
+    assert api.engine.message(short.id).status == m.EXPIRED
+
+
+async def test_blackout_periods_per_job_and_per_recipient_hold_messages(api):
+    rows = await post(api, "+4917615500001",
+                      {"dst": "+4917615500002", "blackoutPeriods": ["2030-09-24T12:00:00+02:00/2030-09-24T15:00:00+02:00"]},
+                      blackoutPeriods=["2030-09-24T11:30:00+02:00/2030-09-24T12:30:00+02:00"])
+    first, second = rows
+    assert first.status == m.SCHEDULED and first.scheduled_at == datetime(2030, 9, 24, 10, 30, tzinfo=timezone.utc)
+    assert second.status == m.SCHEDULED and second.scheduled_at == datetime(2030, 9, 24, 13, tzinfo=timezone.utc)
+    api.engine.resume_gateway("Sim")
+    api.clock.advance(31 * 60)
+    api.engine.dispatcher.tick()
+    assert api.engine.message(first.id).status in (m.SENDING, m.SENT)
+    assert api.engine.message(second.id).status == m.SCHEDULED
+
+
+async def test_text_options_encoding_max_parts_flash_and_invalid_characters(api):
+    [ucs2] = await post(api, "+4917615500001", text="plain", encoding="utf-16")
+    assert ucs2.encoding == "ucs2"
+    [cut] = await post(api, "+4917615500001", text="x" * 400, maxParts=1, flash="True")
+    assert cut.text == "x" * 160 and cut.parts == 1 and cut.flash
+    [translit] = await post(api, "+4917615500001", text="Tschüß “quoted”", encoding="STANDARD",
+                            invalidCharacters="TRANSLITERATE")
+    assert translit.encoding == "gsm" and "“" not in translit.text
+    [report] = await post(api, "+4917615500001", statusRequested="true", billcode="B-7", customerRef="JOB-1",
+                          src="Shop")
+    assert report.status_report and report.billcode == "B-7" and report.sender == "Shop"
+    assert report.customer_ref == "+4917615500001"  # the recipient's own reference defaults to the number
+
+
+async def test_express_jobs_are_sent_before_normal_ones(api):
+    [normal] = await post(api, "+4917615500001", qos="NORMAL")
+    [express] = await post(api, "+4917615500002", qos="express")
+    gw = api.engine.gateways["Sim"]
+    api.engine.resume_gateway("Sim")
+    gw.window = 1
+    api.engine.dispatcher.tick()
+    assert api.engine.message(express.id).status == m.SENDING
+    assert api.engine.message(normal.id).status == m.QUEUED
