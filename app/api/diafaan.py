@@ -26,7 +26,8 @@ from . import diafaan_codes as codes
 from . import diafaan_xml
 from .auth import AuthError, UserInfo
 from .diafaan_codes import DiafaanError, error_line, status_line, text_reply, xml_reply
-from .diafaan_commands import run_server_command
+from .diafaan_commands import ENGINE, connector_gate, run_server_command
+from .diafaan_queue import QueueBatcher
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class DiafaanApi:
     def __init__(self, ctx):
         self.ctx = ctx
         self.engine = ctx.engine
+        self.batcher = QueueBatcher(ctx.engine, PROTOCOL)
         self.commands: dict[str, Callable[[web.Request, Params], Awaitable[web.Response]]] = {
             "send-message": self.send_message,
             "request-status-update": self.request_status_update,
@@ -188,10 +190,8 @@ class DiafaanApi:
             raise DiafaanError(codes.UNKNOWN_COMMAND, "message-guid can only be given for a single recipient")
         lines: list[str] = []
         if recipients:
-            result = self.engine.queue_messages(
-                [OutboundRequest(recipients=recipients, uid=guid or None, **options)],
-                user=user.name, source=PROTOCOL)
-            items = iter(result.items)
+            items = iter(await self.batcher.queue(
+                user.name, OutboundRequest(recipients=recipients, uid=guid or None, **options)))
             for kind, value in entries:
                 if kind == "error":
                     lines.append(value)
@@ -315,5 +315,7 @@ def _scheduled(raw: str) -> datetime | None:
 
 def setup(app: web.Application, ctx) -> None:
     api = DiafaanApi(ctx)
+    app[ENGINE] = ctx.engine
+    app.middlewares.append(connector_gate)
     app.router.add_route("GET", "/http/{command}", api.handle)
     app.router.add_route("POST", "/http/{command}", api.handle)

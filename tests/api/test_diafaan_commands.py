@@ -4,6 +4,7 @@ each command acting on the engine, properties validated before storing."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import xml.etree.ElementTree as ET
 
@@ -158,3 +159,23 @@ async def test_configuration_and_settings_xml(api):
     root = ET.fromstring((await api(command="get-server-settings"))[1].encode())
     settings = {p.get("Name"): p.text for p in root.findall("Property")}
     assert settings["send_server_command_enabled"] == "1" and settings["max_attempts"] == "5"
+
+
+async def test_stopping_the_retarus_connector_refuses_its_clients(start_api, make_engine, make_user):
+    engine = make_engine()
+    make_user(engine, "root", "toor", admin=True)
+    server = await start_api(engine, front_ends=("app.api.retarus", "app.api.diafaan"))
+    engine.set_setting("send_server_command_enabled", True)
+    auth = "Basic " + base64.b64encode(b"root:toor").decode()
+    async with aiohttp.ClientSession(base_url=server.url) as http:
+        async def command(name):
+            r = await http.get("/http/send-server-command", params={"username": "root", "password": "toor",
+                                                                    "command": name, "connector": "retarus"})
+            return await r.text()
+
+        assert (await http.get("/rest/v1/version", headers={"Authorization": auth})).status == 200
+        assert await command("stop-connector") == "OK: stopped retarus"
+        r = await http.get("/rest/v1/version", headers={"Authorization": auth})
+        assert r.status == 503 and "stopped" in (await r.json())["message"]
+        assert await command("start-connector") == "OK: started retarus"
+        assert (await http.get("/rest/v1/version", headers={"Authorization": auth})).status == 200

@@ -1,0 +1,233 @@
+"""Diafaan ``send-message`` requests per second, and Kannel's ``/cgi-bin/sendsms``
+in the same run for comparison.
+
+Run: ``python tests/benchmarks/bench_diafaan.py [--requests 5000] [--concurrency 50]``.
+
+The console runs in a child process (engine, the HTTP API on 127.0.0.1, a
+fresh SQLite store), once with its simulated gateway paused (messages stay
+queued) and once with it sending and reporting at once; a concurrent client
+in this process sends one recipient per request with a keep-alive
+connection pool, then the store is counted to check that every ``OK:``
+reply is a committed message. Kannel (Debian package ``kannel``) runs as
+bearerbox + smsbox on loopback with a fake SMSC (``smsc = fake``, no
+fakesmsc client connected) and a spool store, so it queues what it accepts
+on disk, as the console does with its gateway paused; its replies ``0: Accepted``
+or ``3: Queued for later delivery`` both count as accepted. When Kannel is
+not installed its line says so. Target: at least 1,000 send-message/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
+    """Child process: the console with its HTTP API, until terminated.
+
+    ``sending``: the simulated gateway sends (and reports) at once; otherwise
+    it is paused and accepted messages stay queued (Kannel without an SMSC).
+    """
+    from app.api.server import ApiServer
+    from app.config import Config
+    from app.engine.engine import Engine
+    from app.store.database import Database
+    from app.store.models import User
+    from app.store.passwords import hash_password
+
+    async def main() -> None:
+        engine = Engine(Database(db_url))
+        engine.open_store()
+        with engine.db.session() as s:
+            s.add(User(name="bench", password_hash=hash_password("bench")))
+            s.commit()
+        engine.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.0, "window": 50})
+        await engine.start()
+        cfg = Config()
+        cfg.api.update({"listen": "127.0.0.1:0", "rate_limit": 0})
+        server = ApiServer(engine, cfg)
+        await server.start()
+        if not sending:
+            engine.pause_gateway("Sim")
+        ports.put(server.port)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+async def _load(url: str, params_for, n: int, concurrency: int, accepted) -> tuple[float, int, list[str]]:
+    """Send ``n`` GET requests with ``concurrency`` workers; returns (seconds, accepted, a few refusals)."""
+    conn = aiohttp.TCPConnector(limit=concurrency)
+    ok = 0
+    bad: list[str] = []
+    counter = iter(range(n))
+    async with aiohttp.ClientSession(connector=conn) as http:
+        async def worker() -> None:
+            nonlocal ok
+            for i in counter:
+                async with http.get(url, params=params_for(i)) as r:
+                    text = await r.text()
+                if accepted(r.status, text):
+                    ok += 1
+                elif len(bad) < 3:
+                    bad.append(f"{r.status} {text[:80]}")
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - start, ok, bad
+
+
+def _number(i: int) -> str:
+    return f"+4917{i % 100_000_000:08d}"
+
+
+def bench_console(n: int, concurrency: int, workdir: Path, sending: bool) -> str:
+    db = workdir / f"console-{'sending' if sending else 'paused'}.db"
+    ports: mp.Queue = mp.get_context("spawn").Queue()
+    proc = mp.get_context("spawn").Process(target=_console, args=(f"sqlite:///{db}", ports, sending),
+                                       daemon=True)
+    proc.start()
+    try:
+        port = ports.get(timeout=60)
+        url = f"http://127.0.0.1:{port}/http/send-message"
+
+        def params(i: int) -> dict:
+            return {"username": "bench", "password": "bench", "to": _number(i), "message": f"Benchmark {i}"}
+
+        accepted = lambda status, text: status == 200 and text.startswith("OK: ")  # noqa: E731
+        asyncio.run(_load(url, params, min(500, n), concurrency, accepted))  # warm-up
+        seconds, ok, bad = asyncio.run(_load(url, params, n, concurrency, accepted))
+    finally:
+        proc.terminate()
+        proc.join(10)
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        stored = con.execute("select count(*) from message where direction = 'out'").fetchone()[0]
+    warm = min(500, n)
+    mode = "gateway sending" if sending else "gateway paused"
+    line = (f"console  /http/send-message : {n / seconds:8.0f} req/s  ({n} requests, {concurrency} concurrent, "
+            f"{ok} OK, {stored - warm} committed, {mode})")
+    if bad:
+        line += f"\n         refusals, e.g.: {bad}"
+    if stored - warm != ok:
+        line += f"\n         MISMATCH: {ok} OK replies but {stored - warm} messages committed"
+    return line
+
+
+KANNEL_CONF = """\
+group = core
+admin-port = {admin}
+admin-password = bench
+smsbox-port = {smsbox}
+box-allow-ip = 127.0.0.1
+log-file = "{dir}/bearerbox.log"
+log-level = 2
+store-type = spool
+store-location = "{dir}/spool"
+
+group = smsc
+smsc = fake
+smsc-id = FAKE
+port = {fake}
+connect-allow-ip = 127.0.0.1
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+sendsms-port = {sendsms}
+sendsms-interface = 127.0.0.1
+log-file = "{dir}/smsbox.log"
+log-level = 2
+
+group = sendsms-user
+username = bench
+password = bench
+"""
+
+
+def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 20.0) -> str | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return f"exited with code {proc.returncode}"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return None
+        except OSError:
+            time.sleep(0.1)
+    return f"did not listen on 127.0.0.1:{port} within {timeout:.0f} s"
+
+
+def bench_kannel(n: int, concurrency: int, workdir: Path) -> str:
+    bearerbox, smsbox = shutil.which("bearerbox", path="/usr/sbin:/usr/bin"), shutil.which("smsbox",
+                                                                                        path="/usr/sbin:/usr/bin")
+    if not bearerbox or not smsbox:
+        return "kannel   /cgi-bin/sendsms      : not measured: bearerbox/smsbox not found (apt-get install kannel)"
+    kdir = workdir / "kannel"
+    (kdir / "spool").mkdir(parents=True)
+    ports = {"admin": _free_port(), "smsbox": _free_port(), "sendsms": _free_port(), "fake": _free_port()}
+    conf = kdir / "kannel.conf"
+    conf.write_text(KANNEL_CONF.format(dir=kdir, **ports))
+    boxes = [subprocess.Popen([bearerbox, str(conf)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    try:
+        why = _wait_port(ports["smsbox"], boxes[0])
+        if why is None:
+            boxes.append(subprocess.Popen([smsbox, str(conf)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+            why = _wait_port(ports["sendsms"], boxes[1])
+        if why is not None:
+            log = (kdir / "bearerbox.log").read_text(errors="replace")[-300:] if (kdir / "bearerbox.log").exists() else ""
+            return f"kannel   /cgi-bin/sendsms      : not measured: Kannel {why}. {log}"
+        url = f"http://127.0.0.1:{ports['sendsms']}/cgi-bin/sendsms"
+
+        def params(i: int) -> dict:
+            return {"username": "bench", "password": "bench", "from": "Bench", "to": _number(i),
+                    "text": f"Benchmark {i}"}
+
+        accepted = lambda status, text: status in (200, 202) and text[:2] in ("0:", "3:")  # noqa: E731
+        asyncio.run(_load(url, params, min(500, n), concurrency, accepted))
+        seconds, ok, bad = asyncio.run(_load(url, params, n, concurrency, accepted))
+        line = (f"kannel   /cgi-bin/sendsms      : {n / seconds:8.0f} req/s  ({n} requests, {concurrency} "
+                f"concurrent, {ok} accepted, fake SMSC, spool store)")
+        return line + (f"\n         refusals, e.g.: {bad}" if bad else "")
+    finally:
+        for p in reversed(boxes):
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-diafaan-") as tmp:
+        print(f"send-message, one recipient per request, keep-alive client on 127.0.0.1 (cpus: {os.cpu_count()})")
+        print(bench_console(args.requests, args.concurrency, Path(tmp), sending=False), flush=True)
+        print(bench_console(args.requests, args.concurrency, Path(tmp), sending=True), flush=True)
+        print(bench_kannel(args.requests, args.concurrency, Path(tmp)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
