@@ -304,14 +304,6 @@ class Engine:
         self.gateway(name).resume()
         self.dispatcher.wake()
 
-    def reset_send_limit(self, name: str) -> None:
-        """Start a gateway's per-day (and per-minute) send count afresh (Diafaan's reset-send-limit)."""
-        gw = self.gateway(name)
-        if not hasattr(gw, "reset_send_limit"):
-            raise EngineError(f"gateway {name!r} has no send limits")
-        gw.reset_send_limit()
-        self.dispatcher.wake()
-
     def add_gateway(self, name: str, kind: str, settings: dict[str, Any], *, enabled: bool = True,
                     origin: str = "store") -> None:
         """Declare a gateway (validated against its kind's settings) and keep it in the store."""

@@ -23,6 +23,9 @@ CME_TEXT = {3: "operation not allowed", 4: "operation not supported", 10: "SIM n
             16: "incorrect password", 21: "invalid index", 30: "no network service", 100: "unknown",
             515: "Please wait, init or command processing in progress."}
 STAT_NAMES = {0: "REC UNREAD", 1: "REC READ", 2: "STO UNSENT", 3: "STO SENT"}
+#: What AT+CLAC lists.
+SUPPORTED = ("+CGMI", "+CGMM", "+CGMR", "+CGSN", "+CIMI", "+CSQ", "+CREG", "+COPS", "+CPIN", "+CMEE", "+CMGF",
+             "+CNMI", "+CPMS", "+CSMS", "+CNMA", "+CSCA", "+CSCS", "+CSMP", "+CMGS", "+CMGR", "+CMGD", "+CMGL")
 
 
 @dataclass
@@ -164,6 +167,12 @@ class SimModem:
         if body == "+CNMA":
             self.cnma_count += 1
             return ["OK"]
+        if body == "+CSCS=?":
+            return ['+CSCS: ("GSM","IRA","UCS2")', "OK"]
+        if body == "+CSCS?":
+            return ['+CSCS: "GSM"', "OK"]
+        if body == "+CLAC":
+            return [*SUPPORTED, "OK"]
         if body in ("+CSCA?",):
             return ['+CSCA: "+4917000000",145', "OK"]
         if body.startswith(("+CSMP", "+CSCS", "+CLIP", "+CRC", "+CVHU", "+COPS=", "&W", "+CSCA=", "+CSDH")):
