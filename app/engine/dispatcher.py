@@ -225,7 +225,8 @@ class Dispatcher:
     def _next_due(self, s, now: datetime) -> datetime | None:
         conn = s.connection()
         times = [
-            conn.execute(select(func.min(T.c.scheduled_at)).where(T.c.status == m.SCHEDULED)).scalar(),
+            conn.execute(select(func.min(T.c.scheduled_at)).where(
+                T.c.status == m.SCHEDULED, T.c.scheduled_at.is_not(None))).scalar(),
             conn.execute(select(func.min(T.c.next_attempt_at)).where(
                 T.c.status == m.QUEUED, T.c.next_attempt_at > now)).scalar(),
         ]

@@ -54,6 +54,8 @@ class Engine:
         self.clock = clock or Clock()
         self.instance_id = instance_id
         self.events = EventBus()
+        # stored messages reach the search index and the conversation summary in the background
+        self.events.subscribe(lambda e: isinstance(e, MessageStored) and db.messages_added())
         self.gateways: dict[str, Gateway] = {}
         self.settings: dict[str, Any] = GENERAL.defaults()
         self.outbox = Outbox(self)

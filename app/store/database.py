@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, models, search
+from . import conversations, derived, models, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
+    # a larger page cache (64 MB) and in-memory temporary tables: bulk inserts touch many index pages
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 
@@ -66,8 +69,16 @@ class Database:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except Exception as exc:  # bad URL, missing driver
             raise StoreError(f"cannot use store URL {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+        #: Background indexing of new messages (SQLite's search index and conversation summary).
+        self.derived: derived.DerivedIndexes | None = None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.derived = derived.DerivedIndexes(self.engine)
+
+    def messages_added(self) -> None:
+        """New messages were committed: bring the derived tables up to date in the background."""
+        if self.derived is not None:
+            self.derived.messages_added()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -114,6 +125,8 @@ class Database:
                 conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     def close(self) -> None:
+        if self.derived is not None:
+            self.derived.close()
         try:
             self.checkpoint()
         finally:

@@ -40,6 +40,11 @@ FINAL_STATES = (DELIVERED, FAILED, EXPIRED, CANCELLED, UNDELIVERED)
 DONE_STATES = (SENT,) + FINAL_STATES
 
 
+def _where(condition: str) -> dict:
+    """Keyword arguments of a partial index, for both backends."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 def _ts(**kw):
     return Field(sa_type=UTCDateTime, **kw)
 
@@ -48,14 +53,18 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         # priority descending, so "highest priority, then oldest" is an index walk, not a sort
         Index("ix_message_queue", "direction", "status", text("priority DESC"), "id"),
-        Index("ix_message_expiry", "status", "expires_at"),
-        Index("ix_message_schedule", "status", "scheduled_at"),
-        Index("ix_message_retry", "status", "next_attempt_at"),
+        # Columns that a new message leaves empty are indexed only where set (partial indexes), so
+        # queueing a message writes no entry in them; every query on them names a value, which
+        # implies "IS NOT NULL" and lets both SQLite and PostgreSQL use the partial index.
+        Index("ix_message_expiry", "status", "expires_at", **_where("expires_at IS NOT NULL")),
+        Index("ix_message_schedule", "status", "scheduled_at", **_where("scheduled_at IS NOT NULL")),
+        Index("ix_message_retry", "status", "next_attempt_at", **_where("next_attempt_at IS NOT NULL")),
+        Index("ix_message_claim", "status", "claimed_by", "lease_until", **_where("claimed_by IS NOT NULL")),
+        Index("ix_message_reference", "gateway", "reference", **_where("reference IS NOT NULL")),
+        Index("ix_message_fingerprint", "fingerprint", **_where("fingerprint IS NOT NULL")),
         Index("ix_message_recipient", "recipient", "created_at"),
-        Index("ix_message_claim", "status", "claimed_by", "lease_until"),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
-        Index("ix_message_reference", "gateway", "reference"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -101,7 +110,7 @@ class Message(SQLModel, table=True):
     total_parts: int = 1
     received_parts: int = 1
     #: Fingerprint of an inbound message, so one read twice is stored once.
-    fingerprint: Optional[str] = Field(default=None, max_length=64, index=True)
+    fingerprint: Optional[str] = Field(default=None, max_length=64)
     #: Gateways that failed this message with a retryable error since its last backoff, ``;``-separated;
     #: the next attempt prefers another candidate (failover).
     gateways_failed: str = Field(default="", max_length=512)

@@ -2,7 +2,9 @@
 
 On SQLite the store keeps an FTS5 table over the text and the two numbers of
 every message (``message_fts``, external content: the text is stored once, in
-``message``), kept in step by triggers whatever code writes the message. The
+``message``). New messages are indexed in bulk by the catch-up of
+``app.store.derived`` (before every text search); triggers keep changes and
+deletes in step, whatever code makes them. The
 filters of the Inbox and Outbox (unread, gateway, status, date range, job)
 each have an index that ends in ``id``, so a page of 200 rows newest first is
 read from an index, never by sorting the table.
@@ -26,6 +28,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy import text as sql
 
+from . import derived
 from .timeutil import UTCDateTime
 
 
@@ -44,22 +47,28 @@ _FILTER_INDEXES = (
     f"CREATE INDEX IF NOT EXISTS ix_message_counterpart ON message ({counterpart_sql()}, id)",
 )
 
+_FTS_MARK = derived.mark("message_fts")
 _SQLITE_FTS = (
     "CREATE VIRTUAL TABLE message_fts USING fts5(text, sender, recipient, content='message', "
     "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\")",
-    "CREATE TRIGGER message_fts_ai AFTER INSERT ON message BEGIN "
+    # new messages are indexed in bulk by the catch-up (app.store.derived); this one only when
+    # written back below the mark
+    f"CREATE TRIGGER message_fts_ai AFTER INSERT ON message WHEN new.id <= {_FTS_MARK} BEGIN "
     "INSERT INTO message_fts(rowid, text, sender, recipient) VALUES (new.id, new.text, new.sender, new.recipient);"
     " END",
     "CREATE TRIGGER message_fts_ad AFTER DELETE ON message BEGIN "
     "INSERT INTO message_fts(message_fts, rowid, text, sender, recipient) "
-    "VALUES ('delete', old.id, old.text, old.sender, old.recipient); END",
-    "CREATE TRIGGER message_fts_au AFTER UPDATE OF text, sender, recipient ON message BEGIN "
+    f"SELECT 'delete', old.id, old.text, old.sender, old.recipient WHERE old.id <= {_FTS_MARK}; END",
+    f"CREATE TRIGGER message_fts_au AFTER UPDATE OF text, sender, recipient ON message "
+    f"WHEN old.id <= {_FTS_MARK} BEGIN "
     "INSERT INTO message_fts(message_fts, rowid, text, sender, recipient) "
     "VALUES ('delete', old.id, old.text, old.sender, old.recipient); "
     "INSERT INTO message_fts(rowid, text, sender, recipient) VALUES (new.id, new.text, new.sender, new.recipient);"
     " END",
     "INSERT INTO message_fts(message_fts) VALUES ('rebuild')",
 )
+derived.CATCH_UP["message_fts"] = ("INSERT INTO message_fts(rowid, text, sender, recipient) "
+                                   "SELECT id, text, sender, recipient FROM message WHERE id > :lo AND id <= :hi")
 
 _PG_DOCUMENT = "to_tsvector('simple', text || ' ' || sender || ' ' || recipient)"
 _PG_FTS = (f"CREATE INDEX IF NOT EXISTS ix_message_fts ON message USING gin ({_PG_DOCUMENT})",)
@@ -75,7 +84,12 @@ def install(conn, is_sqlite: bool) -> None:
         conn.execute(sql(statement))
     if is_sqlite:
         exists = conn.execute(sql("SELECT 1 FROM sqlite_master WHERE name = 'message_fts'")).first()
+        if exists and not derived.has_mark(conn, "message_fts"):  # a store indexed row by row: rebuild
+            for name in ("message_fts_ai", "message_fts_ad", "message_fts_au", "message_fts"):
+                conn.execute(sql(f"DROP {'TABLE' if name == 'message_fts' else 'TRIGGER'} IF EXISTS {name}"))
+            exists = False
         if not exists:
+            derived.install_mark(conn, "message_fts")
             for statement in _SQLITE_FTS:
                 conn.execute(sql(statement))
     else:
@@ -170,6 +184,8 @@ def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None
         if flt.until is not None:
             where.append("m.id <= :hi AND m.created_at < :until")
             params.update(hi=hi, until=flt.until)
+    if fts and is_sqlite:
+        derived.catch_up(conn.engine)
     if fts and is_sqlite:
         params["q"] = fts
         cond = " AND ".join(["message_fts MATCH :q"] + where)

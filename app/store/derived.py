@@ -1,0 +1,132 @@
+"""Tables derived from ``message`` on SQLite — the full-text index and the
+conversation summary — kept up to date by id high-water mark, not per row.
+
+Indexing a message as it is inserted would cost more than the insert
+itself, so new messages are indexed in bulk afterwards: each derived table
+has a mark (``derived_mark``: the highest message id it includes), and a
+catch-up adds the messages above it, a chunk per short transaction. The
+catch-up runs in a worker thread with its own connection when messages are
+added (:meth:`DerivedIndexes.messages_added`), and before every query that
+reads a derived table (:func:`catch_up`), so results are never stale.
+
+Triggers remain for what needs the old values or cannot wait: the update
+and delete of a message at or below the mark, and the insert of a message
+with an id at or below it (a deleted message written back, or an id reused
+after the newest messages were deleted). Above the mark, the catch-up reads
+the messages as they are then.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+#: Messages added to a derived table in one transaction (a few ms of the write lock).
+CHUNK = 1000
+#: name of the derived table -> statement adding the messages with ``:lo < id <= :hi``.
+CATCH_UP: dict[str, str] = {}
+
+_TABLE = "CREATE TABLE IF NOT EXISTS derived_mark (name VARCHAR(32) PRIMARY KEY, last_id INTEGER NOT NULL)"
+_TOP = "(SELECT coalesce(max(id), 0) FROM message)"
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="derived-indexes")
+_LOCK = threading.Lock()
+
+
+def mark(name: str) -> str:
+    """SQL for the mark of ``name``, for trigger conditions."""
+    return f"(SELECT last_id FROM derived_mark WHERE name = '{name}')"
+
+
+def install_mark(conn, name: str) -> None:
+    """``name`` includes every message stored now (call in the transaction that filled it)."""
+    conn.execute(sql(_TABLE))
+    conn.execute(sql(f"INSERT OR REPLACE INTO derived_mark (name, last_id) VALUES (:n, {_TOP})"), {"n": name})
+
+
+def has_mark(conn, name: str) -> bool:
+    if not conn.execute(sql("SELECT 1 FROM sqlite_master WHERE name = 'derived_mark'")).first():
+        return False
+    return conn.execute(sql("SELECT 1 FROM derived_mark WHERE name = :n"), {"n": name}).first() is not None
+
+
+def _chunk(engine: Engine) -> bool:
+    """Add up to CHUNK messages to each derived table; True when more remain."""
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if not cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'derived_mark'").fetchone():
+            return False
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            marks = dict(cur.execute("SELECT name, last_id FROM derived_mark").fetchall())
+            top = cur.execute(_TOP[1:-1]).fetchone()[0]
+            more = False
+            for name, statement in CATCH_UP.items():
+                lo = marks.get(name)
+                if lo is None or lo >= top:
+                    continue
+                hi = min(top, lo + CHUNK)
+                cur.execute(statement, {"lo": lo, "hi": hi})
+                cur.execute("UPDATE derived_mark SET last_id = ? WHERE name = ?", (hi, name))
+                more = more or hi < top
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        return more
+    finally:
+        raw.close()
+
+
+def catch_up(engine: Engine) -> None:
+    """Bring every derived table up to the newest message (before reading one)."""
+    with _LOCK:
+        while _chunk(engine):
+            pass
+
+
+class DerivedIndexes:
+    """Catches the derived tables of one store up in the background as messages are added."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._state = threading.Lock()
+        self._dirty = False
+        self._future: Future | None = None
+        self._closed = False
+
+    def messages_added(self) -> None:
+        """New messages were committed: index them soon, off the caller's thread."""
+        with self._state:
+            self._dirty = True
+            if self._future is None and not self._closed:
+                self._future = _EXECUTOR.submit(self._run)
+
+    def _run(self) -> None:
+        while True:
+            with self._state:
+                if not self._dirty or self._closed:
+                    self._future = None
+                    return
+                self._dirty = False
+            try:
+                more = True
+                while more and not self._closed:
+                    with _LOCK:  # one chunk at a time, so the write lock is released between chunks
+                        more = _chunk(self.engine)
+            except Exception:
+                log.exception("indexing new messages failed; searches will index them")
+
+    def close(self) -> None:
+        """Stop indexing in the background (what remains is indexed by the next query)."""
+        with self._state:
+            self._closed = True
+            future = self._future
+        if future is not None:
+            future.result(timeout=30)

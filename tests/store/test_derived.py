@@ -1,0 +1,71 @@
+"""The search index and conversation summary catch up with new messages by id mark,
+and stay right through deletes, written-back messages and reused ids."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from app.engine.requests import OutboundRequest
+from app.store import derived
+from app.store import models as m
+from app.store.search import MessageFilter
+
+
+def marks(engine) -> dict[str, int]:
+    with engine.db.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT name, last_id FROM derived_mark")).all())
+
+
+def fts_rows(engine) -> int:
+    with engine.db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM message_fts WHERE message_fts MATCH 'hello*'")).scalar()
+
+
+def test_new_messages_are_indexed_by_the_catch_up_not_on_insert(make_engine):
+    engine = make_engine()
+    engine.db.derived.close()  # no background indexing: only the query's own catch-up
+    engine.queue_messages([OutboundRequest([f"+1555000{i:04d}" for i in range(2500)], "hello there")])
+    assert marks(engine) == {"message_fts": 0, "conversation": 0}
+    assert len(engine.search_messages(MessageFilter(text="hello"), limit=5000)) == 2500
+    assert len(engine.conversations(limit=5000)) == 2500
+    assert set(marks(engine).values()) == {2500}
+
+
+def test_background_catch_up_reaches_the_newest_message(make_engine):
+    engine = make_engine()
+    result = engine.queue_messages([OutboundRequest(["+15550001", "+15550002"], "hello")])
+    engine.db.derived.close()  # waits for the background pass
+    newest = max(item.message.id for item in result.items)
+    assert set(marks(engine).values()) == {newest}
+    assert fts_rows(engine) == 2
+
+
+def test_deletes_above_and_below_the_mark_and_reused_ids(make_engine):
+    engine = make_engine()
+    engine.db.derived.close()
+    ids = [it.message.id for it in engine.queue_messages([OutboundRequest(["+15550001"] * 1, "hello one")]).items]
+    engine.search_messages(MessageFilter(text="hello"))  # catches up: the first message is below the mark
+    later = [it.message.id for it in engine.queue_messages(
+        [OutboundRequest(["+15550001", "+15550002"], "hello two")]).items]
+    engine.delete_messages([later[-1]])  # above the mark: never indexed, nothing to remove
+    engine.delete_messages(ids)  # below the mark: removed by the triggers
+    again = engine.queue_messages([OutboundRequest(["+15550003"], "hello three")]).items[0].message
+    assert sorted(v.text for v in engine.search_messages(MessageFilter(text="hello"))) == ["hello three",
+                                                                                            "hello two"]
+    assert fts_rows(engine) == 2
+    assert {(r.number, r.total, r.last_id) for r in engine.conversations()} == {
+        ("+15550001", 1, later[0]), ("+15550003", 1, again.id)}
+
+
+def test_written_back_messages_below_the_mark_are_indexed_at_once(make_engine):
+    engine = make_engine()
+    engine.db.derived.close()
+    ids = [it.message.id for it in engine.queue_messages([OutboundRequest(["+15550001", "+15550002"],
+                                                                          "hello back")]).items]
+    derived.catch_up(engine.db.engine)
+    batch = engine.delete_for_undo(ids)
+    assert fts_rows(engine) == 0 and engine.conversations() == []
+    engine.undo_delete(batch)
+    assert fts_rows(engine) == 2  # by the insert trigger, before any catch-up
+    assert {r.number for r in engine.conversations()} == {"+15550001", "+15550002"}
+    assert all(v.status == m.QUEUED for v in engine.search_messages(MessageFilter(text="back")))
