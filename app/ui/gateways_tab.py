@@ -22,6 +22,8 @@ from .add_modem_dialog import AddModemDialog
 from .gateway_dialog import KIND_TITLES, GatewayDialog, as_text
 from .gateway_painting import BarsRole, GatewayCellDelegate, SparkRole
 from .icons import dot, icon
+from .routing_section import RoutingSection
+from .sending_pause import SendingPause
 from .tasks import show_error, spawn
 
 NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, SIGNAL, ACTIVITY, DETAILS = range(10)
@@ -208,6 +210,9 @@ class GatewaysTab(QWidget):
         for a in (self.start_action, self.stop_action, self.restart_action, self.pause_action,
                   self.resume_action, self.reset_limit_action):
             bar.addAction(a)
+        bar.addSeparator()
+        self.sending_pause = SendingPause(self.engine, self)
+        bar.addAction(self.sending_pause.action)
 
         self.details = QLabel(self)
         self.details.setObjectName("gatewayDetails")
@@ -241,7 +246,9 @@ class GatewaysTab(QWidget):
         self.splitter.setObjectName("gatewaysSplitter")
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(lower)
-        self.splitter.setSizes([300, 300])
+        self.routing = RoutingSection(self.engine, self)
+        self.splitter.addWidget(self.routing)
+        self.splitter.setSizes([260, 200, 220])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.unread_label = QLabel(self)
         self.unread_label.setObjectName("unreadLabel")
         self.statusBar().addPermanentWidget(self.unread_label)
+        self.statusBar().addPermanentWidget(self.gateways_tab.sending_pause.status_label(self))
         self.notifier = Notifier(self)
         bridge.message_stored.connect(self._on_stored)
         bridge.message_changed.connect(self._on_message)
@@ -113,6 +114,10 @@ class MainWindow(QMainWindow):
             self.tab_actions.append(a)
         tools = menu.addMenu(self.tr("&Tools"))
         tools.addAction(self.contacts_action)
+        self.blocked_action = self._action(self.tr("&Opt-out list…"), self.show_blocked_numbers, "Ctrl+Shift+B",
+                                           self.tr("Numbers no message may be sent to"))
+        tools.addAction(self.blocked_action)
+        tools.addAction(self.gateways_tab.sending_pause.action)
         tools.addAction(self.simulate_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(shortcuts_action)
@@ -157,6 +162,14 @@ class MainWindow(QMainWindow):
         from .contacts_dialog import ContactsDialog
 
         dialog = ContactsDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_blocked_numbers(self):
+        from .blocked_numbers_dialog import BlockedNumbersDialog
+
+        dialog = BlockedNumbersDialog(self.engine, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
