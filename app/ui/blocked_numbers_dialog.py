@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,13 +16,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 
 from app.engine.engine import Engine
 from app.engine.requests import EngineError
+from app.sms.numbers import InvalidNumber, normalize_number
 
 from .empty_hint import EmptyHint
 from .tasks import spawn
 
 _SPLIT = re.compile(r"[;,\t]")
-#: Numbers blocked between two returns to the event loop (each is one short transaction).
-_STEP = 20
+#: Longest stretch of blocking (one short transaction per number) before the event loop runs again.
+_SLICE_SECONDS = 0.008
 
 
 def parse_lines(text: str, reason: str) -> list[tuple[str, str]]:
@@ -68,13 +70,17 @@ class BlockedNumbersDialog(QDialog):
         self.proxy.setSourceModel(self.items)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.sort(0)  # by number, also for rows added later
+        self._reasons: dict[str, QStandardItem] = {}
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._count)
         self.table = QTableView(self)
         self.table.setObjectName("blockedTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setColumnWidth(0, 170)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
@@ -107,6 +113,12 @@ class BlockedNumbersDialog(QDialog):
         self.import_button.setToolTip(self.tr("Block the numbers of a text or CSV file: number first, reason "
                                               "second"))
         self.import_button.clicked.connect(lambda: self.import_file())
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("blockedCount")
+        self.count_label.setEnabled(False)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._count)
         self.status = QLabel(self)
         self.status.setObjectName("blockedStatus")
         self.status.setWordWrap(True)
@@ -120,6 +132,7 @@ class BlockedNumbersDialog(QDialog):
         for b in (self.unblock_button, self.paste_button, self.import_button):
             row.addWidget(b)
         row.addStretch(1)
+        row.addWidget(self.count_label)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -133,6 +146,12 @@ class BlockedNumbersDialog(QDialog):
         self.reload()
         self.number_edit.setFocus()
 
+    def _count(self, *_args) -> None:
+        total, shown = self.items.rowCount(), self.proxy.rowCount()
+        text = (self.tr("%n number(s) on the list", "", total) if shown == total
+                else self.tr("%1 of %2 shown").replace("%1", str(shown)).replace("%2", str(total)))
+        self.count_label.setText(text)
+
     def _empty_text(self) -> str:
         if self.items.rowCount():
             return self.tr("No blocked number matches \"%s\".") % self.search.text()
@@ -140,11 +159,23 @@ class BlockedNumbersDialog(QDialog):
 
     def reload(self) -> None:
         self.items.removeRows(0, self.items.rowCount())
+        self._reasons.clear()
         for number, reason in self.engine.blocked_numbers():
-            why = QStandardItem(reason)
-            why.setToolTip(reason)
-            self.items.appendRow([QStandardItem(number), why])
+            self._put(number, reason)
         self.hint.update()
+        self._count()
+
+    def _put(self, number: str, reason: str) -> bool:
+        """Show ``number`` with ``reason``; True when it was not shown yet."""
+        why = self._reasons.get(number)
+        if why is not None:
+            why.setText(reason)
+            why.setToolTip(reason)
+            return False
+        why = self._reasons[number] = QStandardItem(reason)
+        why.setToolTip(reason)
+        self.items.appendRow([QStandardItem(number), why])
+        return True
 
     def numbers(self) -> list[tuple[str, str]]:
         """The rows shown (after the filter), as (number, reason)."""
@@ -210,19 +241,24 @@ class BlockedNumbersDialog(QDialog):
 
     async def _block_all(self, entries: list[tuple[str, str]], source: str) -> BlockOutcome:
         outcome = BlockOutcome()
-        before = {n for n, _ in self.engine.blocked_numbers()}
+        country = self.engine.settings.get("default_country") or None
+        since = time.monotonic()
         for i, (number, reason) in enumerate(entries):
             try:
                 outcome.failed_messages += len(self.engine.block_number(number, reason))
-            except EngineError:
+                shown_as = normalize_number(number, country)  # as the engine stored it
+            except (EngineError, InvalidNumber):
                 outcome.refused.append(number)
-            if i % _STEP == _STEP - 1:
+            else:
+                if self._put(shown_as, reason):
+                    outcome.added += 1
+                else:
+                    outcome.already += 1
+            if time.monotonic() - since > _SLICE_SECONDS:
                 self.say(self.tr("Blocking: %d of %d…") % (i + 1, len(entries)))
                 await asyncio.sleep(0)  # let the window and the gateways run
-        after = {n for n, _ in self.engine.blocked_numbers()}
-        outcome.added = len(after - before)
-        outcome.already = len(entries) - len(outcome.refused) - outcome.added
-        self.reload()
+                since = time.monotonic()
+        self.hint.update()
         self.say(self._outcome_words(outcome, source), error=bool(outcome.refused))
         return outcome
 

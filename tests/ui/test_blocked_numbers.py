@@ -57,11 +57,14 @@ def test_paste_many_and_import_a_csv_file(window, qtbot, tmp_path):
     path.write_text("number,reason\n" + "".join(f"+4930{i:07d},import\n" for i in range(120)), encoding="utf-8")
     outcome = complete(qtbot, dialog.import_file(str(path)))
     assert outcome.added == 120 and not outcome.refused
-    assert len(engine.blocked_numbers()) == 123 and dialog.proxy.rowCount() == 123
+    assert len(engine.blocked_numbers()) == 123
+    assert dialog.numbers() == engine.blocked_numbers()  # shown as stored, by number
     assert "From optout.csv: 120 number(s) blocked." in dialog.status.text()
 
+    assert dialog.count_label.text() == "123 number(s) on the list"
     dialog.search.setText("asked")
     assert dialog.numbers() == [("+15550000003", "asked by phone")]
+    assert dialog.count_label.text() == "1 of 123 shown"
     dialog.search.setText("nothing like it")
     assert dialog.hint.label.isVisibleTo(dialog.table) and "No blocked number matches" in dialog.hint.label.text()
 
