@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
+from sqlalchemy import select
 
 from app.store import conversations as store_conversations
 from app.store import models as m
@@ -29,8 +29,9 @@ __all__ = ["ConversationRow", "MessageFilter", "conversations", "conversation", 
 def _views(engine: "Engine", ids: list[int]) -> list[MessageView]:
     if not ids:
         return []
-    with engine.db.session() as s:
-        rows = {r.id: r for r in s.exec(select(Message).where(col(Message.id).in_(ids)))}
+    table = Message.__table__  # plain rows, not ORM objects: a page is built several times faster
+    with engine.db.engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(select(table).where(table.c.id.in_(ids)))}
     return [MessageView.of(rows[i]) for i in ids if i in rows]
 
 

@@ -186,7 +186,15 @@ def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None
             params.update(hi=hi, until=flt.until)
     if fts and is_sqlite:
         derived.catch_up(conn.engine)
-    if fts and is_sqlite:
+    if is_sqlite and flt.unread:
+        # Unread messages are few: walk their partial index (the planner, without statistics,
+        # would walk every received message instead) and test the search words on each.
+        if fts:
+            params["q"] = fts
+            where.append("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH :q)")
+        statement = (f"SELECT m.id FROM message m INDEXED BY ix_message_unread WHERE {' AND '.join(where)} "
+                     f"ORDER BY m.id DESC LIMIT :limit")
+    elif fts and is_sqlite:
         params["q"] = fts
         cond = " AND ".join(["message_fts MATCH :q"] + where)
         statement = (f"SELECT m.id FROM message_fts JOIN message m ON m.id = message_fts.rowid "
