@@ -37,12 +37,14 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
         log.info("stopped cleanly")
 
 
-
 async def _start_api(engine: Engine, cfg: Config):
     """Serve the HTTP API when ``[api] enabled``; a port that cannot be used ends the run with one line."""
+    from app.api.server import ApiServer, ApiStartError
+    from app.engine.api_overrides import effective_api
+
+    cfg.api = effective_api(cfg.api, engine.settings)  # the Settings dialog's choices, when made
     if not cfg.api["enabled"]:
         return None
-    from app.api.server import ApiServer, ApiStartError
 
     api = ApiServer(engine, cfg)
     try:
