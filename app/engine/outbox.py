@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import random
 from datetime import timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_
@@ -46,23 +47,47 @@ _INSERT_CHUNK = 5000
 def _insert_rows(conn, rows: list[dict]) -> None:
     """Insert new message rows with the driver's own executemany (no per-value processing).
 
-    Times are stored as naive UTC, as ``UTCDateTime`` does.
+    Times are stored as ``UTCDateTime`` stores them (naive UTC; on SQLite its text form). The
+    rows of one request share their time values, so each distinct set is converted once.
     """
-    names = list(rows[0])
+    times = [n for n in rows[0] if isinstance(Message.__table__.c[n].type, UTCDateTime)]
+    others = [n for n in rows[0] if n not in times]
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO message ({', '.join(conn.dialect.identifier_preparer.quote(n) for n in names)}) "
-           f"VALUES ({', '.join([mark] * len(names))})")
-    times = {i for i, n in enumerate(names) if isinstance(Message.__table__.c[n].type, UTCDateTime)}
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
+           f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
+    store = _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
+    get_times, get_others = itemgetter(*times), itemgetter(*others)
+    converted: dict[tuple, tuple] = {}
 
     def values(row: dict) -> tuple:
-        v = list(row.values())
-        for i in times:
-            if v[i] is not None:
-                v[i] = as_utc(v[i]).replace(tzinfo=None)
-        return tuple(v)
+        t = get_times(row)
+        key = tuple(map(id, t))
+        stored = converted.get(key)
+        if stored is None:
+            stored = converted[key] = tuple(None if v is None else store(v) for v in t)
+        return get_others(row) + stored
 
     for i in range(0, len(rows), _INSERT_CHUNK):
         conn.exec_driver_sql(sql, [values(r) for r in rows[i:i + _INSERT_CHUNK]])
+
+
+def _naive_utc(value) -> object:
+    return as_utc(value).replace(tzinfo=None)
+
+
+def _sqlite_time(value) -> str:
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _view(row: dict) -> MessageView:
+    """A view of a row just built (no session; the dataclass's checks are not needed for it)."""
+    view = object.__new__(MessageView)
+    view.__dict__.update(zip(MESSAGE_VIEW_COLUMNS, _VIEW_VALUES(row)))
+    return view
+
+
+_VIEW_VALUES = itemgetter(*MESSAGE_VIEW_COLUMNS)
 
 
 class Outbox:
@@ -111,7 +136,7 @@ class Outbox:
                 for row in batch.rows:
                     row["id"] = ids[row["uid"]]
                 s.commit()
-        views = [MessageView(**{k: r[k] for k in MESSAGE_VIEW_COLUMNS}) for r in batch.rows]
+        views = [_view(r) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
                       for it in batch.items)
         for v in views:

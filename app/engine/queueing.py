@@ -3,6 +3,7 @@ blackout periods and schedule, checked per recipient before anything is stored."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.sms.errors import EncodeError
-from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
+from app.sms.numbers import MAX_DIGITS, MIN_DIGITS, InvalidNumber, normalize_number, validate_sender
 from app.sms.prepare import prepare
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
@@ -23,6 +24,8 @@ from .requests import EngineError, OutboundRequest, QueueItem
 _TEMPLATE: dict[str, Any] = {k: v for k, v in Message(uid="", direction=m.OUT, status=m.QUEUED).model_dump().items()
                              if k != "id"}
 _CHUNK = 500
+#: An international number in canonical form: ``normalize_number`` returns it unchanged.
+_CANONICAL = re.compile(rf"\+[1-9][0-9]{{{MIN_DIGITS - 1},{MAX_DIGITS - 1}}}", re.ASCII)
 
 
 def _prepare(req: OutboundRequest):
@@ -67,6 +70,9 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
             continue
         numbers: list[str | QueueItem] = []
         for raw in req.recipients:
+            if type(raw) is str and _CANONICAL.fullmatch(raw):  # already what normalize_number returns
+                numbers.append(raw)
+                continue
             try:
                 numbers.append(normalize_number(raw, country))
             except InvalidNumber as exc:
@@ -80,7 +86,9 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
                     message_info=req.message_info, billcode=req.billcode, user=user, created_at=now,
                     updated_at=now, scheduled_at=req.scheduled_at,
                     expires_at=now + timedelta(seconds=req.validity_seconds) if req.validity_seconds else None)
+        base.update(_schedule(job_periods, req.scheduled_at, now))  # once per request, not per recipient
         uids = iter(new_message_uids(len(numbers), now))
+        refs = req.recipient_refs
         for i, number in enumerate(numbers):
             if isinstance(number, QueueItem):
                 batch.items.append(number)
@@ -95,17 +103,18 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
                     f"duplicate: the same text from the same sender was accepted for {number} within the last "
                     f"{duplicate_window} s (message {earlier[number]})"), code="duplicate"))
                 continue
-            periods = job_periods
+            row = base.copy()
+            row["uid"] = req.uid or next(uids)
+            row["recipient"] = number
             if req.recipient_blackout is not None and req.recipient_blackout[i]:
                 try:
                     periods = blackout.merge(job_periods + blackout.parse_periods(req.recipient_blackout[i]))
                 except blackout.BlackoutError as exc:
                     batch.items.append(QueueItem(number, error=str(exc), code="invalid-blackout"))
                     continue
-            row = dict(base, uid=req.uid or next(uids), recipient=number)
-            if req.recipient_refs and req.recipient_refs[i]:
-                row["customer_ref"] = req.recipient_refs[i]
-            _schedule(row, periods, now)
+                row.update(_schedule(periods, req.scheduled_at, now))
+            if refs and refs[i]:
+                row["customer_ref"] = refs[i]
             if req.duplicate_detection:
                 earlier[number] = row["uid"]
             batch.items.append(len(batch.rows))
@@ -113,16 +122,18 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
     return batch
 
 
-def _schedule(row: dict[str, Any], periods: list, now: datetime) -> None:
+def _schedule(periods: list, scheduled_at: datetime | None, now: datetime) -> dict[str, Any]:
     """Queued, or scheduled for its time or the end of the blackout period it would fall in."""
-    row["blackout"] = blackout.dumps(periods)
-    asked = row["scheduled_at"] if row["scheduled_at"] and row["scheduled_at"] > now else now
+    values: dict[str, Any] = {"blackout": blackout.dumps(periods), "status": m.QUEUED, "scheduled_at": scheduled_at,
+                              "reason": ""}
+    asked = scheduled_at if scheduled_at and scheduled_at > now else now
     at = blackout.next_free(periods, asked)
     if at > now:
-        row["status"] = m.SCHEDULED
-        row["scheduled_at"] = at
+        values["status"] = m.SCHEDULED
+        values["scheduled_at"] = at
     if at > asked:
-        row["reason"] = f"held by a blackout period until {at.isoformat()}"
+        values["reason"] = f"held by a blackout period until {at.isoformat()}"
+    return values
 
 
 def _recent(s: Session, req: OutboundRequest, text: str, numbers: list[str], now: datetime,

@@ -103,6 +103,8 @@ class DerivedIndexes:
 
     def messages_added(self) -> None:
         """New messages were committed: index them soon, off the caller's thread."""
+        if self._dirty and self._future is not None:  # a pass is due and will see them
+            return
         with self._state:
             self._dirty = True
             if self._future is None and not self._closed:
