@@ -112,8 +112,8 @@ async def post_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
         raise unprocessable("no gateway may carry messages of the Retarus connector (routing)")
     for req in parsed.requests:
         req.gateways = gateways or []
-    result = engine.queue_messages(parsed.requests, user=user.name, source=PROTOCOL,
-                                   job_options=json.dumps(parsed.options), atomic=True)
+    result = await engine.queue_messages_async(parsed.requests, user=user.name, source=PROTOCOL,
+                                               job_options=json.dumps(parsed.options), atomic=True)
     refused = result.refused
     if refused:
         first = next((r for r in refused if r.code == "duplicate"), refused[0])

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 MAX_IDLE = 1.0
 #: Messages looked at in one pass.
 BATCH = 500
+#: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
+#: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
+HOUSEKEEP_EVERY = 0.2
 #: How often the Outbox's "waiting for a gateway" reasons are brought up to date (seconds).
 ANNOTATE_EVERY = 5.0
 EXPIRED_REASON = "validity period ended before it could be sent"
@@ -57,6 +60,8 @@ class Dispatcher:
         self._cursor: tuple[int, int] | None = None
         self._annotate_at: datetime | None = None
         self._leases_at: datetime | None = None
+        self._housekeep_at: datetime | None = None
+        self._next_due_at: datetime | None = None
 
     def start(self) -> None:
         if self._task is None:
@@ -105,7 +110,10 @@ class Dispatcher:
         handed: list[tuple[Gateway, OutboundSms]] = []
         more = False
         with engine.db.session() as s:
-            self._housekeeping(s, now, changed)
+            timed = self._housekeep_at is None or now >= self._housekeep_at
+            if timed:
+                self._housekeep_at = now + timedelta(seconds=HOUSEKEEP_EVERY)
+                self._housekeeping(s, now, changed)
             room = {g.name: g.window - g.busy for g in engine.gateways.values() if g.can_accept()}
             paused = engine.settings["sending_paused"]
             annotate = self._annotate_at is None or now >= self._annotate_at
@@ -127,7 +135,9 @@ class Dispatcher:
                 self._cursor = last if full and last is not None else None
                 more = bool(handed) or self._cursor is not None
             s.commit()
-            next_due = None if more else self._next_due(s, now)
+            if timed and not more:
+                self._next_due_at = self._next_due(s, now)
+            next_due = None if more else self._next_due_at
         for v in changed:
             engine.events.publish(MessageChanged(v))
         for gw, sms in handed:
@@ -136,7 +146,9 @@ class Dispatcher:
             return 0.0
         if next_due is None:
             return MAX_IDLE
-        return max(0.0, min(MAX_IDLE, (next_due - now).total_seconds()))
+        if next_due <= now:  # due, and looked for again once the time-driven work may run
+            return max(0.0, (self._housekeep_at - now).total_seconds())
+        return min(MAX_IDLE, (next_due - now).total_seconds())
 
     def _plan(self, rows, room, paused, now, changed):
         """Choose a gateway for each row; collect the other changes (expired, held, waiting reasons)."""

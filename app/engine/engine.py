@@ -142,6 +142,17 @@ class Engine:
             self.dispatcher.wake()
         return result
 
+    async def queue_messages_async(self, requests: Iterable[OutboundRequest], **kwargs) -> QueueResult:
+        """As :meth:`queue_messages`, stored in one transaction with the other calls of this loop turn.
+
+        For concurrent callers (API requests): each keeps its own job, atomicity and result, and
+        resumes once its messages are committed.
+        """
+        result = await self.outbox.group.queue(list(requests), **kwargs)
+        if result.accepted:
+            self.dispatcher.wake()
+        return result
+
     def cancel(self, ids: Iterable[int]) -> list[MessageView]:
         """Cancel queued or scheduled messages; returns the ones cancelled."""
         return self._transition(ids, (m.QUEUED, m.SCHEDULED), m.CANCELLED, reason="cancelled by the operator",

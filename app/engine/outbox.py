@@ -22,13 +22,14 @@ from sqlmodel import col, select
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
 from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
-from app.store.models import BlockedNumber, Job, Message
+from app.store.models import BlockedNumber, Message
 from app.store.timeutil import UTCDateTime, as_utc
 
 from . import shared_queue
 from .events import MessageChanged, MessageStored
 from .ids import new_job_id
-from .queueing import build_rows
+from .queue_group import QueueGroup
+from .queueing import Batch, build_rows
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
 from .views import MESSAGE_VIEW_COLUMNS, MessageView
 
@@ -56,7 +57,7 @@ def _insert_rows(conn, rows: list[dict]) -> None:
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
            f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
-    store = _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
+    store = _time_converter(conn)
     get_times, get_others = itemgetter(*times), itemgetter(*others)
     converted: dict[tuple, tuple] = {}
 
@@ -70,6 +71,11 @@ def _insert_rows(conn, rows: list[dict]) -> None:
 
     for i in range(0, len(rows), _INSERT_CHUNK):
         conn.exec_driver_sql(sql, [values(r) for r in rows[i:i + _INSERT_CHUNK]])
+
+
+def _time_converter(conn):
+    """How a time is passed to the driver, as ``UTCDateTime`` would store it."""
+    return _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
 
 
 def _naive_utc(value) -> object:
@@ -97,6 +103,8 @@ class Outbox:
         self.random = random.Random()
         self._results: list[tuple[Gateway, OutboundSms, SendResult]] = []
         self._flush_handle: asyncio.Handle | None = None
+        #: Jobs submitted together by concurrent callers, stored in one transaction.
+        self.group = QueueGroup(self)
 
     @property
     def db(self):
@@ -115,27 +123,40 @@ class Outbox:
         unusable blackout period) are reported in the result, in order; the
         others are stored in one transaction.
         """
+        with self.db.session() as s:
+            stored = self.store(s, requests, user=user, source=source, job_id=job_id, job_options=job_options,
+                                atomic=atomic)
+            s.commit()
+        return self.publish(*stored)
+
+    def store(self, s, requests: list[OutboundRequest], *, user: str = "", source: str = "gui",
+              job_id: str | None = None, job_options: str = "{}", atomic: bool = False) -> tuple[str, Batch]:
+        """Check and insert one job in the session's transaction (not committed); see :meth:`queue`."""
         now = self.engine.clock.now()
         settings = self.engine.settings
         job_id = job_id or new_job_id(now)
-        with self.db.session() as s:
-            batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
-                               country=settings.get("default_country") or None,
-                               duplicate_window=settings["duplicate_window_seconds"])
-            if atomic and len(batch.rows) < len(batch.items):
-                batch.items = [it for it in batch.items if not isinstance(it, int)]
-                batch.rows = []
-            if batch.rows:
-                s.add(Job(id=job_id, user=user, source=source, options=job_options, created_at=now))
-                s.flush()
-                # plain executemany (fast on every backend), then the new ids by uid in one query
-                table = Message.__table__
-                conn = s.connection()
-                _insert_rows(conn, batch.rows)
-                ids = dict(conn.execute(select(table.c.uid, table.c.id).where(table.c.job_id == job_id)).all())
-                for row in batch.rows:
-                    row["id"] = ids[row["uid"]]
-                s.commit()
+        batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
+                           country=settings.get("default_country") or None,
+                           duplicate_window=settings["duplicate_window_seconds"])
+        if atomic and len(batch.rows) < len(batch.items):
+            batch.items = [it for it in batch.items if not isinstance(it, int)]
+            batch.rows = []
+        if batch.rows:
+            # the driver's own statements (no per-statement compiling: small jobs come by the thousand),
+            # then the new ids by uid in one query
+            conn = s.connection()
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
+                                 f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
+                                 (job_id, user, source, "", job_options, _time_converter(conn)(now)))
+            _insert_rows(conn, batch.rows)
+            ids = dict(conn.exec_driver_sql(f"SELECT uid, id FROM message WHERE job_id = {mark}", (job_id,)).all())
+            for row in batch.rows:
+                row["id"] = ids[row["uid"]]
+        return job_id, batch
+
+    def publish(self, job_id: str, batch: Batch) -> QueueResult:
+        """The result of a committed job; its messages are announced."""
         views = [_view(r) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
                       for it in batch.items)

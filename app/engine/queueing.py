@@ -14,7 +14,7 @@ from app.sms.errors import EncodeError
 from app.sms.numbers import MAX_DIGITS, MIN_DIGITS, InvalidNumber, normalize_number, validate_sender
 from app.sms.prepare import prepare
 from app.store import models as m
-from app.store.models import BlockedNumber, Message
+from app.store.models import Message
 
 from . import blackout
 from .ids import new_message_uids
@@ -51,7 +51,7 @@ class Batch:
 def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, job_id: str, user: str,
                country: str | None, duplicate_window: int) -> Batch:
     batch = Batch()
-    blocked = dict(s.exec(select(BlockedNumber.number, BlockedNumber.reason)).all())
+    blocked = dict(s.connection().exec_driver_sql("SELECT number, reason FROM blocked_number").all())
     for req in requests:
         if req.uid and len(req.recipients) > 1:
             raise EngineError("a message id can only be given for a single recipient")

@@ -125,6 +125,13 @@ class DerivedIndexes:
             except Exception:
                 log.exception("indexing new messages failed; searches will index them")
 
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until the background pass has indexed the messages added so far."""
+        with self._state:
+            future = self._future
+        if future is not None:
+            future.result(timeout=timeout)
+
     def close(self) -> None:
         """Stop indexing in the background (what remains is indexed by the next query)."""
         with self._state:

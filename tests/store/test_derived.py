@@ -34,7 +34,7 @@ def test_new_messages_are_indexed_by_the_catch_up_not_on_insert(make_engine):
 def test_background_catch_up_reaches_the_newest_message(make_engine):
     engine = make_engine()
     result = engine.queue_messages([OutboundRequest(["+15550001", "+15550002"], "hello")])
-    engine.db.derived.close()  # waits for the background pass
+    engine.db.derived.wait(timeout=30)
     newest = max(item.message.id for item in result.items)
     assert set(marks(engine).values()) == {newest}
     assert fts_rows(engine) == 2
