@@ -192,14 +192,27 @@ def _best_national(text: str, foreign: str) -> Layout | None:
     """The national pair that covers ``text`` in the fewest parts (fewest tables on a tie).
 
     ``foreign`` is one character the default alphabet lacks; pairs without it are skipped.
+    Pairs are tried in the order of a cheap lower bound of their part count, and a full
+    layout is made only while a pair can still beat the best found.
     """
-    best = None
+    n = len(text)
+    candidates = []
     for locking, single in _pairs_with(foreign):
         cs = charset(locking, single)
         if cs.covers(text):
-            candidate = _layout_in(text, "gsm", cs)
-            if best is None or (candidate.parts, cs.udh_tables) < (best.parts, best.charset.udh_tables):
-                best = candidate
+            total = n + cs.double_count(text)
+            tables = cs.udh_tables
+            fits_one = total <= capacity("gsm", 1, tables)
+            estimate = 1 if fits_one else -(-total // capacity("gsm", 2, tables))
+            candidates.append((estimate, tables, cs))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    best = None
+    for estimate, tables, cs in candidates:
+        if best is not None and (estimate, tables) >= (best.parts, best.charset.udh_tables):
+            continue
+        candidate = _layout_in(text, "gsm", cs)
+        if best is None or (candidate.parts, tables) < (best.parts, best.charset.udh_tables):
+            best = candidate
     return best
 
 

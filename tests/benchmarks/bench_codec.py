@@ -72,12 +72,18 @@ def main() -> None:
     for _ in range(rounds // 4):
         count(ucs2_1000)
     count_ucs2_us = (time.perf_counter() - start) / (rounds // 4) * 1e6
+    turkish_1000 = ("Şu an İstanbul'dayım, çok güzel bir gün. Ğ ı ş ç " * 25)[:1000]
+    start = time.perf_counter()
+    for _ in range(rounds // 10):
+        count(turkish_1000)
+    count_turkish_us = (time.perf_counter() - start) / (rounds // 10) * 1e6
     print(f"encode, single-part messages:      {encode_rate:10,.0f} /s   (target 20,000)")
     print(f"decode, single-part SMS-DELIVER:    {decode_rate:10,.0f} /s   (target 10,000)")
     print(f"encode, mix (messages):             {mix_encode_rate:10,.0f} /s")
     print(f"decode, mix (PDUs of the mix):      {mix_decode_rate:10,.0f} /s")
     print(f"count, 1,000 GSM characters:        {count_us:10.1f} µs  (target < 50)")
     print(f"count, 1,000 UCS-2/emoji characters:{count_ucs2_us:10.1f} µs")
+    print(f"count, 1,000 Turkish characters:    {count_turkish_us:10.1f} µs  (national tables tried)")
 
 
 if __name__ == "__main__":
