@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -24,7 +24,8 @@ from app.store import models as m
 
 from . import blackout, shared_queue
 from .events import MessageChanged
-from .views import MESSAGE_VIEW_COLUMNS, MessageView
+from .outbox import row_view
+from .views import MessageView
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -33,8 +34,8 @@ log = logging.getLogger(__name__)
 
 #: Longest wait between passes; also how soon a shared store's changes are seen.
 MAX_IDLE = 1.0
-#: Messages looked at in one pass.
-BATCH = 500
+#: Messages looked at in one pass (a pass of 250 takes about 25-40 ms on a slow machine).
+BATCH = 250
 #: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
 #: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
 HOUSEKEEP_EVERY = 0.2
@@ -45,8 +46,7 @@ PAUSED_REASON = "waiting: sending is paused"
 T = shared_queue.T
 
 
-def _view(row: dict[str, Any]) -> MessageView:
-    return MessageView(**{k: row[k] for k in MESSAGE_VIEW_COLUMNS})
+_view = row_view
 
 
 class Dispatcher:

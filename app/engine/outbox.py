@@ -9,7 +9,6 @@ anything else happens to the message (its event, its next try).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 from datetime import timedelta
@@ -23,7 +22,7 @@ from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
 from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
-from app.store.timeutil import UTCDateTime, as_utc
+from app.store.timeutil import UTCDateTime
 
 from . import shared_queue
 from .events import MessageChanged, MessageStored
@@ -43,6 +42,8 @@ INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, re
 #: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
 DELIVERED_PART_MARK = ":d"
 _INSERT_CHUNK = 5000
+#: Gateway answers committed at most in one loop turn, so a burst never stalls the loop.
+FLUSH_LIMIT = 100
 
 
 def _insert_rows(conn, rows: list[dict]) -> None:
@@ -57,7 +58,7 @@ def _insert_rows(conn, rows: list[dict]) -> None:
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
            f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
-    store = _time_converter(conn)
+    store = shared_queue.time_converter(conn)
     get_times, get_others = itemgetter(*times), itemgetter(*others)
     converted: dict[tuple, tuple] = {}
 
@@ -73,20 +74,7 @@ def _insert_rows(conn, rows: list[dict]) -> None:
         conn.exec_driver_sql(sql, [values(r) for r in rows[i:i + _INSERT_CHUNK]])
 
 
-def _time_converter(conn):
-    """How a time is passed to the driver, as ``UTCDateTime`` would store it."""
-    return _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
-
-
-def _naive_utc(value) -> object:
-    return as_utc(value).replace(tzinfo=None)
-
-
-def _sqlite_time(value) -> str:
-    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _view(row: dict) -> MessageView:
+def row_view(row: dict) -> MessageView:
     """A view of a row just built (no session; the dataclass's checks are not needed for it)."""
     view = object.__new__(MessageView)
     view.__dict__.update(zip(MESSAGE_VIEW_COLUMNS, _VIEW_VALUES(row)))
@@ -94,6 +82,13 @@ def _view(row: dict) -> MessageView:
 
 
 _VIEW_VALUES = itemgetter(*MESSAGE_VIEW_COLUMNS)
+
+
+def _changed(view: MessageView, **changes) -> MessageView:
+    """``dataclasses.replace`` for a view, without re-running the dataclass's constructor."""
+    new = object.__new__(MessageView)
+    new.__dict__.update(view.__dict__, **changes)
+    return new
 
 
 class Outbox:
@@ -148,7 +143,7 @@ class Outbox:
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                                  f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
-                                 (job_id, user, source, "", job_options, _time_converter(conn)(now)))
+                                 (job_id, user, source, "", job_options, shared_queue.time_converter(conn)(now)))
             _insert_rows(conn, batch.rows)
             ids = dict(conn.exec_driver_sql(f"SELECT uid, id FROM message WHERE job_id = {mark}", (job_id,)).all())
             for row in batch.rows:
@@ -157,7 +152,7 @@ class Outbox:
 
     def publish(self, job_id: str, batch: Batch) -> QueueResult:
         """The result of a committed job; its messages are announced."""
-        views = [_view(r) for r in batch.rows]
+        views = [row_view(r) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
                       for it in batch.items)
         for v in views:
@@ -171,16 +166,26 @@ class Outbox:
         self._results.append((gateway, sms, result))
         if self._flush_handle is None:
             try:
-                self._flush_handle = asyncio.get_running_loop().call_soon(self.flush)
+                self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
             except RuntimeError:
                 self.flush()
 
-    def flush(self) -> None:
-        """Commit the answers taken so far, then publish them and wake the dispatcher."""
-        if self._flush_handle is not None:
+    def _flush_some(self) -> None:
+        """Commit at most FLUSH_LIMIT answers in this loop turn; the others in the next turns."""
+        self._flush_handle = None
+        self.flush(FLUSH_LIMIT)
+        if self._results and self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
+
+    def flush(self, limit: int | None = None) -> None:
+        """Commit the answers taken so far (the first ``limit``), then publish them and wake the dispatcher."""
+        if self._flush_handle is not None and limit is None:
             self._flush_handle.cancel()
             self._flush_handle = None
-        results, self._results = self._results, []
+        if limit is None:
+            results, self._results = self._results, []
+        else:
+            results, self._results = self._results[:limit], self._results[limit:]
         if not results:
             return
         now = self.engine.clock.now()
@@ -196,8 +201,8 @@ class Outbox:
                                  "lease_until": None, "next_attempt_at": None, "gateways_failed": ""})
                     before = inflight.pop(sms.message_id, None)
                     if before is not None:
-                        views.append(dataclasses.replace(before, status=m.SENT, sent_at=now, parts=result.parts,
-                                                         reason="", gateway=gateway.name, updated_at=now))
+                        views.append(_changed(before, status=m.SENT, sent_at=now, parts=result.parts, reason="",
+                                              gateway=gateway.name, updated_at=now))
                     continue
                 inflight.pop(sms.message_id, None)
                 row = s.get(Message, sms.message_id)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.store import models as m
 from app.store.models import Message
+from app.store.timeutil import UTCDateTime, as_utc
 
 T = Message.__table__
 
@@ -64,12 +65,45 @@ def expired_claims(s: Session, *, instance: str, now: datetime, skip_locked: boo
 
 
 def set_many(s: Session, rows: list[dict[str, Any]], *, only_status: str | None = None) -> None:
-    """Update many messages, each with its own values (``b_id`` names the row); all rows same keys."""
+    """Update many messages, each with its own values (``b_id`` names the row); all rows same keys.
+
+    One driver executemany: no per-row statement processing, times converted as stored.
+    """
     if not rows:
         return
+    conn = s.connection()
     keys = [k for k in rows[0] if k != "b_id"]
-    stmt = update(T).where(T.c.id == bindparam("b_id"))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"UPDATE message SET {', '.join(f'{quote(k)} = {mark}' for k in keys)} WHERE id = {mark}"
+    extra: tuple = ()
     if only_status is not None:
-        stmt = stmt.where(T.c.status == only_status)
-    stmt = stmt.values({k: bindparam("v_" + k, type_=T.c[k].type) for k in keys})
-    s.connection().execute(stmt, [{"b_id": r["b_id"], **{"v_" + k: r[k] for k in keys}} for r in rows])
+        sql += f" AND status = {mark}"
+        extra = (only_status,)
+    store = time_converter(conn)
+    times = [isinstance(T.c[k].type, UTCDateTime) for k in keys]
+    converted: dict[int, Any] = {}
+
+    def value(v, is_time: bool):
+        if not is_time or v is None:
+            return v
+        c = converted.get(id(v))
+        if c is None:
+            c = converted[id(v)] = store(v)
+        return c
+
+    conn.exec_driver_sql(sql, [tuple(value(r[k], t) for k, t in zip(keys, times)) + (r["b_id"],) + extra
+                               for r in rows])
+
+
+def time_converter(conn):
+    """How a time is passed to the driver, as ``UTCDateTime`` would store it."""
+    return _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return as_utc(value).replace(tzinfo=None)
+
+
+def _sqlite_time(value: datetime) -> str:
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import text as sql
@@ -28,7 +29,9 @@ from sqlalchemy.engine import Engine
 log = logging.getLogger(__name__)
 
 #: Messages added to a derived table in one transaction (a few ms of the write lock).
-CHUNK = 1000
+CHUNK = 200
+#: Shortest pause between two background chunks (seconds).
+PAUSE = 0.01
 #: name of the derived table -> statement adding the messages with ``:lo < id <= :hi``.
 CATCH_UP: dict[str, str] = {}
 
@@ -120,8 +123,11 @@ class DerivedIndexes:
             try:
                 more = True
                 while more and not self._closed:
+                    started = time.monotonic()
                     with _LOCK:  # one chunk at a time, so the write lock is released between chunks
                         more = _chunk(self.engine)
+                    if more:  # leave the store to the event loop's writers as long again (no starving them)
+                        time.sleep(max(PAUSE, time.monotonic() - started))
             except Exception:
                 log.exception("indexing new messages failed; searches will index them")
 
