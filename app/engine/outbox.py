@@ -282,12 +282,19 @@ class Outbox:
         ref = report.reference
         now = self.engine.clock.now()
         with self.db.session() as s:
-            row = s.exec(select(Message).where(
-                Message.direction == m.OUT, Message.gateway == gateway.name,
-                col(Message.status).in_((m.SENT, m.SENDING)),
-                or_(Message.reference == ref, col(Message.reference).startswith(ref + ","),
-                    col(Message.reference).endswith("," + ref), col(Message.reference).contains("," + ref + ",")),
+            waiting = (Message.gateway == gateway.name, col(Message.status).in_((m.SENT, m.SENDING)))
+            # a single-part message's reference is matched exactly, from the reference index (only outbound
+            # messages are sent or sending); a part's among several by pattern, newer than that match
+            # (references are reused: the newest message wins)
+            row = s.exec(select(Message).where(Message.reference == ref, *waiting)
+                         .order_by(col(Message.id).desc())).first()
+            part = s.exec(select(Message).where(
+                Message.direction == m.OUT, *waiting, col(Message.reference).contains(","),
+                col(Message.id) > (row.id if row is not None else 0),
+                or_(col(Message.reference).startswith(ref + ","), col(Message.reference).endswith("," + ref),
+                    col(Message.reference).contains("," + ref + ",")),
             ).order_by(col(Message.id).desc())).first()
+            row = part or row
             if row is None:
                 log.info("gateway %s: delivery report for unknown reference %s", gateway.name, ref)
                 return
