@@ -9,6 +9,7 @@ anything else happens to the message (its event, its next try).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 from datetime import timedelta
@@ -46,20 +47,26 @@ _INSERT_CHUNK = 5000
 FLUSH_LIMIT = 100
 
 
+@functools.lru_cache(maxsize=16)
+def _insert_statement(dialect, names: tuple[str, ...]):
+    """The INSERT of these columns (times last), with getters of the other and the time values of a row."""
+    times = [n for n in names if isinstance(Message.__table__.c[n].type, UTCDateTime)]
+    others = [n for n in names if n not in times]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
+           f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
+    return sql, itemgetter(*others), itemgetter(*times)
+
+
 def _insert_rows(conn, rows: list[dict]) -> None:
     """Insert new message rows with the driver's own executemany (no per-value processing).
 
     Times are stored as ``UTCDateTime`` stores them (naive UTC; on SQLite its text form). The
     rows of one request share their time values, so each distinct set is converted once.
     """
-    times = [n for n in rows[0] if isinstance(Message.__table__.c[n].type, UTCDateTime)]
-    others = [n for n in rows[0] if n not in times]
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
-           f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
+    sql, get_others, get_times = _insert_statement(conn.dialect, tuple(rows[0]))
     store = shared_queue.time_converter(conn)
-    get_times, get_others = itemgetter(*times), itemgetter(*others)
     converted: dict[tuple, tuple] = {}
 
     def values(row: dict) -> tuple:
