@@ -53,6 +53,7 @@ def run_application(engine: Engine, cfg: Config) -> int:
 
     async def main() -> None:
         window.show()
+        window.repaint()  # paint the window now, before the engine's start-up work
         await engine.start()
         apply_scheme(app, engine.settings.get("color_scheme", "system"))
         api = await _start_api(engine, cfg, window)

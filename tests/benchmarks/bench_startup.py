@@ -28,16 +28,27 @@ def process_start():
         btime = next(int(l.split()[1]) for l in f if l.startswith("btime"))
     return btime + start_ticks / os.sysconf("SC_CLK_TCK")
 t0 = process_start()
-import app.ui.main_window as mw
+import app.ui.application as application
+from PySide6.QtCore import QEvent, QObject, QTimer
 painted = {}
-orig = mw.MainWindow.paintEvent
-def paintEvent(self, event):
-    orig(self, event)
-    if not painted:
-        painted["t"] = time.time()
-        from PySide6.QtCore import QTimer
-        QTimer.singleShot(0, self.close)
-mw.MainWindow.paintEvent = paintEvent
+
+class FirstPaint(QObject):
+    # The first paint of any widget of the main window (tabs, tables, toolbar...).
+    def eventFilter(self, obj, event):
+        if not painted and event.type() == QEvent.Type.Paint and obj.isWidgetType():
+            top = obj.window()
+            if type(top).__name__ == "MainWindow" and top.isVisible():
+                painted["t"] = time.time()
+                QTimer.singleShot(1000, top.close)  # let the start-up finish, then close
+        return False
+
+make = application.make_qapplication
+watcher = FirstPaint()
+def make_qapplication(*a, **k):
+    app = make(*a, **k)
+    app.installEventFilter(watcher)
+    return app
+application.make_qapplication = make_qapplication
 from app.cli import main
 rc = main(["--db", sys.argv[1]])
 print(json.dumps({"paint_s": painted["t"] - t0, "rc": rc}))
