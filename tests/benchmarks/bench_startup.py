@@ -22,11 +22,13 @@ import time
 CHILD = r"""
 import os, sys, time, json
 def process_start():
+    # Seconds since boot at process start (clock ticks) against /proc/uptime now; btime in
+    # /proc/stat is whole seconds only, so it is not used.
     with open("/proc/self/stat") as f:
         start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
-    with open("/proc/stat") as f:
-        btime = next(int(l.split()[1]) for l in f if l.startswith("btime"))
-    return btime + start_ticks / os.sysconf("SC_CLK_TCK")
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return time.time() - (uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
 t0 = process_start()
 import app.ui.application as application
 from PySide6.QtCore import QEvent, QObject, QTimer
