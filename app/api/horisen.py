@@ -215,7 +215,11 @@ class HorisenApi:
         name = body.get("authName")
         if not isinstance(name, str) or not name.strip() or len(name) > 64:
             raise _bad("SESSION_MANAGER_AUTH_NAME_REQUIRED", "authName (the user name) is required")
-        self.engine.sessions.stop_customer(name)
+        try:
+            self.engine.sessions.stop_customer(name)
+        except EngineError:
+            raise HorisenError(404, "SESSION_MANAGER_AUTH_NAME_NOT_FOUND",
+                               f"there is no user named {name[:64]!r}") from None
         log.info("session manager: %s stopped the API user %s", user.name, name)
         return web.json_response({"authName": name}, status=201)
 

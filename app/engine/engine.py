@@ -81,6 +81,7 @@ class Engine:
                     except (SettingError, ValueError):
                         log.warning("ignoring stored setting %s with an invalid value", row.key)
         self.connectors.load()
+        self.sessions.load_blocked()
 
     def ensure_demo_gateway(self) -> None:
         """A fresh store gets the simulated Demo gateway, so the console works with no hardware."""

@@ -67,8 +67,39 @@ class SessionRegistry:
         self.engine.events.publish(SessionsChanged())
         return sess
 
+    def load_blocked(self) -> None:
+        """Read the users an operator stopped; they stay blocked across restarts."""
+        from sqlmodel import select
+
+        from app.store.models import User
+
+        with self.engine.db.session() as s:
+            self.blocked_users = set(s.exec(select(User.name).where(User.api_blocked == True)))  # noqa: E712
+
+    def _store_blocked(self, user: str, blocked: bool) -> bool:
+        """Record the block on the user's row; False when there is no such user."""
+        from sqlmodel import select
+
+        from app.store.models import User
+
+        with self.engine.db.session() as s:
+            row = s.exec(select(User).where(User.name == user)).first()
+            if row is None:
+                return False
+            row.api_blocked = blocked
+            s.add(row)
+            s.commit()
+        return True
+
     def stop_customer(self, user: str) -> int:
-        """End the user's sessions and block the user until unblocked."""
+        """End the user's sessions and block the user until unblocked (kept in the store).
+
+        Raises EngineError when no user has that name.
+        """
+        from .requests import EngineError
+
+        if not self._store_blocked(user, True):
+            raise EngineError(f"there is no user named {user!r}")
         self.blocked_users.add(user)
         ended = [sid for sid, s in self.customers.items() if s.user == user]
         for sid in ended:
@@ -85,6 +116,7 @@ class SessionRegistry:
         return len(ended)
 
     def unblock(self, user: str) -> None:
+        self._store_blocked(user, False)
         self.blocked_users.discard(user)
         self.engine.events.publish(SessionsChanged())
 

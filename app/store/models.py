@@ -153,6 +153,8 @@ class User(SQLModel, table=True):
     #: JSON list of privilege names.
     privileges: str = Field(default="[]", sa_type=Text)
     origin: str = Field(default="store", max_length=8)
+    #: API access stopped by an operator (Sessions tab, HORISEN customer-connections/stop) until unblocked.
+    api_blocked: bool = False
 
 
 class ContactGroupLink(SQLModel, table=True):

@@ -222,3 +222,10 @@ async def test_client_secret_may_be_the_users_separate_api_secret(start_api, mak
             r = await http.post("/oauth2/access-token", data={"grant_type": "client_credentials",
                                                               "client_id": "tool", "client_secret": secret})
             assert r.status == status, secret
+
+
+async def test_stopping_an_unknown_user_is_refused_and_blocks_nobody(api):
+    token = await api.token()
+    status, reply = await api.call("PUT", "/customer-connections/stop", token, json={"authName": "nobody"})
+    assert status == 404 and reply["code"] == "SESSION_MANAGER_AUTH_NAME_NOT_FOUND" and "nobody" in reply["message"]
+    assert "nobody" not in api.engine.sessions.blocked_users
