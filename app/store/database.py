@@ -21,8 +21,15 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 1
-MIGRATIONS: dict[int, Callable[[Session], None]] = {}
+SCHEMA_VERSION = 2
+
+
+def _v2_user_api_blocked(s: Session) -> None:
+    """Version 2: a stopped API client stays blocked across restarts (``user.api_blocked``)."""
+    s.exec(text('ALTER TABLE "user" ADD COLUMN api_blocked BOOLEAN NOT NULL DEFAULT FALSE'))
+
+
+MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked}
 
 
 class StoreError(RuntimeError):

@@ -69,3 +69,28 @@ def test_password_hash_is_salted_and_checked():
 def test_bad_store_url_is_refused_in_words():
     with pytest.raises(StoreError, match="cannot use store URL"):
         Database("nosuchdb://x")
+
+
+def test_a_version_1_store_gains_the_user_block_column(db_url):
+    import sqlite3
+
+    from sqlmodel import select
+
+    from app.store.models import User
+
+    db = Database(db_url)
+    db.create()
+    db.close()
+    path = db_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path)  # the store as version 1 wrote it
+    conn.execute('ALTER TABLE "user" DROP COLUMN api_blocked')
+    conn.execute("UPDATE schema_version SET version = 1")
+    conn.execute("INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
+                  "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
+    conn.commit()
+    conn.close()
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == 2
+    with db.session() as s:
+        assert s.exec(select(User.api_blocked).where(User.name == "alice")).one() is False
