@@ -59,6 +59,13 @@ def build(path: str, rows: int) -> None:
         conn.executemany(sql, batch)
     conn.commit()
     conn.close()
+    # A running console indexes new messages as they arrive (search, conversations);
+    # leave the store as it would be after that, not with a million-row backlog.
+    from app.store import derived
+
+    db = Database(f"sqlite:///{path}")
+    derived.catch_up(db.engine)
+    db.close()
 
 
 CHILD = r"""
