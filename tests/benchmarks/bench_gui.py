@@ -14,66 +14,33 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from app.engine.engine import Engine  # noqa: E402
-from app.store import derived  # noqa: E402
 from app.store.database import Database  # noqa: E402
 from app.store.search import MessageFilter  # noqa: E402
+from store_builder import build_store  # noqa: E402
 
 START = datetime(2030, 1, 1, tzinfo=timezone.utc)
 WORDS = ("order", "parcel", "invoice", "meeting", "delivery", "payment", "reminder", "appointment")
 
 
-def build(path: str, rows: int) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    db = Database(f"sqlite:///{path}")
-    db.create()
-    db.close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    table = conn.execute("PRAGMA table_info(message)").fetchall()
-    filler = {name: (0 if "INT" in typ.upper() or "BOOL" in typ.upper() else "")
-              for _cid, name, typ, notnull, _default, pk in table if notnull and not pk}
-    names = list(dict.fromkeys(list(filler) + ["uid", "direction", "status", "sender", "recipient", "text",
-                                               "gateway", "created_at", "updated_at", "read"]))
-    sql = f"INSERT INTO message ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    batch = []
-    for i in range(rows):
-        t = (START + timedelta(seconds=i * 7)).strftime("%Y-%m-%d %H:%M:%S.000000")
-        inbound = i % 4 != 0
-        number = f"+4917{i % 50000:08d}"
-        row = dict(filler, uid=uuid.uuid4().hex, direction="in" if inbound else "out",
-                   status="received" if inbound else ("delivered" if i % 10 else "failed"),
-                   sender=number if inbound else "", recipient="+15550100" if inbound else number,
-                   text=f"Your {WORDS[i % len(WORDS)]} {i * 31 % 99991} is ready" + (" zebra" if i % 100000 == 7
-                                                                                     else ""),
-                   gateway=f"Modem{i % 4}", created_at=t, updated_at=t, read=int(i % 50 != 0), parts=1,
-                   total_parts=1, received_parts=1, message_type="sms.text", encoding="gsm", priority=0)
-        batch.append(tuple(row[n] for n in names))
-        if len(batch) == 50_000:
-            conn.executemany(sql, batch)
-            batch.clear()
-    if batch:
-        conn.executemany(sql, batch)
-    conn.commit()
-    conn.close()
-    # The search index and conversation summary catch up as a running console's would.
-    db = Database(f"sqlite:///{path}")
-    derived.catch_up(db.engine)
-    db.close()
+def message(i: int) -> dict:
+    inbound = i % 4 != 0
+    number = f"+4917{i % 50000:08d}"
+    return dict(direction="in" if inbound else "out",
+                status="received" if inbound else ("delivered" if i % 10 else "failed"),
+                sender=number if inbound else "", recipient="+15550100" if inbound else number,
+                text=f"Your {WORDS[i % len(WORDS)]} {i * 31 % 99991} is ready" + (" zebra" if i % 100000 == 7
+                                                                                    else ""),
+                gateway=f"Modem{i % 4}", read=int(i % 50 != 0), priority=0)
 
 
 def median_ms(fn, runs: int = 7) -> tuple[float, int]:
@@ -93,7 +60,7 @@ def main() -> None:
     path = os.path.join(tempfile.gettempdir(), f"smsconsole-bench-gui-{args.rows}.db")
     if args.rebuild or not os.path.exists(path):
         t = time.perf_counter()
-        build(path, args.rows)
+        build_store(path, args.rows, message)
         print(f"built and indexed {args.rows:,} messages in "
               f"{time.perf_counter() - t:.0f} s: {path}")
     engine = Engine(Database(f"sqlite:///{path}"))

@@ -12,60 +12,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import datetime, timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+from store_builder import build_store  # noqa: E402
 
-def build(path: str, rows: int) -> None:
-    from app.store.database import Database
 
-    if os.path.exists(path):
-        os.remove(path)
-    db = Database(f"sqlite:///{path}")
-    db.create()
-    db.close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    start = datetime(2030, 1, 1)
-    # Every NOT NULL column gets a value, so the builder follows the schema as it grows.
-    table = conn.execute("PRAGMA table_info(message)").fetchall()
-    filler = {name: (0 if "INT" in typ.upper() or "BOOL" in typ.upper() else "")
-              for _cid, name, typ, notnull, _default, pk in table if notnull and not pk}
-    filler.update(direction="in", status="received", recipient="+15550100", message_type="sms.text",
-                  encoding="gsm", parts=1, total_parts=1, received_parts=1)
-    names = list(filler) + ["uid", "sender", "text", "created_at", "updated_at", "read"]
-    names = list(dict.fromkeys(names))
-    sql = f"INSERT INTO message ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    batch = []
-    for i in range(rows):
-        t = (start + timedelta(seconds=i * 7)).strftime("%Y-%m-%d %H:%M:%S.000000")
-        row = dict(filler, uid=uuid.uuid4().hex, sender=f"+4917{i % 100000:08d}",
-                   text=f"Message number {i}: order {i * 31 % 99991} is ready for pickup",
-                   created_at=t, updated_at=t, read=int(i % 3 == 0))
-        batch.append(tuple(row[n] for n in names))
-        if len(batch) == 50_000:
-            conn.executemany(sql, batch)
-            batch.clear()
-    if batch:
-        conn.executemany(sql, batch)
-    conn.commit()
-    conn.close()
-    # A running console indexes new messages as they arrive (search, conversations);
-    # leave the store as it would be after that, not with a million-row backlog.
-    from app.store import derived
-
-    db = Database(f"sqlite:///{path}")
-    derived.catch_up(db.engine)
-    db.close()
+def message(i: int) -> dict:
+    return dict(direction="in", status="received", recipient="+15550100", sender=f"+4917{i % 100000:08d}",
+                text=f"Message number {i}: order {i * 31 % 99991} is ready for pickup", read=int(i % 3 == 0))
 
 
 CHILD = r"""
@@ -116,7 +76,7 @@ def main() -> None:
     path = os.path.join(tempfile.gettempdir(), f"smsconsole-bench-{args.rows}.db")
     if args.rebuild or not os.path.exists(path):
         t = time.perf_counter()
-        build(path, args.rows)
+        build_store(path, args.rows, message)
         print(f"built {args.rows:,} messages in {time.perf_counter() - t:.1f} s: {path}")
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     out = subprocess.run([sys.executable, "-c", CHILD, f"sqlite:///{path}"], env=env, cwd=ROOT,
