@@ -16,7 +16,8 @@ from .engine_bridge import EngineBridge
 from .filter_bar import FilterBar
 from .filtering import counterpart
 from .icons import icon
-from .message_export import ExportRunner, ask_export_path, copy_to_clipboard
+from .message_actions import MessageActions
+from .message_export import ExportRunner
 from .message_table_model import Column, MessageTableModel, first_line, local_time, setup_message_view
 
 RECEIVED, FROM, TEXT, GATEWAY, TO = range(5)
@@ -35,7 +36,7 @@ class InboxModel(MessageTableModel):
         super().__init__(bridge, "in", columns, parent)
 
 
-class InboxTab(QWidget):
+class InboxTab(MessageActions, QWidget):
     #: Something to tell in the status bar (deleted with undo, exported...).
     status = Signal(str)
     #: Forward: open the compose dialog with this text.
@@ -119,7 +120,7 @@ class InboxTab(QWidget):
                                              tip=self.tr("Mark the selected messages read"))
         self.mark_unread_action = self._action(self.tr("Mark unread"), lambda: self._mark(False),
                                                shortcut="Ctrl+U", tip=self.tr("Mark the selected messages unread"))
-        self.delete_action = self._action(self.tr("Delete"), self._delete, shortcut=QKeySequence.StandardKey.Delete,
+        self.delete_action = self._action(self.tr("Delete"), self.delete, shortcut=QKeySequence.StandardKey.Delete,
                                           tip=self.tr("Delete the selected messages (undo with Ctrl+Z)"),
                                           icon_name="delete")
         self.undo_action = self._action(self.tr("Undo delete"), self.undo_delete, shortcut="Ctrl+Z",
@@ -183,31 +184,8 @@ class InboxTab(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.message_at(r) for r in rows]
 
-    def selected_ids(self) -> list[int]:
-        return [m.id for m in self.selected_messages()]
-
     def _mark(self, read: bool) -> None:
         self.engine.mark_read(self.selected_ids(), read)
-
-    def _delete(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        self.last_deleted = self.engine.delete_for_undo(ids)
-        self.undo_action.setEnabled(bool(self.last_deleted))
-        n = len(self.last_deleted)
-        self.status.emit(self.tr("%n message(s) deleted. Undo with Ctrl+Z.", "", n))
-
-    def undo_delete(self) -> None:
-        if self.last_deleted is None:
-            return
-        n = self.engine.undo_delete(self.last_deleted)
-        self.last_deleted = None
-        self.undo_action.setEnabled(False)
-        self.status.emit(self.tr("%n message(s) restored.", "", n))
-
-    def copy(self) -> None:
-        copy_to_clipboard(self.selected_messages())
 
     def forward(self) -> None:
         chosen = self.selected_messages()
@@ -228,14 +206,3 @@ class InboxTab(QWidget):
         if msg.direction == "in" and not msg.read:
             self.engine.mark_read([msg.id], True)
 
-    def export_csv(self, selected: bool, path: str | None = None) -> ExportRunner | None:
-        ids = self.selected_ids() if selected else None
-        if selected and not ids:
-            self.status.emit(self.tr("Select the messages to export first."))
-            return None
-        path = path or ask_export_path(self)
-        if not path:
-            return None
-        flt = None if selected else self.model.filter
-        self.export = ExportRunner(self.engine, path, self, flt=flt, ids=ids)
-        return self.export

@@ -18,7 +18,8 @@ from .filter_bar import FilterBar
 from .formatting import STATUS_COLOURS, status_colour
 from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
-from .message_export import ExportRunner, ask_export_path, copy_to_clipboard
+from .message_actions import MessageActions
+from .message_export import ExportRunner
 from .message_table_model import Column, MessageTableModel, first_line, local_time, setup_message_view
 
 QUEUED_AT, TO, TEXT, STATUS, GATEWAY, PARTS, SENT_AT, DELIVERED_AT, REASON = range(9)
@@ -60,7 +61,7 @@ class OutboxModel(MessageTableModel):
         return None
 
 
-class OutboxTab(QWidget):
+class OutboxTab(MessageActions, QWidget):
     status = Signal(str)
     #: Copy into a new message: (recipients, text).
     copy_requested = Signal(str, str)
@@ -202,9 +203,6 @@ class OutboxTab(QWidget):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.message_at(r) for r in rows]
 
-    def selected_ids(self) -> list[int]:
-        return [v.id for v in self.selected_messages()]
-
     def cancel(self) -> None:
         done = self.engine.cancel(self.selected_ids())
         self.status.emit(self.tr("%n message(s) cancelled.", "", len(done)))
@@ -226,36 +224,9 @@ class OutboxTab(QWidget):
             return
         self.status.emit(self.tr("%n message(s) queued again as new messages.", "", len(result.accepted)))
 
-    def copy(self) -> None:
-        copy_to_clipboard(self.selected_messages())
-
     def copy_to_new(self) -> None:
         chosen = self.selected_messages()
         if chosen:
             recipients = "; ".join(dict.fromkeys(v.recipient for v in chosen))
             self.copy_requested.emit(recipients, chosen[0].text)
 
-    def delete(self) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.last_deleted = self.engine.delete_for_undo(ids)
-            self.undo_action.setEnabled(bool(self.last_deleted))
-            self.status.emit(self.tr("%n message(s) deleted. Undo with Ctrl+Z.", "", len(self.last_deleted)))
-
-    def undo_delete(self) -> None:
-        if self.last_deleted is not None:
-            n = self.engine.undo_delete(self.last_deleted)
-            self.last_deleted = None
-            self.undo_action.setEnabled(False)
-            self.status.emit(self.tr("%n message(s) restored.", "", n))
-
-    def export_csv(self, selected: bool, path: str | None = None) -> ExportRunner | None:
-        ids = self.selected_ids() if selected else None
-        if selected and not ids:
-            self.status.emit(self.tr("Select the messages to export first."))
-            return None
-        path = path or ask_export_path(self)
-        if not path:
-            return None
-        self.export = ExportRunner(self.engine, path, self, flt=None if selected else self.model.filter, ids=ids)
-        return self.export

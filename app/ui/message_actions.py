@@ -1,0 +1,47 @@
+"""What the Inbox and the Outbox do alike with the selected messages: delete with
+undo, copy, export to CSV.
+
+A tab mixing this in has ``engine``, ``model`` (with ``filter``), ``status``
+(a signal taking a text), ``undo_action``, ``last_deleted``, ``export`` and
+``selected_messages()``.
+"""
+
+from __future__ import annotations
+
+from .message_export import ExportRunner, ask_export_path, copy_to_clipboard
+
+
+class MessageActions:
+    def selected_ids(self) -> list[int]:
+        return [m.id for m in self.selected_messages()]
+
+    def delete(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.last_deleted = self.engine.delete_for_undo(ids)
+        self.undo_action.setEnabled(bool(self.last_deleted))
+        self.status.emit(self.tr("%n message(s) deleted. Undo with Ctrl+Z.", "", len(self.last_deleted)))
+
+    def undo_delete(self) -> None:
+        if self.last_deleted is None:
+            return
+        n = self.engine.undo_delete(self.last_deleted)
+        self.last_deleted = None
+        self.undo_action.setEnabled(False)
+        self.status.emit(self.tr("%n message(s) restored.", "", n))
+
+    def copy(self) -> None:
+        copy_to_clipboard(self.selected_messages())
+
+    def export_csv(self, selected: bool, path: str | None = None) -> ExportRunner | None:
+        """Export the selection, or everything the current filter shows, in a worker thread."""
+        ids = self.selected_ids() if selected else None
+        if selected and not ids:
+            self.status.emit(self.tr("Select the messages to export first."))
+            return None
+        path = path or ask_export_path(self)
+        if not path:
+            return None
+        self.export = ExportRunner(self.engine, path, self, flt=None if selected else self.model.filter, ids=ids)
+        return self.export
