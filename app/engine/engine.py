@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 from sqlalchemy import func
@@ -67,6 +68,7 @@ class Engine:
         self.users = UserBook(self)
         self.started = False
         self._unread: int | None = None
+        self._store_lane: ThreadPoolExecutor | None = None
 
     # --- life ----------------------------------------------------------------
 
@@ -111,9 +113,20 @@ class Engine:
         """Finish in-flight sends, return waiting ones to the queue, close the store."""
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
-        self.outbox.flush()
+        await self.outbox.settle()
         self.started = False
+        if self._store_lane is not None:
+            self._store_lane.shutdown(wait=True)
+            self._store_lane = None
         self.db.close()
+
+    @property
+    def store_lane(self) -> ThreadPoolExecutor:
+        """The worker thread that runs the dispatcher's passes and commits send outcomes, one at a time,
+        so the loop never waits on the store for them."""
+        if self._store_lane is None:
+            self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
+        return self._store_lane
 
     def _build(self, rec: GatewayRecord) -> Gateway:
         settings = json.loads(rec.settings or "{}")
@@ -209,8 +222,11 @@ class Engine:
 
     def set_routing_rules(self, rules: list[RoutingRule], *, origin: str | None = None) -> list[RoutingRule]:
         """Replace the routing rules (all of them, or only those of ``origin``) with ``rules``, in order."""
+        from .events import RoutingRulesChanged
+
         replace_rules(self, rules, origin=origin)
         self.dispatcher.wake()
+        self.events.publish(RoutingRulesChanged())
         return self.routing_rules()
 
     def blocked_numbers(self) -> list[tuple[str, str]]:
@@ -316,7 +332,9 @@ class Engine:
         self.dispatcher.wake()
 
     async def stop_gateway(self, name: str) -> None:
+        """Stop a gateway; returns once the outcome of what it had in flight is recorded."""
         await self.gateway(name).stop()
+        await self.outbox.settle()
 
     async def restart_gateway(self, name: str) -> None:
         await self.stop_gateway(name)

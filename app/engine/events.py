@@ -46,6 +46,11 @@ class SessionsChanged:
     """A customer or supplier session opened, closed, or changed."""
 
 
+@dataclass(frozen=True)
+class RoutingRulesChanged:
+    """The routing rules were replaced (the window, the HTTP API or the configuration file)."""
+
+
 Event = object
 Listener = Callable[[Event], None]
 

@@ -15,6 +15,7 @@ class EngineBridge(QObject):
     gateway_state_changed = Signal(object)  # GatewayView
     gateways_changed = Signal()
     sessions_changed = Signal()
+    routing_rules_changed = Signal()
 
     def __init__(self, engine: Engine, parent: QObject | None = None):
         super().__init__(parent)
@@ -34,6 +35,8 @@ class EngineBridge(QObject):
             self.gateways_changed.emit()
         elif isinstance(event, ev.SessionsChanged):
             self.sessions_changed.emit()
+        elif isinstance(event, ev.RoutingRulesChanged):
+            self.routing_rules_changed.emit()
 
     def close(self) -> None:
         self._unsubscribe()

@@ -246,7 +246,7 @@ class GatewaysTab(QWidget):
         self.splitter.setObjectName("gatewaysSplitter")
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(lower)
-        self.routing = RoutingSection(self.engine, self)
+        self.routing = RoutingSection(bridge, self)
         self.splitter.addWidget(self.routing)
         self.splitter.setSizes([260, 200, 220])
         layout = QVBoxLayout(self)

@@ -1,6 +1,7 @@
 """The Routing section of the Gateways tab: the ordered routing rules, with add, change,
 remove, move up and down, and a tick to use or skip each rule. Rules from the
-configuration file are marked and left to the file."""
+configuration file are marked and left to the file. The list follows the engine's rules
+as they change, whoever changes them (this window, the HTTP API, the configuration file)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.engine.requests import EngineError
 from app.engine.routing import RoutingRule
 
 from .empty_hint import EmptyHint
+from .engine_bridge import EngineBridge
 from .icons import icon
 from .routing_rule_dialog import RoutingRuleDialog
 from .tasks import show_error
@@ -113,9 +115,9 @@ _FIELDS = {DESTINATION: "destination", SENDER: "sender", USER: "user", TYPE: "me
 
 
 class RoutingSection(QWidget):
-    def __init__(self, engine: Engine, parent: QWidget | None = None):
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None):
         super().__init__(parent)
-        self.engine = engine
+        self.engine = engine = bridge.engine
         self.model = RoutingRuleModel(engine, self)
         self.view = QTableView(self)
         self.view.setObjectName("routingView")
@@ -176,6 +178,7 @@ class RoutingSection(QWidget):
         self.view.installEventFilter(self)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.model.modelReset.connect(self.update_actions)
+        bridge.routing_rules_changed.connect(self.refresh)
         self.update_actions()
 
     # --- selection ----------------------------------------------------------------------
@@ -213,10 +216,6 @@ class RoutingSection(QWidget):
                 return True
         return super().eventFilter(obj, event)
 
-    def showEvent(self, event) -> None:
-        self.refresh()  # rules of a configuration file read at start, or changed through the API
-        super().showEvent(event)
-
     def refresh(self) -> None:
         row = self.selected_row()
         self.model.reload()
@@ -226,9 +225,8 @@ class RoutingSection(QWidget):
     # --- operations -------------------------------------------------------------------------
 
     def _store(self, rules: list[RoutingRule], select_row: int | None) -> None:
-        """Replace the engine's rules; EngineError goes to the caller."""
+        """Replace the engine's rules (the list follows their change); EngineError goes to the caller."""
         self.engine.set_routing_rules(rules)
-        self.model.reload()
         if select_row is not None:
             self.select(select_row)
 

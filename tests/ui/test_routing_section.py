@@ -163,3 +163,24 @@ def test_pause_all_and_resume_all(window, qtbot):
     with qtbot.waitSignal(pause.paused_changed, timeout=3000):
         pass
     assert pause.action.isChecked() and label.isVisible()
+
+
+def test_the_list_follows_rules_changed_elsewhere(window, qtbot):
+    """Rules replaced through the engine (the HTTP API, the configuration file) show at once, selection kept."""
+    engine = window.engine
+    section = window.gateways_tab.routing
+    with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
+        engine.set_routing_rules([RoutingRule(gateways=("Demo",), name="First", destination="+44"),
+                                  RoutingRule(gateways=("Demo",), name="Second", destination="+33")])
+    assert [section.model.index(r, 2).data() for r in range(section.model.rowCount())] == ["First", "Second"]
+    assert not section.hint.label.isVisibleTo(section.view)
+    section.select(1)
+    with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
+        engine.set_routing_rules([RoutingRule(gateways=("Demo",), name="From file", destination="+1")],
+                                 origin="config")
+    assert section.model.rowCount() == 3
+    assert section.model.index(0, ORIGIN).data() == "config file"
+    assert section.selected_row() == 1
+    with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
+        engine.set_routing_rules([])
+    assert section.model.rowCount() == 0 and section.hint.label.isVisibleTo(section.view)
