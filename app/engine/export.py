@@ -3,7 +3,8 @@
 An export reads the store a page at a time in its own thread and session,
 writes to a temporary file beside the target and renames it at the end, so a
 cancelled or failed export leaves no half-written file. ``progress(done,
-total)`` is called from the worker thread after each page.
+total)`` is called from the worker thread once the rows are counted (``done``
+0) and after each page.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.store.models import Message
-from app.store.search import MessageFilter
+from app.store.search import MessageFilter, count_ids
 
 from .conversations import search_messages
 from .views import MessageView
@@ -72,16 +72,12 @@ class ExportTask:
         self._cancel.set()
 
     def _total(self) -> int:
+        """How many rows the export writes, counted before the first one (the progress is a percentage)."""
         if self.ids is not None:
             return len(self.ids)
         assert self.flt is not None
-        if self.flt.is_plain:
-            q = select(func.count()).select_from(Message)
-            if self.flt.direction:
-                q = q.where(Message.direction == self.flt.direction)
-            with self.engine.db.session() as s:
-                return s.exec(q).one()
-        return 0  # unknown until done: the progress shows rows written
+        with self.engine.db.engine.connect() as conn:
+            return count_ids(conn, self.flt, is_sqlite=self.engine.db.is_sqlite)
 
     def _pages(self):
         if self.ids is not None:
@@ -105,6 +101,9 @@ class ExportTask:
         fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=self.path.parent)
         try:
             total = self._total()
+            if self._cancel.is_set():
+                raise ExportCancelled()
+            self.progress(0, total)
             done = 0
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
                 writer = csv.writer(out)

@@ -151,11 +151,34 @@ def _id_bounds(conn, flt: MessageFilter) -> tuple[int | None, int | None]:
 def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None = None,
              limit: int = 200) -> list[int]:
     """Ids of the messages ``flt`` selects, newest first, ``limit`` at a time (page on with ``before_id``)."""
+    selection = _selection(conn, flt, is_sqlite=is_sqlite, before_id=before_id)
+    if selection is None:
+        return []
+    source, order, params = selection
+    statement = f"SELECT m.id {source} ORDER BY {order} DESC LIMIT :limit"
+    times = [n for n in ("since", "until") if n in params]
+    return [row[0] for row in conn.execute(_timed(statement, *times), {**params, "limit": limit})]
+
+
+def count_ids(conn, flt: MessageFilter, *, is_sqlite: bool) -> int:
+    """How many messages ``flt`` selects (what an export of the filter will write)."""
+    selection = _selection(conn, flt, is_sqlite=is_sqlite, before_id=None)
+    if selection is None:
+        return 0
+    source, _order, params = selection
+    times = [n for n in ("since", "until") if n in params]
+    return int(conn.execute(_timed(f"SELECT count(*) {source}", *times), params).scalar() or 0)
+
+
+def _selection(conn, flt: MessageFilter, *, is_sqlite: bool,
+               before_id: int | None) -> tuple[str, str, dict[str, Any]] | None:
+    """``FROM ... WHERE ...`` of the messages ``flt`` selects, the id column to order by, and the
+    parameters; None when the search words leave nothing to look for."""
     where: list[str] = []
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {}
     fts = match_expression(flt.text, is_sqlite) if flt.text.strip() else ""
     if flt.text.strip() and not fts:
-        return []
+        return None
     if before_id is not None:
         where.append("m.id < :before")
         params["before"] = before_id
@@ -192,18 +215,13 @@ def page_ids(conn, flt: MessageFilter, *, is_sqlite: bool, before_id: int | None
         if fts:
             params["q"] = fts
             where.append("m.id IN (SELECT rowid FROM message_fts WHERE message_fts MATCH :q)")
-        statement = (f"SELECT m.id FROM message m INDEXED BY ix_message_unread WHERE {' AND '.join(where)} "
-                     f"ORDER BY m.id DESC LIMIT :limit")
-    elif fts and is_sqlite:
+        return f"FROM message m INDEXED BY ix_message_unread WHERE {' AND '.join(where)}", "m.id", params
+    if fts and is_sqlite:
         params["q"] = fts
         cond = " AND ".join(["message_fts MATCH :q"] + where)
-        statement = (f"SELECT m.id FROM message_fts JOIN message m ON m.id = message_fts.rowid "
-                     f"WHERE {cond} ORDER BY message_fts.rowid DESC LIMIT :limit")
-    else:
-        if fts:
-            params["q"] = fts
-            where.append(f"{_PG_DOCUMENT} @@ to_tsquery('simple', :q)")
-        cond = " AND ".join(where) or "1 = 1"
-        statement = f"SELECT m.id FROM message m WHERE {cond} ORDER BY m.id DESC LIMIT :limit"
-    times = [n for n in ("since", "until") if n in params]
-    return [row[0] for row in conn.execute(_timed(statement, *times), params)]
+        return (f"FROM message_fts JOIN message m ON m.id = message_fts.rowid WHERE {cond}", "message_fts.rowid",
+                params)
+    if fts:
+        params["q"] = fts
+        where.append(f"{_PG_DOCUMENT} @@ to_tsquery('simple', :q)")
+    return f"FROM message m WHERE {' AND '.join(where) or '1 = 1'}", "m.id", params

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
@@ -33,13 +33,16 @@ class ExportRunner(QObject):
     """One export: a worker-thread task, shown by a progress dialog whose Cancel stops it."""
 
     progressed = Signal(int, int)
-    finished = Signal(object)  # rows written (int), or the exception
+    #: The outcome (rows written, or the exception), once the window has shown it.
+    finished = Signal(object)
+    _ended = Signal(object)  # from the worker thread
 
     def __init__(self, engine: Engine, path: str, parent: QWidget, *, flt: MessageFilter | None = None,
                  ids: list[int] | None = None):
         super().__init__(parent)
         self.path = path
-        self.dialog = QProgressDialog(self.tr("Exporting messages to %s…") % path, self.tr("Cancel"), 0, 0, parent)
+        self.dialog = QProgressDialog(self.tr("Counting the messages to export to %s…") % path, self.tr("Cancel"),
+                                      0, 0, parent)
         self.dialog.setObjectName("exportProgress")
         self.dialog.setWindowTitle(self.tr("Export"))
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -47,15 +50,16 @@ class ExportRunner(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.progressed.connect(self._on_progress)
-        self.finished.connect(self._on_finished)
+        self._ended.connect(self._on_finished)
         self.task: ExportTask = engine.export_messages(path, flt=flt, ids=ids, progress=self.progressed.emit)
         self.dialog.canceled.connect(self.task.cancel)
         self.task.future.add_done_callback(
-            lambda f: self.finished.emit(f.exception() if f.exception() else f.result()))
+            lambda f: self._ended.emit(f.exception() if f.exception() else f.result()))
         self.result: object = None
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.dialog.setMaximum(total)
+        """The rows are counted first, so the bar shows a percentage from the start."""
+        self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(done)
         self.dialog.setLabelText(self.tr("Exported %1 of %2 messages…").replace("%1", f"{done:,}")
                                  .replace("%2", f"{total:,}"))
@@ -63,6 +67,10 @@ class ExportRunner(QObject):
     def _on_finished(self, outcome: object) -> None:
         self.result = outcome
         self.dialog.close()
+        self._tell(outcome)
+        self.finished.emit(outcome)
+
+    def _tell(self, outcome: object) -> None:
         parent = self.parent()
         if isinstance(outcome, ExportCancelled):
             return
@@ -73,12 +81,14 @@ class ExportRunner(QObject):
             return
         window = parent.window() if parent else None
         if window is not None and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(self.tr("%n message(s) exported to ", "", outcome) + self.path, 8000)
+            told = self.tr("%n message(s) exported to %1", "", outcome).replace("%1", self.path)
+            window.statusBar().showMessage(told, 8000)
 
 
 def ask_export_path(parent: QWidget) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("Export messages"), "messages.csv",
-                                          parent.tr("CSV files (*.csv)"))
+    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("ExportRunner", "Export messages"),
+                                          "messages.csv",
+                                          QCoreApplication.translate("ExportRunner", "CSV files (*.csv)"))
     if path and not path.lower().endswith(".csv"):
         path += ".csv"
     return path

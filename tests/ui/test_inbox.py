@@ -137,7 +137,7 @@ def test_export_of_the_filter_runs_with_progress(window, qtbot, tmp_path):
     assert runner.result == 3
     rows = list(csv.reader(target.open(encoding="utf-8")))
     assert [r[7] for r in rows[1:]] == ["line 2", "line 1", "line 0"]
-    assert "3 message(s) exported" in window.statusBar().currentMessage()
+    assert "3 messages exported" in window.statusBar().currentMessage()
     assert tab.export_csv(True, str(tmp_path / "none.csv")) is None  # nothing selected: said in words
     assert "Select the messages" in window.statusBar().currentMessage()
 
@@ -159,3 +159,66 @@ def test_reply_from_the_message_table_opens_the_conversation(window, qtbot):
     tab.reply_action.trigger()
     assert tab.pages.currentIndex() == CONVERSATIONS and tab.conversations.number == "+15550042"
     complete(qtbot, window.engine.stop_gateway("Demo"))
+
+
+def search_for(tab, qtbot, words: str) -> None:
+    with qtbot.waitSignal(tab.model.loaded, timeout=5000):
+        tab.filters.search_edit.setText(words)
+
+
+def test_export_of_a_search_counts_the_rows_first_and_shows_a_percentage(window, qtbot, tmp_path, monkeypatch):
+    from app.engine import export
+
+    monkeypatch.setattr(export, "PAGE", 2)
+    tab = window.inbox_tab
+    for i in range(5):
+        receive(window, qtbot, f"+1555010{i}", f"invoice {i}")
+        receive(window, qtbot, f"+1555020{i}", f"other {i}")
+    search_for(tab, qtbot, "invoice")
+    target = tmp_path / "invoices.csv"
+    runner = tab.export_csv(False, str(target))
+    seen = []
+    runner.progressed.connect(lambda done, total: seen.append((done, total, runner.dialog.maximum(),
+                                                               runner.dialog.value())))
+    with qtbot.waitSignal(runner.finished, timeout=10000):
+        pass
+    assert runner.result == 5
+    # every step knows the total; the bar runs from 0 to the total in page steps
+    assert [(d, t) for d, t, _m, _v in seen] == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert all(m == 5 and v == d for d, _t, m, v in seen)
+    rows = list(csv.reader(target.open(encoding="utf-8")))
+    assert [r[7] for r in rows[1:]] == [f"invoice {i}" for i in range(4, -1, -1)]
+
+
+def test_cancelling_an_export_of_a_search_leaves_no_file(window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from app.engine import export
+
+    monkeypatch.setattr(export, "PAGE", 2)
+    first_page_written = threading.Event()
+    cancelled = threading.Event()
+    pages = export.search_messages
+
+    def second_page_after_cancel(*args, **kwargs):
+        if kwargs.get("before_id") is not None:  # a later page: the operator cancels meanwhile
+            first_page_written.set()
+            cancelled.wait(10)
+        return pages(*args, **kwargs)
+
+    monkeypatch.setattr(export, "search_messages", second_page_after_cancel)
+    tab = window.inbox_tab
+    for i in range(6):
+        receive(window, qtbot, f"+1555030{i}", f"report {i}")
+    search_for(tab, qtbot, "report")
+    target = tmp_path / "reports.csv"
+    runner = tab.export_csv(False, str(target))
+    qtbot.waitUntil(lambda: runner.dialog.value() == 2, timeout=5000)  # the first page is written
+    assert runner.dialog.maximum() == 6 and first_page_written.is_set()
+    with qtbot.waitSignal(runner.finished, timeout=10000):
+        runner.dialog.findChild(QPushButton).click()
+        cancelled.set()
+    assert isinstance(runner.result, export.ExportCancelled)
+    assert not target.exists() and not list(tmp_path.glob(".export-*"))
