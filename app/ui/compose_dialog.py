@@ -16,6 +16,7 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError, OutboundRequest, QueueResult
 
 from .contact_picker import ContactPicker
+from .csv_drop import CsvDrop
 from .csv_import_dialog import CsvImportDialog
 from .icons import icon
 from .recipient_field import Recipient, RecipientField, split_recipients
@@ -158,6 +159,8 @@ class ComposeDialog(QDialog):
                      (self.report_check, self.flash_check), (self.flash_check, self.send_button)):
             self.setTabOrder(a, b)
         (self.text_edit if to else self.to_edit).setFocus()
+        # a CSV file dropped anywhere on the dialog, the text and To fields included, is imported
+        self.csv_drop = CsvDrop(self, self.import_csv, also=(self.text_edit.viewport(), self.to_edit))
 
     # --- recipients ------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from app import APP_NAME, __version__
 from app.engine.requests import EngineError
 
 from .compose_dialog import ComposeDialog
+from .csv_drop import CsvDrop
 from .engine_bridge import EngineBridge
 from .gateways_tab import GatewaysTab
 from .icons import icon
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unread_label)
         self.statusBar().addPermanentWidget(self.gateways_tab.sending_pause.status_label(self))
         self.notifier = Notifier(self)
+        self.csv_drop = CsvDrop(self, lambda path: self.compose().import_csv(path))  # a CSV file: a bulk send
         bridge.message_stored.connect(self._on_stored)
         bridge.message_changed.connect(self._on_message)
         bridge.messages_deleted.connect(self._on_deleted)

@@ -98,3 +98,63 @@ def test_a_send_time_in_the_past_is_refused_in_words(window, qtbot):
     dialog.schedule_edit.setDateTime(dialog.schedule_edit.dateTime().addDays(-2))
     dialog.send()
     assert "in the past" in dialog.problem_label.text()
+
+
+def drag(widget, path, kind):
+    """Send ``widget`` a synthetic drag event of type ``kind`` carrying the file ``path``."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    if kind == "enter":
+        event = QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+    else:
+        event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier)
+    event.setAccepted(False)
+    QApplication.sendEvent(widget, event)
+    return event
+
+
+def csv_file(tmp_path):
+    path = tmp_path / "club.csv"
+    path.write_text("name,phone\nAnn,+15550001\nBob,+15550002\n", encoding="utf-8")
+    return path
+
+
+def test_dropping_a_csv_file_on_compose_starts_the_import(window, qtbot, tmp_path):
+    from app.ui.csv_import_dialog import CsvImportDialog
+
+    path = csv_file(tmp_path)
+    other = tmp_path / "photo.png"
+    other.write_bytes(b"\x89PNG")
+    dialog = window.compose()
+    assert not drag(dialog, other, "enter").isAccepted()  # not a recipient list: refused
+    for target in (dialog, dialog.text_edit.viewport(), dialog.to_edit):
+        assert drag(target, path, "enter").isAccepted()
+    drag(dialog.text_edit.viewport(), path, "drop")  # dropped on the text: imported, not pasted as text
+    assert dialog.text_edit.toPlainText() == ""
+    importer = dialog.findChild(CsvImportDialog)
+    assert importer is not None and importer.isVisible()
+    assert importer.number_combo.currentText() == "phone" and importer.preview.rowCount() == 2
+    importer.accept()
+    assert dialog.recipients.bulk_name == "club.csv"
+    assert [r.number for r in dialog.recipients.recipients()] == ["+15550001", "+15550002"]
+
+
+def test_dropping_a_csv_file_on_the_window_opens_compose_with_it(window, qtbot, tmp_path):
+    from app.ui.compose_dialog import ComposeDialog
+    from app.ui.csv_import_dialog import CsvImportDialog
+
+    path = csv_file(tmp_path)
+    assert drag(window, path, "enter").isAccepted()
+    drag(window, path, "drop")
+    dialogs = [d for d in window.findChildren(ComposeDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    importer = dialogs[0].findChild(CsvImportDialog)
+    assert importer.isVisible() and importer.name == "club.csv"
+    importer.accept()
+    assert len(dialogs[0].recipients.recipients()) == 2
