@@ -203,7 +203,8 @@ class Dispatcher:
         return OutboundSms(message_id=row["id"], uid=row["uid"], recipient=row["recipient"], text=row["text"],
                            sender=row["sender"], message_type=row["message_type"],
                            encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
-                           validity_seconds=validity, customer_ref=row["customer_ref"])
+                           validity_seconds=validity, customer_ref=row["customer_ref"],
+                           priority=row["priority"], billcode=row["billcode"] or "")
 
     # --- time-driven work ----------------------------------------------------------
 

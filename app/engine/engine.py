@@ -118,7 +118,9 @@ class Engine:
     def _build(self, rec: GatewayRecord) -> Gateway:
         settings = json.loads(rec.settings or "{}")
         settings["enabled"] = rec.enabled
-        return gateway_class(rec.kind)(rec.name, settings, self)
+        gw = gateway_class(rec.kind)(rec.name, settings, self)
+        gw.origin = rec.origin  # "config": declared in the configuration file, which wins at start
+        return gw
 
     # --- settings ------------------------------------------------------------
 
@@ -375,6 +377,7 @@ class Engine:
             settings={k: v for k, v in gw.settings.items()
                       if not gw.setting_group()[k].secret},
             per_minute=tuple(gw.counters.last_hour()),
+            origin=getattr(gw, "origin", "store"),
         )
 
     def gateway_views(self) -> list[GatewayView]:

@@ -68,3 +68,5 @@ class GatewayView:
     info: dict[str, Any]
     settings: dict[str, Any]
     per_minute: tuple[int, ...] = ()
+    #: Where the gateway is declared: "store" (this window, the API) or "config" (the configuration file).
+    origin: str = "store"

@@ -52,6 +52,10 @@ class OutboundSms:
     status_report: bool = False
     validity_seconds: int | None = None
     customer_ref: str = ""
+    #: The message's priority (higher first); providers with classes of service send > 0 as express.
+    priority: int = 0
+    #: Billing code to pass on to a provider that accepts one.
+    billcode: str = ""
 
 
 @dataclass(frozen=True)

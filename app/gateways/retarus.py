@@ -2,9 +2,10 @@
 endpoint (Retarus itself, or another SMS Console's served API).
 
 Messages the engine hands over are batched: those with the same text, sender
-and options become one job of up to ``batch_size`` recipients, and up to
-``concurrency`` jobs are posted at once, so a bulk send takes a handful of
-requests. Each recipient carries its message's public id as ``customerRef``,
+and options (encoding, flash, status report, validity, class of service —
+``qos`` ``EXPRESS`` for a priority above 0 — and billcode) become one job of
+up to ``batch_size`` recipients, and up to ``concurrency`` jobs are posted at
+once, so a bulk send takes a handful of requests. Each recipient carries its message's public id as ``customerRef``,
 which maps the provider's SMS ids back to the messages. A message counts as
 sent once the provider has accepted its job and named its SMS id, which is
 its reference; :mod:`.retarus_status` tracks it from there. How a job is
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 3000
 AUTH_REASON = ("the provider refused the user name or password (HTTP 401): correct the credentials, "
                "then start the gateway again; messages stay queued")
+
+
+def qos(sms: OutboundSms) -> str:
+    """The Retarus class of service of a message: ``EXPRESS`` for a raised priority, else ``NORMAL``."""
+    return "EXPRESS" if sms.priority > 0 else "NORMAL"
 
 
 class RetarusGateway(Gateway):
@@ -122,7 +128,7 @@ class RetarusGateway(Gateway):
     @staticmethod
     def _key(sms: OutboundSms) -> tuple:
         minutes = math.ceil(sms.validity_seconds / 60) if sms.validity_seconds else 0
-        return (sms.text, sms.sender, sms.encoding, sms.flash, sms.status_report, minutes)
+        return (sms.text, sms.sender, sms.encoding, sms.flash, sms.status_report, minutes, qos(sms), sms.billcode)
 
     def _groups(self, items: list[OutboundSms]) -> list[list[OutboundSms]]:
         groups: dict[tuple, list[OutboundSms]] = {}
@@ -175,8 +181,10 @@ class RetarusGateway(Gateway):
         options: dict[str, Any] = {
             "customerRef": token, "encoding": "UTF-16" if first.encoding == "ucs2" else "STANDARD",
             "statusRequested": first.status_report, "flash": first.flash,
-            "maxParts": max(1, min(20, count(first.text, encoding=first.encoding).parts)),
+            "maxParts": max(1, min(20, count(first.text, encoding=first.encoding).parts)), "qos": qos(first),
         }
+        if first.billcode:
+            options["billcode"] = first.billcode
         if first.sender:
             options["src"] = first.sender
         if first.validity_seconds:

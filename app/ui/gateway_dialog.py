@@ -1,6 +1,9 @@
 """Add or change a gateway: a form built from the settings its kind declares.
 
-A provider's password goes to the platform keyring, not into the store.
+A provider's password goes to the platform keyring, not into the store; a
+modem's SIM PIN stays with the gateway's settings, as the Add modem dialog
+keeps it. A gateway declared in the configuration file is shown read-only,
+with a note: the file wins each time the console starts.
 """
 
 from __future__ import annotations
@@ -10,16 +13,44 @@ from typing import Any
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from app.gateways.modem.discovery import list_ports
 from app.gateways.registry import gateway_class
 from app.settings import Setting, SettingError
 
 #: Kinds this dialog adds (modems have their own dialog with port discovery).
 KIND_TITLES = {"simulator": "Simulator", "retarus": "Retarus provider"}
+#: Kinds this dialog changes.
+EDIT_TITLES = {**KIND_TITLES, "modem": "Modem"}
+#: Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.
+KEYRING_SECRETS = ("password",)
 _HIDDEN = ("name", "kind", "window")
 
 
-def _editor(setting: Setting, value: Any, parent: QWidget) -> QWidget:
-    if setting.choices:
+class PortCombo(QComboBox):
+    """A modem's serial port: the ports found on this machine, or any path typed in."""
+
+    def __init__(self, value: str, parent: QWidget):
+        super().__init__(parent)
+        self.setEditable(True)
+        for info in list_ports():
+            label = " — ".join(p for p in (info.preferred, info.product or info.description) if p and p != "n/a")
+            self.addItem(label, info.preferred)
+        self.setEditText(value)
+
+    def value(self) -> str:
+        text = self.currentText().strip()
+        index = self.findText(text)
+        return (self.itemData(index) if index >= 0 else None) or text
+
+
+def _label(setting: Setting) -> str:
+    return setting.name.replace("_", " ").capitalize()
+
+
+def _editor(kind: str, setting: Setting, value: Any, parent: QWidget) -> QWidget:
+    if kind == "modem" and setting.name == "port":
+        w = PortCombo(str(value or ""), parent)
+    elif setting.choices:
         w = QComboBox(parent)
         for c in setting.choices:
             w.addItem(str(c), c)
@@ -47,6 +78,8 @@ def _editor(setting: Setting, value: Any, parent: QWidget) -> QWidget:
 
 
 def _value(setting: Setting, w: QWidget) -> Any:
+    if isinstance(w, PortCombo):
+        return w.value()
     if isinstance(w, QComboBox):
         return w.currentData()
     if isinstance(w, QCheckBox):
@@ -67,16 +100,21 @@ def as_text(value: Any) -> str:
 
 class GatewayDialog(QDialog):
     def __init__(self, kind: str, parent: QWidget | None = None, *, name: str = "",
-                 values: dict[str, Any] | None = None, taken: set[str] = frozenset()):
+                 values: dict[str, Any] | None = None, taken: set[str] = frozenset(), read_only_note: str = ""):
+        """``read_only_note``: show the settings without changing them, and say why."""
         super().__init__(parent)
         self.kind = kind
         self.editing = bool(name)
+        self.read_only = bool(read_only_note)
         self.taken = taken
         self.group = gateway_class(kind).setting_group()
         values = {**self.group.defaults(), **(values or {})}
-        title = KIND_TITLES.get(kind, kind)
-        self.setWindowTitle(self.tr("Change gateway %s") % name if name else self.tr("Add %s") % title)
-        self.resize(520, 560)
+        title = self.tr(EDIT_TITLES.get(kind, kind))
+        if self.read_only:
+            self.setWindowTitle(self.tr("Gateway %s") % name)
+        else:
+            self.setWindowTitle(self.tr("Change gateway %s") % name if name else self.tr("Add %s") % title)
+        self.resize(560, 560)
         self.name_edit = QLineEdit(name, self)
         self.name_edit.setObjectName("gatewayNameEdit")
         self.name_edit.setReadOnly(self.editing)
@@ -88,11 +126,13 @@ class GatewayDialog(QDialog):
         for s in self.group:
             if s.name in _HIDDEN:
                 continue
-            w = _editor(s, "" if s.secret else values.get(s.name, s.default), form_host)
+            w = _editor(kind, s, "" if s.secret else values.get(s.name, s.default), form_host)
             w.setObjectName(f"setting_{s.name}")
-            label = s.name.replace("_", " ").capitalize() + ("*" if s.required else "")
+            w.setEnabled(not self.read_only)
+            label = _label(s) + ("*" if s.required else "")
             if s.secret:
-                label += self.tr(" (kept in the keyring)")
+                if s.name in KEYRING_SECRETS:
+                    label += self.tr(" (kept in the keyring)")
                 w.setPlaceholderText(self.tr("unchanged") if self.editing else "")
             self.editors[s.name] = w
             form.addRow(label + ":", w)
@@ -104,12 +144,21 @@ class GatewayDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828;")
         self.problem_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.check_and_accept)
+        self.note_label = QLabel(read_only_note, self)
+        self.note_label.setObjectName("readOnlyNote")
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(self.read_only)
+        if self.read_only:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+            self.save_button = None
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                       self)
+            self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+            buttons.accepted.connect(self.check_and_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note_label)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problem_label)
         layout.addWidget(buttons)
@@ -124,15 +173,20 @@ class GatewayDialog(QDialog):
         if not self.editing and name in self.taken:
             return self._problem(self.tr("A gateway named %s exists already; choose another name.") % name)
         settings, secrets = {}, {}
-        try:
-            for key, w in self.editors.items():
-                s = self.group[key]
+        for key, w in self.editors.items():
+            s = self.group[key]
+            try:
                 value = _value(s, w)
-                if s.secret:
+                if s.required and value in (None, ""):
+                    return self._problem(self.tr("%s is needed: %s") % (_label(s), s.description), w)
+                if s.secret and (s.name in KEYRING_SECRETS or not value):
                     if value:
                         secrets[key] = value
-                    continue
+                    continue  # empty: unchanged
                 settings[key] = s.check(value)
+            except SettingError as exc:
+                return self._problem(self.tr("%s: %s.\nCorrect it and save again.") % (_label(s), exc), w)
+        try:
             self.group.validate({**settings, "name": name, "kind": self.kind})
         except SettingError as exc:
             return self._problem(self.tr("%s\nCorrect it and save again.") % exc)
@@ -142,6 +196,8 @@ class GatewayDialog(QDialog):
     def name(self) -> str:
         return self.name_edit.text().strip()
 
-    def _problem(self, text: str) -> None:
+    def _problem(self, text: str, field: QWidget | None = None) -> None:
         self.problem_label.setText(text)
         self.problem_label.show()
+        if field is not None:
+            field.setFocus()

@@ -19,7 +19,7 @@ from app.gateways.registry import KINDS
 from .engine_bridge import EngineBridge
 from .formatting import GATEWAY_COLOURS, gateway_colour
 from .add_modem_dialog import AddModemDialog
-from .gateway_dialog import KIND_TITLES, GatewayDialog, as_text
+from .gateway_dialog import EDIT_TITLES, KIND_TITLES, GatewayDialog, as_text
 from .gateway_painting import BarsRole, GatewayCellDelegate, SparkRole
 from .icons import dot, icon
 from .routing_section import RoutingSection
@@ -340,11 +340,18 @@ class GatewaysTab(QWidget):
         if not names:
             return None
         g = self.model.view_at(self.selected_rows()[0])
-        if g.kind not in KIND_TITLES:
-            show_error(self, g.name, self.tr("Change this gateway's settings in the configuration file."))
-            return None
-        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings)
-        dialog.accepted.connect(lambda: self._edited(dialog, g))
+        note = ""
+        if g.origin == "config":
+            note = self.tr("%s is declared in the configuration file. Change it there: the file is read again "
+                           "when the console starts, and would undo a change made here. Start, Stop and the "
+                           "other buttons of this tab work as for any gateway.") % g.name
+        elif g.kind not in EDIT_TITLES:
+            note = self.tr("The settings of a %s gateway are changed in the configuration file.") % g.kind
+        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings, read_only_note=note)
+        dialog.setObjectName("gatewayDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if not note:
+            dialog.accepted.connect(lambda: self._edited(dialog, g))
         dialog.open()
         return dialog
 
@@ -352,15 +359,24 @@ class GatewaysTab(QWidget):
         if not self._save_secrets(before.name, dialog.secrets):
             return None
         changed = [(k, v) for k, v in dialog.settings.items() if before.settings.get(k) != v]
+        secrets = dict(dialog.secrets)
+        if changed or secrets:
+            self.status_text(self.tr("Restarting %s with its new settings…") % before.name)
 
         async def apply() -> None:
+            """Store every change, then restart the gateway once with all of them."""
             for i, (key, value) in enumerate(changed):
                 await self.engine.set_gateway_property(before.name, key, as_text(value),
                                                        reload=i == len(changed) - 1)
-            if not changed and dialog.secrets:
+            if not changed and secrets:
                 await self.engine.restart_gateway(before.name)
 
         return spawn(apply(), self, self.tr("Change %s") % before.name)
+
+    def status_text(self, text: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 5000)
 
     def _save_secrets(self, name: str, secrets: dict[str, str]) -> bool:
         if not secrets.get("password"):

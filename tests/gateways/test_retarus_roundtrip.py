@@ -5,14 +5,16 @@ simulated gateway, and the statuses travel back to the first."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from sqlmodel import select
 
+from app.api.retarus_jobs import QOS_PRIORITY
 from app.engine import events as ev
 from app.engine.requests import OutboundRequest
 from app.gateways.base import GatewayState
 from app.store import models as m
-from app.store.models import Message
+from app.store.models import Job, Message
 from tests.api.conftest import make_user, start_api  # noqa: F401  (fixtures)
 
 
@@ -106,5 +108,33 @@ async def test_failure_at_the_provider_comes_back_failed_with_its_reason(start_a
         b.ctx.engine.cancel([remote.id])
         await asyncio.wait_for(failed, 10)
         assert a.message(msg.id).reason == "cancelled by the operator"
+    finally:
+        await a.stop()
+
+
+async def test_qos_and_billcode_reach_the_provider_and_split_batches(start_api, make_user, make_engine, tmp_path):
+    b = await provider(start_api, make_user)
+    a = await client_engine(make_engine, tmp_path, b.url + "/rest/v1")
+    try:
+        await a.stop_gateway("Retarus")
+        sent = settle(a, m.SENT, 4)
+        a.queue_messages([OutboundRequest(["+4917615500001", "+4917615500002"], "Same text", priority=1,
+                                          billcode="Dept 42")])
+        a.queue_messages([OutboundRequest(["+4917615500003"], "Same text", priority=1, billcode="Dept 7")])
+        a.queue_messages([OutboundRequest(["+4917615500004"], "Same text")])
+        await a.start_gateway("Retarus")
+        await asyncio.wait_for(sent, 10)
+        assert a.gateways["Retarus"].jobs_posted == 3  # equal options only share a job
+        with b.ctx.engine.db.session() as s:
+            remote = {r.recipient: r for r in s.exec(select(Message))}
+            jobs = {j.id: json.loads(j.options) for j in s.exec(select(Job))}
+        for number, billcode in (("+4917615500001", "Dept 42"), ("+4917615500002", "Dept 42"),
+                                 ("+4917615500003", "Dept 7")):
+            row = remote[number]
+            assert row.billcode == billcode and row.priority == QOS_PRIORITY["EXPRESS"]
+            assert jobs[row.job_id]["qos"] == "EXPRESS" and jobs[row.job_id]["billcode"] == billcode
+        normal = remote["+4917615500004"]
+        assert normal.priority == QOS_PRIORITY["NORMAL"] and normal.billcode == ""
+        assert jobs[normal.job_id]["qos"] == "NORMAL" and "billcode" not in jobs[normal.job_id]
     finally:
         await a.stop()

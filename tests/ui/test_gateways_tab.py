@@ -77,3 +77,77 @@ def test_failing_operation_is_told_in_words(window, qtbot):
     tab.view.selectRow(0)
     tab.reset_limit_action.trigger()  # a simulator has no limits: nothing to say, nothing breaks
     assert tab.model.index(0, STATE).data() == "running"
+
+
+def add_modem(window, qtbot, name: str, origin: str = "store"):
+    """A modem gateway on the built-in AT modem simulator (a pty in this process), running."""
+    from tests.gateways.modem.conftest import until_state
+
+    window.engine.add_gateway(name, "modem", {"port": "simulator", "sim_send_delay": 0.0}, origin=origin)
+    complete(qtbot, window.engine.start_gateway(name))
+    complete(qtbot, until_state(window.engine, name, "running"))
+
+
+def test_a_modem_is_changed_in_the_tab_and_restarted_with_its_new_settings(window, qtbot):
+    from app.ui.gateway_dialog import PortCombo
+
+    tab = window.gateways_tab
+    add_modem(window, qtbot, "Desk modem")
+    engine = window.engine
+    before = engine.gateways["Desk modem"]
+    tab.view.selectRow(row_of(tab, "Desk modem"))
+    dialog = tab.edit_selected()
+    assert dialog.windowTitle() == "Change gateway Desk modem" and dialog.name_edit.isReadOnly()
+    port = dialog.editors["port"]
+    assert isinstance(port, PortCombo) and port.value() == "simulator"
+    assert dialog.editors["baudrate"].value() == 115200 and dialog.editors["pin"].text() == ""
+
+    port.setEditText("  ")
+    dialog.check_and_accept()  # refused in words, the field to correct has the focus
+    assert dialog.isVisible()
+    assert dialog.problem_label.text().startswith("Port is needed: Serial port of the modem")
+    assert dialog.focusWidget() in (port, port.lineEdit())
+
+    port.setEditText("simulator")
+    dialog.editors["baudrate"].setValue(57600)
+    dialog.editors["per_minute"].setValue(10)
+    dialog.editors["per_day"].setValue(500)
+    dialog.editors["pin"].setText("1234")
+    with qtbot.waitSignal(window.bridge.gateway_state_changed, timeout=10000,
+                          check_params_cb=lambda g: g.name == "Desk modem" and g.state == "running"):
+        dialog.check_and_accept()
+    gw = engine.gateways["Desk modem"]
+    assert gw is not before and not before.running  # restarted: a new gateway with the new settings
+    assert (gw.settings["baudrate"], gw.settings["per_minute"], gw.settings["per_day"], gw.settings["pin"]) == (
+        57600, 10, 500, "1234")
+    assert "Restarting Desk modem" in window.statusBar().currentMessage()
+    view = next(v for v in engine.gateway_views() if v.name == "Desk modem")
+    assert "pin" not in view.settings  # the PIN is not shown back
+
+    tab.view.selectRow(row_of(tab, "Desk modem"))
+    dialog = tab.edit_selected()  # the PIN left empty stays as it was
+    dialog.editors["per_minute"].setValue(0)
+    with qtbot.waitSignal(window.bridge.gateway_state_changed, timeout=10000,
+                          check_params_cb=lambda g: g.name == "Desk modem" and g.state == "running"):
+        dialog.check_and_accept()
+    assert engine.gateways["Desk modem"].settings["pin"] == "1234"
+    assert engine.gateways["Desk modem"].settings["per_minute"] == 0
+    complete(qtbot, engine.stop_gateway("Desk modem"))
+
+
+def test_gateways_of_the_configuration_file_are_shown_read_only_with_a_note(window, qtbot):
+    tab = window.gateways_tab
+    engine = window.engine
+    engine.add_gateway("File modem", "modem", {"port": "/dev/ttyUSB7"}, enabled=False, origin="config")
+    engine.add_gateway("File simulator", "simulator", {"number": "+15550123"}, enabled=False, origin="config")
+    for name in ("File modem", "File simulator"):
+        tab.view.selectRow(row_of(tab, name))
+        dialog = tab.edit_selected()
+        assert dialog.read_only and dialog.save_button is None
+        assert dialog.note_label.isVisible()
+        assert dialog.note_label.text().startswith(f"{name} is declared in the configuration file. Change it there")
+        assert all(not w.isEnabled() for w in dialog.editors.values())
+        dialog.reject()
+    assert engine.gateways["File modem"].settings["port"] == "/dev/ttyUSB7"
+    tab.view.selectRow(row_of(tab, "Demo"))
+    assert not tab.edit_selected().read_only  # the window's own gateways stay editable
