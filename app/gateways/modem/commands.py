@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import selectors
 import signal
 import sys
 
@@ -94,7 +95,11 @@ async def _simulate(args: argparse.Namespace) -> None:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    asyncio.run(_simulate(args))
+    # a throttled line paces bytes with loop timers; epoll waits in whole milliseconds, which would add up
+    # to a millisecond to each paced chunk, while select() waits to the microsecond
+    factory = (lambda: asyncio.SelectorEventLoop(selectors.SelectSelector())) if args.baud else None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(_simulate(args))
     return 0
 
 

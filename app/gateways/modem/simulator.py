@@ -19,6 +19,7 @@ import os
 import random
 import time
 import tty
+from collections import deque
 from datetime import datetime, timezone
 from typing import TextIO
 
@@ -52,6 +53,11 @@ class ModemSimulator:
         self._pdu_length: int | None = None
         self._busy = False
         self._rx_free = self._tx_free = 0.0
+        #: Line time of the bytes being handled (see :meth:`_line_now`); None outside a paced arrival.
+        self._now: float | None = None
+        #: Paced output: (time its last bit crosses the line, bytes), oldest first.
+        self._tx: deque[tuple[float, bytes]] = deque()
+        self._tx_timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: list[tuple[str, int, asyncio.Future]] = []
@@ -81,6 +87,10 @@ class ModemSimulator:
             os.unlink(self.link)
 
     def _close_pty(self) -> None:
+        self._tx.clear()
+        if self._tx_timer is not None:
+            self._tx_timer.cancel()
+            self._tx_timer = None
         if self.master >= 0:
             self._loop.remove_reader(self.master)
             os.close(self.master)
@@ -121,11 +131,31 @@ class ModemSimulator:
             return
         self.bytes_in += len(data)
         if self.baud:
-            now = time.monotonic()
-            self._rx_free = max(now, self._rx_free) + len(data) * BITS_PER_BYTE / self.baud
-            self._loop.call_later(self._rx_free - now, self._received, data.decode("latin-1"))
+            # the bytes left the driver now; their last bit reaches the modem after their line time
+            self._rx_free = max(self._loop.time(), self._rx_free) + self.line_seconds(len(data))
+            self._loop.call_at(self._rx_free, self._arrived, self._rx_free, data.decode("latin-1"))
         else:
             self._received(data.decode("latin-1"))
+
+    def line_seconds(self, count: int) -> float:
+        """Time the throttled line takes to carry ``count`` bytes in one direction (8N1: 10 bits a byte)."""
+        return count * BITS_PER_BYTE / self.baud
+
+    def _arrived(self, at: float, text: str) -> None:
+        """Bytes whose last bit reached the modem at loop time ``at``: the modem acts on them as of then."""
+        self._now = at
+        try:
+            self._received(text)
+        finally:
+            self._now = None
+
+    def _line_now(self) -> float:
+        """The line's present: the arrival time of the bytes being handled, else the loop's time.
+
+        A timer may fire a little late; answering as of the arrival time keeps that lateness out of the
+        line's timing, so the simulated line is as fast as a real one and never faster.
+        """
+        return self._now if self._now is not None else self._loop.time()
 
     def write(self, text: str) -> None:
         """Send characters to the driver (paced to the baud rate when throttled)."""
@@ -134,11 +164,20 @@ class ModemSimulator:
         data = text.encode("latin-1")
         self.bytes_out += len(data)
         if self.baud:
-            now = time.monotonic()
-            self._tx_free = max(now, self._tx_free) + len(data) * BITS_PER_BYTE / self.baud
-            self._loop.call_later(self._tx_free - now, self._put, data)
+            self._tx_free = max(self._line_now(), self._tx_free) + self.line_seconds(len(data))
+            self._tx.append((self._tx_free, data))
+            self._send_due()
         else:
             self._put(data)
+
+    def _send_due(self) -> None:
+        """Hand the driver, in order, every chunk whose last bit has crossed the line; wait for the next."""
+        self._tx_timer = None
+        now = self._loop.time()
+        while self._tx and self._tx[0][0] <= now:
+            self._put(self._tx.popleft()[1])
+        if self._tx and self._tx_timer is None:
+            self._tx_timer = self._loop.call_at(self._tx[0][0], self._send_due)
 
     def _put(self, data: bytes) -> None:
         if self.master < 0:
@@ -168,7 +207,7 @@ class ModemSimulator:
                 if end == "\x1b":
                     self.send_lines("OK")
                 else:
-                    self._spawn(self._submit(length, pdu))
+                    self._submit(length, pdu)
                 continue
             cut = self._input.find("\r")
             if cut < 0:
@@ -218,10 +257,23 @@ class ModemSimulator:
 
     # --- sending -------------------------------------------------------------------
 
-    async def _submit(self, length: int, pdu: str) -> None:
+    def _submit(self, length: int, pdu: str) -> None:
+        """A PDU after the prompt: answered at once, or after the send delay."""
         sms, problem = self.modem.submit(length, pdu)
         if self.options.send_delay:
-            await asyncio.sleep(self.options.send_delay)
+            self._spawn(self._answer_later(self._line_now() + self.options.send_delay, sms, problem, pdu))
+        else:
+            self._answer_submit(sms, problem, pdu)
+
+    async def _answer_later(self, at: float, sms, problem: str | None, pdu: str) -> None:
+        await asyncio.sleep(max(0.0, at - self._loop.time()))
+        self._now = at
+        try:
+            self._answer_submit(sms, problem, pdu)
+        finally:
+            self._now = None
+
+    def _answer_submit(self, sms, problem: str | None, pdu: str) -> None:
         if self.options.noise:
             self.send_lines("^BOOT:20952066,0,0,0,75")
         if problem is None and sms.recipient in self.options.fail_numbers:
