@@ -8,6 +8,7 @@ import os
 from sqlmodel import select
 
 from app.config import Config, ConfigError
+from app.gateways.registry import gateway_class
 from app.store.models import GatewayRecord, User
 from app.store.passwords import hash_password, verify_password
 
@@ -48,7 +49,11 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row = row or GatewayRecord(name=name, kind=gw["kind"])
             row.kind = gw["kind"]
             row.enabled = gw.get("enabled", True)
-            row.settings = json.dumps({k: v for k, v in gw.items() if k not in ("name", "kind", "enabled")})
+            settings = {k: v for k, v in gw.items() if k not in ("name", "kind", "enabled")}
+            # passwords and PINs of the file stay in memory: the store never holds them in plain text
+            secret_keys = {st.name for st in gateway_class(gw["kind"]).setting_group() if st.secret}
+            engine.gateway_secrets[name] = {k: settings.pop(k) for k in list(settings) if k in secret_keys}
+            row.settings = json.dumps(settings)
             row.origin = "config"
             s.add(row)
         s.commit()

@@ -57,6 +57,9 @@ class Engine:
         # stored messages reach the search index and the conversation summary in the background
         self.events.subscribe(lambda e: isinstance(e, MessageStored) and db.messages_added())
         self.gateways: dict[str, Gateway] = {}
+        #: Secret gateway settings (passwords, PINs) from the configuration file, by gateway name:
+        #: kept in memory only, never written to the store.
+        self.gateway_secrets: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = GENERAL.defaults()
         self.outbox = Outbox(self)
         self.router = Router(self)
@@ -117,6 +120,7 @@ class Engine:
 
     def _build(self, rec: GatewayRecord) -> Gateway:
         settings = json.loads(rec.settings or "{}")
+        settings.update(self.gateway_secrets.get(rec.name, {}))
         settings["enabled"] = rec.enabled
         gw = gateway_class(rec.kind)(rec.name, settings, self)
         gw.origin = rec.origin  # "config": declared in the configuration file, which wins at start
