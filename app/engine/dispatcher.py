@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from app.gateways.base import Gateway, OutboundSms
+from app.gateways.base import OutboundSms
 from app.store import models as m
 
 from . import blackout, shared_queue
@@ -49,6 +50,17 @@ T = shared_queue.T
 _view = row_view
 
 
+@dataclass
+class _Pass:
+    """What a pass committed: the changes to announce and the messages to hand over."""
+
+    now: datetime
+    changed: list[MessageView]
+    handed: list[tuple[str, OutboundSms, MessageView]]
+    more: bool
+    next_due: datetime | None
+
+
 class Dispatcher:
     def __init__(self, engine: "Engine"):
         self.engine = engine
@@ -69,9 +81,10 @@ class Dispatcher:
             self._task = asyncio.create_task(self._run(), name="dispatcher")
 
     async def stop(self) -> None:
+        """Stop after the pass under way: what it claimed is handed to the gateways first."""
         if self._task is not None:
             self._stopping = True
-            self._task.cancel()
+            self._wake.set()
             try:
                 await self._task
             except asyncio.CancelledError:
@@ -82,16 +95,27 @@ class Dispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
-        # asyncio.timeout rather than wait_for: wait_for can swallow a
-        # cancellation that arrives as the wait completes (Python < 3.12).
+        """Passes run in the engine's store lane (a worker thread); their results are applied here."""
+        loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
+            now = self.engine.clock.now()
+            room, paused = self._room()
+            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, now, room, paused)
             try:
-                delay = self.tick()
+                done = await asyncio.shield(work)
+            except asyncio.CancelledError:
+                work.add_done_callback(self._return_claims)
+                raise
             except Exception:
                 log.exception("dispatcher pass failed")
-                delay = MAX_IDLE
+                done = None
+            delay = self._apply(done) if done is not None else MAX_IDLE
+            if self._stopping:
+                break
             if delay > 0:
+                # asyncio.timeout rather than wait_for: wait_for can swallow a
+                # cancellation that arrives as the wait completes (Python < 3.12).
                 try:
                     async with asyncio.timeout(delay):
                         await self._wake.wait()
@@ -100,22 +124,42 @@ class Dispatcher:
             else:
                 await asyncio.sleep(0)
 
+    def _return_claims(self, work: asyncio.Future) -> None:
+        """A pass finished after the dispatcher was cancelled: what it claimed goes back to the queue."""
+        if work.cancelled() or work.exception() is not None:
+            return
+        done: _Pass = work.result()
+        for v in done.changed:
+            self.engine.events.publish(MessageChanged(v))
+        if done.handed:
+            self.engine.outbox.requeue([sms.message_id for _, sms, _ in done.handed])
+
     # --- one pass ----------------------------------------------------------------
 
     def tick(self) -> float:
-        """One pass. Returns how long to wait before the next one (0: go on at once)."""
+        """One pass on the calling thread. Returns how long to wait before the next one (0: go on at once)."""
+        room, paused = self._room()
+        return self._apply(self._store_pass(self.engine.clock.now(), room, paused))
+
+    def _room(self) -> tuple[dict[str, int], bool]:
+        """How many more messages each gateway that takes work can be handed; whether sending is paused."""
+        room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
+        return room, self.engine.settings["sending_paused"]
+
+    def _store_pass(self, now: datetime, room: dict[str, int], paused: bool) -> "_Pass":
+        """The store side of a pass: time-driven work, the due queue planned and claimed, all committed.
+
+        Touches no gateway and publishes nothing (it may run in a worker thread); :meth:`_apply` does that.
+        """
         engine = self.engine
-        now = engine.clock.now()
         changed: list[MessageView] = []
-        handed: list[tuple[Gateway, OutboundSms]] = []
+        handed: list[tuple[str, OutboundSms, MessageView]] = []
         more = False
         with engine.db.session() as s:
             timed = self._housekeep_at is None or now >= self._housekeep_at
             if timed:
                 self._housekeep_at = now + timedelta(seconds=HOUSEKEEP_EVERY)
                 self._housekeeping(s, now, changed)
-            room = {g.name: g.window - g.busy for g in engine.gateways.values() if g.can_accept()}
-            paused = engine.settings["sending_paused"]
             annotate = self._annotate_at is None or now >= self._annotate_at
             if annotate:
                 self._annotate_at = now + timedelta(seconds=ANNOTATE_EVERY)
@@ -128,7 +172,9 @@ class Dispatcher:
                                                  now=now, lease=engine.settings["lease_seconds"])
                     for row in picked:
                         if row["id"] in claimed:
-                            handed.append((engine.gateways[name], self._hand(row, name, now, changed)))
+                            sms, view = self._hand(row, name, now)
+                            changed.append(view)
+                            handed.append((name, sms, view))
                 for group in updates.values():
                     shared_queue.set_many(s, group)
                 full = len(rows) == BATCH and any(v > 0 for v in room.values()) and not paused
@@ -138,17 +184,29 @@ class Dispatcher:
             if timed and not more:
                 self._next_due_at = self._next_due(s, now)
             next_due = None if more else self._next_due_at
-        for v in changed:
+        return _Pass(now, changed, handed, more, next_due)
+
+    def _apply(self, done: "_Pass") -> float:
+        """Announce a committed pass and hand its messages to their gateways; returns the wait before the next."""
+        engine = self.engine
+        for _, sms, view in done.handed:
+            self.inflight[sms.message_id] = view
+        for v in done.changed:
             engine.events.publish(MessageChanged(v))
-        for gw, sms in handed:
-            gw.submit(sms)
-        if more:
+        for name, sms, _ in done.handed:
+            gw = engine.gateways.get(name)
+            if gw is not None:
+                gw.submit(sms)  # a gateway stopped meanwhile returns it to the queue, untried
+            else:  # removed while the pass ran
+                engine.outbox.requeue([sms.message_id])
+        now = done.now
+        if done.more:
             return 0.0
-        if next_due is None:
+        if done.next_due is None:
             return MAX_IDLE
-        if next_due <= now:  # due, and looked for again once the time-driven work may run
+        if done.next_due <= now:  # due, and looked for again once the time-driven work may run
             return max(0.0, (self._housekeep_at - now).total_seconds())
-        return min(MAX_IDLE, (next_due - now).total_seconds())
+        return min(MAX_IDLE, (done.next_due - now).total_seconds())
 
     def _plan(self, rows, room, paused, now, changed):
         """Choose a gateway for each row; collect the other changes (expired, held, waiting reasons)."""
@@ -192,19 +250,17 @@ class Dispatcher:
         updates[tuple(sorted(values))].append({"b_id": row["id"], **values})
         changed.append(_view(row))
 
-    def _hand(self, row: dict, gateway: str, now: datetime, changed: list[MessageView]) -> OutboundSms:
+    def _hand(self, row: dict, gateway: str, now: datetime) -> tuple[OutboundSms, MessageView]:
         row.update(status=m.SENDING, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now, reason="")
-        view = _view(row)
-        changed.append(view)
-        self.inflight[row["id"]] = view
         validity = None
         if row["expires_at"] is not None:
             validity = max(0, int((row["expires_at"] - now).total_seconds()))
-        return OutboundSms(message_id=row["id"], uid=row["uid"], recipient=row["recipient"], text=row["text"],
-                           sender=row["sender"], message_type=row["message_type"],
-                           encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
-                           validity_seconds=validity, customer_ref=row["customer_ref"],
-                           priority=row["priority"], billcode=row["billcode"] or "")
+        sms = OutboundSms(message_id=row["id"], uid=row["uid"], recipient=row["recipient"], text=row["text"],
+                          sender=row["sender"], message_type=row["message_type"],
+                          encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
+                          validity_seconds=validity, customer_ref=row["customer_ref"],
+                          priority=row["priority"], billcode=row["billcode"] or "")
+        return sms, _view(row)
 
     # --- time-driven work ----------------------------------------------------------
 
@@ -233,7 +289,7 @@ class Dispatcher:
             self._leases_at = now + timedelta(seconds=lease / 3)
             shared_queue.renew_leases(s, instance=self.engine.instance_id, now=now, lease=lease)
             s.commit()
-            self.engine.outbox.take_over_expired()
+            changed.extend(self.engine.outbox.claims_taken_over())
 
     def _next_due(self, s, now: datetime) -> datetime | None:
         conn = s.connection()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable
 
 from sqlalchemy import func
@@ -70,6 +71,7 @@ class Engine:
         self.users = UserBook(self)
         self.started = False
         self._unread: int | None = None
+        self._store_lane: ThreadPoolExecutor | None = None
 
     # --- life ----------------------------------------------------------------
 
@@ -114,9 +116,20 @@ class Engine:
         """Finish in-flight sends, return waiting ones to the queue, close the store."""
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
-        self.outbox.flush()
+        await self.outbox.settle()
         self.started = False
+        if self._store_lane is not None:
+            self._store_lane.shutdown(wait=True)
+            self._store_lane = None
         self.db.close()
+
+    @property
+    def store_lane(self) -> ThreadPoolExecutor:
+        """The worker thread that runs the dispatcher's passes and commits send outcomes, one at a time,
+        so the loop never waits on the store for them."""
+        if self._store_lane is None:
+            self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
+        return self._store_lane
 
     def _build(self, rec: GatewayRecord) -> Gateway:
         settings = json.loads(rec.settings or "{}")
@@ -325,7 +338,9 @@ class Engine:
         self.dispatcher.wake()
 
     async def stop_gateway(self, name: str) -> None:
+        """Stop a gateway; returns once the outcome of what it had in flight is recorded."""
         await self.gateway(name).stop()
+        await self.outbox.settle()
 
     async def restart_gateway(self, name: str) -> None:
         await self.stop_gateway(name)

@@ -14,7 +14,7 @@ import logging
 import random
 from datetime import timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_
 from sqlmodel import col, select
@@ -43,8 +43,8 @@ INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, re
 #: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
 DELIVERED_PART_MARK = ":d"
 _INSERT_CHUNK = 5000
-#: Gateway answers committed at most in one loop turn, so a burst never stalls the loop.
-FLUSH_LIMIT = 100
+#: Gateway answers committed at most in one transaction of the store lane.
+FLUSH_LIMIT = 500
 
 
 @functools.lru_cache(maxsize=16)
@@ -105,6 +105,8 @@ class Outbox:
         self.random = random.Random()
         self._results: list[tuple[Gateway, OutboundSms, SendResult]] = []
         self._flush_handle: asyncio.Handle | None = None
+        #: Answers being committed in the store lane.
+        self._flushing: asyncio.Future | None = None
         #: Jobs submitted together by concurrent callers, stored in one transaction.
         self.group = QueueGroup(self)
 
@@ -169,35 +171,62 @@ class Outbox:
     # --- outcomes ----------------------------------------------------------------
 
     def record_result(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
-        """Take a gateway's answer; it is committed with the others of this loop turn."""
+        """Take a gateway's answer; it is committed with the others of this loop turn.
+
+        With a running loop the commit happens in the engine's store lane (a worker
+        thread), FLUSH_LIMIT answers at a time; the changes are announced on the loop
+        once committed. Without one (scripts, tests) it happens at once.
+        """
         self._results.append((gateway, sms, result))
-        if self._flush_handle is None:
+        if self._flush_handle is None and self._flushing is None:
             try:
                 self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
             except RuntimeError:
                 self.flush()
 
     def _flush_some(self) -> None:
-        """Commit at most FLUSH_LIMIT answers in this loop turn; the others in the next turns."""
+        """Hand the next FLUSH_LIMIT answers to the store lane; the rest follow when they are committed."""
         self._flush_handle = None
-        self.flush(FLUSH_LIMIT)
+        if self._flushing is not None or not self._results:
+            return
+        results, self._results = self._results[:FLUSH_LIMIT], self._results[FLUSH_LIMIT:]
+        loop = asyncio.get_running_loop()
+        self._flushing = loop.run_in_executor(self.engine.store_lane, self._commit_results, results,
+                                              self.engine.clock.now())
+        self._flushing.add_done_callback(functools.partial(self._flushed, results))
+
+    def _flushed(self, results, work: asyncio.Future) -> None:
+        self._flushing = None
+        if work.cancelled() or work.exception() is not None:
+            if not work.cancelled():
+                log.error("recording %d send outcomes failed; trying again", len(results),
+                          exc_info=work.exception())
+            self._results[:0] = results  # nothing of them is lost: tried again shortly
+            self._flush_handle = asyncio.get_running_loop().call_later(0.5, self._flush_some)
+            return
+        self._announce_results(results, *work.result())
         if self._results and self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
 
-    def flush(self, limit: int | None = None) -> None:
-        """Commit the answers taken so far (the first ``limit``), then publish them and wake the dispatcher."""
-        if self._flush_handle is not None and limit is None:
+    async def settle(self) -> None:
+        """Wait until every answer taken so far is committed and announced."""
+        while self._flushing is not None:
+            await asyncio.wait([self._flushing])
+            await asyncio.sleep(0)  # its done-callback runs
+        self.flush()
+
+    def flush(self) -> None:
+        """Commit, on the calling thread, the answers not yet handed to the store lane; announce them."""
+        if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
-        if limit is None:
-            results, self._results = self._results, []
-        else:
-            results, self._results = self._results[:limit], self._results[limit:]
-        if not results:
-            return
-        now = self.engine.clock.now()
-        inflight = self.engine.dispatcher.inflight
-        views: list[MessageView] = []
+        results, self._results = self._results, []
+        if results:
+            self._announce_results(results, *self._commit_results(results, self.engine.clock.now()))
+
+    def _commit_results(self, results, now) -> tuple[Any, list[MessageView]]:
+        """Write send outcomes in one transaction (any thread); returns the time and the failed ones' views."""
+        failed: list[MessageView] = []
         sent = []
         with self.db.session() as s:
             for gateway, sms, result in results:
@@ -206,21 +235,28 @@ class Outbox:
                                  "reference": ",".join(result.references) or None, "parts": result.parts,
                                  "reason": "", "gateway": gateway.name, "updated_at": now, "claimed_by": None,
                                  "lease_until": None, "next_attempt_at": None, "gateways_failed": ""})
-                    before = inflight.pop(sms.message_id, None)
-                    if before is not None:
-                        views.append(_changed(before, status=m.SENT, sent_at=now, parts=result.parts, reason="",
-                                              gateway=gateway.name, updated_at=now))
                     continue
-                inflight.pop(sms.message_id, None)
                 row = s.get(Message, sms.message_id)
                 if row is None or row.status != m.SENDING:
                     continue
                 self._failed(row, gateway.name, result.reason, result.retryable, now)
                 s.add(row)
                 s.flush()
-                views.append(MessageView.of(row))
+                failed.append(MessageView.of(row))
             shared_queue.set_many(s, sent, only_status=m.SENDING)
             s.commit()
+        return now, failed
+
+    def _announce_results(self, results, now, failed: list[MessageView]) -> None:
+        """Publish committed outcomes (on the loop's thread) and wake the dispatcher."""
+        inflight = self.engine.dispatcher.inflight
+        views: list[MessageView] = []
+        for gateway, sms, result in results:
+            before = inflight.pop(sms.message_id, None)
+            if result.ok and before is not None:
+                views.append(_changed(before, status=m.SENT, sent_at=now, parts=result.parts, reason="",
+                                      gateway=gateway.name, updated_at=now))
+        views.extend(failed)
         for v in views:
             self.engine.events.publish(MessageChanged(v))
         self.engine.dispatcher.wake()
@@ -285,7 +321,10 @@ class Outbox:
         """A delivery report from any gateway kind: the message becomes delivered or undelivered."""
         if report.outcome == "pending":
             return
-        self.flush()  # a report can overtake the answer of its own send
+        if self._flushing is not None:  # a report can overtake the answer of its own send: that comes first
+            self._flushing.add_done_callback(lambda _: self.record_report(gateway, report))
+            return
+        self.flush()
         ref = report.reference
         now = self.engine.clock.now()
         with self.db.session() as s:
@@ -369,20 +408,29 @@ class Outbox:
         with self.db.session() as s:
             q = select(Message).where(Message.direction == m.OUT, Message.status == m.SENDING)
             q = q.where(or_(Message.claimed_by == None, Message.claimed_by == self.engine.instance_id))  # noqa: E711
-            return self._settle(s, s.exec(q).all())
+            return self._announce(self._settle(s, s.exec(q).all()))
 
     def take_over_expired(self) -> int:
         """Settle the claims of instances sharing the store that stopped renewing their leases."""
+        return self._announce(self.claims_taken_over())
+
+    def claims_taken_over(self) -> list[MessageView]:
+        """:meth:`take_over_expired` without announcing the changes (for a worker thread); returns them."""
         now = self.engine.clock.now()
         with self.db.session() as s:
             ids = shared_queue.expired_claims(s, instance=self.engine.instance_id, now=now,
                                               skip_locked=not self.db.is_sqlite)
             if not ids:
-                return 0
+                return []
             return self._settle(s, s.exec(select(Message).where(col(Message.id).in_(ids))).all())
 
-    def _settle(self, s, rows: list[Message]) -> int:
-        """Apply the interrupted-send rule (setting ``interrupted_rule``) and commit.
+    def _announce(self, views: list[MessageView]) -> int:
+        for v in views:
+            self.engine.events.publish(MessageChanged(v))
+        return len(views)
+
+    def _settle(self, s, rows: list[Message]) -> list[MessageView]:
+        """Apply the interrupted-send rule (setting ``interrupted_rule``) and commit; returns the changes.
 
         ``resend`` queues them again and flags them ``possible_duplicate`` (the
         device may have sent them before the stop); ``fail`` marks them failed,
@@ -404,9 +452,6 @@ class Outbox:
                 row.reason = INTERRUPTED_FAIL_REASON
             s.add(row)
         s.commit()
-        views = [MessageView.of(r) for r in rows]
-        for v in views:
-            self.engine.events.publish(MessageChanged(v))
         if rows:
             log.warning("%d message(s) were interrupted while sending; rule %r applied", len(rows), rule)
-        return len(rows)
+        return [MessageView.of(r) for r in rows]

@@ -49,7 +49,8 @@ async def drain(engine, rounds: int = 200) -> None:
     """Let the gateways answer everything handed to them and the answers be recorded."""
     for _ in range(rounds):
         await asyncio.sleep(0)
-        if not any(g.busy for g in engine.gateways.values()) and not engine.outbox._results:
+        if not any(g.busy for g in engine.gateways.values()):
+            await engine.outbox.settle()  # the answers committed and announced
             return
     raise AssertionError("gateways did not finish their work")
 
