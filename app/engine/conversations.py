@@ -67,5 +67,5 @@ def unread_ids_from(engine: "Engine", number: str) -> list[int]:
 
     with engine.db.engine.connect() as conn:
         rows = conn.execute(sql(f"SELECT id FROM message WHERE {counterpart_sql()} = :n "
-                                f"AND direction = '{m.IN}' AND read = 0"), {"n": number})
+                                f"AND direction = '{m.IN}' AND read = false"), {"n": number})
         return [r[0] for r in rows]

@@ -13,9 +13,14 @@ A date range is turned into an id range first (messages are stored in time
 order; ``created_at`` has its own index), then the exact time condition is
 applied as well.
 
-On PostgreSQL the equivalent is a GIN index over ``to_tsvector('simple',
-text || ' ' || sender || ' ' || recipient)`` queried with prefix terms
-(``to_tsquery``); the filter indexes are the same.
+On PostgreSQL the equivalent is a GIN index over ``to_tsvector(
+'smsconsole_search', text || ' ' || sender || ' ' || recipient)`` (each "+"
+made a space) queried with
+prefix terms (``to_tsquery``); the filter indexes are the same. The text search
+configuration ``smsconsole_search`` is ``simple`` with accents removed by the
+``unaccent`` dictionary (a trusted extension: the owner of the database may add
+it), so "munchen" finds "München" as on SQLite. Where the extension cannot be
+added, the configuration stays ``simple`` and searches match accents exactly.
 """
 
 from __future__ import annotations
@@ -70,8 +75,23 @@ _SQLITE_FTS = (
 derived.CATCH_UP["message_fts"] = ("INSERT INTO message_fts(rowid, text, sender, recipient) "
                                    "SELECT id, text, sender, recipient FROM message WHERE id > :lo AND id <= :hi")
 
-_PG_DOCUMENT = "to_tsvector('simple', text || ' ' || sender || ' ' || recipient)"
-_PG_FTS = (f"CREATE INDEX IF NOT EXISTS ix_message_fts ON message USING gin ({_PG_DOCUMENT})",)
+_PG_CONFIG = "smsconsole_search"
+# "+" apart from the digits, as SQLite's tokenizer does: "+4917..." is found by "4917" or "+49 17"
+_PG_DOCUMENT = f"to_tsvector('{_PG_CONFIG}', replace(text || ' ' || sender || ' ' || recipient, '+', ' '))"
+_PG_FTS = (
+    # several consoles may start on one store at the same time: each step tolerates the others'
+    "DO $$ BEGIN "
+    "BEGIN CREATE EXTENSION IF NOT EXISTS unaccent; EXCEPTION WHEN others THEN NULL; END; "
+    f"BEGIN CREATE TEXT SEARCH CONFIGURATION {_PG_CONFIG} (COPY = simple); "
+    "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END; "
+    "IF EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'unaccent') AND NOT EXISTS ("
+    "SELECT 1 FROM pg_ts_config_map mp JOIN pg_ts_config c ON c.oid = mp.mapcfg "
+    f"JOIN pg_ts_dict d ON d.oid = mp.mapdict WHERE c.cfgname = '{_PG_CONFIG}' AND d.dictname = 'unaccent') THEN "
+    f"ALTER TEXT SEARCH CONFIGURATION {_PG_CONFIG} ALTER MAPPING FOR hword, hword_part, word "
+    "WITH unaccent, simple; END IF; END $$",
+    "DROP INDEX IF EXISTS ix_message_fts",  # the index of earlier versions, accents kept
+    f"CREATE INDEX IF NOT EXISTS ix_message_search ON message USING gin ({_PG_DOCUMENT})",
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: An international number typed with separators ("+49 176 123-45"): searched as one run of digits.
@@ -223,5 +243,5 @@ def _selection(conn, flt: MessageFilter, *, is_sqlite: bool,
                 params)
     if fts:
         params["q"] = fts
-        where.append(f"{_PG_DOCUMENT} @@ to_tsquery('simple', :q)")
+        where.append(f"{_PG_DOCUMENT} @@ to_tsquery('{_PG_CONFIG}', :q)")
     return f"FROM message m WHERE {' AND '.join(where) or '1 = 1'}", "m.id", params
