@@ -481,6 +481,15 @@ class Engine:
     def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> None:
         self.outbox.record_report(gateway, report)
 
+    def awaiting_reports(self, gateway: str, since) -> list[tuple[str, str, Any]]:
+        """(uid, reference, sent_at) of the messages ``gateway`` sent since ``since`` that have no final
+        outcome yet, so a provider gateway can ask for their statuses again after a restart.
+        Reads the store; safe in a worker thread."""
+        with self.db.session() as s:
+            return [tuple(r) for r in s.exec(select(Message.uid, Message.reference, Message.sent_at).where(
+                Message.direction == m.OUT, Message.status == m.SENT, Message.gateway == gateway,
+                Message.sent_at >= since, col(Message.reference).is_not(None)))]
+
     _last_received: MessageView | None = None
 
     def gateway_received(self, gateway: Gateway, sms: IncomingSms) -> None:

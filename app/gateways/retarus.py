@@ -7,8 +7,9 @@ and options (encoding, flash, status report, validity, class of service —
 up to ``batch_size`` recipients, and up to ``concurrency`` jobs are posted at
 once, so a bulk send takes a handful of requests. Each recipient carries its message's public id as ``customerRef``,
 which maps the provider's SMS ids back to the messages. A message counts as
-sent once the provider has accepted its job and named its SMS id, which is
-its reference; :mod:`.retarus_status` tracks it from there. How a job is
+sent once the provider has accepted its job; it is recorded with the
+reference ``<jobId>/<smsId>`` and :mod:`.retarus_status` tracks it from
+there, also after a restart. How a job is
 posted without ever being created twice is in :mod:`.retarus_client`.
 """
 
@@ -19,6 +20,7 @@ import logging
 import math
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -28,7 +30,7 @@ from app.sms.counter import count
 from .base import DeliveryReport, Gateway, GatewayState, OutboundSms, SendResult
 from .credentials import CredentialError, resolve_password
 from .retarus_client import PostOutcome, RetarusClient, ServerError
-from .retarus_status import StatusTracker
+from .retarus_status import StatusTracker, reference
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,8 @@ class RetarusGateway(Gateway):
                 minimum=0.01, maximum=3600.0),
         Setting("poll_max_interval", float, 300.0, "Longest wait between status polls of a job that does not "
                 "change.", minimum=0.01, maximum=86400.0),
+        Setting("status_max_age", float, 72.0, "Hours after sending during which delivery statuses are asked "
+                "for, also after a restart.", minimum=0.01, maximum=2160.0),
         Setting("duplicate_detection", bool, False, "Ask the provider to refuse a text already sent to the same "
                 "recipient (409: the message fails as a duplicate)."),
     )
@@ -96,8 +100,19 @@ class RetarusGateway(Gateway):
         self.client = RetarusClient([s["url"], s["secondary_url"]], s["username"], password, timeout=s["timeout"],
                                     verify=s["verify_tls"], retries=s["retries"], backoff=s["backoff"],
                                     backoff_max=s["backoff_max"], closing=self._closing)
+        max_age = s["status_max_age"] * 3600
         self.tracker = StatusTracker(self.client.recipients, self._report, interval=s["poll_interval"],
-                                     max_interval=s["poll_max_interval"])
+                                     max_interval=s["poll_max_interval"], bases=self.client.urls, max_age=max_age)
+        since = datetime.now(timezone.utc) - timedelta(seconds=max_age)
+        try:
+            waiting = await asyncio.to_thread(self.sink.awaiting_reports, self.name, since)
+        except Exception:  # the gateway sends all the same; earlier messages keep their last status
+            log.exception("gateway %s: messages waiting for a status could not be read", self.name)
+            waiting = []
+        jobs = self.tracker.resume(self.client.url, waiting)
+        if jobs:
+            log.info("gateway %s: asking again for the statuses of %d message(s) in %d job(s)", self.name,
+                     len(waiting), jobs)
         self.tracker.start()
 
     async def start(self) -> None:
@@ -241,7 +256,7 @@ class RetarusGateway(Gateway):
                     ids[rcp["customerRef"]] = rcp["smsId"]
         except (ServerError, ValueError, httpx.HTTPError) as exc:  # the job stands; ids come with the reports
             log.warning("gateway %s: SMS ids of job %s not available yet: %s", self.name, outcome.job_id, exc)
-        refs = {s.uid: ids.get(s.uid, f"{outcome.job_id}/{s.uid}") for s in group}
+        refs = {s.uid: reference(outcome.job_id, ids.get(s.uid, s.uid)) for s in group}
         parts = count(group[0].text, encoding=group[0].encoding).parts
         self._finish(group, None, refs=refs, parts=parts)
         self.tracker.track(outcome.job_id, outcome.url, refs)
@@ -257,7 +272,7 @@ class RetarusGateway(Gateway):
             self.sink.gateway_sent(self, sms, res)
 
     def _report(self, report: DeliveryReport) -> None:
-        if self.running:
+        if self.state != GatewayState.STOPPED:  # resumed statuses may come while the gateway starts
             self.sink.gateway_report(self, report)
 
     # --- facts -------------------------------------------------------------------------------

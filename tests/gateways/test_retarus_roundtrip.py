@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -69,7 +70,7 @@ async def test_statuses_travel_back_from_the_served_console(start_api, make_user
             assert theirs.status_report and theirs.user == "acct"
             assert mine.reason == theirs.reason
             with a.db.session() as s:
-                assert s.get(Message, msg.id).reference == theirs.uid
+                assert s.get(Message, msg.id).reference == f"{theirs.job_id}/{theirs.uid}"
     finally:
         await a.stop()
 
@@ -138,3 +139,57 @@ async def test_qos_and_billcode_reach_the_provider_and_split_batches(start_api, 
         assert jobs[normal.job_id]["qos"] == "NORMAL" and "billcode" not in jobs[normal.job_id]
     finally:
         await a.stop()
+
+
+async def test_statuses_still_arrive_after_the_sending_console_restarts(start_api, make_user, make_engine, tmp_path):
+    b = await provider(start_api, make_user)
+    await b.ctx.engine.stop_gateway("Sim")  # the provider holds the messages: no status yet
+    a = await client_engine(make_engine, tmp_path, b.url + "/rest/v1")
+    numbers = [f"+4917615500{i:03d}" for i in range(3)]
+    try:
+        sent = settle(a, m.SENT, 3)
+        result = a.queue_messages([OutboundRequest(numbers, "Tracked across a restart", status_report=True)])
+        await asyncio.wait_for(sent, 10)
+        assert len(a.gateways["Retarus"].tracker.jobs) == 1
+    finally:
+        await a.stop()  # stopped while the job is tracked
+    await b.ctx.engine.start_gateway("Sim")  # meanwhile the provider delivers them
+    again = make_engine(url=f"sqlite:///{tmp_path / 'client.db'}")
+    delivered = settle(again, m.DELIVERED, 3)
+    await again.start()
+    try:
+        await asyncio.wait_for(delivered, 10)
+        with b.ctx.engine.db.session() as s:
+            remote = {r.customer_ref: r for r in s.exec(select(Message))}
+        for msg in result.accepted:
+            view = again.message(msg.id)
+            assert view.status == m.DELIVERED and view.reason == remote[view.uid].reason
+        assert again.gateways["Retarus"].tracker.jobs == {}  # every recipient final: no more polling
+    finally:
+        await again.stop()
+
+
+async def test_statuses_older_than_the_tracking_age_are_not_asked_for_again(start_api, make_user, make_engine,
+                                                                            tmp_path):
+    b = await provider(start_api, make_user)
+    await b.ctx.engine.stop_gateway("Sim")
+    a = await client_engine(make_engine, tmp_path, b.url + "/rest/v1", status_max_age=1.0)
+    try:
+        sent = settle(a, m.SENT, 2)
+        [old, recent] = a.queue_messages([OutboundRequest(["+4917615500001"], "Old"),
+                                          OutboundRequest(["+4917615500002"], "Recent")]).accepted
+        await asyncio.wait_for(sent, 10)
+    finally:
+        await a.stop()
+    again = make_engine(url=f"sqlite:///{tmp_path / 'client.db'}")
+    with again.db.session() as s:
+        row = s.get(Message, old.id)
+        row.sent_at = row.sent_at - timedelta(hours=2)
+        s.add(row)
+        s.commit()
+    await again.start()
+    try:
+        jobs = again.gateways["Retarus"].tracker.jobs
+        assert [set(j.refs) for j in jobs.values()] == [{recent.uid}]
+    finally:
+        await again.stop()
