@@ -1,8 +1,10 @@
 """An asynchronous AT command channel over a serial port.
 
-One command is in flight at a time. Bytes are read by an event-loop reader on
-the port's non-blocking file descriptor, so nothing here ever blocks the
-loop. The line parser accepts ``\\r\\n`` and ``\\r\\r\\n`` endings, drops the
+One command is in flight at a time; commands queued behind it are written by
+the reader the moment its final result arrives, and the data after a ``> ``
+prompt is written as soon as the prompt is read. Bytes are read by an
+event-loop reader on the port's non-blocking file descriptor, so nothing here
+ever blocks the loop. The line parser accepts ``\\r\\n`` and ``\\r\\r\\n`` endings, drops the
 modem's echo, recognises the ``> `` prompt of ``AT+CMGS``, the final results
 ``OK`` / ``ERROR`` / ``+CME ERROR:`` / ``+CMS ERROR:``, and hands unsolicited
 lines (``+CMTI``, ``+CMT`` with its PDU line, ``+CDS``, ``RING``, ``^RSSI`` ...)
@@ -16,6 +18,7 @@ import errno
 import logging
 import os
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
@@ -49,6 +52,18 @@ class AtTimeout(Exception):
     def __init__(self, command: str, seconds: float, data_written: bool = False):
         self.command, self.data_written = command, data_written
         super().__init__(f"{command} got no answer within {seconds:g} s")
+
+
+class NotSent(AtTimeout):
+    """A command waiting behind one that got no answer: it was never written."""
+
+    def __init__(self, command: str):
+        self.command, self.data_written = command, False
+        Exception.__init__(self, f"{command} was not sent: the command before it got no answer")
+
+
+class Withdrawn(Exception):
+    """A command taken back before it was written (or whose ``after`` command failed)."""
 
 
 class PortGone(Exception):
@@ -90,18 +105,46 @@ def is_final(line: str) -> bool:
     return line in ("OK", "ERROR") or bool(_FINAL_ERROR.match(line))
 
 
-class _Pending:
-    def __init__(self, command: str, data: str | None, loop: asyncio.AbstractEventLoop):
+def _retrieve(fut: asyncio.Future) -> None:
+    """An answer nobody waits for any more must not warn."""
+    if not fut.cancelled():
+        fut.exception()
+
+
+class AtCommand:
+    """One command in the channel's queue: written when every command before it has its final result."""
+
+    __slots__ = ("command", "data", "timeout", "prompt_timeout", "after", "expect", "lines", "done", "written",
+                 "data_written", "timer", "channel")
+
+    def __init__(self, channel: "AtChannel", command: str, data: str | None, timeout: float,
+                 prompt_timeout: float, after: "AtCommand | None"):
+        self.channel = channel
         self.command = command
         self.data = data
+        self.timeout, self.prompt_timeout = timeout, prompt_timeout
+        self.after = after
         self.expect = _expected_prefix(command)
         self.lines: list[str] = []
-        self.prompt = loop.create_future() if data is not None else None
-        self.done = loop.create_future()
+        self.done: asyncio.Future[AtResponse] = channel.loop.create_future()
+        self.done.add_done_callback(_retrieve)
+        #: The command line was written (the modem may have acted on it).
+        self.written = False
+        #: The data after the prompt was written (the modem may have sent the message).
         self.data_written = False
-        for fut in (self.prompt, self.done):
-            if fut is not None:  # an answer nobody waits for any more must not warn
-                fut.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self.timer: asyncio.TimerHandle | None = None
+
+    async def result(self) -> AtResponse:
+        """The answer; raises AtError, AtTimeout, PortGone or Withdrawn.
+
+        A caller cancelled while waiting takes the command back if it was not
+        written yet; a written one keeps the line until its final result.
+        """
+        try:
+            return await asyncio.shield(self.done)
+        except asyncio.CancelledError:
+            self.channel.withdraw(self)
+            raise
 
 
 class AtChannel:
@@ -120,7 +163,10 @@ class AtChannel:
         self.bytes_out = 0
         self._buffer = ""
         self._out = bytearray()
-        self._pending: _Pending | None = None
+        #: The command written and waiting for its final result.
+        self._pending: AtCommand | None = None
+        #: Commands not written yet, in order.
+        self._waiting: deque[AtCommand] = deque()
         self._pdu_for: str | None = None
         #: Loop time of the last line the modem sent (keep-alive looks at it).
         self.last_line = self.loop.time()
@@ -138,31 +184,102 @@ class AtChannel:
     async def command_locked(self, command: str, timeout: float = 5.0, *, data: str | None = None,
                              prompt_timeout: float = 5.0) -> AtResponse:
         """As :meth:`command`, for a caller that holds :attr:`lock` (a sequence of commands)."""
+        return await self.submit(command, timeout, data=data, prompt_timeout=prompt_timeout).result()
+
+    def submit(self, command: str, timeout: float = 5.0, *, data: str | None = None, prompt_timeout: float = 5.0,
+               after: AtCommand | None = None) -> AtCommand:
+        """Queue ``command`` without waiting; ``await cmd.result()`` for its answer.
+
+        The modem gets one command at a time: a queued command is written the
+        moment the one before it gets its final result, from the reader itself,
+        so the line does not idle while the loop runs other work. With
+        ``after``, it is written only if that command succeeded (the next part
+        of a message); otherwise it fails with :class:`Withdrawn`. The timeouts
+        count from the writing of the command (``prompt_timeout`` until the
+        ``> `` prompt, then ``timeout``). If a command gets no answer, those
+        waiting behind it fail with :class:`NotSent`.
+        """
+        cmd = AtCommand(self, command, data, timeout, prompt_timeout, after)
         if self.closed:
-            raise PortGone("the port is closed")
-        pending = self._pending = _Pending(command, data, self.loop)
+            cmd.done.set_exception(PortGone("the port is closed"))
+            return cmd
+        self._waiting.append(cmd)
+        if self._pending is None:
+            self._start_next()
+        return cmd
+
+    def withdraw(self, cmd: AtCommand) -> bool:
+        """Take back ``cmd`` if it is not written yet; True when the modem never sees it."""
+        if cmd.written:
+            return False
         try:
-            self._write(command + "\r")
-            if pending.prompt is not None:
-                try:
-                    async with asyncio.timeout(prompt_timeout):
-                        await asyncio.wait({pending.prompt, pending.done}, return_when=asyncio.FIRST_COMPLETED)
-                except TimeoutError:
-                    self._write(ESC)  # leave the prompt if it comes late
-                    raise AtTimeout(command, prompt_timeout) from None
-                if pending.done.done():
-                    return pending.done.result()
-                pending.data_written = True
-                self._write(data + CTRL_Z)
+            self._waiting.remove(cmd)
+        except ValueError:
+            pass
+        if not cmd.done.done():
+            cmd.done.set_exception(Withdrawn(f"{cmd.command} was taken back before it was sent"))
+        return True
+
+    def _start_next(self) -> None:
+        """Write the first waiting command that may go (none is in flight)."""
+        while self._waiting and self._pending is None and not self.closed:
+            cmd = self._waiting.popleft()
+            after = cmd.after
+            if after is not None and (not after.done.done() or after.done.cancelled()
+                                      or after.done.exception() is not None):
+                cmd.done.set_exception(Withdrawn(f"{cmd.command} was not sent: {after.command} failed"))
+                continue
+            self._pending = cmd
+            cmd.written = True
             try:
-                async with asyncio.timeout(timeout):
-                    return await pending.done
-            except TimeoutError:
-                raise AtTimeout(command, timeout, pending.data_written) from None
-        except PortGone as exc:
-            raise PortGone(str(exc), pending.data_written) from None
-        finally:
-            self._pending = None
+                self._write(cmd.command + "\r")
+            except PortGone:
+                return  # _lost failed it and everything waiting
+            self._arm(cmd, cmd.prompt_timeout if cmd.data is not None else cmd.timeout)
+
+    def _arm(self, cmd: AtCommand, seconds: float) -> None:
+        if cmd.timer is not None:
+            cmd.timer.cancel()
+        cmd.timer = self.loop.call_later(seconds, self._expired, cmd)
+
+    def _prompted(self, cmd: AtCommand) -> None:
+        """The ``> `` prompt: the data goes out at once, from the reader."""
+        cmd.data_written = True
+        try:
+            self._write(cmd.data + CTRL_Z)
+        except PortGone:
+            return
+        self._arm(cmd, cmd.timeout)
+
+    def _finish(self, cmd: AtCommand, line: str) -> None:
+        """``cmd``'s final result: answer it, then write the next command straight away."""
+        if cmd.timer is not None:
+            cmd.timer.cancel()
+        self._pending = None
+        if not cmd.done.done():
+            if line == "OK":
+                cmd.done.set_result(AtResponse(tuple(cmd.lines)))
+            else:
+                cmd.done.set_exception(parse_error(cmd.command, line))
+        self._start_next()
+
+    def _expired(self, cmd: AtCommand) -> None:
+        if cmd is not self._pending:
+            return
+        self._pending = None
+        prompt_wait = cmd.data is not None and not cmd.data_written
+        if prompt_wait and not self.closed:
+            try:
+                self._write(ESC)  # leave the prompt if it comes late
+            except PortGone:
+                pass
+        if not cmd.done.done():
+            cmd.done.set_exception(AtTimeout(cmd.command, cmd.prompt_timeout if prompt_wait else cmd.timeout,
+                                             cmd.data_written))
+        waiting, self._waiting = self._waiting, deque()
+        for other in waiting:
+            if not other.done.done():
+                other.done.set_exception(NotSent(other.command))
 
     # --- reading -------------------------------------------------------------------
 
@@ -194,10 +311,10 @@ class AtChannel:
                 except Exception:
                     log.exception("%s: could not handle line %r", self.name, line)
         pending = self._pending
-        rest = self._buffer.lstrip()
-        if pending is not None and pending.prompt is not None and not pending.prompt.done() and rest.startswith(">"):
+        if pending is not None and pending.data is not None and not pending.data_written \
+                and self._buffer.lstrip().startswith(">"):
             self._buffer = ""
-            pending.prompt.set_result(None)
+            self._prompted(pending)
 
     def _line(self, line: str) -> None:
         self.last_line = self.loop.time()
@@ -211,15 +328,11 @@ class AtChannel:
         if pending is not None:
             if line.upper() == pending.command.upper() or (pending.data and line.rstrip(CTRL_Z) == pending.data):
                 return  # echo
-            if line.startswith(">") and pending.prompt is not None and not pending.prompt.done():
-                pending.prompt.set_result(None)
+            if line.startswith(">") and pending.data is not None and not pending.data_written:
+                self._prompted(pending)
                 return
             if is_final(line):
-                if not pending.done.done():
-                    if line == "OK":
-                        pending.done.set_result(AtResponse(tuple(pending.lines)))
-                    else:
-                        pending.done.set_exception(parse_error(pending.command, line))
+                self._finish(pending, line)
                 return
             if pending.expect and line.upper().startswith(pending.expect):
                 pending.lines.append(line)
@@ -283,25 +396,24 @@ class AtChannel:
     def _lost(self, reason: str) -> None:
         if self.closed:
             return
-        self.detach()
-        pending = self._pending
-        if pending is not None:
-            for fut in (pending.prompt, pending.done):
-                if fut is not None and not fut.done():
-                    fut.set_exception(PortGone(reason))
+        self.detach(reason)
         if self.on_lost is not None:
             self.on_lost(reason)
 
-    def detach(self) -> None:
-        """Stop reading and writing (the caller closes the port)."""
-        if not self.closed:
-            self.closed = True
-            self.loop.remove_reader(self.fd)
-            self.loop.remove_writer(self.fd)
-            if self._pending is not None:
-                for fut in (self._pending.prompt, self._pending.done):
-                    if fut is not None and not fut.done():
-                        fut.set_exception(PortGone("the port was closed"))
+    def detach(self, reason: str = "the port was closed") -> None:
+        """Stop reading and writing (the caller closes the port); commands not answered fail with PortGone."""
+        if self.closed:
+            return
+        self.closed = True
+        self.loop.remove_reader(self.fd)
+        self.loop.remove_writer(self.fd)
+        failed = ([self._pending] if self._pending is not None else []) + list(self._waiting)
+        self._pending, self._waiting = None, deque()
+        for cmd in failed:
+            if cmd.timer is not None:
+                cmd.timer.cancel()
+            if not cmd.done.done():
+                cmd.done.set_exception(PortGone(reason, cmd.data_written))
 
 
 def port_gone_errno(exc: OSError) -> bool:

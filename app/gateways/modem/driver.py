@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .at_channel import AtChannel, AtError, AtResponse, AtTimeout
+from .at_channel import AtChannel, AtCommand, AtError, AtResponse, AtTimeout
 from .modem_errors import describe, is_sim_busy
 
 log = logging.getLogger(__name__)
@@ -236,11 +236,19 @@ class ModemDriver:
 
     async def send_pdu(self, length: int, pdu: str) -> int:
         """Send one SMS-SUBMIT; returns the message reference (TP-MR) the modem gives it."""
-        answer = await self.channel.command(f"AT+CMGS={length}", self.timing.send, data=pdu,
-                                            prompt_timeout=self.timing.command)
+        return self.reference(await self.submit_pdu(length, pdu).result())
+
+    def submit_pdu(self, length: int, pdu: str, after: AtCommand | None = None) -> AtCommand:
+        """Queue one SMS-SUBMIT (``AT+CMGS``) on the channel; with ``after``, only if that one succeeds."""
+        return self.channel.submit(f"AT+CMGS={length}", self.timing.send, data=pdu,
+                                   prompt_timeout=self.timing.command, after=after)
+
+    @staticmethod
+    def reference(answer: AtResponse) -> int:
+        """The message reference in an ``AT+CMGS`` answer; AtError when the modem gave none."""
         value = answer.first("+CMGS:")
         if value is None or not value.split(",")[0].strip().isdigit():
-            raise AtError(f"AT+CMGS={length}", "CMS", None, "the modem sent no message reference")
+            raise AtError("AT+CMGS", "CMS", None, "the modem sent no message reference")
         return int(value.split(",")[0])
 
     async def use_storage(self, mem: str) -> None:

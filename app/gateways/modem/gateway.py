@@ -1,7 +1,9 @@
 """``kind = "modem"``: a USB GSM modem driven with AT commands in PDU mode.
 
-The gateway owns the port, the AT channel and three tasks: the base worker
-(sends), and a housekeeping task that connects and reconnects, reads
+The gateway owns the port, the AT channel and two tasks: the worker
+(sends, one message ahead: the next message's PDUs are encoded and its
+``AT+CMGS`` queued while one is in flight, so the line does not idle between
+messages) and a housekeeping task that connects and reconnects, reads
 received messages, sweeps the storage, polls the signal and sends a
 keep-alive ``AT`` when the line is idle.
 
@@ -9,8 +11,9 @@ A message in flight when the modem fails follows one rule: it is retried
 automatically only when no part of it can have reached the network (the
 modem refused it, or failed before a PDU was handed over). When a PDU was
 handed over and no answer came, or when earlier parts were already sent, the
-message is failed with a reason that says so; the operator retries it. So a
-message is never silently lost and never silently sent twice.
+message is failed with a reason that says so; the operator retries it. The
+message ahead of it, whose command was not written, goes back to the queue
+untried. So a message is never silently lost and never silently sent twice.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import logging
 import random
 import time
 from collections import deque
+from dataclasses import dataclass, field
 
 from app.settings import Setting
 from app.sms.errors import EncodeError
 from app.sms.pdu import encode_submit
 
 from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
-from .at_channel import AtChannel, AtError, AtTimeout, PortGone
+from .at_channel import AtChannel, AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
 from .driver import ModemDriver, ModemProblem, SimLocked, Timing
 from .modem_errors import describe, send_retryable
 from .receiver import Receiver
@@ -36,6 +40,28 @@ log = logging.getLogger(__name__)
 
 #: ``port`` value that runs the built-in modem simulator on a pty in this process.
 BUILTIN_SIMULATOR = "simulator"
+
+
+@dataclass
+class _Sending:
+    """One message's parts queued on the AT channel, or its outcome when it could not be queued."""
+
+    sms: OutboundSms
+    commands: list[AtCommand] = field(default_factory=list)
+    result: SendResult | None = None
+
+    @property
+    def untried(self) -> bool:
+        """No command of it was written: the modem never saw it."""
+        return self.result is None and not any(c.written for c in self.commands)
+
+    def withdraw(self) -> bool:
+        """Take its commands back if none was written yet; True when the modem never sees it."""
+        if self.result is not None or any(c.written for c in self.commands):
+            return False
+        for command in self.commands:
+            command.channel.withdraw(command)
+        return True
 
 
 class ModemGateway(Gateway):
@@ -85,6 +111,8 @@ class ModemGateway(Gateway):
         self._day = ""
         self._day_count = 0
         self._next_sweep = self._next_signal = 0.0
+        #: The message taken from the queue behind the one in flight (see :meth:`_work`).
+        self._ahead: _Sending | None = None
 
     # --- window and limits --------------------------------------------------------
 
@@ -300,9 +328,69 @@ class ModemGateway(Gateway):
 
     # --- sending --------------------------------------------------------------------
 
+    @property
+    def busy(self) -> int:
+        return super().busy + (1 if self._ahead is not None else 0)
+
+    async def _work(self) -> None:
+        """The base worker, one message ahead.
+
+        While a message is in flight, the next one is taken from the queue,
+        encoded, and its first ``AT+CMGS`` queued on the channel, which writes
+        it the moment the modem gives its final result (the modem still gets
+        one command at a time). Outcomes are reported in order. The one ahead
+        goes back to the queue untried when the gateway pauses, stops or loses
+        the modem before its command was written.
+        """
+        while True:
+            if self._ahead is None:
+                sms = await self._queue.get()
+                if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
+                    self.sink.gateway_returned(self, [sms])
+                    continue
+                current = self._begin(sms)
+            else:
+                current, self._ahead = self._ahead, None
+            self._inflight = current.sms
+            if self.state == GatewayState.RUNNING and not self._queue.empty() and self.connected:
+                self._ahead = self._begin(self._queue.get_nowait())
+            try:
+                result = await self._finish(current)
+            except asyncio.CancelledError:
+                self._inflight = None
+                self._return_ahead()
+                raise
+            self._inflight = None
+            self.last_activity = time.time()
+            if current.untried:
+                self.sink.gateway_returned(self, [current.sms])
+            else:
+                if result.ok:
+                    self.counters.count_sent()
+                else:
+                    self.counters.failed += 1
+                self.sink.gateway_sent(self, current.sms, result)
+            if self.state == GatewayState.STOPPING and self._ahead is None:
+                return
+
+    def _return_queued(self) -> None:
+        self._return_ahead()
+        super()._return_queued()
+
+    def _return_ahead(self) -> None:
+        """The message ahead goes back to the queue if its command was not written yet."""
+        ahead = self._ahead
+        if ahead is not None and ahead.withdraw():
+            self._ahead = None
+            self.sink.gateway_returned(self, [ahead.sms])
+
     async def send(self, sms: OutboundSms) -> SendResult:
+        return await self._finish(self._begin(sms))
+
+    def _begin(self, sms: OutboundSms) -> "_Sending":
+        """Encode ``sms`` and queue its parts on the channel (each part only if the one before succeeds)."""
         if not self.connected:
-            return SendResult(ok=False, reason="the modem is not connected", retryable=True)
+            return _Sending(sms, result=SendResult(ok=False, reason="the modem is not connected", retryable=True))
         validity = None
         if sms.validity_seconds:
             validity = max(5, -(-sms.validity_seconds // 60))
@@ -311,21 +399,32 @@ class ModemGateway(Gateway):
                 "gsm", "ucs2", "8bit") else "auto", flash=sms.flash, status_report=sms.status_report,
                 validity_minutes=validity, sca=self.settings["smsc"] or None)
         except EncodeError as exc:
-            return SendResult(ok=False, reason=str(exc), retryable=False)
-        references: list[str] = []
-        total = len(parts)
+            return _Sending(sms, result=SendResult(ok=False, reason=str(exc), retryable=False))
+        commands: list[AtCommand] = []
         for part in parts:
+            commands.append(self.driver.submit_pdu(part.length, part.hex, after=commands[-1] if commands else None))
+        return _Sending(sms, commands)
+
+    async def _finish(self, sending: "_Sending") -> SendResult:
+        """Wait for the answers to ``sending``'s parts; the outcome by the rule in the module's docstring."""
+        if sending.result is not None:
+            return sending.result
+        references: list[str] = []
+        total = len(sending.commands)
+        for command in sending.commands:
             try:
-                references.append(str(await self.driver.send_pdu(part.length, part.hex)))
+                references.append(str(ModemDriver.reference(await command.result())))
             except AtError as exc:
                 return self._part_failed(references, total, describe(exc), send_retryable(exc), unknown=False)
+            except NotSent:
+                return self._part_failed(references, total, "the modem stopped answering", True, unknown=False)
             except AtTimeout as exc:
                 self._reopen(f"the modem stopped answering ({exc})")
                 return self._part_failed(references, total, "the modem stopped answering", True,
                                          unknown=exc.data_written)
-            except PortGone as exc:
+            except (PortGone, Withdrawn) as exc:
                 return self._part_failed(references, total, f"the modem was lost ({exc})", True,
-                                         unknown=exc.data_written)
+                                         unknown=getattr(exc, "data_written", False))
         self._count_send()
         return SendResult(ok=True, references=tuple(references), parts=total)
 

@@ -8,7 +8,7 @@ import tty
 
 import pytest
 
-from app.gateways.modem.at_channel import AtChannel, AtError, AtTimeout, PortGone
+from app.gateways.modem.at_channel import AtChannel, AtError, AtTimeout, NotSent, PortGone, Withdrawn
 from app.gateways.modem.serial_port import PortBusy, close_port, open_port
 
 
@@ -148,3 +148,62 @@ async def test_a_port_is_opened_by_one_program_only(make_sim):
         close_port(first)
     with pytest.raises(FileNotFoundError):
         open_port(sim.link + ".missing")
+
+
+async def test_a_queued_command_is_written_only_after_the_final_of_the_one_before(raw_line):
+    channel, reads, writes, _ = raw_line
+    first = channel.submit("AT+CMGS=9", data="00AA")
+    second = channel.submit("AT+CMGS=9", data="00BB")
+    assert await reads() == "AT+CMGS=9\r"
+    writes("\r\n> ")
+    assert await reads() == "00AA\x1a"  # the second command waits: the modem has one command at a time
+    writes("\r\n+CMGS: 1\r\n\r\nOK\r\n")
+    assert await reads() == "AT+CMGS=9\r"
+    assert (await first.result()).first("+CMGS:") == "1"
+    assert second.written and not second.data_written
+    writes("\r\n> ")
+    assert await reads() == "00BB\x1a"
+    writes("\r\n+CMGS: 2\r\n\r\nOK\r\n")
+    assert (await second.result()).first("+CMGS:") == "2"
+
+
+async def test_a_command_after_a_failed_one_is_never_written(raw_line):
+    channel, reads, writes, _ = raw_line
+    part1 = channel.submit("AT+CMGS=9", data="00AA")
+    part2 = channel.submit("AT+CMGS=9", data="00BB", after=part1)
+    other = channel.submit("AT+CSQ")
+    assert await reads() == "AT+CMGS=9\r"
+    writes("\r\n+CMS ERROR: 38\r\n")
+    assert await reads() == "AT+CSQ\r"  # part 2 is skipped, the next command goes
+    with pytest.raises(Withdrawn):
+        await part2.result()
+    assert not part2.written
+    writes("\r\n+CSQ: 20,99\r\n\r\nOK\r\n")
+    assert (await other.result()).lines == ("+CSQ: 20,99",)
+
+
+async def test_commands_waiting_behind_an_unanswered_one_are_not_sent(raw_line):
+    channel, reads, writes, _ = raw_line
+    first = channel.submit("AT+CMGS=9", 0.2, data="00AA", prompt_timeout=0.2)
+    second = channel.submit("AT+CMGS=9", 0.2, data="00BB", prompt_timeout=0.2)
+    assert await reads() == "AT+CMGS=9\r"
+    with pytest.raises(AtTimeout) as info:
+        await first.result()
+    assert not info.value.data_written
+    with pytest.raises(NotSent):
+        await second.result()
+    assert not second.written
+    assert await reads() == "\x1b"  # only the ESC that leaves the prompt followed
+
+
+async def test_a_waiting_command_can_be_taken_back(raw_line):
+    channel, reads, writes, _ = raw_line
+    first = channel.submit("AT")
+    second = channel.submit("AT+CSQ")
+    assert channel.withdraw(second)
+    assert not channel.withdraw(first)  # written: it keeps the line until its final result
+    await reads()
+    writes("\r\nOK\r\n")
+    await first.result()
+    with pytest.raises(Withdrawn):
+        await second.result()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.engine.requests import OutboundRequest
 from app.store import models as m
 
-from .conftest import until_state, until_status
+from .conftest import until, until_state, until_status
 
 
 def queue(engine, text, to="+4917612345678"):
@@ -83,3 +83,34 @@ async def test_stop_finishes_the_message_in_flight(modem_engine):
     await sim.wait_for_command("AT+CMGS")
     await engine.stop_gateway("M")
     assert engine.message(msg.id).status == m.SENT
+
+
+async def test_message_ahead_goes_back_untried_when_the_modem_hangs(modem_engine):
+    engine, sim = await modem_engine({"send_delay": 5}, send_timeout=1.0, command_timeout=0.5)
+    first = queue(engine, "maybe sent")
+    second = queue(engine, "waits behind it")
+    await sim.wait_for_command("AT+CMGS")
+    await until(engine, lambda: engine.gateways["M"].busy == 2)  # the second is taken ahead, not written
+    sim.hang()
+    assert (await until_status(engine, first.id, m.FAILED)).reason.count("may have been sent") == 1
+    back = await until_status(engine, second.id, m.QUEUED)
+    assert back.attempts == 0 and back.reason == ""
+    sim.hang(False)
+    sim.options.send_delay = 0
+    await until_status(engine, second.id, m.SENT)
+    assert [p.text for p in sim.modem.sent] == ["waits behind it"]
+
+
+async def test_message_ahead_goes_back_untried_when_the_gateway_pauses(modem_engine):
+    engine, sim = await modem_engine({"send_delay": 0.5})
+    first = queue(engine, "in flight")
+    second = queue(engine, "ahead")
+    await sim.wait_for_command("AT+CMGS")
+    await until(engine, lambda: engine.gateways["M"].busy == 2)
+    engine.pause_gateway("M")
+    await until_status(engine, first.id, m.SENT)
+    back = await until_status(engine, second.id, m.QUEUED)
+    assert back.attempts == 0
+    assert [p.text for p in sim.modem.sent] == ["in flight"]
+    engine.resume_gateway("M")
+    await until_status(engine, second.id, m.SENT)
