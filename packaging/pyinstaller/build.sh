@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build the SMS Console one-folder bundle with PyInstaller, then smoke-test it.
 #
-#   packaging/pyinstaller/build.sh            # build + smoke test (--version, serve)
-#   packaging/pyinstaller/build.sh --gui      # also start the window offscreen
+#   packaging/pyinstaller/build.sh            # build + smoke test (--version, serve, window offscreen)
+#   packaging/pyinstaller/build.sh --no-gui   # smoke test without the window
 #
 # Builds in a virtual environment under build/pyinstaller/ holding only the
 # console's dependencies (from pyproject.toml) and PyInstaller, so nothing else
@@ -21,8 +21,9 @@ venv="$build_dir/venv"
 smoke_args=()
 for arg in "$@"; do
     case "$arg" in
-        --gui) smoke_args+=(--gui) ;;
-        *) echo "usage: $0 [--gui]" >&2; exit 2 ;;
+        --no-gui) smoke_args+=(--no-gui) ;;
+        --gui) ;;  # the default
+        *) echo "usage: $0 [--no-gui]" >&2; exit 2 ;;
     esac
 done
 
@@ -51,6 +52,17 @@ tar -C "$dist_dir" -czf "$archive" smsconsole
 
 echo "== smoke test"
 "$venv/bin/python" "$here/smoke_test.py" "${smoke_args[@]}" "$bundle/smsconsole"
+
+echo "== system requirements (the newest symbol versions the bundle asks of the system)"
+find "$bundle" -type f \( -name '*.so*' -o -name smsconsole \) -exec objdump -T {} + 2>/dev/null \
+    | grep -F '*UND*' | grep -oE '\b(GLIBC|GLIBCXX)_[0-9.]+' | sort -u -V \
+    | awk -F_ '{ newest[$1] = $0 } END { print newest["GLIBC"] ", " newest["GLIBCXX"] }'
+
+missing="$(find "$bundle" -type f -name '*.so*' -exec env LD_LIBRARY_PATH="$bundle/_internal" ldd {} + 2>/dev/null \
+    | awk '/not found/ { print $1 }' | sort -u | tr '\n' ' ')"
+if [ -n "$missing" ]; then
+    echo "   taken from the system, not on this build machine: $missing"
+fi
 
 echo "== size"
 du -sh "$bundle"

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Smoke-test a built SMS Console program (the bundle, or any `smsconsole` command).
 
-    python packaging/pyinstaller/smoke_test.py [--gui] dist/smsconsole/smsconsole
+    python packaging/pyinstaller/smoke_test.py [--no-gui] dist/smsconsole/smsconsole
     python packaging/pyinstaller/smoke_test.py python -m app.cli    # from a checkout
 
 Checks, each in a fresh temporary home so nothing of the user's is touched:
   1. `--version` prints "smsconsole <version>";
   2. `serve` with a minimal configuration answers HTTP on a free loopback port,
      and stops cleanly (exit status 0) on SIGTERM;
-  3. with --gui: the console window starts on Qt's offscreen platform and is
-     still running after a few seconds (Qt and its plugins load).
+  3. the console window starts on Qt's offscreen platform with a fresh store
+     (--db), opens that store, is still running after a few seconds and has
+     reported no error (Qt, its plugins and every module load); --no-gui skips it.
 Exit status 0 when every check passed. Uses only the standard library.
 """
 
@@ -132,10 +133,16 @@ def check_serve(exe: list[str], home: Path) -> None:
                 proc.wait()
 
 
+GUI_ERRORS = ("traceback", "error", "could not load", "cannot load", "failed to")
+
+
 def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
     log = home / "gui.log"
+    store = home / "gui.db"
     with log.open("w") as log_file:
-        proc = subprocess.Popen(exe, env=_env(home), stdout=log_file, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            exe + ["--db", f"sqlite:///{store}"], env=_env(home), stdout=log_file, stderr=subprocess.STDOUT
+        )
         try:
             try:
                 code = proc.wait(seconds)
@@ -144,9 +151,12 @@ def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
             text = log.read_text()
             if code is not None:
                 raise AssertionError(f"the console window exited with {code}:\n{text}")
-            if "Traceback" in text or "could not load the Qt platform plugin" in text:
-                raise AssertionError(f"the console window reported an error:\n{text}")
-            print(f"ok  the console window runs (offscreen, {seconds:.0f} s)")
+            errors = [line for line in text.splitlines() if any(word in line.lower() for word in GUI_ERRORS)]
+            if errors:
+                raise AssertionError("the console window reported errors:\n" + text)
+            if not store.is_file():
+                raise AssertionError(f"the console window did not open its store {store}:\n{text}")
+            print(f"ok  the console window runs (offscreen, {seconds:.0f} s) with its store")
         finally:
             if proc.poll() is None:
                 proc.terminate()
@@ -159,7 +169,8 @@ def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gui", action="store_true", help="also start the console window offscreen")
+    parser.add_argument("--no-gui", dest="gui", action="store_false",
+                        help="skip starting the console window offscreen")
     parser.add_argument("program", nargs=argparse.REMAINDER,
                         help="the program to test, with any leading arguments")
     args = parser.parse_args(argv)
