@@ -20,6 +20,7 @@ from app.gateways.base import (DeliveryReport, Gateway, GatewayState, IncomingSm
                                SendResult, TrafficEntry)
 from app.gateways.registry import gateway_class
 from app.settings import GENERAL, SettingError
+from app.store import derived
 from app.store import models as m
 from app.store.database import Database
 from app.store.models import GatewayRecord, Message, SettingValue
@@ -270,6 +271,8 @@ class Engine:
             self._unread_add(-sum(1 for r in found if r[1] == m.IN and not r[2]))
             if rows:
                 s.exec(Message.__table__.delete().where(Message.__table__.c.id.in_(rows)))
+                if self.db.is_sqlite:
+                    derived.after_delete(s.connection())
                 s.commit()
         if rows:
             self.events.publish(MessagesDeleted(tuple(rows)))

@@ -16,13 +16,14 @@ from datetime import timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_
+from sqlalchemy import literal_column, or_
 from sqlmodel import col, select
 
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
 from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
+from app.store.search import counterpart_sql
 from app.store.timeutil import UTCDateTime
 
 from . import shared_queue
@@ -381,7 +382,8 @@ class Outbox:
         why = f"number {number} is on the blocked list" + (f" ({reason})" if reason else "")
         with self.db.session() as s:
             s.merge(BlockedNumber(number=number, reason=reason))
-            rows = s.exec(select(Message).where(Message.direction == m.OUT, Message.recipient == number,
+            rows = s.exec(select(Message).where(Message.direction == m.OUT,
+                                                literal_column(counterpart_sql()) == number,
                                                 col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).all()
             for row in rows:
                 row.status, row.reason, row.finished_at, row.updated_at = m.FAILED, why, now, now

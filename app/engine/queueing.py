@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import literal_column
+from sqlmodel import Session, select
 
 from app.sms.errors import EncodeError
 from app.sms.numbers import MAX_DIGITS, MIN_DIGITS, InvalidNumber, normalize_number, validate_sender
 from app.sms.prepare import prepare
 from app.store import models as m
 from app.store.models import Message
+
+from app.store.search import counterpart_sql
 
 from . import blackout
 from .ids import new_message_uids
@@ -24,6 +27,8 @@ from .requests import EngineError, OutboundRequest, QueueItem
 _TEMPLATE: dict[str, Any] = {k: v for k, v in Message(uid="", direction=m.OUT, status=m.QUEUED).model_dump().items()
                              if k != "id"}
 _CHUNK = 500
+#: Whom a message is with; indexed (``ix_message_counterpart``), so outbound messages are found by recipient.
+_COUNTERPART = literal_column(counterpart_sql())
 #: An international number in canonical form: ``normalize_number`` returns it unchanged.
 _CANONICAL = re.compile(rf"\+[1-9][0-9]{{{MIN_DIGITS - 1},{MAX_DIGITS - 1}}}", re.ASCII)
 
@@ -143,8 +148,9 @@ def _recent(s: Session, req: OutboundRequest, text: str, numbers: list[str], now
     found: dict[str, str] = {}
     for i in range(0, len(numbers), _CHUNK):
         chunk = numbers[i:i + _CHUNK]
-        q = select(Message.recipient, Message.uid).where(
-            col(Message.recipient).in_(chunk), Message.created_at >= since, Message.direction == m.OUT,
+        # no condition on the direction: SQLite would scan the outbound messages by it
+        q = select(Message.recipient, Message.uid, Message.direction).where(
+            _COUNTERPART.in_(chunk), Message.created_at >= since,
             Message.sender == req.sender, Message.text == text, Message.status != m.CANCELLED)
-        found.update(dict(s.exec(q).all()))
+        found.update((number, uid) for number, uid, direction in s.exec(q) if direction == m.OUT)
     return found

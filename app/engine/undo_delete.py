@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlmodel import col, select
 
+from app.store import derived
 from app.store import models as m
 from app.store.models import Message
 
@@ -62,6 +63,9 @@ def restore(engine: "Engine", batch: DeletedBatch) -> list[MessageView]:
             row = Message(**data)
             s.add(row)
             restored.append(row)
+        s.flush()
+        if engine.db.is_sqlite:
+            derived.index_written_back(s.connection(), [r.id for r in restored])
         s.commit()
         views = sorted((MessageView.of(r) for r in restored), key=lambda v: v.id)
     return views

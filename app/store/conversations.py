@@ -24,7 +24,6 @@ from . import derived
 from .search import counterpart_sql
 from .timeutil import UTCDateTime
 
-_CP_NEW = counterpart_sql("new")
 _CP_OLD = counterpart_sql("old")
 
 _MARK = derived.mark("conversation")
@@ -39,13 +38,8 @@ _SQLITE = (
     "CREATE TABLE conversation (number VARCHAR(32) PRIMARY KEY, last_id INTEGER NOT NULL, "
     "unread INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX ix_conversation_last ON conversation (last_id)",
-    # new messages are summarised in bulk by the catch-up (app.store.derived); the triggers keep
-    # the messages at or below the mark
-    f"CREATE TRIGGER message_conversation_ai AFTER INSERT ON message WHEN new.id <= {_MARK} BEGIN "
-    f"INSERT INTO conversation (number, last_id, unread, total) "
-    f"VALUES ({_CP_NEW}, new.id, new.direction = 'in' AND NOT new.read, 1) "
-    f"ON CONFLICT (number) DO UPDATE SET last_id = max(last_id, excluded.last_id), "
-    f"unread = unread + excluded.unread, total = total + 1; END",
+    # new messages are summarised in bulk by the catch-up (app.store.derived); the triggers follow
+    # the reads and deletes of the messages at or below the mark
     "CREATE TRIGGER message_conversation_au AFTER UPDATE OF read ON message "
     f"WHEN new.direction = 'in' AND new.read IS NOT old.read AND old.id <= {_MARK} BEGIN "
     "UPDATE conversation SET unread = unread + (CASE WHEN new.read THEN -1 ELSE 1 END) "
@@ -69,6 +63,7 @@ def install(conn, is_sqlite: bool) -> None:
         return
     if conn.execute(sql("SELECT 1 FROM sqlite_master WHERE name = 'conversation'")).first():
         if derived.has_mark(conn, "conversation"):
+            conn.execute(sql("DROP TRIGGER IF EXISTS message_conversation_ai"))  # of earlier versions
             return
         for name in ("message_conversation_ai", "message_conversation_au", "message_conversation_ad"):
             conn.execute(sql(f"DROP TRIGGER IF EXISTS {name}"))  # a store summarised row by row: rebuild

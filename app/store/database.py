@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -29,7 +29,13 @@ def _v2_user_api_blocked(s: Session) -> None:
     s.exec(text('ALTER TABLE "user" ADD COLUMN api_blocked BOOLEAN NOT NULL DEFAULT FALSE'))
 
 
-MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked}
+def _v3_no_recipient_index(s: Session) -> None:
+    """Version 3: messages are found by correspondent through ``ix_message_counterpart``; the
+    recipient index only slowed queueing down."""
+    s.exec(text("DROP INDEX IF EXISTS ix_message_recipient"))
+
+
+MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index}
 
 
 class StoreError(RuntimeError):

@@ -9,11 +9,14 @@ catch-up runs in a worker thread with its own connection when messages are
 added (:meth:`DerivedIndexes.messages_added`), and before every query that
 reads a derived table (:func:`catch_up`), so results are never stale.
 
-Triggers remain for what needs the old values or cannot wait: the update
-and delete of a message at or below the mark, and the insert of a message
-with an id at or below it (a deleted message written back, or an id reused
-after the newest messages were deleted). Above the mark, the catch-up reads
-the messages as they are then.
+Triggers remain for what needs the old values: the update and delete of a
+message at or below the mark. Above the mark, the catch-up reads the messages
+as they are then. Nothing is done per inserted row: SQLite gives a new
+message the id after the highest one stored, so after the newest messages are
+deleted their ids come again; :func:`after_delete` lowers the marks to the
+newest message left, so such a message is above the mark like any other new
+one. A deleted message written back with its own id below a mark (an undone
+delete) is added by :func:`index_written_back`.
 """
 
 from __future__ import annotations
@@ -56,6 +59,21 @@ def has_mark(conn, name: str) -> bool:
     if not conn.execute(sql("SELECT 1 FROM sqlite_master WHERE name = 'derived_mark'")).first():
         return False
     return conn.execute(sql("SELECT 1 FROM derived_mark WHERE name = :n"), {"n": name}).first() is not None
+
+
+def after_delete(conn) -> None:
+    """Messages were deleted (in this transaction): no mark stays above the newest message left."""
+    conn.execute(sql(f"UPDATE derived_mark SET last_id = {_TOP} WHERE last_id > {_TOP}"))
+
+
+def index_written_back(conn, ids: list[int]) -> None:
+    """Deleted messages were written back with their own ids (in this transaction): add those at or
+    below a mark to that derived table (the ones above it are the catch-up's)."""
+    marks = dict(conn.execute(sql("SELECT name, last_id FROM derived_mark")).all())
+    for name, statement in CATCH_UP.items():
+        for i in ids:
+            if name in marks and i <= marks[name]:
+                conn.execute(sql(statement), {"lo": i - 1, "hi": i})
 
 
 def _chunk(engine: Engine) -> bool:

@@ -62,7 +62,6 @@ class Message(SQLModel, table=True):
         Index("ix_message_claim", "status", "claimed_by", "lease_until", **_where("claimed_by IS NOT NULL")),
         Index("ix_message_reference", "gateway", "reference", **_where("reference IS NOT NULL")),
         Index("ix_message_fingerprint", "fingerprint", **_where("fingerprint IS NOT NULL")),
-        Index("ix_message_recipient", "recipient", "created_at"),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
     )

@@ -56,11 +56,8 @@ _FTS_MARK = derived.mark("message_fts")
 _SQLITE_FTS = (
     "CREATE VIRTUAL TABLE message_fts USING fts5(text, sender, recipient, content='message', "
     "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\")",
-    # new messages are indexed in bulk by the catch-up (app.store.derived); this one only when
-    # written back below the mark
-    f"CREATE TRIGGER message_fts_ai AFTER INSERT ON message WHEN new.id <= {_FTS_MARK} BEGIN "
-    "INSERT INTO message_fts(rowid, text, sender, recipient) VALUES (new.id, new.text, new.sender, new.recipient);"
-    " END",
+    # new messages are indexed in bulk by the catch-up (app.store.derived); the triggers follow the
+    # edits and deletes of the messages at or below the mark
     "CREATE TRIGGER message_fts_ad AFTER DELETE ON message BEGIN "
     "INSERT INTO message_fts(message_fts, rowid, text, sender, recipient) "
     f"SELECT 'delete', old.id, old.text, old.sender, old.recipient WHERE old.id <= {_FTS_MARK}; END",
@@ -108,7 +105,9 @@ def install(conn, is_sqlite: bool) -> None:
             for name in ("message_fts_ai", "message_fts_ad", "message_fts_au", "message_fts"):
                 conn.execute(sql(f"DROP {'TABLE' if name == 'message_fts' else 'TRIGGER'} IF EXISTS {name}"))
             exists = False
-        if not exists:
+        if exists:
+            conn.execute(sql("DROP TRIGGER IF EXISTS message_fts_ai"))  # of earlier versions
+        else:
             derived.install_mark(conn, "message_fts")
             for statement in _SQLITE_FTS:
                 conn.execute(sql(statement))

@@ -60,12 +60,31 @@ def test_deletes_above_and_below_the_mark_and_reused_ids(make_engine):
 def test_written_back_messages_below_the_mark_are_indexed_at_once(make_engine):
     engine = make_engine()
     engine.db.derived.close()
-    ids = [it.message.id for it in engine.queue_messages([OutboundRequest(["+15550001", "+15550002"],
+    ids = [it.message.id for it in engine.queue_messages([OutboundRequest(["+15550001", "+15550002", "+15550003"],
                                                                           "hello back")]).items]
     derived.catch_up(engine.db.engine)
-    batch = engine.delete_for_undo(ids)
-    assert fts_rows(engine) == 0 and engine.conversations() == []
+    batch = engine.delete_for_undo(ids[:2])  # below the newest message: the marks stay
+    assert fts_rows(engine) == 1 and {r.number for r in engine.conversations()} == {"+15550003"}
+    assert set(marks(engine).values()) == {ids[2]}
     engine.undo_delete(batch)
-    assert fts_rows(engine) == 2  # by the insert trigger, before any catch-up
-    assert {r.number for r in engine.conversations()} == {"+15550001", "+15550002"}
+    assert fts_rows(engine) == 3  # by the undo itself, before any catch-up
+    assert {r.number for r in engine.conversations()} == {"+15550001", "+15550002", "+15550003"}
     assert all(v.status == m.QUEUED for v in engine.search_messages(MessageFilter(text="back")))
+    assert engine.conversations(unread_only=True) == []
+
+
+def test_deleting_the_newest_messages_lowers_the_marks_so_their_ids_are_indexed_again(make_engine):
+    engine = make_engine()
+    engine.db.derived.close()
+    ids = [it.message.id for it in engine.queue_messages([OutboundRequest(["+15550001", "+15550002", "+15550003"],
+                                                                          "hello top")]).items]
+    derived.catch_up(engine.db.engine)
+    batch = engine.delete_for_undo(ids[1:])
+    assert set(marks(engine).values()) == {ids[0]}
+    engine.undo_delete(batch)  # written back above the mark: the catch-up's
+    assert sorted(v.id for v in engine.search_messages(MessageFilter(text="top"))) == ids
+    engine.delete_messages([ids[2]])
+    reused = engine.queue_messages([OutboundRequest(["+15550009"], "hello again")]).items[0].message
+    assert reused.id == ids[2]  # SQLite gives the id again
+    assert [v.text for v in engine.search_messages(MessageFilter(text="again"))] == ["hello again"]
+    assert engine.conversation("+15550009").total == 1 and engine.conversation("+15550003") is None

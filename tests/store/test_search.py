@@ -125,7 +125,7 @@ def test_summary_is_built_for_a_store_that_had_messages_before(engine, db_url):
         from sqlalchemy import text
         for name in ("message_conversation_ai", "message_conversation_au", "message_conversation_ad",
                      "message_fts_ai", "message_fts_ad", "message_fts_au"):
-            conn.execute(text(f"DROP TRIGGER {name}"))
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         conn.execute(text("DROP TABLE conversation"))
         conn.execute(text("DROP TABLE message_fts"))
     engine.db.create()

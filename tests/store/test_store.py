@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.store import database
-from app.store.database import Database, StoreError
+from app.store.database import SCHEMA_VERSION, Database, StoreError
 from app.store.models import Message
 from sqlmodel import select
 from app.store.passwords import hash_password, verify_password
@@ -91,6 +91,28 @@ def test_a_version_1_store_gains_the_user_block_column(db_url):
     conn.close()
     db = Database(db_url)
     db.create()
-    assert db.schema_version() == 2
+    assert db.schema_version() == SCHEMA_VERSION
     with db.session() as s:
         assert s.exec(select(User.api_blocked).where(User.name == "alice")).one() is False
+
+
+def test_a_version_2_store_loses_the_recipient_index(db_url):
+    import sqlite3
+
+    db = Database(db_url)
+    db.create()
+    db.close()
+    path = db_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path)  # the store as version 2 wrote it
+    conn.execute("CREATE INDEX ix_message_recipient ON message (recipient, created_at)")
+    conn.execute("UPDATE schema_version SET version = 2")
+    conn.commit()
+    conn.close()
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == 3
+    db.close()
+    conn = sqlite3.connect(path)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    assert "ix_message_recipient" not in names and "ix_message_counterpart" in names
