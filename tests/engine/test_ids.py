@@ -1,0 +1,25 @@
+"""Public ids of jobs and messages: the Retarus form, unique, in ascending order within a job."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+
+from app.engine.ids import new_job_id, new_message_uids
+
+AT = datetime(2026, 11, 22, 10, 24, 7, 583000, tzinfo=timezone.utc)
+
+
+def test_job_and_message_ids_have_the_retarus_form():
+    assert re.fullmatch(r"J\.20261122-102407\.583-[A-Za-z0-9]{18}", new_job_id(AT))
+    assert all(re.fullmatch(r"S\.20261122-102407\.583-[A-Za-z0-9]{18}", u) for u in new_message_uids(50, AT))
+
+
+def test_message_ids_of_a_job_are_unique_ascending_and_evenly_random():
+    uids = new_message_uids(20000, AT)
+    assert len(set(uids)) == 20000 and uids == sorted(uids)
+    tails = Counter("".join(u[-18:] for u in uids))
+    assert len(tails) == 62  # every letter and digit occurs...
+    expected = 18 * 20000 / 62
+    assert all(abs(n - expected) < 0.05 * expected for n in tails.values())  # ...about equally often
