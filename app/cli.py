@@ -79,13 +79,23 @@ def run_serve(args) -> int:
 
 
 def run_gui(args) -> int:
+    from app.config import Config, ConfigError, load_config
     from app.logging_setup import setup_logging
 
     setup_logging(stderr=False)
-    engine, cfg = _engine(args)
+    try:  # a bad file is refused before any window (cheap: no store, no engine)
+        cfg = load_config(args.config) if args.config else Config()
+    except ConfigError as exc:
+        print(f"smsconsole: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     from app.ui.application import run_application
 
-    return run_application(engine, cfg)
+    def open_engine():
+        from app.runtime import engine_for
+
+        return engine_for(cfg, args.db)
+
+    return run_application(cfg, open_engine)
 
 
 def main(argv: list[str] | None = None) -> int:

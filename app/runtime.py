@@ -14,7 +14,12 @@ def build_engine(config_path: str | None, db_url: str | None) -> tuple[Engine, C
     Raises ConfigError (bad file) or StoreError (store cannot be opened).
     """
     cfg = load_config(config_path) if config_path else Config()
+    return engine_for(cfg, db_url), cfg
+
+
+def engine_for(cfg: Config, db_url: str | None) -> Engine:
+    """The engine on ``db_url`` (else the config's store, else the default one), configured by ``cfg``."""
     url = db_url or cfg.store["url"] or None
     engine = Engine(Database(url), instance_id=cfg.store["instance"] or "local")
     apply_config(engine, cfg)
-    return engine, cfg
+    return engine

@@ -49,3 +49,18 @@ def test_headless_engine_imports_no_qt():
             "sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_frame_needs_neither_the_store_nor_the_engine():
+    """What the GUI imports before its window is painted stays light: the store and the engine
+    (SQLAlchemy, pydantic) are imported after the first paint."""
+    import subprocess
+    import sys
+
+    code = ("import sys, app.cli, app.ui.application, app.ui.main_window; "
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'app.engine.engine', 'aiohttp') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=APP.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

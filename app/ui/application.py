@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TYPE_CHECKING, Callable
 
 from app import APP_DIRNAME, APP_ID, APP_NAME, __version__
-from app.config import Config
-from app.engine.engine import Engine
+from app.config import Config, ConfigError
+
+if TYPE_CHECKING:
+    from app.engine.engine import Engine
 
 
 def make_qapplication(argv: list[str] | None = None):
@@ -27,12 +30,15 @@ def make_qapplication(argv: list[str] | None = None):
     return app
 
 
-def run_application(engine: Engine, cfg: Config) -> int:
+def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
+    """Show the window, then open the engine (``open_engine``) and fill the window from it.
+
+    The window is painted before the engine and the store are opened (importing them is most of
+    the start-up time). A store that cannot be opened is told in a message box; exit code 2.
+    """
     import qasync
 
-    from .engine_bridge import EngineBridge
     from .main_window import MainWindow
-
     from .single_instance import SingleInstance
     from .theme import apply_scheme
 
@@ -42,18 +48,32 @@ def run_application(engine: Engine, cfg: Config) -> int:
         return 0  # the running console shows its window instead
     instance.listen()
     apply_scheme(app, "system")
+    window = MainWindow()
+    _show_now(app, window)
+    try:
+        engine = open_engine()
+    except Exception as exc:
+        from app.store.database import StoreError
+
+        if not isinstance(exc, (ConfigError, StoreError)):
+            raise
+        # the store, or what the configuration asks of it: told in words, no traceback
+        print(f"smsconsole: {exc}", file=sys.stderr)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(window, window.tr("The console cannot start"), str(exc))
+        return 2
+    from .engine_bridge import EngineBridge
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    bridge = EngineBridge(engine)
-    window = MainWindow(bridge)
+    window.attach(EngineBridge(engine))
     instance.raise_requested.connect(window.notifier.raise_window)
     closed = asyncio.Event()
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the engine has stopped
     app.lastWindowClosed.connect(closed.set)
 
     async def main() -> None:
-        window.show()
-        window.repaint()  # paint the window now, before the engine's start-up work
         await engine.start()
         apply_scheme(app, engine.settings.get("color_scheme", "system"))
         api = await _start_api(engine, cfg, window)
@@ -65,6 +85,21 @@ def run_application(engine: Engine, cfg: Config) -> int:
     with loop:
         loop.run_until_complete(main())
     return 0
+
+
+def _show_now(app, window, wait: float = 0.5) -> None:
+    """Show the window and paint it now, before the engine and the store are opened: the
+    window system has to map it first (a round trip on X11), so wait a moment for that."""
+    import time
+
+    window.show()
+    deadline = time.monotonic() + wait
+    handle = window.windowHandle()
+    while handle is not None and not handle.isExposed() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    window.repaint()
+    app.processEvents()
 
 
 async def _start_api(engine: Engine, cfg: Config, window):

@@ -1,35 +1,38 @@
 """The main window: Inbox, Outbox, Sessions and Gateways tabs, menus with the
-keyboard shortcuts, the unread count, notifications and remembered layout."""
+keyboard shortcuts, the unread count, notifications and remembered layout.
+
+The window is built in two steps so that it shows at once: the frame (menus,
+toolbar, the four tabs, the remembered geometry) needs neither the engine nor
+the store, and is painted while they are opened; :meth:`MainWindow.attach`
+then puts the tabs' contents in and enables the actions.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from app import APP_NAME, __version__
-from app.engine.requests import EngineError
 
-from .compose_dialog import ComposeDialog
-from .csv_drop import CsvDrop
-from .engine_bridge import EngineBridge
-from .gateways_tab import GatewaysTab
 from .icons import icon
-from .inbox_tab import InboxTab
-from .notifier import Notifier
-from .outbox_tab import OutboxTab
-from .sessions_tab import SessionsTab
 from .tasks import show_error
-from .window_state import restore_state, save_state
+from .window_state import restore_frame, restore_layout, save_state
+
+if TYPE_CHECKING:
+    from .compose_dialog import ComposeDialog
+    from .engine_bridge import EngineBridge
 
 INBOX, OUTBOX, SESSIONS, GATEWAYS = range(4)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, bridge: EngineBridge):
+    def __init__(self, bridge: "EngineBridge | None" = None):
         super().__init__()
-        self.bridge = bridge
-        self.engine = bridge.engine
+        self.bridge = None
+        self.engine = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("app"))
@@ -38,16 +41,44 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        for title, name in self._tab_titles():
+            opening = QLabel(self.tr("Opening the message store…"), self)
+            opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            opening.setEnabled(False)
+            self.tabs.addTab(opening, icon(name), title)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        restore_frame(self)
+        if bridge is not None:
+            self.attach(bridge)
+
+    def _tab_titles(self) -> tuple[tuple[str, str], ...]:
+        return ((self.tr("&Inbox"), "inbox"), (self.tr("&Outbox"), "outbox"),
+                (self.tr("S&essions"), "sessions"), (self.tr("&Gateways"), "gateways"))
+
+    def attach(self, bridge: "EngineBridge") -> None:
+        """Fill the window from the engine: the tabs' contents, the status bar, the actions."""
+        from .csv_drop import CsvDrop
+        from .gateways_tab import GatewaysTab
+        from .inbox_tab import InboxTab
+        from .notifier import Notifier
+        from .outbox_tab import OutboxTab
+        from .sessions_tab import SessionsTab
+
+        self.bridge = bridge
+        self.engine = bridge.engine
         self.inbox_tab = InboxTab(bridge, self)
         self.outbox_tab = OutboxTab(bridge, self)
         self.sessions_tab = SessionsTab(bridge, self)
         self.gateways_tab = GatewaysTab(bridge, self)
-        for tab, title, name in ((self.inbox_tab, self.tr("&Inbox"), "inbox"),
-                                 (self.outbox_tab, self.tr("&Outbox"), "outbox"),
-                                 (self.sessions_tab, self.tr("S&essions"), "sessions"),
-                                 (self.gateways_tab, self.tr("&Gateways"), "gateways")):
-            self.tabs.addTab(tab, icon(name), title)
-        self.setCentralWidget(self.tabs)
+        current = self.tabs.currentIndex()
+        for i, (tab, (title, name)) in enumerate(zip((self.inbox_tab, self.outbox_tab, self.sessions_tab,
+                                                      self.gateways_tab), self._tab_titles())):
+            opening = self.tabs.widget(i)
+            self.tabs.removeTab(i)
+            opening.deleteLater()
+            self.tabs.insertTab(i, tab, icon(name), title)
+        self.tabs.setCurrentIndex(current)
         for tab in (self.inbox_tab, self.outbox_tab):
             tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.inbox_tab.forward_requested.connect(lambda text: self.compose(text=text))
@@ -55,7 +86,10 @@ class MainWindow(QMainWindow):
         self.inbox_tab.conversations.replied.connect(
             lambda _m: self.statusBar().showMessage(self.tr("Reply queued"), 5000))
 
-        self._build_menus()
+        self.view_menu.insertAction(self._tab_actions_start, self.inbox_tab.toggle_view_action)
+        self.tools_menu.insertAction(self.simulate_action, self.gateways_tab.sending_pause.action)
+        for a in self._engine_actions:
+            a.setEnabled(True)
         self.unread_label = QLabel(self)
         self.unread_label.setObjectName("unreadLabel")
         self.statusBar().addPermanentWidget(self.unread_label)
@@ -66,7 +100,11 @@ class MainWindow(QMainWindow):
         bridge.message_changed.connect(self._on_message)
         bridge.messages_deleted.connect(self._on_deleted)
         self.update_unread()
-        restore_state(self)
+        restore_layout(self)
+
+    @property
+    def attached(self) -> bool:
+        return self.bridge is not None
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "", icon_name: str = "") -> QAction:
         a = QAction(text, self)
@@ -105,21 +143,19 @@ class MainWindow(QMainWindow):
         edit_menu = menu.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.settings_action)
-        view_menu = menu.addMenu(self.tr("&View"))
+        self.view_menu = view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.refresh_action)
-        view_menu.addAction(self.inbox_tab.toggle_view_action)
-        view_menu.addSeparator()
+        self._tab_actions_start = view_menu.addSeparator()
         self.tab_actions = []
-        for i, name in enumerate((self.tr("&Inbox"), self.tr("&Outbox"), self.tr("S&essions"), self.tr("&Gateways"))):
+        for i, (name, _icon) in enumerate(self._tab_titles()):
             a = self._action(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             view_menu.addAction(a)
             self.tab_actions.append(a)
-        tools = menu.addMenu(self.tr("&Tools"))
+        self.tools_menu = tools = menu.addMenu(self.tr("&Tools"))
         tools.addAction(self.contacts_action)
         self.blocked_action = self._action(self.tr("&Opt-out list…"), self.show_blocked_numbers, "Ctrl+Shift+B",
                                            self.tr("Numbers no message may be sent to"))
         tools.addAction(self.blocked_action)
-        tools.addAction(self.gateways_tab.sending_pause.action)
         tools.addAction(self.simulate_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(shortcuts_action)
@@ -130,17 +166,25 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         for a in (self.new_message_action, self.find_action, self.contacts_action, self.settings_action):
             toolbar.addAction(a)
+        # what needs the engine waits for it
+        self._engine_actions = (self.new_message_action, self.find_action, self.contacts_action,
+                                self.settings_action, self.simulate_action, self.refresh_action,
+                                self.blocked_action)
+        for a in self._engine_actions:
+            a.setEnabled(False)
 
     # --- actions ----------------------------------------------------------------------
 
-    def compose(self, to: str = "", text: str = "") -> ComposeDialog:
+    def compose(self, to: str = "", text: str = "") -> "ComposeDialog":
+        from .compose_dialog import ComposeDialog
+
         dialog = ComposeDialog(self.engine, self, to=to, text=text)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._queued(dialog))
         dialog.open()
         return dialog
 
-    def _queued(self, dialog: ComposeDialog) -> None:
+    def _queued(self, dialog: "ComposeDialog") -> None:
         if dialog.result_ is not None:
             n = len(dialog.result_.accepted)
             self.statusBar().showMessage(self.tr("%n message(s) queued", "", n), 5000)
@@ -185,6 +229,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def simulate_incoming(self) -> None:
+        from app.engine.requests import EngineError
+
         try:
             self.engine.simulate_incoming()
         except EngineError as exc:
@@ -226,8 +272,9 @@ class MainWindow(QMainWindow):
     # --- window state -------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
-        save_state(self)
-        self.notifier.hide()
+        if self.attached:
+            save_state(self)
+            self.notifier.hide()
         super().closeEvent(event)
 
 

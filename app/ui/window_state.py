@@ -26,7 +26,8 @@ def save_state(window) -> None:
         s.setValue(key, widget.saveState())
 
 
-def restore_state(window) -> None:
+def restore_frame(window) -> None:
+    """Geometry, toolbars and the open tab: what the window needs before its contents."""
     s = QSettings()
     geometry = s.value("mainWindow/geometry")
     if geometry is not None:
@@ -35,6 +36,11 @@ def restore_state(window) -> None:
     if state is not None:
         window.restoreState(state)
     window.tabs.setCurrentIndex(int(s.value("mainWindow/tab", 0)))
+
+
+def restore_layout(window) -> None:
+    """The Inbox view, splitter positions and column layouts of the tabs' contents."""
+    s = QSettings()
     window.inbox_tab.show_page(int(s.value("inbox/page", window.inbox_tab.pages.currentIndex())))
     for key, widget in _parts(window).items():
         value = s.value(key)

@@ -55,6 +55,15 @@ def test_bad_config_is_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_the_window_refuses_a_bad_config_before_it_opens(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[api]\nlisten = 9710\n")
+    result = smsconsole("--config", str(bad), env=clean_env(tmp_path))  # no display needed: no window
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"smsconsole: {bad}: api.listen")
+    assert "Traceback" not in result.stderr
+
+
 def test_serve_runs_without_a_display_and_stops_cleanly_on_sigterm(tmp_path):
     db = tmp_path / "console.db"
     cfg = tmp_path / "console.toml"
