@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the SMS Console one-folder bundle with PyInstaller, then smoke-test it.
 #
-#   packaging/pyinstaller/build.sh            # build + smoke test (--version, serve, window offscreen)
+#   packaging/pyinstaller/build.sh            # build + smoke test (--version, serve, window offscreen,
+#                                             # and on X11 too when xvfb-run is installed)
 #   packaging/pyinstaller/build.sh --no-gui   # smoke test without the window
 #
 # Builds in a virtual environment under build/pyinstaller/ holding only the
@@ -52,6 +53,10 @@ tar -C "$dist_dir" -czf "$archive" smsconsole
 
 echo "== smoke test"
 "$venv/bin/python" "$here/smoke_test.py" "${smoke_args[@]}" "$bundle/smsconsole"
+if [ ${#smoke_args[@]} -eq 0 ] && command -v xvfb-run > /dev/null; then
+    echo "== smoke test on X11 (xvfb-run)"
+    xvfb-run -a "$venv/bin/python" "$here/smoke_test.py" --platform xcb "$bundle/smsconsole"
+fi
 
 echo "== system requirements (the newest symbol versions the bundle asks of the system)"
 find "$bundle" -type f \( -name '*.so*' -o -name smsconsole \) -exec objdump -T {} + 2>/dev/null \

@@ -8,9 +8,10 @@ Checks, each in a fresh temporary home so nothing of the user's is touched:
   1. `--version` prints "smsconsole <version>";
   2. `serve` with a minimal configuration answers HTTP on a free loopback port,
      and stops cleanly (exit status 0) on SIGTERM;
-  3. the console window starts on Qt's offscreen platform with a fresh store
-     (--db), opens that store, is still running after a few seconds and has
-     reported no error (Qt, its plugins and every module load); --no-gui skips it.
+  3. the console window starts on Qt's offscreen platform (or --platform) with
+     a fresh store (--db) and its API on a free port, opens that store, is still
+     running after a few seconds and has reported no error (Qt, its plugins and
+     every module load); --no-gui skips it.
 Exit status 0 when every check passed. Uses only the standard library.
 """
 
@@ -35,7 +36,7 @@ SERVE_START_TIMEOUT = 30.0
 STOP_TIMEOUT = 20.0
 
 
-def _env(home: Path) -> dict[str, str]:
+def _env(home: Path, platform: str = "offscreen") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         HOME=str(home),
@@ -43,7 +44,10 @@ def _env(home: Path) -> dict[str, str]:
         XDG_DATA_HOME=str(home / "data"),
         XDG_STATE_HOME=str(home / "state"),
         XDG_CACHE_HOME=str(home / "cache"),
-        QT_QPA_PLATFORM="offscreen",
+        # Qt's local sockets live in the temporary folder: the window's single-instance
+        # socket then cannot meet a console that is already running for this user.
+        TMPDIR=str(home),
+        QT_QPA_PLATFORM=platform,
         PYTHONUNBUFFERED="1",
     )
     # Use a desktop-less keyring so nothing asks for an unlock prompt.
@@ -136,12 +140,15 @@ def check_serve(exe: list[str], home: Path) -> None:
 GUI_ERRORS = ("traceback", "error", "could not load", "cannot load", "failed to")
 
 
-def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
+def check_gui(exe: list[str], home: Path, platform: str = "offscreen", seconds: float = 5.0) -> None:
     log = home / "gui.log"
     store = home / "gui.db"
+    config = home / "smsconsole.toml"  # the window's HTTP API on a free port, not the default one
+    config.write_text(f'[api]\nlisten = "127.0.0.1:{free_port()}"\n', encoding="utf-8")
     with log.open("w") as log_file:
         proc = subprocess.Popen(
-            exe + ["--db", f"sqlite:///{store}"], env=_env(home), stdout=log_file, stderr=subprocess.STDOUT
+            exe + ["--config", str(config), "--db", f"sqlite:///{store}"], env=_env(home, platform),
+            stdout=log_file, stderr=subprocess.STDOUT,
         )
         try:
             try:
@@ -150,13 +157,13 @@ def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
                 code = None
             text = log.read_text()
             if code is not None:
-                raise AssertionError(f"the console window exited with {code}:\n{text}")
+                raise AssertionError(f"the console window exited with {code} within {seconds:.0f} s:\n{text}")
             errors = [line for line in text.splitlines() if any(word in line.lower() for word in GUI_ERRORS)]
             if errors:
                 raise AssertionError("the console window reported errors:\n" + text)
             if not store.is_file():
                 raise AssertionError(f"the console window did not open its store {store}:\n{text}")
-            print(f"ok  the console window runs (offscreen, {seconds:.0f} s) with its store")
+            print(f"ok  the console window runs ({platform}, {seconds:.0f} s) with its store")
         finally:
             if proc.poll() is None:
                 proc.terminate()
@@ -170,21 +177,26 @@ def check_gui(exe: list[str], home: Path, seconds: float = 5.0) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-gui", dest="gui", action="store_false",
-                        help="skip starting the console window offscreen")
+                        help="skip starting the console window")
+    parser.add_argument("--platform", default="offscreen",
+                        help="Qt platform for the window: offscreen (default), xcb (needs DISPLAY, e.g. "
+                             "under xvfb-run), wayland (needs WAYLAND_DISPLAY)")
     parser.add_argument("program", nargs=argparse.REMAINDER,
                         help="the program to test, with any leading arguments")
     args = parser.parse_args(argv)
     if not args.program:
         parser.error("name the program to test")
     failures = 0
-    checks = [check_version, check_serve] + ([check_gui] if args.gui else [])
-    for check in checks:
+    checks = [("version", check_version), ("serve", check_serve)]
+    if args.gui:
+        checks.append(("gui", lambda exe, home: check_gui(exe, home, args.platform)))
+    for name, check in checks:
         with tempfile.TemporaryDirectory(prefix="smsconsole-smoke-") as tmp:
             try:
                 check(args.program, Path(tmp))
             except (AssertionError, OSError, subprocess.SubprocessError) as exc:
                 failures += 1
-                print(f"FAIL {check.__name__}: {exc}", file=sys.stderr)
+                print(f"FAIL {name}: {exc}", file=sys.stderr)
     passed = len(checks) - failures
     print(f"smoke test: {passed} passed, {failures} failed")
     return 1 if failures else 0
