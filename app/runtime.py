@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from app.config import Config, load_config
 from app.engine.configure import apply_config
 from app.engine.engine import Engine
@@ -23,3 +25,11 @@ def engine_for(cfg: Config, db_url: str | None) -> Engine:
     engine = Engine(Database(url), instance_id=cfg.store["instance"] or "local")
     apply_config(engine, cfg)
     return engine
+
+
+def settle_heap() -> None:
+    """Once started: move what the start-up left (modules, classes, the engine) out of the
+    collector's way. A full collection would otherwise walk those ~80,000 objects each time,
+    holding the event loop for tens of milliseconds; now it walks only what came since."""
+    gc.collect()
+    gc.freeze()

@@ -8,6 +8,7 @@ import signal
 
 from app.config import Config
 from app.engine.engine import Engine
+from app.runtime import settle_heap
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
             pass
     await engine.start()
     api = await _start_api(engine, cfg)
+    settle_heap()
     names = ", ".join(f"{g.name} ({g.state.value})" for g in engine.gateways.values()) or "none"
     log.info("serving on store %s; gateways: %s", engine.db.display_url, names)
     if ready is not None:

@@ -68,6 +68,9 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window.attach(EngineBridge(engine))
+    from app.runtime import settle_heap
+
+    settle_heap()  # before the loop runs: what the start-up built is never walked by the collector again
     instance.raise_requested.connect(window.notifier.raise_window)
     closed = asyncio.Event()
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the engine has stopped

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from app.engine import events as ev  # noqa: E402
 from app.engine.engine import Engine  # noqa: E402
 from app.engine.requests import OutboundRequest  # noqa: E402
+from app.runtime import settle_heap  # noqa: E402
 from app.store import models as m  # noqa: E402
 from app.store.database import Database  # noqa: E402
 
@@ -88,6 +89,7 @@ def sqlite_run(count: int) -> None:
         engine.add_gateway("Instant", "simulator", INSTANT)
         q = queue(engine, count)
         print(f"queue_messages: {count:,} messages in {q:.2f} s ({count / q:,.0f} msg/s)")
+        settle_heap()  # as `smsconsole serve` and the window do once started
         elapsed, stall, sent = asyncio.run(dispatch(engine, count))
         print(f"dispatch (SQLite): {sent:,} sent in {elapsed:.2f} s = {sent / elapsed:,.0f} msg/s; "
               f"longest event-loop stall {stall * 1000:.1f} ms")
@@ -98,6 +100,7 @@ def pg_worker(url: str, instance: str, gateway: str) -> None:
     engine.open_store()
     build = engine._build  # this instance runs its own gateway only, as with its own modems
     engine._build = lambda rec: build(rec.model_copy(update={"enabled": rec.name == gateway}))
+    settle_heap()
     elapsed, stall, sent = asyncio.run(dispatch(engine, None))
     print(f"{instance} {sent} {elapsed:.3f} {stall * 1000:.1f}")
 
