@@ -12,6 +12,8 @@ derivations, so a successful check is remembered for ``CACHE_SECONDS``:
   and the key is never written anywhere;
 * only successes are cached, so a wrong password always costs a full check
   (and counts as a failure);
+* requests that arrive with the same credentials while their check runs
+  (a client opening many connections at once) share that one derivation;
 * on every hit the user's block (Sessions tab, ``stop_customer``) is checked
   again, so a stopped user is refused at once; a changed password, a disabled
   user or changed privileges take effect when the entry expires, or at once
@@ -83,6 +85,8 @@ class Authenticator:
         self.cache_seconds = cache_seconds
         self._key = os.urandom(32)
         self._cache: dict[tuple[str, bytes], tuple[UserInfo, float]] = {}
+        #: Checks under way, shared by the requests that bring the same credentials meanwhile.
+        self._checking: dict[tuple[str, bytes], asyncio.Future] = {}
         self._failures: dict[str, deque[float]] = {}
 
     # --- checking -------------------------------------------------------------
@@ -104,10 +108,11 @@ class Authenticator:
         delay = self.penalty(ip)
         if delay:
             await asyncio.sleep(delay)
-        row = await asyncio.to_thread(self._load, name)
-        ok = await asyncio.to_thread(verify_password, password, row["hash"] if row else _DUMMY_HASH)
-        if not ok and row is not None and row["secret"]:  # the user's separate API secret
-            ok = await asyncio.to_thread(verify_password, password, row["secret"])
+        checking = self._checking.get(key)
+        if checking is None:
+            checking = self._checking[key] = asyncio.ensure_future(self._verify(name, password))
+            checking.add_done_callback(lambda _: self._checking.pop(key, None))
+        row, ok = await asyncio.shield(checking)
         if not ok or row is None:
             self._fail(ip)
             raise AuthError("wrong user name or password")
@@ -121,6 +126,14 @@ class Authenticator:
         self._prune(now)
         self._cache[key] = (info, now + self.cache_seconds)
         return info
+
+    async def _verify(self, name: str, password: str) -> tuple[dict[str, Any] | None, bool]:
+        """The user's row and whether the password (or the user's API secret) matches; in worker threads."""
+        row = await asyncio.to_thread(self._load, name)
+        ok = await asyncio.to_thread(verify_password, password, row["hash"] if row else _DUMMY_HASH)
+        if not ok and row is not None and row["secret"]:  # the user's separate API secret
+            ok = await asyncio.to_thread(verify_password, password, row["secret"])
+        return row, ok
 
     def _load(self, name: str) -> dict[str, Any] | None:
         with self.engine.db.session() as s:

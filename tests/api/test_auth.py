@@ -77,3 +77,17 @@ async def test_repeated_failures_from_one_address_are_slowed_down(make_engine, m
     assert auth.penalty("10.0.0.9") == 2.0 and auth.penalty("10.0.0.10") == 0.0
     await auth.check("alice", "secret", "10.0.0.9")  # waits, then succeeds and forgives
     assert auth.penalty("10.0.0.9") == 0.0
+
+
+async def test_concurrent_requests_with_the_same_credentials_share_one_check(make_engine, make_user, counted):
+    import asyncio
+
+    engine = make_engine()
+    make_user(engine, "alice", "secret")
+    auth = Authenticator(engine)
+    users = await asyncio.gather(*(auth.check("alice", "secret", "10.0.0.1") for _ in range(20)))
+    assert {u.name for u in users} == {"alice"} and len(counted) == 1
+    wrong = await asyncio.gather(*(auth.check("alice", "bad", "10.0.0.2") for _ in range(3)),
+                                 return_exceptions=True)
+    assert all(isinstance(w, AuthError) for w in wrong) and len(counted) == 2
+    assert auth.failures("10.0.0.2") == 3  # each refused request counts
