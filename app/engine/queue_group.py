@@ -1,19 +1,34 @@
-"""Group commit of queueing: the jobs submitted in the same turn of the event
-loop (concurrent API requests) are stored in one transaction.
+"""Group commit of queueing: the jobs submitted while the store is busy
+(concurrent API requests) are stored together, in one transaction.
 
 Each call keeps its own job, its own atomicity and its own result, exactly
 as :meth:`Outbox.queue` would give it; its caller resumes only after the
 transaction holding its messages has committed. A call refused with an error
 fails alone. Should the shared transaction fail, each call is stored again
 on its own, so one bad call never costs its neighbours their jobs.
+
+With a running engine the transaction runs in the engine's store lane (its
+worker thread for the store), so the loop goes on taking requests meanwhile;
+the calls that arrive while one group is being stored form the next group.
+The stored jobs are announced on the loop.
+
+Each job is checked as :meth:`Outbox.store` checks it (``build_rows``, the
+same settings, the same ``atomic`` rule), then the jobs of the group are
+written with one statement per table rather than one per job. A job whose
+check looks at stored messages (duplicate detection, a given message id)
+first has the jobs before it written, so it sees them as it would one by one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
+from . import shared_queue
+from .ids import new_job_id
+from .queueing import Batch, build_rows
 from .requests import EngineError, OutboundRequest, QueueResult
 
 if TYPE_CHECKING:
@@ -21,27 +36,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Recipients stored at most in one transaction; more wait for the next loop turn.
+#: Recipients stored at most in one transaction; more wait for the next one.
 MAX_RECIPIENTS = 20000
+
+_Call = tuple[list[OutboundRequest], dict[str, Any], asyncio.Future]
 
 
 class QueueGroup:
     def __init__(self, outbox: "Outbox"):
         self.outbox = outbox
-        self._pending: list[tuple[list[OutboundRequest], dict[str, Any], asyncio.Future]] = []
+        self._pending: list[_Call] = []
         self._handle: asyncio.Handle | None = None
+        #: The group being stored in the store lane.
+        self._storing: asyncio.Future | None = None
 
     async def queue(self, requests: list[OutboundRequest], **kwargs) -> QueueResult:
-        """Store one job with the others of this loop turn; returns once it is committed."""
+        """Store one job with the others waiting; returns once it is committed."""
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
         self._pending.append((requests, kwargs, fut))
-        if self._handle is None:
+        if self._handle is None and self._storing is None:
             self._handle = loop.call_soon(self._flush)
         return await fut
 
-    def _flush(self) -> None:
-        self._handle = None
+    def _take(self) -> list[_Call]:
         take, count = 0, 0
         for requests, _, _ in self._pending:
             count += sum(len(r.recipients) for r in requests)
@@ -49,38 +67,121 @@ class QueueGroup:
             if count >= MAX_RECIPIENTS:
                 break
         group, self._pending = self._pending[:take], self._pending[take:]
-        if self._pending:
-            self._handle = asyncio.get_running_loop().call_soon(self._flush)
-        group = [g for g in group if not g[2].done()]  # a caller that gave up before its turn is not stored
+        return [g for g in group if not g[2].done()]  # a caller that gave up before its turn is not stored
+
+    def _flush(self) -> None:
+        self._handle = None
+        if self._storing is not None:
+            return
+        group = self._take()
         if not group:
             return
+        loop = asyncio.get_running_loop()
+        calls = [(requests, kwargs) for requests, kwargs, _ in group]
+        self._storing = loop.run_in_executor(self.outbox.engine.store_lane, self._store, calls)
+        self._storing.add_done_callback(functools.partial(self._stored, [fut for _, _, fut in group]))
+
+    def _store(self, calls: list[tuple[list[OutboundRequest], dict[str, Any]]]) -> list[Any]:
+        """Store the calls in one transaction (store lane); per call its ``(job_id, batch)`` or its error."""
         outbox = self.outbox
-        stored: list[tuple[asyncio.Future, Any]] = []
+        outcomes: list[Any] = []
         try:
             with outbox.db.session() as s:
-                for requests, kwargs, fut in group:
+                writer = _JobWriter(s)
+                for requests, kwargs in calls:
                     try:
-                        stored.append((fut, outbox.store(s, requests, **kwargs)))
+                        outcomes.append(self._check(s, writer, requests, **kwargs))
                     except EngineError as exc:  # refused before anything of it was inserted
-                        stored.append((fut, exc))
+                        outcomes.append(exc)
+                writer.write()
                 s.commit()
+            return outcomes
         except Exception:
-            log.exception("storing %d jobs together failed; storing each on its own", len(group))
-            for requests, kwargs, fut in group:
-                try:
-                    result = outbox.queue(requests, **kwargs)
-                except Exception as exc:
-                    if not fut.done():
-                        fut.set_exception(exc)
-                    continue
-                if not fut.done():
-                    fut.set_result(result)
-            return
-        for fut, outcome in stored:
-            if isinstance(outcome, Exception):
+            log.exception("storing %d jobs together failed; storing each on its own", len(calls))
+        outcomes = []
+        for requests, kwargs in calls:
+            try:
+                with outbox.db.session() as s:
+                    outcomes.append(outbox.store(s, requests, **kwargs))
+                    s.commit()
+            except Exception as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    def _check(self, s, writer: "_JobWriter", requests: list[OutboundRequest], *, user: str = "",
+               source: str = "gui", job_id: str | None = None, job_options: str = "{}",
+               atomic: bool = False) -> tuple[str, Batch]:
+        """One job checked as :meth:`Outbox.store` checks it, handed to ``writer``."""
+        engine = self.outbox.engine
+        if any(r.duplicate_detection or r.uid for r in requests):
+            writer.write()  # its check looks for stored messages: the earlier jobs of the group count
+        now = engine.clock.now()
+        settings = engine.settings
+        job_id = job_id or new_job_id(now)
+        batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
+                           country=settings.get("default_country") or None,
+                           duplicate_window=settings["duplicate_window_seconds"])
+        if atomic and len(batch.rows) < len(batch.items):
+            batch.items = [it for it in batch.items if not isinstance(it, int)]
+            batch.rows = []
+        if batch.rows:
+            writer.add(job_id, user, source, job_options, now, batch)
+        return job_id, batch
+
+    def _stored(self, futures: list[asyncio.Future], work: asyncio.Future) -> None:
+        """On the loop: announce what was stored, answer the callers, start the next group."""
+        self._storing = None
+        if work.cancelled() or work.exception() is not None:
+            exc = work.exception() if not work.cancelled() else asyncio.CancelledError()
+            outcomes: list[Any] = [exc] * len(futures)
+        else:
+            outcomes = work.result()
+        for fut, outcome in zip(futures, outcomes):
+            if isinstance(outcome, BaseException):
                 if not fut.done():
                     fut.set_exception(outcome)
                 continue
-            result = outbox.publish(*outcome)  # announced even if its caller is gone: it is stored
+            result = self.outbox.publish(*outcome)  # announced even if its caller is gone: it is stored
             if not fut.done():
                 fut.set_result(result)
+        if self._pending and self._handle is None:
+            self._handle = asyncio.get_running_loop().call_soon(self._flush)
+
+
+class _JobWriter:
+    """Jobs checked and not yet written: the job rows with one statement, their messages with another,
+    the new message ids with one query (the statements of :meth:`Outbox.store`, once for many jobs)."""
+
+    def __init__(self, s):
+        self.s = s
+        self._jobs: list[tuple[str, str, str, str, Any, Batch]] = []
+
+    def add(self, job_id: str, user: str, source: str, job_options: str, now, batch: Batch) -> None:
+        self._jobs.append((job_id, user, source, job_options, now, batch))
+
+    def write(self) -> None:
+        if not self._jobs:
+            return
+        from .outbox import _insert_rows  # the outbox module imports this one
+
+        jobs, self._jobs = self._jobs, []
+        conn = self.s.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        stored_time = shared_queue.time_converter(conn)
+        conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
+                             f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
+                             [(job_id, user, source, "", options, stored_time(now))
+                              for job_id, user, source, options, now, _ in jobs])
+        rows = [row for *_, batch in jobs for row in batch.rows]
+        _insert_rows(conn, rows)
+        ids: dict[str, int] = {}
+        for i in range(0, len(jobs), _ID_CHUNK):
+            chunk = tuple(job[0] for job in jobs[i:i + _ID_CHUNK])
+            ids.update(conn.exec_driver_sql(
+                f"SELECT uid, id FROM message WHERE job_id IN ({', '.join([mark] * len(chunk))})", chunk).all())
+        for row in rows:
+            row["id"] = ids[row["uid"]]
+
+
+#: Job ids looked up at most in one query.
+_ID_CHUNK = 500

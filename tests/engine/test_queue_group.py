@@ -54,3 +54,16 @@ async def test_a_caller_that_gives_up_before_its_turn_stores_nothing(make_engine
         await task
     await engine.queue_messages_async([OutboundRequest(["+15550002"], "next")])
     assert engine.queue_length() == 1
+
+
+async def test_duplicate_detection_sees_the_earlier_jobs_of_the_same_group(make_engine):
+    engine = make_engine()
+    engine.open_store()
+    first = engine.queue_messages_async([OutboundRequest(["+15550001", "+15550002"], "same")])
+    second = engine.queue_messages_async([OutboundRequest(["+15550002", "+15550003"], "same",
+                                                          duplicate_detection=True)])
+    a, b = await asyncio.gather(first, second)
+    assert len(a.accepted) == 2
+    assert [i.code for i in b.items] == ["duplicate", ""] and b.accepted[0].recipient == "+15550003"
+    ids = [v.id for v in a.accepted + b.accepted]
+    assert [engine.message(i).job_id for i in ids] == [a.job_id, a.job_id, b.job_id]
