@@ -13,7 +13,6 @@ import functools
 import logging
 import random
 from datetime import timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import literal_column, or_
@@ -24,15 +23,15 @@ from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
 from app.store.search import counterpart_sql
-from app.store.timeutil import UTCDateTime
 
 from . import shared_queue
 from .events import MessageChanged, MessageStored
 from .ids import new_job_id
+from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
-from .views import MESSAGE_VIEW_COLUMNS, MessageView
+from .views import MessageView
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -43,53 +42,20 @@ INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
 #: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
 DELIVERED_PART_MARK = ":d"
-_INSERT_CHUNK = 5000
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
 
 
-@functools.lru_cache(maxsize=16)
-def _insert_statement(dialect, names: tuple[str, ...]):
-    """The INSERT of these columns (times last), with getters of the other and the time values of a row."""
-    times = [n for n in names if isinstance(Message.__table__.c[n].type, UTCDateTime)]
-    others = [n for n in names if n not in times]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO message ({', '.join(quote(n) for n in others + times)}) "
-           f"VALUES ({', '.join([mark] * (len(others) + len(times)))})")
-    return sql, itemgetter(*others), itemgetter(*times)
-
-
-def _insert_rows(conn, rows: list[dict]) -> None:
-    """Insert new message rows with the driver's own executemany (no per-value processing).
-
-    Times are stored as ``UTCDateTime`` stores them (naive UTC; on SQLite its text form). The
-    rows of one request share their time values, so each distinct set is converted once.
-    """
-    sql, get_others, get_times = _insert_statement(conn.dialect, tuple(rows[0]))
-    store = shared_queue.time_converter(conn)
-    converted: dict[tuple, tuple] = {}
-
-    def values(row: dict) -> tuple:
-        t = get_times(row)
-        key = tuple(map(id, t))
-        stored = converted.get(key)
-        if stored is None:
-            stored = converted[key] = tuple(None if v is None else store(v) for v in t)
-        return get_others(row) + stored
-
-    for i in range(0, len(rows), _INSERT_CHUNK):
-        conn.exec_driver_sql(sql, [values(r) for r in rows[i:i + _INSERT_CHUNK]])
-
-
 def row_view(row: dict) -> MessageView:
-    """A view of a row just built (no session; the dataclass's checks are not needed for it)."""
+    """A view of a row just built or read (every column of a message, as a dict; no session).
+
+    The row's values are taken as they are, without the dataclass's constructor: a view of a
+    row carries its other columns too (unused by the view's readers), which makes it cheap
+    enough for jobs of a hundred thousand messages.
+    """
     view = object.__new__(MessageView)
-    view.__dict__.update(zip(MESSAGE_VIEW_COLUMNS, _VIEW_VALUES(row)))
+    view.__dict__.update(row)
     return view
-
-
-_VIEW_VALUES = itemgetter(*MESSAGE_VIEW_COLUMNS)
 
 
 def _changed(view: MessageView, **changes) -> MessageView:
