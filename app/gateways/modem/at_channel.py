@@ -115,7 +115,7 @@ class AtCommand:
     """One command in the channel's queue: written when every command before it has its final result."""
 
     __slots__ = ("command", "data", "timeout", "prompt_timeout", "after", "expect", "lines", "done", "written",
-                 "data_written", "timer", "channel")
+                 "data_written", "timer", "channel", "_handed")
 
     def __init__(self, channel: "AtChannel", command: str, data: str | None, timeout: float,
                  prompt_timeout: float, after: "AtCommand | None"):
@@ -133,6 +133,20 @@ class AtCommand:
         #: The data after the prompt was written (the modem may have sent the message).
         self.data_written = False
         self.timer: asyncio.TimerHandle | None = None
+        self._handed: asyncio.Future | None = None
+
+    async def data_sent(self) -> None:
+        """Return once the data after the prompt is written, or the command has its outcome."""
+        if self.data_written or self.done.done():
+            return
+        if self._handed is None:
+            self._handed = self.channel.loop.create_future()
+            self.done.add_done_callback(self._set_handed)
+        await self._handed
+
+    def _set_handed(self, _fut=None) -> None:
+        if self._handed is not None and not self._handed.done():
+            self._handed.set_result(None)
 
     async def result(self) -> AtResponse:
         """The answer; raises AtError, AtTimeout, PortGone or Withdrawn.
@@ -250,6 +264,7 @@ class AtChannel:
         except PortGone:
             return
         self._arm(cmd, cmd.timeout)
+        cmd._set_handed()
 
     def _finish(self, cmd: AtCommand, line: str) -> None:
         """``cmd``'s final result: answer it, then write the next command straight away."""

@@ -134,6 +134,15 @@ class ModemGateway(Gateway):
     def under_limits(self) -> bool:
         return self.window > self.busy
 
+    def can_accept(self) -> bool:
+        """Take more only when half the window is free: the engine hands messages over in groups.
+
+        The modem drains what it holds one message at a time; asking for one
+        message after each send would cost the engine a pass over its queue
+        per message, which a group of half a window spreads out.
+        """
+        return super().can_accept() and self.busy * 2 <= self._window
+
     def _last_minute(self) -> int:
         now = time.monotonic()
         while self._sent_times and now - self._sent_times[0] >= 60:
@@ -356,6 +365,11 @@ class ModemGateway(Gateway):
                 self._ahead = self._begin(self._queue.get_nowait())
             try:
                 result = await self._finish(current)
+                first = self._ahead.commands[0] if self._ahead is not None and self._ahead.commands else None
+                if first is not None and first.written:
+                    # the outcome is reported once the next PDU is on its way: the engine's work on it then
+                    # overlaps the PDU's time on the line instead of delaying the reading of the prompt
+                    await first.data_sent()
             except asyncio.CancelledError:
                 self._inflight = None
                 self._return_ahead()

@@ -135,3 +135,24 @@ async def test_several_modems_side_by_side(make_engine, make_sim):
         assert {engine.message(x.id).gateway for x in msgs} == {"M0", "M1", "M2"}
     finally:
         await engine.stop()
+
+
+async def test_the_gateway_takes_more_only_when_half_its_window_is_free(modem_engine):
+    engine, sim = await modem_engine({"send_delay": 0.05}, window=4)
+    gw = engine.gateways["M"]
+    busy_at_handover: list[int] = []
+    submit = gw.submit
+
+    def recording_submit(sms):
+        busy_at_handover.append(gw.busy)
+        submit(sms)
+
+    gw.submit = recording_submit
+    msgs = [queue(engine, f"group {i}", to=f"+49176333333{i:02d}") for i in range(12)]
+    for msg in msgs:
+        await until_status(engine, msg.id, m.SENT)
+    # each handover starts with at most half the window busy; a group then fills it
+    starts = [b for i, b in enumerate(busy_at_handover) if i == 0 or b != busy_at_handover[i - 1] + 1]
+    assert starts and max(starts) <= 2
+    assert max(busy_at_handover) == 3  # the window is still filled: 4 held at most
+    assert sorted(p.text for p in sim.modem.sent) == sorted(f"group {i}" for i in range(12))
