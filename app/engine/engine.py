@@ -546,6 +546,13 @@ class Engine:
 
         reset_send_limit(self, name)
 
+    def sent_count(self, gateway: str, since) -> int:
+        """Messages ``gateway`` sent since ``since`` (or since its send limit was last reset, if later), so a
+        gateway's per-day count survives a restart. Reads the store; safe in a worker thread."""
+        from .gateway_properties import sent_since
+
+        return sent_since(self, gateway, since)
+
     def queue_length(self) -> int:
         with self.db.session() as s:
             return s.exec(select(func.count()).select_from(Message).where(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from app.settings import SettingError
-from app.store.models import GatewayRecord
+from app.store import models as m
+from app.store.models import GatewayRecord, Message, SettingValue
+from app.store.timeutil import utcnow
 
 from .events import GatewaysChanged
 from .requests import EngineError
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Settings that identify a gateway and cannot be changed this way.
 FIXED = ("name", "kind")
+#: Stored setting holding when a gateway's send limit was last reset (ISO time, UTC).
+RESET_KEY = "send_limit_reset:{}"
 
 
 async def set_gateway_property(engine: "Engine", name: str, key: str, text: str, *, reload: bool = True) -> Any:
@@ -70,4 +75,17 @@ def reset_send_limit(engine: "Engine", name: str) -> None:
     if reset is None:
         raise EngineError(f"gateway {name!r} has no send limit")
     reset()
+    with engine.db.session() as s:
+        s.merge(SettingValue(key=RESET_KEY.format(name), value=json.dumps(utcnow().isoformat())))
+        s.commit()
     engine.dispatcher.wake()
+
+
+def sent_since(engine: "Engine", name: str, since: datetime) -> int:
+    """Messages gateway ``name`` sent since ``since``, or since its send limit was last reset if that is later."""
+    with engine.db.session() as s:
+        reset = s.get(SettingValue, RESET_KEY.format(name))
+        if reset is not None:
+            since = max(since, datetime.fromisoformat(json.loads(reset.value)))
+        return s.exec(select(func.count()).select_from(Message).where(
+            Message.gateway == name, Message.direction == m.OUT, col(Message.sent_at) >= since)).one()

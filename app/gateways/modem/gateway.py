@@ -24,6 +24,7 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.settings import Setting
 from app.sms.errors import EncodeError
@@ -183,7 +184,22 @@ class ModemGateway(Gateway):
         self._paused = False
         super().resume()
 
+    async def _restore_day_count(self) -> None:
+        """Count today's sent messages from the store, so a restart keeps the per-day limit where it was."""
+        count = getattr(self.sink, "sent_count", None)
+        if count is None or not self.settings["per_day"]:
+            return
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            sent = await asyncio.to_thread(count, self.name, midnight)
+        except Exception:
+            log.exception("gateway %s: today's sent messages could not be counted; the day's count starts at 0",
+                          self.name)
+            return
+        self._day, self._day_count = midnight.strftime("%Y-%m-%d"), sent
+
     async def open(self) -> None:
+        await self._restore_day_count()
         if self.settings["port"] == BUILTIN_SIMULATOR and self.simulator is None:
             from .sim_dialect import SimOptions
             from .simulator import ModemSimulator

@@ -6,7 +6,7 @@ from app.engine.requests import OutboundRequest
 from app.sms.pdu import decode
 from app.store import models as m
 
-from .conftest import until, until_status
+from .conftest import until, until_state, until_status
 
 
 def queue(engine, text="hello", to="+4917612345678", **kwargs):
@@ -156,3 +156,30 @@ async def test_the_gateway_takes_more_only_when_half_its_window_is_free(modem_en
     assert starts and max(starts) <= 2
     assert max(busy_at_handover) == 3  # the window is still filled: 4 held at most
     assert sorted(p.text for p in sim.modem.sent) == sorted(f"group {i}" for i in range(12))
+
+
+async def test_per_day_count_survives_a_restart_and_so_does_its_reset(modem_engine, make_engine):
+    engine, sim = await modem_engine(per_day=3)
+    for i in range(2):
+        await until_status(engine, queue(engine, f"today {i}", to=f"+49176555555{i:02d}").id, m.SENT)
+    await engine.stop()
+
+    async def restarted():
+        again = make_engine()
+        await again.start()
+        await until_state(again, "M", "running")
+        return again
+
+    again = await restarted()
+    try:
+        assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "2/3"
+        again.reset_send_limit("M")
+    finally:
+        await again.stop()
+    again = await restarted()
+    try:
+        assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "0/3"
+        await until_status(again, queue(again, "after the reset").id, m.SENT)
+        assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "1/3"
+    finally:
+        await again.stop()
