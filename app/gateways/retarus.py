@@ -6,10 +6,11 @@ and options (encoding, flash, status report, validity, class of service —
 ``qos`` ``EXPRESS`` for a priority above 0 — and billcode) become one job of
 up to ``batch_size`` recipients, and up to ``concurrency`` jobs are posted at
 once, so a bulk send takes a handful of requests. Each recipient carries its message's public id as ``customerRef``,
-which maps the provider's SMS ids back to the messages. A message counts as
-sent once the provider has accepted its job; it is recorded with the
-reference ``<jobId>/<smsId>`` and :mod:`.retarus_status` tracks it from
-there, also after a restart. How a job is
+which maps the provider's recipient reports back to the messages. A message
+counts as sent once the provider has accepted its job; it is recorded with
+the reference ``<jobId>/<message id>`` (the job and the recipient's
+customerRef in it: one request per job, no second one to learn the SMS ids)
+and :mod:`.retarus_status` tracks it from there, also after a restart. How a job is
 posted without ever being created twice is in :mod:`.retarus_client`.
 """
 
@@ -29,7 +30,7 @@ from app.sms.counter import count
 
 from .base import DeliveryReport, Gateway, GatewayState, OutboundSms, SendResult
 from .credentials import CredentialError, resolve_password
-from .retarus_client import PostOutcome, RetarusClient, ServerError
+from .retarus_client import PostOutcome, RetarusClient
 from .retarus_status import StatusTracker, reference
 
 log = logging.getLogger(__name__)
@@ -247,16 +248,9 @@ class RetarusGateway(Gateway):
                 "provider before retrying")))
 
     async def _accepted(self, group: list[OutboundSms], outcome: PostOutcome) -> None:
-        """Name each message's SMS id (its reference), report it sent, track the job."""
-        assert self.client is not None and self.tracker is not None
-        ids: dict[str, str] = {}
-        try:
-            for rcp in await self.client.recipients(outcome.url, outcome.job_id):
-                if rcp.get("smsId") and rcp.get("customerRef"):
-                    ids[rcp["customerRef"]] = rcp["smsId"]
-        except (ServerError, ValueError, httpx.HTTPError) as exc:  # the job stands; ids come with the reports
-            log.warning("gateway %s: SMS ids of job %s not available yet: %s", self.name, outcome.job_id, exc)
-        refs = {s.uid: reference(outcome.job_id, ids.get(s.uid, s.uid)) for s in group}
+        """Record each message sent with its reference in the job, track the job."""
+        assert self.tracker is not None
+        refs = {s.uid: reference(outcome.job_id, s.uid) for s in group}
         parts = count(group[0].text, encoding=group[0].encoding).parts
         self._finish(group, None, refs=refs, parts=parts)
         self.tracker.track(outcome.job_id, outcome.url, refs)

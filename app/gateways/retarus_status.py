@@ -21,7 +21,7 @@ once it is older than ``max_age`` seconds. A poll that fails is tried again
 later at the next base URL (the other data centre), if there is one.
 
 Nothing is kept here that the store does not hold: each message sent through
-the provider is recorded with the reference ``<jobId>/<smsId>``, so a
+the provider is recorded with the reference ``<jobId>/<customerRef>``, so a
 gateway started again (after a stop or a restart of the console) resumes
 tracking with :meth:`StatusTracker.resume` from the messages still ``sent``.
 """
@@ -77,15 +77,15 @@ class TrackedJob:
     seen: dict[str, tuple] = field(default_factory=dict)
 
 
-def reference(job_id: str, sms_id: str) -> str:
-    """The reference a message sent in job ``job_id`` is recorded with: ``<jobId>/<smsId>``."""
-    return f"{job_id}/{sms_id}"
+def reference(job_id: str, customer_ref: str) -> str:
+    """The reference of the recipient ``customer_ref`` of job ``job_id``: ``<jobId>/<customerRef>``."""
+    return f"{job_id}/{customer_ref}"
 
 
 def job_of(ref: str) -> str | None:
     """The job id in a reference made by :func:`reference` (None for any other)."""
-    job_id, sep, sms_id = ref.partition("/")
-    return job_id if sep and job_id and sms_id else None
+    job_id, sep, customer_ref = ref.partition("/")
+    return job_id if sep and job_id and customer_ref else None
 
 
 class StatusTracker:

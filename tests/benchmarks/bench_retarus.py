@@ -9,14 +9,25 @@ Run: ``python tests/benchmarks/bench_retarus.py``
   gateway to another console's served API, until all are recorded sent
   (target at least 5,000/s), and the number of HTTP requests it took.
 
-The serving console's gateway is stopped, so the figures are those of the
-API and the queue, not of a simulated network.
+Each side runs in its own process, so a figure measures one console, not the
+client that drives it as well: the small jobs come from a load process (a
+plain HTTP/1.1 client on keep-alive connections, ``CONCURRENCY`` of them);
+the provider gateway sends to a serving console started as a process of its
+own. The serving console's gateway is stopped, so the figures are those of
+the API and the queue, not of a simulated network.
+
+The same file is the load process (``load URL N CONCURRENCY OFFSET``) and
+the serving console (``serve STORE``, which prints its URL and stops at the
+end of its input).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -38,17 +49,26 @@ from app.store.models import User  # noqa: E402
 from app.store.passwords import hash_password  # noqa: E402
 
 BULK = 3000
-SMALL_JOBS = 3000
+SMALL_JOBS = 5000
 CONCURRENCY = 64
 GATEWAY_MESSAGES = 30000
+USER, PASSWORD = "bench", "pw"
 
 
-async def served(tmp: Path, name: str) -> tuple[Engine, ApiServer]:
-    engine = Engine(Database(f"sqlite:///{tmp / name}"))
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+# --- the serving console -----------------------------------------------------------------------
+
+async def served(store: Path) -> tuple[Engine, ApiServer]:
+    engine = Engine(Database(f"sqlite:///{store}"))
     engine.open_store()
     engine.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.0, "enabled": False})
     with engine.db.session() as s:
-        s.add(User(name="bench", password_hash=hash_password("pw"), privileges=json.dumps([])))
+        s.add(User(name=USER, password_hash=hash_password(PASSWORD), privileges=json.dumps([])))
         s.commit()
     await engine.start()
     cfg = Config()
@@ -58,11 +78,53 @@ async def served(tmp: Path, name: str) -> tuple[Engine, ApiServer]:
     return engine, server
 
 
+async def serve(store: str) -> None:
+    """Serve until stdin ends; print the base URL, then at the end the CPU seconds used."""
+    engine, server = await served(Path(store))
+    print(server.url + "/rest/v1", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    print(f"{cpu_seconds():.2f}", flush=True)
+    await server.stop()
+    await engine.stop()
+
+
+# --- the load process -----------------------------------------------------------------------------
+
 def job(n: int, offset: int = 0) -> dict:
     return {"options": {"src": "Bench", "statusRequested": True},
             "messages": [{"text": "Your code is 123456", "recipients": [
                 {"dst": f"+49176{offset + i:08d}"} for i in range(n)]}]}
 
+
+async def load(url: str, n: int, concurrency: int, offset: int) -> None:
+    """Post ``n`` single-recipient jobs on ``concurrency`` keep-alive connections; print the figures as JSON."""
+    target = httpx.URL(url)
+    auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    head = (f"POST {target.path.rstrip('/')}/jobs HTTP/1.1\r\nHost: {target.host}:{target.port}\r\n"
+            f"Authorization: Basic {auth}\r\nContent-Type: application/json\r\n")
+    numbers = iter(range(offset, offset + n))
+    statuses: dict[int, int] = {}
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(target.host, target.port)
+        for i in numbers:
+            body = json.dumps(job(1, i)).encode()
+            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            answer = await reader.readuntil(b"\r\n\r\n")
+            length = next(int(line.split(b":")[1]) for line in answer.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            await reader.readexactly(length)
+            status = int(answer[9:12])
+            statuses[status] = statuses.get(status, 0) + 1
+        writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - t0
+    print(json.dumps({"jobs": n, "seconds": elapsed, "statuses": statuses, "cpu": cpu_seconds()}))
+
+
+# --- the figures -----------------------------------------------------------------------------------
 
 async def bench_bulk(client: httpx.AsyncClient, engine: Engine) -> list[float]:
     times = []
@@ -76,23 +138,26 @@ async def bench_bulk(client: httpx.AsyncClient, engine: Engine) -> list[float]:
     return times
 
 
-async def bench_small(client: httpx.AsyncClient) -> float:
-    counter = iter(range(SMALL_JOBS))
+async def bench_small(url: str) -> tuple[float, float, float]:
+    """Single-recipient jobs per second from a load process; server and client CPU ms per job."""
+    cpu0 = cpu_seconds()
+    proc = await asyncio.create_subprocess_exec(sys.executable, __file__, "load", url, str(SMALL_JOBS),
+                                                str(CONCURRENCY), "10000000", stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    figures = json.loads(out)
+    assert figures["statuses"] == {"201": SMALL_JOBS}, figures
+    server_cpu = cpu_seconds() - cpu0
+    return (SMALL_JOBS / figures["seconds"], server_cpu * 1000 / SMALL_JOBS, figures["cpu"] * 1000 / SMALL_JOBS)
 
-    async def worker():
-        for i in counter:
-            r = await client.post("/jobs", json=job(1, 10_000_000 + i))
-            assert r.status_code == 201, r.text
 
-    t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return SMALL_JOBS / (time.perf_counter() - t0)
-
-
-async def bench_gateway(tmp: Path, server: ApiServer) -> tuple[float, int, int]:
+async def bench_gateway(tmp: Path) -> tuple[float, int, int, float, float]:
+    """Messages per second through the gateway to a serving console in its own process."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, __file__, "serve", str(tmp / "provider.db"),
+                                                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    url = (await proc.stdout.readline()).decode().strip()
     engine = Engine(Database(f"sqlite:///{tmp / 'client.db'}"))
     engine.open_store()
-    engine.add_gateway("Retarus", "retarus", {"url": server.url + "/rest/v1", "username": "bench", "password": "pw",
+    engine.add_gateway("Retarus", "retarus", {"url": url, "username": USER, "password": PASSWORD,
                                               "poll_interval": 3600.0, "enabled": False})
     await engine.start()
     for i in range(0, GATEWAY_MESSAGES, BULK):
@@ -108,34 +173,50 @@ async def bench_gateway(tmp: Path, server: ApiServer) -> tuple[float, int, int]:
                 done.set_result(None)
 
     engine.events.subscribe(listener)
+    # the queued messages are in the search index, as they would be had they been queued a while ago
+    await asyncio.to_thread(engine.db.derived.wait)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     await engine.start_gateway("Retarus")
-    await asyncio.wait_for(done, 120)
+    await asyncio.wait_for(done, 300)
     elapsed = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     gw = engine.gateways["Retarus"]
     requests, jobs = gw.client.requests, gw.jobs_posted
     await engine.stop()
-    return GATEWAY_MESSAGES / elapsed, requests, jobs
+    proc.stdin.close()
+    provider_cpu = float((await proc.stdout.read()).decode().split()[-1])
+    await proc.wait()
+    return GATEWAY_MESSAGES / elapsed, requests, jobs, cpu, provider_cpu
 
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        engine, server = await served(tmp, "served.db")
-        async with httpx.AsyncClient(base_url=server.url + "/rest/v1", auth=("bench", "pw"),
-                                     limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
+        engine, server = await served(tmp / "served.db")
+        url = server.url + "/rest/v1"
+        async with httpx.AsyncClient(base_url=url, auth=(USER, PASSWORD)) as client:
             await client.get("/version")  # the first password check (scrypt) is not part of the figures
             bulk = await bench_bulk(client, engine)
-            rate = await bench_small(client)
-        print(f"served POST /jobs, {BULK} recipients: median {statistics.median(bulk) * 1000:.0f} ms, "
-              f"best {min(bulk) * 1000:.0f} ms, worst {max(bulk) * 1000:.0f} ms (target < 500 ms)")
-        print(f"served single-recipient jobs, {CONCURRENCY} concurrent: {rate:,.0f} jobs/s (target >= 1,000/s)")
-        gw_rate, requests, jobs = await bench_gateway(tmp, server)
-        print(f"provider gateway, {GATEWAY_MESSAGES:,} messages to a served console: {gw_rate:,.0f} messages/s "
-              f"(target >= 5,000/s), {requests} HTTP requests ({jobs} jobs)")
+        rate, server_ms, client_ms = await bench_small(url)
         await server.stop()
         await engine.stop()
+        print(f"served POST /jobs, {BULK} recipients: median {statistics.median(bulk) * 1000:.0f} ms, "
+              f"best {min(bulk) * 1000:.0f} ms, worst {max(bulk) * 1000:.0f} ms (target < 500 ms)")
+        print(f"served single-recipient jobs, {SMALL_JOBS} from a load process on {CONCURRENCY} connections: "
+              f"{rate:,.0f} jobs/s (target >= 1,000/s); CPU per job: console {server_ms:.2f} ms, "
+              f"load process {client_ms:.2f} ms")
+        gw_rate, requests, jobs, cpu, provider_cpu = await bench_gateway(tmp)
+        print(f"provider gateway, {GATEWAY_MESSAGES:,} messages to a serving console in its own process: "
+              f"{gw_rate:,.0f} messages/s (target >= 5,000/s), {requests} HTTP requests ({jobs} jobs); "
+              f"CPU: sending console {cpu:.2f} s, serving console {provider_cpu:.2f} s (whole run)")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["load"]:
+        asyncio.run(load(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])))
+    elif sys.argv[1:2] == ["serve"]:
+        asyncio.run(serve(sys.argv[2]))
+    else:
+        asyncio.run(main())

@@ -70,7 +70,7 @@ async def test_statuses_travel_back_from_the_served_console(start_api, make_user
             assert theirs.status_report and theirs.user == "acct"
             assert mine.reason == theirs.reason
             with a.db.session() as s:
-                assert s.get(Message, msg.id).reference == f"{theirs.job_id}/{theirs.uid}"
+                assert s.get(Message, msg.id).reference == f"{theirs.job_id}/{mine.uid}"
     finally:
         await a.stop()
 
