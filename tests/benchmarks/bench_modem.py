@@ -8,9 +8,12 @@ pty, so the CPU figure is the console's alone. Figures:
 * single-part messages per second end to end: queued in the store ->
   ``AT+CMGS`` -> ``sent`` committed, simulator at zero send delay;
 * CPU seconds per 1,000 messages of the console process;
-* at 115,200 baud (simulator throttled, 10 bits per byte): the time the line
-  needs for the bytes exchanged, divided by the time taken (1.0 = the line
-  never idles);
+* at 115,200 baud (simulator throttled, 8N1 = 10 bits per byte, so 11,520
+  bytes/s in each direction): line fraction = (bytes written + bytes read by
+  the console) x 10 / 115,200 / wall time. The AT dialogue is half duplex
+  (command, prompt, PDU, answer: each waits for the one before from the other
+  side), so the bytes of both directions queue on one timeline and 1.0 means
+  the line never idles;
 * python-gsmmodem sending the same messages to the same simulator (PDU mode,
   one ``sendSms`` after the other), and our rate divided by its rate.
 
@@ -39,6 +42,8 @@ from app.engine.requests import OutboundRequest
 from app.store.database import Database
 
 BAUD = 115200
+BITS_PER_BYTE = 10  # 8N1: start bit, 8 data bits, stop bit
+WINDOW = 8
 TEXT = "Benchmark message {i:05d}: the quick brown fox jumps over the lazy dog."
 GSMMODEM_SCRIPT = r"""
 import sys, time
@@ -66,7 +71,7 @@ async def run_console(folder: str, link: str, count: int, tag: str) -> dict:
     """Queue ``count`` single-part messages and wait until every one is committed as sent."""
     engine = Engine(Database(f"sqlite:///{folder}/{tag}.db"))
     engine.open_store()
-    engine.add_gateway("M", "modem", {"port": link, "window": 8})
+    engine.add_gateway("M", "modem", {"port": link, "window": WINDOW})
     await engine.start()
     gw = engine.gateways["M"]
     loop = asyncio.get_running_loop()
@@ -81,14 +86,14 @@ async def run_console(folder: str, link: str, count: int, tag: str) -> dict:
                 done.set_result(None)
 
     engine.events.subscribe(listener)
-    bytes_before = gw.channel.bytes_in + gw.channel.bytes_out
+    in_before, out_before = gw.channel.bytes_in, gw.channel.bytes_out
     wall, cpu = time.perf_counter(), time.process_time()
     engine.queue_messages([OutboundRequest(["+4917612345678"], TEXT.format(i=i)) for i in range(count)])
     await asyncio.wait_for(done, 600)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    line_bytes = gw.channel.bytes_in + gw.channel.bytes_out - bytes_before
+    read, written = gw.channel.bytes_in - in_before, gw.channel.bytes_out - out_before
     await engine.stop()
-    return {"rate": count / wall, "cpu_per_1000": cpu / count * 1000, "wall": wall, "bytes": line_bytes}
+    return {"rate": count / wall, "cpu_per_1000": cpu / count * 1000, "wall": wall, "in": read, "out": written}
 
 
 class _Sink:
@@ -111,6 +116,39 @@ class _Sink:
     def gateway_state_changed(self, gateway): ...
 
 
+class Phases:
+    """Where a message's time goes, seen from the console: stamps at each write and at each prompt or final read."""
+
+    def __init__(self, channel):
+        self.stamps: list[tuple[float, str]] = []
+        write, line, feed = channel._write, channel._line, channel.feed
+
+        def stamped_write(text):
+            self.stamps.append((time.perf_counter(), "cmd" if text.startswith("AT+CMGS") else "data"))
+            return write(text)
+
+        def stamped_line(text):
+            if text == "OK":
+                self.stamps.append((time.perf_counter(), "final"))
+            return line(text)
+
+        def stamped_feed(text):
+            if ">" in text:
+                self.stamps.append((time.perf_counter(), "prompt"))
+            return feed(text)
+
+        channel._write, channel._line, channel.feed = stamped_write, stamped_line, stamped_feed
+
+    def reaction(self) -> float:
+        """Mean seconds per message the console itself took: prompt read -> PDU written, final -> next command."""
+        total, messages = 0.0, 0
+        for (t0, a), (t1, b) in zip(self.stamps, self.stamps[1:]):
+            if (a, b) in (("prompt", "data"), ("final", "cmd")):
+                total += t1 - t0
+            messages += b == "final"
+        return total / max(1, messages)
+
+
 async def run_driver(link: str, count: int) -> dict:
     """The modem gateway alone (no store, no dispatcher): messages handed to it one after the other."""
     from app.gateways.base import OutboundSms
@@ -119,16 +157,18 @@ async def run_driver(link: str, count: int) -> dict:
     sink = _Sink(count)
     gw = ModemGateway("M", {"port": link, "window": count}, sink)
     await gw.start()
-    bytes_before = gw.channel.bytes_in + gw.channel.bytes_out
+    phases = Phases(gw.channel)
+    in_before, out_before = gw.channel.bytes_in, gw.channel.bytes_out
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(count):
         gw.submit(OutboundSms(i, f"u{i}", "+4917612345678", TEXT.format(i=i)))
     await asyncio.wait_for(sink.done, 600)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    line_bytes = gw.channel.bytes_in + gw.channel.bytes_out - bytes_before
+    read, written = gw.channel.bytes_in - in_before, gw.channel.bytes_out - out_before
     await gw.stop()
     assert all(r.ok for r in sink.results)
-    return {"rate": count / wall, "cpu_per_1000": cpu / count * 1000, "wall": wall, "bytes": line_bytes}
+    return {"rate": count / wall, "cpu_per_1000": cpu / count * 1000, "wall": wall, "in": read, "out": written,
+            "reaction": phases.reaction()}
 
 
 def run_gsmmodem(python: str, link: str, count: int) -> float | None:
@@ -175,14 +215,22 @@ def main() -> None:
             sim.terminate()
             sim.wait()
     print(f"single-part messages end to end (queued -> +CMGS -> sent committed): {fast['rate']:.0f} msg/s "
-          f"({args.messages} messages, zero send delay)")
+          f"({args.messages} messages, zero send delay, gateway window {WINDOW})")
     print(f"CPU seconds per 1,000 messages (console process, end to end): {fast['cpu_per_1000']:.2f} s")
     print(f"modem gateway alone (no store, no dispatcher): {driver['rate']:.0f} msg/s, "
           f"CPU {driver['cpu_per_1000']:.2f} s per 1,000")
     for label, run in (("end to end", slow), ("gateway alone", slow_driver)):
-        line_time = run["bytes"] * 10 / BAUD
-        print(f"at {BAUD} baud, {label}: {run['rate']:.1f} msg/s, {run['bytes'] / args.throttled:.0f} bytes per "
-              f"message, line fraction {line_time / run['wall']:.3f} (target >= 0.9)")
+        line_time = (run["out"] + run["in"]) * BITS_PER_BYTE / BAUD
+        print(f"at {BAUD} baud, {label}: {run['rate']:.1f} msg/s; per message {run['out'] / args.throttled:.0f} "
+              f"bytes written + {run['in'] / args.throttled:.0f} read; line fraction = ({run['out']} + {run['in']}) "
+              f"bytes x {BITS_PER_BYTE} bits / {BAUD} bit/s / {run['wall']:.2f} s = {line_time / run['wall']:.3f} "
+              f"(target >= 0.9)")
+    run = slow_driver
+    line_ms, wall_ms = (run["out"] + run["in"]) * BITS_PER_BYTE / BAUD / args.throttled * 1e3, 1e3 / run["rate"]
+    print(f"  where a message's {wall_ms:.2f} ms go (gateway alone): {line_ms:.2f} ms of line time, "
+          f"{run['reaction'] * 1e3:.3f} ms of console reaction (prompt -> PDU written, final -> next command "
+          f"written), {wall_ms - line_ms - run['reaction'] * 1e3:.2f} ms of bytes between the processes beyond "
+          f"their line time (pty hand-over and waiting for a CPU: grows with the machine's load)")
     if theirs is not None:
         print(f"python-gsmmodem-new on the same simulator: {theirs:.0f} msg/s (send only, no store); "
               f"ratio gateway alone / theirs {driver['rate'] / theirs:.2f}, "
