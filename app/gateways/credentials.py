@@ -3,7 +3,10 @@ text in the configuration.
 
 Looked up in this order; the first that has one wins:
 
-1. ``password`` in the gateway's settings (plain text: for trials only);
+1. ``password`` in the gateway's settings. Written in the configuration
+   file, it is kept in memory only while the console runs: applying the file
+   never writes it to the store (the file itself stays the plain-text copy,
+   so prefer the sources below on shared machines);
 2. ``password_env``: the name of an environment variable holding it
    (headless servers: systemd ``Environment=``/``EnvironmentFile=``);
 3. the platform keyring (Secret Service, macOS Keychain, Windows Credential

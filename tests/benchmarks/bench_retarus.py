@@ -16,9 +16,13 @@ the provider gateway sends to a serving console started as a process of its
 own. The serving console's gateway is stopped, so the figures are those of
 the API and the queue, not of a simulated network.
 
-The same file is the load process (``load URL N CONCURRENCY OFFSET``) and
-the serving console (``serve STORE``, which prints its URL and stops at the
-end of its input).
+The provider figure is also taken against a process that only answers
+(every job accepted at once, nothing stored): that one is the sending
+console's own limit.
+
+The same file is the load process (``load URL N CONCURRENCY OFFSET``), the
+serving console (``serve STORE``) and the answering provider (``answer``);
+the last two print their URL and stop at the end of their input.
 """
 
 from __future__ import annotations
@@ -88,6 +92,29 @@ async def serve(store: str) -> None:
     await engine.stop()
 
 
+async def answer() -> None:
+    """A provider that accepts every job at once and stores nothing; serves until stdin ends."""
+    from aiohttp import web
+
+    jobs = iter(range(10**9))
+
+    async def post(request: web.Request) -> web.Response:
+        body = await request.json()
+        assert body["messages"][0]["recipients"]
+        return web.json_response({"jobId": f"J.20300101-000000.000-{next(jobs):018d}"}, status=201)
+
+    app = web.Application(client_max_size=16 * 1024 * 1024)
+    app.router.add_post("/rest/v1/jobs", post)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/rest/v1", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    print(f"{cpu_seconds():.2f}", flush=True)
+    await runner.cleanup()
+
+
 # --- the load process -----------------------------------------------------------------------------
 
 def job(n: int, offset: int = 0) -> dict:
@@ -150,12 +177,13 @@ async def bench_small(url: str) -> tuple[float, float, float]:
     return (SMALL_JOBS / figures["seconds"], server_cpu * 1000 / SMALL_JOBS, figures["cpu"] * 1000 / SMALL_JOBS)
 
 
-async def bench_gateway(tmp: Path) -> tuple[float, int, int, float, float]:
-    """Messages per second through the gateway to a serving console in its own process."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, __file__, "serve", str(tmp / "provider.db"),
+async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, float, float]:
+    """Messages per second through the gateway to a provider in its own process (``serve STORE`` or ``answer``)."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, __file__, *provider,
                                                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     url = (await proc.stdout.readline()).decode().strip()
-    engine = Engine(Database(f"sqlite:///{tmp / 'client.db'}"))
+    store = tmp / f"client-{provider[0]}.db"
+    engine = Engine(Database(f"sqlite:///{store}"))
     engine.open_store()
     engine.add_gateway("Retarus", "retarus", {"url": url, "username": USER, "password": PASSWORD,
                                               "poll_interval": 3600.0, "enabled": False})
@@ -206,10 +234,14 @@ async def main() -> None:
         print(f"served single-recipient jobs, {SMALL_JOBS} from a load process on {CONCURRENCY} connections: "
               f"{rate:,.0f} jobs/s (target >= 1,000/s); CPU per job: console {server_ms:.2f} ms, "
               f"load process {client_ms:.2f} ms")
-        gw_rate, requests, jobs, cpu, provider_cpu = await bench_gateway(tmp)
+        gw_rate, requests, jobs, cpu, provider_cpu = await bench_gateway(tmp, "serve", str(tmp / "provider.db"))
         print(f"provider gateway, {GATEWAY_MESSAGES:,} messages to a serving console in its own process: "
               f"{gw_rate:,.0f} messages/s (target >= 5,000/s), {requests} HTTP requests ({jobs} jobs); "
               f"CPU: sending console {cpu:.2f} s, serving console {provider_cpu:.2f} s (whole run)")
+        gw_rate, requests, jobs, cpu, provider_cpu = await bench_gateway(tmp, "answer")
+        print(f"provider gateway, {GATEWAY_MESSAGES:,} messages to a provider that only answers: "
+              f"{gw_rate:,.0f} messages/s, {requests} HTTP requests ({jobs} jobs); "
+              f"CPU: sending console {cpu:.2f} s, provider {provider_cpu:.2f} s (whole run)")
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
 
 
@@ -218,5 +250,7 @@ if __name__ == "__main__":
         asyncio.run(load(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])))
     elif sys.argv[1:2] == ["serve"]:
         asyncio.run(serve(sys.argv[2]))
+    elif sys.argv[1:2] == ["answer"]:
+        asyncio.run(answer())
     else:
         asyncio.run(main())
