@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from app.gateways.base import OutboundSms
+from app.gateways.base import GatewayState, OutboundSms
 from app.store import models as m
 
 from . import blackout, shared_queue
 from .events import MessageChanged
-from .outbox import row_view
+from .outbox import blocked_reason, row_view
 from .views import MessageView
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class Dispatcher:
         #: Messages handed to a gateway and not yet answered: id -> view when handed.
         self.inflight: dict[int, MessageView] = {}
         self._wake = asyncio.Event()
+        self._idle = asyncio.Event()  # set while no pass is under way
+        self._idle.set()
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._cursor: tuple[int, int] | None = None
@@ -94,6 +96,10 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
+    async def idle(self) -> None:
+        """Returns once no pass is under way (the one running, if any, committed and applied)."""
+        await self._idle.wait()
+
     async def _run(self) -> None:
         """Passes run in the engine's store lane (a worker thread); their results are applied here."""
         loop = asyncio.get_running_loop()
@@ -101,16 +107,21 @@ class Dispatcher:
             self._wake.clear()
             now = self.engine.clock.now()
             room, paused = self._room()
+            self._idle.clear()
             work = loop.run_in_executor(self.engine.store_lane, self._store_pass, now, room, paused)
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:
                 work.add_done_callback(self._return_claims)
+                self._idle.set()
                 raise
             except Exception:
                 log.exception("dispatcher pass failed")
                 done = None
-            delay = self._apply(done) if done is not None else MAX_IDLE
+            try:
+                delay = self._apply(done) if done is not None else MAX_IDLE
+            finally:
+                self._idle.set()
             if self._stopping:
                 break
             if delay > 0:
@@ -166,7 +177,8 @@ class Dispatcher:
             if (room and not paused) or (annotate and self._cursor is None):
                 rows = shared_queue.queued_batch(s, now, BATCH, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
-                chosen, updates, last = self._plan(rows, room, paused, now, changed)
+                blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})
+                chosen, updates, last = self._plan(rows, room, paused, now, changed, blocked)
                 for name, picked in chosen.items():
                     claimed = shared_queue.claim(s, [r["id"] for r in picked], name, instance=engine.instance_id,
                                                  now=now, lease=engine.settings["lease_seconds"])
@@ -193,12 +205,16 @@ class Dispatcher:
             self.inflight[sms.message_id] = view
         for v in done.changed:
             engine.events.publish(MessageChanged(v))
+        untried = []
+        paused = engine.settings["sending_paused"]
         for name, sms, _ in done.handed:
             gw = engine.gateways.get(name)
-            if gw is not None:
-                gw.submit(sms)  # a gateway stopped meanwhile returns it to the queue, untried
-            else:  # removed while the pass ran
-                engine.outbox.requeue([sms.message_id])
+            if gw is not None and gw.state == GatewayState.RUNNING and not paused:
+                gw.submit(sms)
+            else:  # sending or the gateway paused, stopped or removed while the pass ran: back to the queue, untried
+                untried.append(sms.message_id)
+        if untried:
+            engine.outbox.requeue(untried)
         now = done.now
         if done.more:
             return 0.0
@@ -208,8 +224,8 @@ class Dispatcher:
             return max(0.0, (self._housekeep_at - now).total_seconds())
         return min(MAX_IDLE, (done.next_due - now).total_seconds())
 
-    def _plan(self, rows, room, paused, now, changed):
-        """Choose a gateway for each row; collect the other changes (expired, held, waiting reasons)."""
+    def _plan(self, rows, room, paused, now, changed, blocked):
+        """Choose a gateway for each row; collect the other changes (expired, blocked, held, waiting reasons)."""
         router = self.engine.router
         chosen: dict[str, list[dict]] = defaultdict(list)
         updates: dict[tuple, list[dict]] = defaultdict(list)
@@ -222,6 +238,10 @@ class Dispatcher:
             if row["expires_at"] is not None and row["expires_at"] <= now:
                 self._change(row, updates, changed, status=m.EXPIRED, reason=EXPIRED_REASON, finished_at=now,
                              updated_at=now)
+                continue
+            if row["recipient"] in blocked:  # blocked after it was queued (it came back untried, say)
+                self._change(row, updates, changed, status=m.FAILED, finished_at=now, updated_at=now,
+                             reason=blocked_reason(row["recipient"], blocked[row["recipient"]]))
                 continue
             held = blackout.held_until(row["blackout"], now)
             if held is not None:

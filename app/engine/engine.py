@@ -33,7 +33,7 @@ from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChan
 from . import conversations, job_progress, undo_delete
 from .export import ExportTask
 from .job_progress import JobProgress
-from .outbox import Outbox
+from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
 from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
@@ -243,6 +243,10 @@ class Engine:
     def block_number(self, number: str, reason: str = "") -> list[MessageView]:
         """Refuse messages to ``number`` from now on; its waiting messages fail. Returns those."""
         return self.outbox.block_number(number, reason)
+
+    def block_numbers(self, entries: Iterable[tuple[str, str]]) -> BlockResult:
+        """Block many (number, reason) pairs in one transaction: an imported opt-out list."""
+        return self.outbox.block_numbers(entries)
 
     def unblock_number(self, number: str) -> bool:
         return self.outbox.unblock_number(number)

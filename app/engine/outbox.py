@@ -13,9 +13,10 @@ import functools
 import logging
 import random
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import literal_column, or_
+from sqlalchemy import bindparam, literal_column, or_
 from sqlmodel import col, select
 
 from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
@@ -44,6 +45,24 @@ INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, re
 DELIVERED_PART_MARK = ":d"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
+#: Numbers looked up and written at a time when blocking many.
+_BLOCK_CHUNK = 500
+
+
+@dataclass
+class BlockResult:
+    """What blocking numbers did: numbers newly on the list and already on it (as stored, with the
+    reason given), those refused (as given, why), and the waiting messages failed because of it."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    already: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[MessageView] = field(default_factory=list)
+
+
+def blocked_reason(number: str, why: str) -> str:
+    """The reason a waiting message to a number put on the opt-out list fails with."""
+    return f"number {number} is on the blocked list" + (f" ({why})" if why else "")
 
 
 def row_view(row: dict) -> MessageView:
@@ -340,25 +359,51 @@ class Outbox:
 
     def block_number(self, number: str, reason: str = "") -> list[MessageView]:
         """Put a number on the opt-out list; its waiting messages fail with the reason. Returns them."""
-        try:
-            number = normalize_number(number, self.engine.settings.get("default_country") or None)
-        except InvalidNumber as exc:
-            raise EngineError(f"cannot block {number!r}: {exc}") from None
+        result = self.block_numbers([(number, reason)])
+        if result.refused:
+            raise EngineError(f"cannot block {number!r}: {result.refused[0][1]}")
+        return result.failed
+
+    def block_numbers(self, entries: Iterable[tuple[str, str]]) -> BlockResult:
+        """Put numbers (with their reasons) on the opt-out list in one transaction; the waiting
+        messages to them fail with the reason. A number given twice keeps its last reason."""
+        country = self.engine.settings.get("default_country") or None
+        result = BlockResult()
+        wanted: dict[str, str] = {}
+        for raw, reason in entries:
+            try:
+                wanted[normalize_number(raw, country)] = reason
+            except InvalidNumber as exc:
+                result.refused.append((raw, str(exc)))
         now = self.engine.clock.now()
-        why = f"number {number} is on the blocked list" + (f" ({reason})" if reason else "")
+        numbers = list(wanted)
+        table = BlockedNumber.__table__
         with self.db.session() as s:
-            s.merge(BlockedNumber(number=number, reason=reason))
-            rows = s.exec(select(Message).where(Message.direction == m.OUT,
-                                                literal_column(counterpart_sql()) == number,
-                                                col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).all()
-            for row in rows:
-                row.status, row.reason, row.finished_at, row.updated_at = m.FAILED, why, now, now
-                s.add(row)
+            for i in range(0, len(numbers), _BLOCK_CHUNK):
+                chunk = numbers[i:i + _BLOCK_CHUNK]
+                known = set(s.exec(select(BlockedNumber.number).where(col(BlockedNumber.number).in_(chunk))))
+                new = [{"number": n, "reason": wanted[n]} for n in chunk if n not in known]
+                if new:
+                    s.exec(table.insert(), params=new)
+                if known:
+                    s.exec(table.update().where(table.c.number == bindparam("b_number"))
+                           .values(reason=bindparam("b_reason")),
+                           params=[{"b_number": n, "b_reason": wanted[n]} for n in chunk if n in known])
+                result.added += [(n, wanted[n]) for n in chunk if n not in known]
+                result.already += [(n, wanted[n]) for n in chunk if n in known]
+                waiting = s.exec(select(Message).where(
+                    literal_column(counterpart_sql()).in_(chunk), Message.direction == m.OUT,
+                    col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).all()
+                for row in waiting:
+                    row.status, row.finished_at, row.updated_at = m.FAILED, now, now
+                    row.reason = blocked_reason(row.recipient, wanted[row.recipient])
+                    s.add(row)
+                s.flush()
+                result.failed += [MessageView.of(r) for r in waiting]
             s.commit()
-            views = [MessageView.of(r) for r in rows]
-        for v in views:
+        for v in result.failed:
             self.engine.events.publish(MessageChanged(v))
-        return views
+        return result
 
     def unblock_number(self, number: str) -> bool:
         with self.db.session() as s:

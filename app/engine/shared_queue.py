@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.store import models as m
-from app.store.models import Message
+from app.store.models import BlockedNumber, Message
 from app.store.timeutil import UTCDateTime, as_utc
 
 T = Message.__table__
@@ -35,6 +35,15 @@ def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int
     if skip_locked:
         q = q.with_for_update(skip_locked=True)
     return [dict(r) for r in s.connection().execute(q).mappings()]
+
+
+def blocked_among(s: Session, numbers: set[str]) -> dict[str, str]:
+    """Those of ``numbers`` on the opt-out list, with their reasons."""
+    if not numbers:
+        return {}
+    table = BlockedNumber.__table__
+    q = select(table.c.number, table.c.reason).where(table.c.number.in_(list(numbers)))
+    return dict(s.connection().execute(q).all())
 
 
 def claim(s: Session, ids: list[int], gateway: str, *, instance: str, now: datetime,

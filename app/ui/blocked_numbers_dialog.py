@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,14 +15,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 
 from app.engine.engine import Engine
 from app.engine.requests import EngineError
-from app.sms.numbers import InvalidNumber, normalize_number
 
 from .empty_hint import EmptyHint
 from .tasks import spawn
 
 _SPLIT = re.compile(r"[;,\t]")
-#: Longest stretch of blocking (one short transaction per number) before the event loop runs again.
-_SLICE_SECONDS = 0.008
+#: Numbers blocked in one transaction while the loop waits (a few ms).
+_SLICE = 250
 
 
 def parse_lines(text: str, reason: str) -> list[tuple[str, str]]:
@@ -226,7 +224,7 @@ class BlockedNumbersDialog(QDialog):
         return self.block_text(text, Path(path).name)
 
     def block_text(self, text: str, source: str) -> asyncio.Task | None:
-        """Block every number of ``text`` (one a line) on the event loop, a few at a time."""
+        """Block every number of ``text`` (one a line) on the event loop, a slice at a time."""
         entries = parse_lines(text, self.reason_edit.text().strip())
         if not entries:
             self.say(self.tr("No phone number found in %s: put one number on each line.") % source, error=True)
@@ -240,24 +238,20 @@ class BlockedNumbersDialog(QDialog):
         return self.task
 
     async def _block_all(self, entries: list[tuple[str, str]], source: str) -> BlockOutcome:
+        """Block the numbers a slice at a time (one transaction each), letting the loop run between."""
         outcome = BlockOutcome()
-        country = self.engine.settings.get("default_country") or None
-        since = time.monotonic()
-        for i, (number, reason) in enumerate(entries):
-            try:
-                outcome.failed_messages += len(self.engine.block_number(number, reason))
-                shown_as = normalize_number(number, country)  # as the engine stored it
-            except (EngineError, InvalidNumber):
-                outcome.refused.append(number)
-            else:
-                if self._put(shown_as, reason):
+        for i in range(0, len(entries), _SLICE):
+            result = self.engine.block_numbers(entries[i:i + _SLICE])
+            outcome.failed_messages += len(result.failed)
+            outcome.refused += [raw for raw, _why in result.refused]
+            for number, reason in result.added + result.already:
+                if self._put(number, reason):
                     outcome.added += 1
                 else:
                     outcome.already += 1
-            if time.monotonic() - since > _SLICE_SECONDS:
-                self.say(self.tr("Blocking: %d of %d…") % (i + 1, len(entries)))
+            if i + _SLICE < len(entries):
+                self.say(self.tr("Blocking: %d of %d…") % (i + _SLICE, len(entries)))
                 await asyncio.sleep(0)  # let the window and the gateways run
-                since = time.monotonic()
         self.hint.update()
         self.say(self._outcome_words(outcome, source), error=bool(outcome.refused))
         return outcome

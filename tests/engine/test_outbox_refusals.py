@@ -7,6 +7,7 @@ import asyncio
 from app.engine.requests import OutboundRequest
 from app.gateways.base import DeliveryReport
 from app.store import models as m
+from app.store.models import BlockedNumber
 
 from .conftest import run_until_settled
 
@@ -124,3 +125,30 @@ async def test_a_live_instance_renews_its_leases(make_engine, clock):
     assert first.message(msg.id).status == m.SENDING
     first.gateways["A"].hold.set()
     await first.stop()
+
+
+async def test_blocking_many_numbers_at_once(engine_with):
+    engine = await engine_with("A")
+    engine.pause_all()
+    waiting = engine.queue_messages([OutboundRequest(["+15550001", "+15550002", "+15550003"], "x")]).accepted
+    engine.block_number("+15550003", "old reason")
+    result = engine.block_numbers([("+15550001", "asked to stop"), ("not a number", ""), ("+15550003", "new"),
+                                   ("+15550001", "asked twice")])
+    assert result.added == [("+15550001", "asked twice")] and result.already == [("+15550003", "new")]
+    assert [raw for raw, _ in result.refused] == ["not a number"]
+    assert [v.id for v in result.failed] == [waiting[0].id]
+    assert engine.message(waiting[0].id).reason == "number +15550001 is on the blocked list (asked twice)"
+    assert engine.message(waiting[1].id).status == m.QUEUED
+    assert dict(engine.blocked_numbers()) == {"+15550001": "asked twice", "+15550003": "new"}
+
+
+async def test_a_number_blocked_after_queueing_is_never_sent(engine_with):
+    engine = await engine_with("A")
+    [msg] = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    with engine.db.session() as s:  # put on the list by another console sharing the store, say
+        s.add(BlockedNumber(number="+15550001", reason="replied STOP"))
+        s.commit()
+    await run_until_settled(engine)
+    view = engine.message(msg.id)
+    assert view.status == m.FAILED and view.reason == "number +15550001 is on the blocked list (replied STOP)"
+    assert engine.gateways["A"].sent == []

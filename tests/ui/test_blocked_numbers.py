@@ -15,6 +15,7 @@ from tests.ui.conftest import complete
 def test_block_and_unblock_one_number(window, qtbot):
     engine = window.engine
     engine.set_setting("default_country", "49")
+    complete(qtbot, engine.dispatcher.idle())  # no pass started before the pause is still under way
     engine.pause_gateway("Demo")
     waiting = engine.queue_messages([OutboundRequest(["+4917612345678"], "waiting")]).accepted[0]
     dialog = window.show_blocked_numbers()

@@ -149,6 +149,7 @@ def test_pause_all_and_resume_all(window, qtbot):
     assert pause.action in window.gateways_tab.toolbar.actions()
     assert not label.isVisible()
     pause.action.trigger()
+    complete(qtbot, window.engine.dispatcher.idle())  # a pass started before the pause has handed back its claims
     assert window.engine.settings["sending_paused"] is True
     assert label.isVisible() and pause.action.text() == "Resume all sending"
     window.engine.queue_messages([OutboundRequest(["+15550001"], "held")])
