@@ -36,6 +36,7 @@ from app.engine.engine import Engine
 from app.ui.application import make_qapplication
 from app.ui.engine_bridge import EngineBridge
 from app.ui.main_window import MainWindow, INBOX
+import app.ui.inbox_tab, app.ui.outbox_tab, app.ui.sessions_tab, app.ui.gateways_tab  # the window imports them when it fills
 from PySide6.QtCore import QTimer
 app = make_qapplication()
 t_imports = time.perf_counter()
