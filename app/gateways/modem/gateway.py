@@ -381,27 +381,36 @@ class ModemGateway(Gateway):
                 self._ahead = self._begin(self._queue.get_nowait())
             try:
                 result = await self._finish(current)
-                first = self._ahead.commands[0] if self._ahead is not None and self._ahead.commands else None
-                if first is not None and first.written:
-                    # the outcome is reported once the next PDU is on its way: the engine's work on it then
-                    # overlaps the PDU's time on the line instead of delaying the reading of the prompt
-                    await first.data_sent()
             except asyncio.CancelledError:
                 self._inflight = None
                 self._return_ahead()
                 raise
+            first = self._ahead.commands[0] if self._ahead is not None and self._ahead.commands else None
+            if first is not None and first.written:
+                # the outcome is reported once the next PDU is on its way: the engine's work on it then
+                # overlaps the PDU's time on the line instead of delaying the reading of the prompt
+                try:
+                    await first.data_sent()
+                except asyncio.CancelledError:
+                    self._inflight = None
+                    self._report(current, result)
+                    raise
             self._inflight = None
-            self.last_activity = time.time()
-            if current.untried:
-                self.sink.gateway_returned(self, [current.sms])
-            else:
-                if result.ok:
-                    self.counters.count_sent()
-                else:
-                    self.counters.failed += 1
-                self.sink.gateway_sent(self, current.sms, result)
+            self._report(current, result)
             if self.state == GatewayState.STOPPING and self._ahead is None:
                 return
+
+    def _report(self, sending: "_Sending", result: SendResult) -> None:
+        """Tell the engine the outcome (a message the modem never saw goes back to the queue)."""
+        self.last_activity = time.time()
+        if sending.untried:
+            self.sink.gateway_returned(self, [sending.sms])
+            return
+        if result.ok:
+            self.counters.count_sent()
+        else:
+            self.counters.failed += 1
+        self.sink.gateway_sent(self, sending.sms, result)
 
     def _return_queued(self) -> None:
         self._return_ahead()
