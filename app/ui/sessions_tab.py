@@ -41,8 +41,11 @@ class _ListModel(QAbstractTableModel):
         self.engine = bridge.engine
         self._rows: list[tuple[str, list]] = []
         bridge.sessions_changed.connect(self.reload)
-        bridge.gateway_state_changed.connect(lambda _v: self.reload())
+        bridge.gateway_state_changed.connect(self._gateway_changed)  # a method: let go when the model goes
         bridge.gateways_changed.connect(self.reload)
+        self.reload()
+
+    def _gateway_changed(self, _view) -> None:
         self.reload()
 
     def reload(self) -> None:

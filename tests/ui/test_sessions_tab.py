@@ -55,8 +55,8 @@ def tab(qtbot, qloop, make_engine):
     complete(qtbot, engine.start())
     yield widget
     widget.close()
+    bridge.close()  # no engine event may reach the deleted widgets while the engine stops
     complete(qtbot, engine.stop())
-    bridge.close()
 
 
 def test_api_clients_appear_and_stop_blocks_them_until_unblocked(tab, qtbot):
