@@ -27,6 +27,9 @@ def make_qapplication(argv: list[str] | None = None):
     from app.resources import app_icon_path
 
     app.setWindowIcon(QIcon(str(app_icon_path())))
+    from .translations import install_translators
+
+    install_translators(app)  # before any widget: the window is built in the operator's language
     return app
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -25,9 +25,14 @@ from .sms_counter import CounterBar
 __all__ = ["ComposeDialog", "fill_placeholders", "split_recipients"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-VALIDITY = (("Maximum (as the network allows)", None), ("1 hour", 3600), ("6 hours", 6 * 3600),
-            ("1 day", 86400), ("2 days", 2 * 86400), ("1 week", 7 * 86400))
-PRIORITY = (("Normal", 0), ("High", 1), ("Urgent", 2))
+VALIDITY = ((QT_TRANSLATE_NOOP("ComposeDialog", "Maximum (as the network allows)"), None),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "1 hour"), 3600),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "6 hours"), 6 * 3600),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "1 day"), 86400),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "2 days"), 2 * 86400),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "1 week"), 7 * 86400))
+PRIORITY = ((QT_TRANSLATE_NOOP("ComposeDialog", "Normal"), 0), (QT_TRANSLATE_NOOP("ComposeDialog", "High"), 1),
+            (QT_TRANSLATE_NOOP("ComposeDialog", "Urgent"), 2))
 
 
 def fill_placeholders(text: str, fields: dict[str, str]) -> str:

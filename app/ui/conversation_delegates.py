@@ -9,20 +9,18 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from app.engine.views import MessageView
 
 from .conversation_models import RowRole
-from .formatting import STATUS_COLOURS, local_time, short_time
+from .formatting import STATUS_COLOURS, local_time, short_time, state_words
 from .theme import is_dark
 
 PAD = 8
 #: How the state of an outbound message is shown under its bubble.
-TICKS = {
-    "queued": "◷ queued", "scheduled": "◷ scheduled", "sending": "… sending", "sent": "✓ sent",
-    "delivered": "✓✓ delivered", "failed": "✗ failed", "undelivered": "✗ undelivered", "expired": "✗ expired",
-    "cancelled": "⊘ cancelled",
-}
+TICKS = {"queued": "◷", "scheduled": "◷", "sending": "…", "sent": "✓", "delivered": "✓✓", "failed": "✗",
+         "undelivered": "✗", "expired": "✗", "cancelled": "⊘"}
 
 
 def ticks(msg: MessageView) -> str:
-    text = TICKS.get(msg.status, msg.status)
+    words = state_words(msg.status)
+    text = f"{TICKS[msg.status]} {words}" if msg.status in TICKS else words
     return f"{text}: {msg.reason}" if msg.reason and msg.status in ("failed", "undelivered", "expired") else text
 
 

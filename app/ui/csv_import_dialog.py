@@ -127,7 +127,7 @@ class CsvImportDialog(QDialog):
                 self.preview.setItem(r, c, item)
         recipients = self.recipients()
         bad = sum(1 for r in recipients if r.error)
-        text = self.tr("%d recipients") % len(recipients)
+        text = self.tr("%n recipient(s)", "", len(recipients))
         if bad:
             text += self.tr("; %d of them have a number that cannot be used and will be refused") % bad
         if len(rows) > PREVIEW_ROWS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor
 
 
@@ -34,6 +35,32 @@ GATEWAY_COLOURS = {
     "stopping": "#1e88e5",
     "stopped": "#7a7a7a",
 }
+
+
+#: Message states and gateway states as the operator reads them (translated in the context "States").
+STATE_WORDS = {
+    "queued": QT_TRANSLATE_NOOP("States", "queued"),
+    "scheduled": QT_TRANSLATE_NOOP("States", "scheduled"),
+    "sending": QT_TRANSLATE_NOOP("States", "sending"),
+    "sent": QT_TRANSLATE_NOOP("States", "sent"),
+    "delivered": QT_TRANSLATE_NOOP("States", "delivered"),
+    "failed": QT_TRANSLATE_NOOP("States", "failed"),
+    "undelivered": QT_TRANSLATE_NOOP("States", "undelivered"),
+    "expired": QT_TRANSLATE_NOOP("States", "expired"),
+    "cancelled": QT_TRANSLATE_NOOP("States", "cancelled"),
+    "received": QT_TRANSLATE_NOOP("States", "received"),
+    "running": QT_TRANSLATE_NOOP("States", "running"),
+    "paused": QT_TRANSLATE_NOOP("States", "paused"),
+    "starting": QT_TRANSLATE_NOOP("States", "starting"),
+    "stopping": QT_TRANSLATE_NOOP("States", "stopping"),
+    "stopped": QT_TRANSLATE_NOOP("States", "stopped"),
+    "error": QT_TRANSLATE_NOOP("States", "error"),
+}
+
+
+def state_words(state: str) -> str:
+    """A message or gateway state in the operator's language (unknown states as they are)."""
+    return QCoreApplication.translate("States", STATE_WORDS[state]) if state in STATE_WORDS else state
 
 
 def status_colour(status: str) -> QColor:

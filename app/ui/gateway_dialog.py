@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
@@ -18,9 +19,15 @@ from app.gateways.registry import gateway_class
 from app.settings import Setting, SettingError
 
 #: Kinds this dialog adds (modems have their own dialog with port discovery).
-KIND_TITLES = {"simulator": "Simulator", "retarus": "Retarus provider"}
+KIND_TITLES = {"simulator": QT_TRANSLATE_NOOP("GatewayKinds", "Simulator"),
+               "retarus": QT_TRANSLATE_NOOP("GatewayKinds", "Retarus provider")}
 #: Kinds this dialog changes.
-EDIT_TITLES = {**KIND_TITLES, "modem": "Modem"}
+EDIT_TITLES = {**KIND_TITLES, "modem": QT_TRANSLATE_NOOP("GatewayKinds", "Modem")}
+
+
+def kind_title(kind: str) -> str:
+    """A gateway kind in the operator's words and language."""
+    return QCoreApplication.translate("GatewayKinds", EDIT_TITLES[kind]) if kind in EDIT_TITLES else kind
 #: Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.
 KEYRING_SECRETS = ("password",)
 _HIDDEN = ("name", "kind", "window")
@@ -109,7 +116,7 @@ class GatewayDialog(QDialog):
         self.taken = taken
         self.group = gateway_class(kind).setting_group()
         values = {**self.group.defaults(), **(values or {})}
-        title = self.tr(EDIT_TITLES.get(kind, kind))
+        title = kind_title(kind)
         if self.read_only:
             self.setWindowTitle(self.tr("Gateway %s") % name)
         else:

@@ -17,9 +17,9 @@ from app.engine.views import GatewayView
 from app.gateways.registry import KINDS
 
 from .engine_bridge import EngineBridge
-from .formatting import GATEWAY_COLOURS, gateway_colour
+from .formatting import GATEWAY_COLOURS, gateway_colour, state_words
 from .add_modem_dialog import AddModemDialog
-from .gateway_dialog import EDIT_TITLES, KIND_TITLES, GatewayDialog, as_text
+from .gateway_dialog import EDIT_TITLES, KIND_TITLES, GatewayDialog, as_text, kind_title
 from .gateway_painting import BarsRole, GatewayCellDelegate, SparkRole
 from .icons import dot, icon
 from .routing_section import RoutingSection
@@ -97,9 +97,9 @@ class GatewayTableModel(QAbstractTableModel):
         g = self._rows[index.row()]
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            state = g.state + (f" — {g.state_reason}" if g.state_reason else "")
+            state = state_words(g.state) + (f" — {g.state_reason}" if g.state_reason else "")
             signal = g.info.get("operator", "") if g.kind == "modem" else ""
-            return [g.name, KIND_TITLES.get(g.kind, g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
+            return [g.name, kind_title(g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
                     None, details_text(g)][c]
         if role == Qt.ItemDataRole.ForegroundRole and c == STATE:
             return gateway_colour(g.state)
@@ -158,10 +158,10 @@ class GatewaysTab(QWidget):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_menu = QMenu(self)
         self.add_actions = {}
-        for kind, title in KIND_TITLES.items():
+        for kind in KIND_TITLES:
             if kind in KINDS:
                 a = self.add_menu.addAction(icon("simulator" if kind == "simulator" else "provider"),
-                                            self.tr("Add %s…") % self.tr(title))
+                                            self.tr("Add %s…") % kind_title(kind))
                 a.triggered.connect(lambda _c=False, k=kind: self.add_gateway(k))
                 self.add_actions[kind] = a
         add_button = QToolButton(self)
@@ -287,7 +287,7 @@ class GatewaysTab(QWidget):
             return
         name = names[0]
         g = self.model.view_at(self.model.index(self.selected_rows()[0], 0).row())
-        self.details.setText(f"<b>{name}</b> — {g.state}" + (f" ({g.state_reason})" if g.state_reason else "")
+        self.details.setText(f"<b>{name}</b> — {state_words(g.state)}" + (f" ({g.state_reason})" if g.state_reason else "")
                              + (f"<br>{details_text(g)}" if details_text(g) else ""))
         lines = [f"{datetime.fromtimestamp(t.at).strftime('%H:%M:%S.%f')[:-3]} "
                  f"{'→' if t.direction == 'out' else '←' if t.direction == 'in' else '·'} {t.text}"

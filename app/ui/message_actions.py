@@ -3,10 +3,13 @@ undo, copy, export to CSV.
 
 A tab mixing this in has ``engine``, ``model`` (with ``filter``), ``status``
 (a signal taking a text), ``undo_action``, ``last_deleted``, ``export`` and
-``selected_messages()``.
+``selected_messages()``. Its words are translated in the context
+``MessageActions`` (a mixin has no Qt class name of its own).
 """
 
 from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
 
 from .message_export import ExportRunner, ask_export_path, copy_to_clipboard
 
@@ -21,7 +24,8 @@ class MessageActions:
             return
         self.last_deleted = self.engine.delete_for_undo(ids)
         self.undo_action.setEnabled(bool(self.last_deleted))
-        self.status.emit(self.tr("%n message(s) deleted. Undo with Ctrl+Z.", "", len(self.last_deleted)))
+        self.status.emit(QCoreApplication.translate("MessageActions", "%n message(s) deleted. Undo with Ctrl+Z.",
+                                                    None, len(self.last_deleted)))
 
     def undo_delete(self) -> None:
         if self.last_deleted is None:
@@ -29,7 +33,7 @@ class MessageActions:
         n = self.engine.undo_delete(self.last_deleted)
         self.last_deleted = None
         self.undo_action.setEnabled(False)
-        self.status.emit(self.tr("%n message(s) restored.", "", n))
+        self.status.emit(QCoreApplication.translate("MessageActions", "%n message(s) restored.", None, n))
 
     def copy(self) -> None:
         copy_to_clipboard(self.selected_messages())
@@ -38,7 +42,7 @@ class MessageActions:
         """Export the selection, or everything the current filter shows, in a worker thread."""
         ids = self.selected_ids() if selected else None
         if selected and not ids:
-            self.status.emit(self.tr("Select the messages to export first."))
+            self.status.emit(QCoreApplication.translate("MessageActions", "Select the messages to export first."))
             return None
         path = path or ask_export_path(self)
         if not path:

@@ -49,8 +49,10 @@ class ExportRunner(QObject):
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
-        self.progressed.connect(self._on_progress)
-        self._ended.connect(self._on_finished)
+        # queued, also when the export ends before this constructor returns: the outcome always comes
+        # from the event loop, after the caller has connected to ``finished``
+        self.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._ended.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self.task: ExportTask = engine.export_messages(path, flt=flt, ids=ids, progress=self.progressed.emit)
         self.dialog.canceled.connect(self.task.cancel)
         self.task.future.add_done_callback(

@@ -3,7 +3,7 @@ with filters; cancel, retry, resend, copy, delete with undo, export."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QWidget
 
@@ -15,7 +15,7 @@ from app.store import models as m
 from .empty_hint import EmptyHint
 from .engine_bridge import EngineBridge
 from .filter_bar import FilterBar
-from .formatting import STATUS_COLOURS, status_colour
+from .formatting import STATUS_COLOURS, state_words, status_colour
 from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
 from .message_actions import MessageActions
@@ -25,11 +25,11 @@ from .message_table_model import Column, MessageTableModel, first_line, local_ti
 QUEUED_AT, TO, TEXT, STATUS, GATEWAY, PARTS, SENT_AT, DELIVERED_AT, REASON = range(9)
 
 STATUS_FILTERS = (
-    ("Waiting", (m.QUEUED, m.SCHEDULED, m.SENDING)),
-    ("Sent", (m.SENT,)),
-    ("Delivered", (m.DELIVERED,)),
-    ("Failed", (m.FAILED, m.UNDELIVERED, m.EXPIRED)),
-    ("Cancelled", (m.CANCELLED,)),
+    (QT_TRANSLATE_NOOP("OutboxTab", "Waiting"), (m.QUEUED, m.SCHEDULED, m.SENDING)),
+    (QT_TRANSLATE_NOOP("OutboxTab", "Sent"), (m.SENT,)),
+    (QT_TRANSLATE_NOOP("OutboxTab", "Delivered"), (m.DELIVERED,)),
+    (QT_TRANSLATE_NOOP("OutboxTab", "Failed"), (m.FAILED, m.UNDELIVERED, m.EXPIRED)),
+    (QT_TRANSLATE_NOOP("OutboxTab", "Cancelled"), (m.CANCELLED,)),
 )
 
 
@@ -40,7 +40,7 @@ class OutboxModel(MessageTableModel):
             Column(self.tr("Queued"), lambda m: local_time(m.created_at)),
             Column(self.tr("To"), lambda m: m.recipient),
             Column(self.tr("Text"), lambda m: first_line(m.text)),
-            Column(self.tr("Status"), lambda m: m.status),
+            Column(self.tr("Status"), lambda m: state_words(m.status)),
             Column(self.tr("Gateway"), lambda m: m.gateway or ""),
             Column(self.tr("Parts"), lambda m: m.parts, right),
             Column(self.tr("Sent"), lambda m: local_time(m.sent_at)),

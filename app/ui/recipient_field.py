@@ -191,7 +191,7 @@ class RecipientField(QFrame):
         self.clear_bulk()
         self.bulk, self.bulk_name = recipients, name
         bad = sum(1 for r in recipients if r.error)
-        text = self.tr("%s: %d recipients") % (name, len(recipients))
+        text = self.tr("%s: %n recipient(s)", "", len(recipients)) % name
         tip = self.tr("%d of them have a number that cannot be used") % bad if bad else name
         chip = Chip(text, tip, False, Recipient("", name), self)
         chip.setObjectName("bulkChip")

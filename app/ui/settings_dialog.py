@@ -1,8 +1,11 @@
-"""The Settings dialog: default country, notifications, colours, the HTTP API's address,
+"""The Settings dialog: default country, notifications, colours, language, the HTTP API's address,
 TLS and send-server-command, and the API users with their privileges."""
 
 from __future__ import annotations
 
+import os
+
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -13,6 +16,7 @@ from app.engine.requests import EngineError
 from app.settings import SettingError
 
 from .theme import apply_scheme
+from .translations import LANGUAGE_ENV, LANGUAGE_KEY, LANGUAGES
 from .user_dialog import UserDialog
 
 
@@ -41,9 +45,22 @@ class SettingsDialog(QDialog):
                              (self.tr("Dark"), "dark")):
             self.scheme_combo.addItem(label, value)
         self.scheme_combo.setCurrentIndex(max(0, self.scheme_combo.findData(st.get("color_scheme", "system"))))
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("languageCombo")
+        self.language_combo.addItem(self.tr("As the system"), "system")
+        for code, name in LANGUAGES.items():
+            self.language_combo.addItem(name, code)
+        chosen = str(QSettings().value(LANGUAGE_KEY, "system") or "system")
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(chosen)))
+        self.language_combo.setToolTip(self.tr("The language of the window; it changes the next time the console "
+                                               "starts"))
+        if os.environ.get(LANGUAGE_ENV):
+            self.language_combo.setEnabled(False)
+            self.language_combo.setToolTip(self.tr("Chosen by the environment variable %s") % LANGUAGE_ENV)
         form.addRow(self.tr("Default &country code:"), self.country_edit)
         form.addRow(self.tr("Notifications:"), self.notify_check)
         form.addRow(self.tr("Colours:"), self.scheme_combo)
+        form.addRow(self.tr("&Language:"), self.language_combo)
         tabs.addTab(general, self.tr("General"))
 
         api = QWidget(self)
@@ -196,6 +213,8 @@ class SettingsDialog(QDialog):
             self._problem(str(exc))
             return
         apply_scheme(QApplication.instance(), values["color_scheme"])
+        if self.language_combo.isEnabled():
+            QSettings().setValue(LANGUAGE_KEY, self.language_combo.currentData())
         self.accept()
 
     def _problem(self, text: str) -> None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
 
 def shortcut_list(window) -> list[tuple[str, str, str]]:
     """(where, action, keys) for every action with a shortcut, window actions first."""
     out = []
-    places = ((window.tr("Window"), window), (window.tr("Inbox"), window.inbox_tab),
-              (window.tr("Outbox"), window.outbox_tab), (window.tr("Gateways"), window.gateways_tab))
+    places = ((QCoreApplication.translate("Shortcuts", "Window"), window),
+              (QCoreApplication.translate("Shortcuts", "Inbox"), window.inbox_tab),
+              (QCoreApplication.translate("Shortcuts", "Outbox"), window.outbox_tab),
+              (QCoreApplication.translate("Shortcuts", "Gateways"), window.gateways_tab))
     seen = set()
     for place, owner in places:
         for a in owner.findChildren(QAction):
@@ -26,4 +29,5 @@ def shortcut_list(window) -> list[tuple[str, str, str]]:
 def shortcuts_html(window) -> str:
     rows = "".join(f"<tr><td>{escape(p)}</td><td>{escape(a)}</td><td><b>{escape(k)}</b></td></tr>"
                    for p, a, k in shortcut_list(window))
-    return f"<table cellspacing='4'>{rows}</table><p>Ctrl+Enter sends in the message and reply boxes.</p>"
+    note = escape(QCoreApplication.translate("Shortcuts", "Ctrl+Enter sends in the message and reply boxes."))
+    return f"<table cellspacing='4'>{rows}</table><p>{note}</p>"

@@ -13,18 +13,15 @@ from app.sms.translit import transliterate, unsupported_gsm_chars
 _ENCODING_NAMES = {"gsm": "GSM 7-bit", "ucs2": "Unicode (UCS-2)", "8bit": "8-bit data"}
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SmsCounter", text)
-
-
 def counter_text(text: str) -> str:
     """``GSM 7-bit · 42 characters · 1 part · 118 left``."""
     c = count(text)
     encoding = _ENCODING_NAMES.get(c.encoding, c.encoding)
     if c.language:
         encoding += f" ({c.language})"
-    parts = tr("1 part") if c.parts == 1 else tr("%d parts") % c.parts
-    return tr("%s · %d characters · %s · %d left") % (encoding, c.chars, parts, c.left)
+    parts = QCoreApplication.translate("SmsCounter", "%n part(s)", None, c.parts)
+    return QCoreApplication.translate("SmsCounter", "%s · %d characters · %s · %d left") % (
+        encoding, c.chars, parts, c.left)
 
 
 class UnicodeHighlighter(QSyntaxHighlighter):

@@ -10,9 +10,26 @@ coroutines through :func:`complete`, never on time.
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 
 import pytest
 from PySide6.QtCore import QObject, Signal
+
+# The window speaks English in tests, whatever the machine's locale; a test of another language asks for it.
+os.environ["SMSCONSOLE_LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """Free the test's widgets on the GUI thread.
+
+    A window refers to itself through its parts, so only the cycle collector frees it; left
+    to chance, the collector runs in whichever thread allocates next (a store or export
+    worker), and a widget deleted there leaves its timers to fire on freed memory.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture

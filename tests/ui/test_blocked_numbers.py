@@ -26,7 +26,7 @@ def test_block_and_unblock_one_number(window, qtbot):
     qtbot.mouseClick(dialog.block_button, Qt.MouseButton.LeftButton)
     assert engine.blocked_numbers() == [("+4917612345678", "replied STOP")]
     assert dialog.numbers() == [("+4917612345678", "replied STOP")]
-    assert "1 waiting message(s) to blocked numbers failed" in dialog.status.text()
+    assert "1 waiting message to blocked numbers failed" in dialog.status.text()
     assert engine.message(waiting.id).status == m.FAILED
     assert dialog.number_edit.text() == ""
 
@@ -51,7 +51,7 @@ def test_paste_many_and_import_a_csv_file(window, qtbot, tmp_path):
     assert dict(engine.blocked_numbers()) == {"+15550000001": "campaign opt-out",
                                               "+15550000002": "campaign opt-out",
                                               "+15550000003": "asked by phone"}
-    assert "2 number(s) blocked, 1 already on the list" in dialog.status.text()
+    assert "2 numbers blocked, 1 already on the list" in dialog.status.text()
     assert "abc12" in dialog.status.text()
 
     path = tmp_path / "optout.csv"
@@ -60,9 +60,9 @@ def test_paste_many_and_import_a_csv_file(window, qtbot, tmp_path):
     assert outcome.added == 120 and not outcome.refused
     assert len(engine.blocked_numbers()) == 123
     assert dialog.numbers() == engine.blocked_numbers()  # shown as stored, by number
-    assert "From optout.csv: 120 number(s) blocked." in dialog.status.text()
+    assert "From optout.csv: 120 numbers blocked." in dialog.status.text()
 
-    assert dialog.count_label.text() == "123 number(s) on the list"
+    assert dialog.count_label.text() == "123 numbers on the list"
     dialog.search.setText("asked")
     assert dialog.numbers() == [("+15550000003", "asked by phone")]
     assert dialog.count_label.text() == "1 of 123 shown"

@@ -169,7 +169,12 @@ def search_for(tab, qtbot, words: str) -> None:
 def test_export_of_a_search_counts_the_rows_first_and_shows_a_percentage(window, qtbot, tmp_path, monkeypatch):
     from app.engine import export
 
+    import threading
+
     monkeypatch.setattr(export, "PAGE", 2)
+    watching = threading.Event()  # the worker counts once the test listens to its progress
+    count = export.count_ids
+    monkeypatch.setattr(export, "count_ids", lambda *a, **k: watching.wait(10) and count(*a, **k))
     tab = window.inbox_tab
     for i in range(5):
         receive(window, qtbot, f"+1555010{i}", f"invoice {i}")
@@ -181,7 +186,7 @@ def test_export_of_a_search_counts_the_rows_first_and_shows_a_percentage(window,
     runner.progressed.connect(lambda done, total: seen.append((done, total, runner.dialog.maximum(),
                                                                runner.dialog.value())))
     with qtbot.waitSignal(runner.finished, timeout=10000):
-        pass
+        watching.set()
     assert runner.result == 5
     # every step knows the total; the bar runs from 0 to the total in page steps
     assert [(d, t) for d, t, _m, _v in seen] == [(0, 5), (2, 5), (4, 5), (5, 5)]

@@ -60,7 +60,7 @@ def test_contacts_manager_imports_edits_and_exports(window, qtbot, tmp_path):
     source.write_text("BEGIN:VCARD\nFN:Ann\nTEL;TYPE=CELL:0176 111\nCATEGORIES:Team\nEND:VCARD\n"
                       "BEGIN:VCARD\nFN:Broken\nTEL:call me\nEND:VCARD\n", encoding="utf-8")
     dialog.import_file(str(source))
-    assert "1 contact(s) imported" in dialog.status.text() and "entry 2" in dialog.status.text()
+    assert "1 contact imported" in dialog.status.text() and "entry 2" in dialog.status.text()
     assert dialog.table.item(0, 1).text() == "+49176111"
     editor = dialog.add()
     editor.name_edit.setText("Bob")

@@ -1,0 +1,2379 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>AddModemDialog</name>
+    <message>
+        <source>Add modem</source>
+        <extracomment>Emitted with the result of each probe. Emitted with the new gateway&apos;s name once it is declared.</extracomment>
+        <translation>Modem hinzufügen</translation>
+    </message>
+    <message>
+        <source>/dev/serial/by-id/... or /dev/ttyUSB0</source>
+        <translation>/dev/serial/by-id/... oder /dev/ttyUSB0</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Pick a port and probe it to see which modem answers.</source>
+        <translation>Wählen Sie einen Anschluss und prüfen Sie ihn, um zu sehen, welches Modem antwortet.</translation>
+    </message>
+    <message>
+        <source>e.g. Modem 1</source>
+        <translation>z. B. Modem 1</translation>
+    </message>
+    <message>
+        <source>only if the SIM asks for one</source>
+        <translation>nur wenn die SIM eine verlangt</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Anschluss:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>SIM PIN:</source>
+        <translation>SIM-PIN:</translation>
+    </message>
+    <message>
+        <source>Speed (baud):</source>
+        <translation>Geschwindigkeit (Baud):</translation>
+    </message>
+    <message>
+        <source>On Linux the user needs the dialout group, and ModemManager must leave the port alone (udev: ENV{ID_MM_DEVICE_IGNORE}=&quot;1&quot;).</source>
+        <translation>Unter Linux braucht der Benutzer die Gruppe dialout, und ModemManager muss den Anschluss in Ruhe lassen (udev: ENV{ID_MM_DEVICE_IGNORE}=&quot;1&quot;).</translation>
+    </message>
+    <message>
+        <source>Add and start</source>
+        <translation>Hinzufügen und starten</translation>
+    </message>
+    <message>
+        <source>Enter or pick a port first.</source>
+        <translation>Geben Sie zuerst einen Anschluss ein oder wählen Sie einen.</translation>
+    </message>
+    <message>
+        <source>Asking %s …</source>
+        <translation>Frage %s …</translation>
+    </message>
+    <message>
+        <source>Modem found: %s</source>
+        <translation>Modem gefunden: %s</translation>
+    </message>
+    <message>
+        <source>No modem: %s</source>
+        <translation>Kein Modem: %s</translation>
+    </message>
+    <message>
+        <source>Choose the modem&apos;s port.</source>
+        <translation>Wählen Sie den Anschluss des Modems.</translation>
+    </message>
+    <message>
+        <source>Start %s</source>
+        <translation>%s starten</translation>
+    </message>
+</context>
+<context>
+    <name>BlockedNumbersDialog</name>
+    <message>
+        <source>Opt-out list</source>
+        <extracomment>Numbers blocked in one transaction while the loop waits (a few ms).</extracomment>
+        <translation>Sperrliste</translation>
+    </message>
+    <message>
+        <source>Messages to these numbers are refused, from the window and the API. Blocking a number fails its messages still waiting in the queue.</source>
+        <translation>Nachrichten an diese Nummern werden abgelehnt, aus dem Fenster wie über die API. Wird eine Nummer gesperrt, schlagen ihre noch wartenden Nachrichten fehl.</translation>
+    </message>
+    <message>
+        <source>Find a number or reason</source>
+        <translation>Nummer oder Grund suchen</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Number, e.g. +4917612345678</source>
+        <translation>Nummer, z. B. +4917612345678</translation>
+    </message>
+    <message>
+        <source>Reason, e.g. replied STOP</source>
+        <translation>Grund, z. B. antwortete STOP</translation>
+    </message>
+    <message>
+        <source>&amp;Block</source>
+        <translation>&amp;Sperren</translation>
+    </message>
+    <message>
+        <source>Add the number to the opt-out list</source>
+        <translation>Die Nummer auf die Sperrliste setzen</translation>
+    </message>
+    <message>
+        <source>&amp;Unblock</source>
+        <translation>&amp;Entsperren</translation>
+    </message>
+    <message>
+        <source>Take the selected numbers off the list (Delete)</source>
+        <translation>Die gewählten Nummern von der Liste nehmen (Entf)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste numbers</source>
+        <translation>Nummern ein&amp;fügen</translation>
+    </message>
+    <message>
+        <source>Block every number on the clipboard, one a line; a second column (after ; , or tab) is the reason</source>
+        <translation>Jede Nummer aus der Zwischenablage sperren, eine pro Zeile; eine zweite Spalte (nach ; , oder Tab) ist der Grund</translation>
+    </message>
+    <message>
+        <source>&amp;Import file…</source>
+        <translation>Datei &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Block the numbers of a text or CSV file: number first, reason second</source>
+        <translation>Die Nummern einer Text- oder CSV-Datei sperren: zuerst die Nummer, dann der Grund</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s) on the list</source>
+        <translation>
+            <numerusform>%n Nummer auf der Liste</numerusform>
+            <numerusform>%n Nummern auf der Liste</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 von %2 angezeigt</translation>
+    </message>
+    <message>
+        <source>No blocked number matches &quot;%s&quot;.</source>
+        <translation>Keine gesperrte Nummer passt zu „%s“.</translation>
+    </message>
+    <message>
+        <source>No number is blocked. Add one below, paste a list, or import a file.</source>
+        <translation>Keine Nummer ist gesperrt. Fügen Sie unten eine hinzu, fügen Sie eine Liste ein oder importieren Sie eine Datei.</translation>
+    </message>
+    <message>
+        <source>Type the number to block.</source>
+        <translation>Geben Sie die zu sperrende Nummer ein.</translation>
+    </message>
+    <message>
+        <source>%s. Write the number in international form (+4917612345678), or set the default country in the settings.</source>
+        <translation>%s. Schreiben Sie die Nummer international (+4917612345678) oder legen Sie in den Einstellungen das Standardland fest.</translation>
+    </message>
+    <message>
+        <source>%s blocked.</source>
+        <translation>%s gesperrt.</translation>
+    </message>
+    <message>
+        <source>Select the numbers to unblock.</source>
+        <translation>Wählen Sie die zu entsperrenden Nummern.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n number(s) unblocked; messages to them are accepted again.</source>
+        <translation>
+            <numerusform>%n Nummer entsperrt; Nachrichten an sie werden wieder angenommen.</numerusform>
+            <numerusform>%n Nummern entsperrt; Nachrichten an sie werden wieder angenommen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the clipboard</source>
+        <translation>der Zwischenablage</translation>
+    </message>
+    <message>
+        <source>Import blocked numbers</source>
+        <translation>Gesperrte Nummern importieren</translation>
+    </message>
+    <message>
+        <source>Text and CSV files (*.txt *.csv);;All files (*)</source>
+        <translation>Text- und CSV-Dateien (*.txt *.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The file %s cannot be read: %s</source>
+        <translation>Die Datei %s kann nicht gelesen werden: %s</translation>
+    </message>
+    <message>
+        <source>No phone number found in %s: put one number on each line.</source>
+        <translation>Keine Telefonnummer in %s gefunden: schreiben Sie eine Nummer pro Zeile.</translation>
+    </message>
+    <message>
+        <source>Still blocking the previous list; wait for it to finish.</source>
+        <translation>Die vorige Liste wird noch gesperrt; warten Sie, bis sie fertig ist.</translation>
+    </message>
+    <message>
+        <source>Block numbers</source>
+        <translation>Nummern sperren</translation>
+    </message>
+    <message>
+        <source>Blocking: %d of %d…</source>
+        <translation>Sperre: %d von %d…</translation>
+    </message>
+    <message numerus="yes">
+        <source>From %s: %n number(s) blocked</source>
+        <translation>
+            <numerusform>Aus %s: %n Nummer gesperrt</numerusform>
+            <numerusform>Aus %s: %n Nummern gesperrt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n already on the list</source>
+        <translation>
+            <numerusform>, %n schon auf der Liste</numerusform>
+            <numerusform>, %n schon auf der Liste</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> and %d more</source>
+        <translation> und %d weitere</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) refused, not a phone number: </source>
+        <translation>
+            <numerusform>%n Zeile abgelehnt, keine Telefonnummer: </numerusform>
+            <numerusform>%n Zeilen abgelehnt, keine Telefonnummer: </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting message(s) to blocked numbers failed.</source>
+        <translation>
+            <numerusform>%n wartende Nachricht an gesperrte Nummern fehlgeschlagen.</numerusform>
+            <numerusform>%n wartende Nachrichten an gesperrte Nummern fehlgeschlagen.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Chip</name>
+    <message>
+        <source>Remove</source>
+        <extracomment>Values for ``{placeholders}`` (a contact&apos;s name, the columns of a CSV row). Why the number cannot be used (&quot;&quot; when it can).</extracomment>
+        <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeDialog</name>
+    <message>
+        <source>Maximum (as the network allows)</source>
+        <translation>Höchstens (so lange das Netz erlaubt)</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation>6 Stunden</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>2 days</source>
+        <translation>2 Tage</translation>
+    </message>
+    <message>
+        <source>1 week</source>
+        <translation>1 Woche</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Dringend</translation>
+    </message>
+    <message>
+        <source>New message</source>
+        <translation>Neue Nachricht</translation>
+    </message>
+    <message>
+        <source>Contacts…</source>
+        <translation>Kontakte…</translation>
+    </message>
+    <message>
+        <source>Choose contacts and groups</source>
+        <translation>Kontakte und Gruppen wählen</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>CSV importieren…</translation>
+    </message>
+    <message>
+        <source>Send to every row of a CSV file; its columns become {placeholders}</source>
+        <translation>An jede Zeile einer CSV-Datei senden; ihre Spalten werden zu {Platzhaltern}</translation>
+    </message>
+    <message>
+        <source>Message text. {name} is replaced by each recipient&apos;s name.</source>
+        <translation>Nachrichtentext. {name} wird durch den Namen jedes Empfängers ersetzt.</translation>
+    </message>
+    <message>
+        <source>optional: number or up to 11 letters</source>
+        <translation>optional: Nummer oder bis zu 11 Buchstaben</translation>
+    </message>
+    <message>
+        <source>Any available gateway</source>
+        <translation>Jedes verfügbare Gateway</translation>
+    </message>
+    <message>
+        <source>&amp;Flash message</source>
+        <translation>&amp;Flash-Nachricht</translation>
+    </message>
+    <message>
+        <source>Shown on the screen at once, not stored by the phone</source>
+        <translation>Sofort auf dem Bildschirm gezeigt, vom Telefon nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>&amp;Delivery report</source>
+        <translation>&amp;Zustellbericht</translation>
+    </message>
+    <message>
+        <source>Ask the network to report when the message is delivered</source>
+        <translation>Das Netz melden lassen, wann die Nachricht zugestellt ist</translation>
+    </message>
+    <message>
+        <source>Send &amp;at:</source>
+        <translation>Senden &amp;um:</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Senden</translation>
+    </message>
+    <message>
+        <source>Queue the message (Ctrl+Enter)</source>
+        <translation>Die Nachricht einreihen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;An:</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+    <message>
+        <source>Sender ID:</source>
+        <translation>Absenderkennung:</translation>
+    </message>
+    <message>
+        <source>Gateway:</source>
+        <translation>Gateway:</translation>
+    </message>
+    <message>
+        <source>Validity:</source>
+        <translation>Gültigkeit:</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Priorität:</translation>
+    </message>
+    <message>
+        <source>Import recipients</source>
+        <translation>Empfänger importieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The file %s cannot be read: %s</source>
+        <translation>Die Datei %s kann nicht gelesen werden: %s</translation>
+    </message>
+    <message>
+        <source>Enter at least one recipient number.</source>
+        <translation>Geben Sie mindestens eine Empfängernummer ein.</translation>
+    </message>
+    <message>
+        <source>The message is empty. Type the text to send.</source>
+        <translation>Die Nachricht ist leer. Geben Sie den zu sendenden Text ein.</translation>
+    </message>
+    <message>
+        <source>The text uses %s, but not every recipient has a value for it. Import a CSV file with such a column, or remove it from the text.</source>
+        <translation>Der Text verwendet %s, aber nicht jeder Empfänger hat einen Wert dafür. Importieren Sie eine CSV-Datei mit einer solchen Spalte oder entfernen Sie ihn aus dem Text.</translation>
+    </message>
+    <message>
+        <source>The send time is in the past. Choose a later time, or untick &quot;Send at&quot;.</source>
+        <translation>Der Sendezeitpunkt liegt in der Vergangenheit. Wählen Sie eine spätere Zeit oder nehmen Sie den Haken bei „Senden um“ weg.</translation>
+    </message>
+    <message>
+        <source>… and %d more</source>
+        <translation>… und %d weitere</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) queued. These recipients were refused; correct them and send again, or cancel:</source>
+        <translation>
+            <numerusform>%n Nachricht eingereiht. Diese Empfänger wurden abgelehnt; korrigieren Sie sie und senden Sie erneut, oder brechen Sie ab:</numerusform>
+            <numerusform>%n Nachrichten eingereiht. Diese Empfänger wurden abgelehnt; korrigieren Sie sie und senden Sie erneut, oder brechen Sie ab:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ContactEditor</name>
+    <message>
+        <source>Change contact</source>
+        <translation>Kontakt ändern</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>Kontakt hinzufügen</translation>
+    </message>
+    <message>
+        <source>+4917612345678, or national with the default country</source>
+        <translation>+4917612345678, oder national mit dem Standardland</translation>
+    </message>
+    <message>
+        <source>Group names separated by ;</source>
+        <translation>Gruppennamen, getrennt durch ;</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>N&amp;umber:</source>
+        <translation>N&amp;ummer:</translation>
+    </message>
+    <message>
+        <source>&amp;Groups:</source>
+        <translation>&amp;Gruppen:</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>N&amp;otiz:</translation>
+    </message>
+    <message>
+        <source>%s. Correct it and save again.</source>
+        <translation>%s. Korrigieren Sie es und speichern Sie erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>ContactPicker</name>
+    <message>
+        <source>Choose recipients</source>
+        <translation>Empfänger wählen</translation>
+    </message>
+    <message>
+        <source>Filter by name or number</source>
+        <translation>Nach Name oder Nummer filtern</translation>
+    </message>
+    <message>
+        <source>Group %s (%d)</source>
+        <translation>Gruppe %s (%d)</translation>
+    </message>
+    <message>
+        <source>No contacts yet: add them with Tools → Contacts.</source>
+        <translation>Noch keine Kontakte: fügen Sie sie unter Extras → Kontakte hinzu.</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsDialog</name>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
+        <source>Find by name or number</source>
+        <translation>Nach Name oder Nummer suchen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>New group…</source>
+        <translation>Neue Gruppe…</translation>
+    </message>
+    <message>
+        <source>Remove group</source>
+        <translation>Gruppe entfernen</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>All contacts</source>
+        <translation>Alle Kontakte</translation>
+    </message>
+    <message>
+        <source>No contacts yet. Add one, or import a CSV file or vCards.</source>
+        <translation>Noch keine Kontakte. Fügen Sie einen hinzu oder importieren Sie eine CSV-Datei oder vCards.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s) removed.</source>
+        <translation>
+            <numerusform>%n Kontakt entfernt.</numerusform>
+            <numerusform>%n Kontakte entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>Neue Gruppe</translation>
+    </message>
+    <message>
+        <source>Group name:</source>
+        <translation>Gruppenname:</translation>
+    </message>
+    <message>
+        <source>Import contacts</source>
+        <translation>Kontakte importieren</translation>
+    </message>
+    <message>
+        <source>Contacts (*.csv *.vcf *.vcard);;All files (*)</source>
+        <translation>Kontakte (*.csv *.vcf *.vcard);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %s</source>
+        <translation>Nichts wurde importiert: %s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s) imported.</source>
+        <translation>
+            <numerusform>%n Kontakt importiert.</numerusform>
+            <numerusform>%n Kontakte importiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not imported: </source>
+        <translation>Nicht importiert: </translation>
+    </message>
+    <message>
+        <source> … and %d more</source>
+        <translation> … und %d weitere</translation>
+    </message>
+    <message>
+        <source>Export contacts</source>
+        <translation>Kontakte exportieren</translation>
+    </message>
+    <message>
+        <source>vCard (*.vcf);;CSV (*.csv)</source>
+        <translation>vCard (*.vcf);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>The file could not be written: %s</source>
+        <translation>Die Datei konnte nicht geschrieben werden: %s</translation>
+    </message>
+    <message>
+        <source>Contacts exported to %s</source>
+        <translation>Kontakte nach %s exportiert</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPane</name>
+    <message>
+        <source>Write a reply… (Ctrl+Enter sends)</source>
+        <extracomment>The operator replied: the queued message.</extracomment>
+        <translation>Antwort schreiben… (Strg+Eingabe sendet)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Send the reply (Ctrl+Enter)</source>
+        <translation>Die Antwort senden (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>No conversations yet.
+Received and sent messages appear here, grouped by correspondent.</source>
+        <translation>Noch keine Unterhaltungen.
+Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gruppiert.</translation>
+    </message>
+    <message>
+        <source>Choose a conversation on the left.</source>
+        <translation>Wählen Sie links eine Unterhaltung.</translation>
+    </message>
+    <message>
+        <source>The reply is empty. Type the text to send.</source>
+        <translation>Die Antwort ist leer. Geben Sie den zu sendenden Text ein.</translation>
+    </message>
+    <message>
+        <source>The reply was not queued: %s</source>
+        <translation>Die Antwort wurde nicht eingereiht: %s</translation>
+    </message>
+</context>
+<context>
+    <name>CounterBar</name>
+    <message>
+        <source>Replace with GSM characters</source>
+        <translation>Durch GSM-Zeichen ersetzen</translation>
+    </message>
+    <message>
+        <source>Replace the highlighted characters with the nearest GSM ones (é → e, „ → &quot;), so the message costs fewer parts</source>
+        <translation>Die markierten Zeichen durch die nächsten GSM-Zeichen ersetzen (é → e, „ → &quot;), damit die Nachricht weniger Teile kostet</translation>
+    </message>
+    <message>
+        <source>Unicode because of: %s</source>
+        <translation>Unicode wegen: %s</translation>
+    </message>
+</context>
+<context>
+    <name>CsvImportDialog</name>
+    <message>
+        <source>Import recipients from %s</source>
+        <translation>Empfänger aus %s importieren</translation>
+    </message>
+    <message>
+        <source>The first row names the columns</source>
+        <translation>Die erste Zeile benennt die Spalten</translation>
+    </message>
+    <message>
+        <source>The column that holds the phone numbers</source>
+        <translation>Die Spalte mit den Telefonnummern</translation>
+    </message>
+    <message>
+        <source>Use these recipients</source>
+        <translation>Diese Empfänger verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Number column:</source>
+        <translation>&amp;Nummernspalte:</translation>
+    </message>
+    <message>
+        <source>Column %d</source>
+        <translation>Spalte %d</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n recipient(s)</source>
+        <translation>
+            <numerusform>%n Empfänger</numerusform>
+            <numerusform>%n Empfänger</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; %d of them have a number that cannot be used and will be refused</source>
+        <translation>; %d davon haben eine unbrauchbare Nummer und werden abgelehnt</translation>
+    </message>
+    <message>
+        <source> (the first %d are shown)</source>
+        <translation> (die ersten %d werden angezeigt)</translation>
+    </message>
+    <message>
+        <source>Use in the text: %s</source>
+        <translation>Im Text verwendbar: %s</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerSessionModel</name>
+    <message>
+        <source>Session</source>
+        <extracomment>How often the visible tab refreshes last-request times.</extracomment>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Last request</source>
+        <translation>Letzte Anfrage</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>gesperrt</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+</context>
+<context>
+    <name>ExportRunner</name>
+    <message>
+        <source>Counting the messages to export to %s…</source>
+        <extracomment>The outcome (rows written, or the exception), once the window has shown it.</extracomment>
+        <translation>Zähle die nach %s zu exportierenden Nachrichten…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Exported %1 of %2 messages…</source>
+        <translation>%1 von %2 Nachrichten exportiert…</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The messages could not be written to %s: %s
+Choose another folder or free some space, then export again.</source>
+        <translation>Die Nachrichten konnten nicht nach %s geschrieben werden: %s
+Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie erneut.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) exported to %1</source>
+        <translation>
+            <numerusform>%n Nachricht nach %1 exportiert</numerusform>
+            <numerusform>%n Nachrichten nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export messages</source>
+        <translation>Nachrichten exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>Search text and numbers (Ctrl+F)</source>
+        <extracomment>Date range choices: (label, days back; 0 = today; None = any time; -1 = chosen dates).</extracomment>
+        <translation>Text und Nummern suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Every word must match the beginning of a word or number</source>
+        <translation>Jedes Wort muss zum Anfang eines Wortes oder einer Nummer passen</translation>
+    </message>
+    <message>
+        <source>&amp;Unread only</source>
+        <translation>Nur &amp;ungelesene</translation>
+    </message>
+    <message>
+        <source>Show only messages in this state</source>
+        <translation>Nur Nachrichten in diesem Zustand zeigen</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Zustand</translation>
+    </message>
+    <message>
+        <source>Show only messages of this gateway</source>
+        <translation>Nur Nachrichten dieses Gateways zeigen</translation>
+    </message>
+    <message>
+        <source>Show only messages of this period</source>
+        <translation>Nur Nachrichten dieses Zeitraums zeigen</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>und</translation>
+    </message>
+    <message>
+        <source>All gateways</source>
+        <translation>Alle Gateways</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayDialog</name>
+    <message>
+        <source>Gateway %s</source>
+        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.</extracomment>
+        <translation>Gateway %s</translation>
+    </message>
+    <message>
+        <source>Change gateway %s</source>
+        <translation>Gateway %s ändern</translation>
+    </message>
+    <message>
+        <source>Add %s</source>
+        <translation>%s hinzufügen</translation>
+    </message>
+    <message>
+        <source>A unique name, e.g. Retarus or Office modem</source>
+        <translation>Ein eindeutiger Name, z. B. Retarus oder Büromodem</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source> (kept in the keyring)</source>
+        <translation> (im Schlüsselbund verwahrt)</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Give the gateway a name.</source>
+        <translation>Geben Sie dem Gateway einen Namen.</translation>
+    </message>
+    <message>
+        <source>A gateway named %s exists already; choose another name.</source>
+        <translation>Ein Gateway namens %s gibt es schon; wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>%s is needed: %s</source>
+        <translation>%s wird benötigt: %s</translation>
+    </message>
+    <message>
+        <source>%s: %s.
+Correct it and save again.</source>
+        <translation>%s: %s.
+Korrigieren Sie es und speichern Sie erneut.</translation>
+    </message>
+    <message>
+        <source>%s
+Correct it and save again.</source>
+        <translation>%s
+Korrigieren Sie es und speichern Sie erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayKinds</name>
+    <message>
+        <source>Simulator</source>
+        <extracomment>Kinds this dialog adds (modems have their own dialog with port discovery).</extracomment>
+        <translation>Simulator</translation>
+    </message>
+    <message>
+        <source>Retarus provider</source>
+        <translation>Retarus-Anbieter</translation>
+    </message>
+    <message>
+        <source>Modem</source>
+        <extracomment>Kinds this dialog changes.</extracomment>
+        <translation>Modem</translation>
+    </message>
+</context>
+<context>
+    <name>GatewayTableModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Signal</source>
+        <translation>Signal</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Messages sent per minute over the last hour: %d in all</source>
+        <translation>Gesendete Nachrichten pro Minute in der letzten Stunde: %d insgesamt</translation>
+    </message>
+</context>
+<context>
+    <name>GatewaysTab</name>
+    <message>
+        <source>Add %s…</source>
+        <translation>%s hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a gateway</source>
+        <translation>Ein Gateway hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add modem…</source>
+        <translation>Modem hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Find a USB modem, probe it and add it as a gateway</source>
+        <translation>Ein USB-Modem finden, prüfen und als Gateway hinzufügen</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <source>Change the selected gateway&apos;s settings</source>
+        <translation>Die Einstellungen des gewählten Gateways ändern</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected gateway</source>
+        <translation>Das gewählte Gateway entfernen</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Start the selected gateways</source>
+        <translation>Die gewählten Gateways starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop the selected gateways; waiting messages stay queued</source>
+        <translation>Die gewählten Gateways stoppen; wartende Nachrichten bleiben eingereiht</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Stop and start the selected gateways</source>
+        <translation>Die gewählten Gateways stoppen und starten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Hold sending on the selected gateways</source>
+        <translation>Das Senden auf den gewählten Gateways anhalten</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Send again on the selected gateways</source>
+        <translation>Auf den gewählten Gateways wieder senden</translation>
+    </message>
+    <message>
+        <source>Reset send limit</source>
+        <translation>Sendelimit zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Start the selected gateways&apos; daily and hourly counts from zero</source>
+        <translation>Die Tages- und Stundenzählung der gewählten Gateways bei null beginnen</translation>
+    </message>
+    <message>
+        <source>No traffic yet. The gateway&apos;s dialogue with its modem or provider appears here, most recent first.</source>
+        <translation>Noch kein Verkehr. Der Dialog des Gateways mit seinem Modem oder Anbieter erscheint hier, der neueste zuerst.</translation>
+    </message>
+    <message>
+        <source>Copy log</source>
+        <translation>Protokoll kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the whole traffic log, for a support request</source>
+        <translation>Das ganze Verkehrsprotokoll kopieren, für eine Supportanfrage</translation>
+    </message>
+    <message>
+        <source>No gateway selected.</source>
+        <translation>Kein Gateway gewählt.</translation>
+    </message>
+    <message>
+        <source>No gateways yet. Add one with Add → Simulator, a Retarus provider or a modem.</source>
+        <translation>Noch keine Gateways. Fügen Sie eines mit Hinzufügen → Simulator, einem Retarus-Anbieter oder einem Modem hinzu.</translation>
+    </message>
+    <message>
+        <source>Add gateway</source>
+        <translation>Gateway hinzufügen</translation>
+    </message>
+    <message>
+        <source>The gateway was not added: %s</source>
+        <translation>Das Gateway wurde nicht hinzugefügt: %s</translation>
+    </message>
+    <message>
+        <source>Start %s</source>
+        <translation>%s starten</translation>
+    </message>
+    <message>
+        <source>%s is declared in the configuration file. Change it there: the file is read again when the console starts, and would undo a change made here. Start, Stop and the other buttons of this tab work as for any gateway.</source>
+        <translation>%s ist in der Konfigurationsdatei festgelegt. Ändern Sie es dort: Die Datei wird beim Start der Konsole neu gelesen und würde eine hier gemachte Änderung rückgängig machen. Starten, Stoppen und die anderen Knöpfe dieses Reiters wirken wie bei jedem Gateway.</translation>
+    </message>
+    <message>
+        <source>The settings of a %s gateway are changed in the configuration file.</source>
+        <translation>Die Einstellungen eines %s-Gateways werden in der Konfigurationsdatei geändert.</translation>
+    </message>
+    <message>
+        <source>Restarting %s with its new settings…</source>
+        <translation>%s wird mit den neuen Einstellungen neu gestartet…</translation>
+    </message>
+    <message>
+        <source>Change %s</source>
+        <translation>%s ändern</translation>
+    </message>
+    <message>
+        <source>Password not stored</source>
+        <translation>Passwort nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>The password could not be kept in the keyring (%s). Put it in an environment variable named in &quot;password env&quot;, or in the secrets file, and save again.</source>
+        <translation>Das Passwort konnte nicht im Schlüsselbund verwahrt werden (%s). Legen Sie es in eine Umgebungsvariable, deren Name unter „password env“ steht, oder in die Geheimnisdatei, und speichern Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Remove gateway</source>
+        <translation>Gateway entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %s? Its waiting messages go to the other gateways.</source>
+        <translation>%s entfernen? Seine wartenden Nachrichten gehen an die anderen Gateways.</translation>
+    </message>
+    <message>
+        <source>Remove %s</source>
+        <translation>%s entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>InboxModel</name>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>(sent)</source>
+        <translation>(gesendet)</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+</context>
+<context>
+    <name>InboxTab</name>
+    <message>
+        <source>Sent &amp;too</source>
+        <extracomment>Something to tell in the status bar (deleted with undo, exported...). Forward: open the compose dialog with this text.</extracomment>
+        <translation>Auch &amp;gesendete</translation>
+    </message>
+    <message>
+        <source>Search and list sent messages as well as received ones</source>
+        <translation>Gesendete Nachrichten ebenso wie empfangene suchen und auflisten</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Unterhaltungen</translation>
+    </message>
+    <message>
+        <source>Messages grouped by correspondent</source>
+        <translation>Nachrichten nach Gesprächspartner gruppiert</translation>
+    </message>
+    <message>
+        <source>All messages</source>
+        <translation>Alle Nachrichten</translation>
+    </message>
+    <message>
+        <source>Every message as a table, with search and filters</source>
+        <translation>Jede Nachricht als Tabelle, mit Suche und Filtern</translation>
+    </message>
+    <message>
+        <source>Switch view</source>
+        <translation>Ansicht wechseln</translation>
+    </message>
+    <message>
+        <source>Switch between conversations and all messages</source>
+        <translation>Zwischen Unterhaltungen und allen Nachrichten wechseln</translation>
+    </message>
+    <message>
+        <source>&amp;Reply</source>
+        <translation>&amp;Antworten</translation>
+    </message>
+    <message>
+        <source>Reply to the sender in the conversation</source>
+        <translation>Dem Absender in der Unterhaltung antworten</translation>
+    </message>
+    <message>
+        <source>&amp;Forward…</source>
+        <translation>&amp;Weiterleiten…</translation>
+    </message>
+    <message>
+        <source>Send the text of the message to someone else</source>
+        <translation>Den Text der Nachricht an jemand anderen senden</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>Als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Mark the selected messages read</source>
+        <translation>Die gewählten Nachrichten als gelesen markieren</translation>
+    </message>
+    <message>
+        <source>Mark unread</source>
+        <translation>Als ungelesen markieren</translation>
+    </message>
+    <message>
+        <source>Mark the selected messages unread</source>
+        <translation>Die gewählten Nachrichten als ungelesen markieren</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the selected messages (undo with Ctrl+Z)</source>
+        <translation>Die gewählten Nachrichten löschen (rückgängig mit Strg+Z)</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Löschen rückgängig</translation>
+    </message>
+    <message>
+        <source>Bring back the messages deleted last</source>
+        <translation>Die zuletzt gelöschten Nachrichten zurückholen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected messages as text</source>
+        <translation>Die gewählten Nachrichten als Text kopieren</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Gewählte exportieren…</translation>
+    </message>
+    <message>
+        <source>Export all shown…</source>
+        <translation>Alle angezeigten exportieren…</translation>
+    </message>
+    <message>
+        <source>Export every message the search and filters select</source>
+        <translation>Jede Nachricht exportieren, die Suche und Filter auswählen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Export messages to a CSV file</source>
+        <translation>Nachrichten in eine CSV-Datei exportieren</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche…</translation>
+    </message>
+    <message>
+        <source>The search failed: %s</source>
+        <translation>Die Suche ist fehlgeschlagen: %s</translation>
+    </message>
+    <message>
+        <source>No messages match the search and filters.
+Change them, or clear the search field.</source>
+        <translation>Keine Nachricht passt zu Suche und Filtern.
+Ändern Sie sie oder leeren Sie das Suchfeld.</translation>
+    </message>
+    <message>
+        <source>No messages received yet.
+Messages your gateways receive appear here.</source>
+        <translation>Noch keine Nachrichten empfangen.
+Nachrichten, die Ihre Gateways empfangen, erscheinen hier.</translation>
+    </message>
+</context>
+<context>
+    <name>JobListModel</name>
+    <message>
+        <source>All messages</source>
+        <translation>Alle Nachrichten</translation>
+    </message>
+    <message>
+        <source>%1 of %2 done</source>
+        <translation>%1 von %2 erledigt</translation>
+    </message>
+    <message>
+        <source>Job %s, submitted %s from %s%s; %d failed</source>
+        <translation>Auftrag %s, eingereicht %s von %s%s; %d fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Opening the message store…</source>
+        <translation>Der Nachrichtenspeicher wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>&amp;Inbox</source>
+        <translation>Post&amp;eingang</translation>
+    </message>
+    <message>
+        <source>&amp;Outbox</source>
+        <translation>Post&amp;ausgang</translation>
+    </message>
+    <message>
+        <source>S&amp;essions</source>
+        <translation>S&amp;itzungen</translation>
+    </message>
+    <message>
+        <source>&amp;Gateways</source>
+        <translation>&amp;Gateways</translation>
+    </message>
+    <message>
+        <source>Reply queued</source>
+        <translation>Antwort eingereiht</translation>
+    </message>
+    <message>
+        <source>&amp;New message…</source>
+        <translation>&amp;Neue Nachricht…</translation>
+    </message>
+    <message>
+        <source>Write and send a message</source>
+        <translation>Eine Nachricht schreiben und senden</translation>
+    </message>
+    <message>
+        <source>&amp;Find messages</source>
+        <translation>Nachrichten &amp;suchen</translation>
+    </message>
+    <message>
+        <source>Search all messages</source>
+        <translation>Alle Nachrichten durchsuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Contacts…</source>
+        <translation>&amp;Kontakte…</translation>
+    </message>
+    <message>
+        <source>Contacts and groups</source>
+        <translation>Kontakte und Gruppen</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Settings of the console</source>
+        <translation>Einstellungen der Konsole</translation>
+    </message>
+    <message>
+        <source>Simulate &amp;incoming message</source>
+        <translation>Eingehende Nachricht s&amp;imulieren</translation>
+    </message>
+    <message>
+        <source>Have the simulated gateway receive a message</source>
+        <translation>Das simulierte Gateway eine Nachricht empfangen lassen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the lists again</source>
+        <translation>Die Listen neu lesen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;Über</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>A&amp;nsicht</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>E&amp;xtras</translation>
+    </message>
+    <message>
+        <source>&amp;Opt-out list…</source>
+        <translation>&amp;Sperrliste…</translation>
+    </message>
+    <message>
+        <source>Numbers no message may be sent to</source>
+        <translation>Nummern, an die keine Nachricht gehen darf</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) queued</source>
+        <translation>
+            <numerusform>%n Nachricht eingereiht</numerusform>
+            <numerusform>%n Nachrichten eingereiht</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Simulate incoming message</source>
+        <translation>Eingehende Nachricht simulieren</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>About %s</source>
+        <translation>Über %s</translation>
+    </message>
+    <message>
+        <source>%s %s
+Send and receive SMS through USB GSM modems and REST providers.</source>
+        <translation>%s %s
+SMS über USB-GSM-Modems und REST-Anbieter senden und empfangen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message numerus="yes">
+        <source>%n message(s) deleted. Undo with Ctrl+Z.</source>
+        <translation>
+            <numerusform>%n Nachricht gelöscht. Rückgängig mit Strg+Z.</numerusform>
+            <numerusform>%n Nachrichten gelöscht. Rückgängig mit Strg+Z.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) restored.</source>
+        <translation>
+            <numerusform>%n Nachricht wiederhergestellt.</numerusform>
+            <numerusform>%n Nachrichten wiederhergestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select the messages to export first.</source>
+        <translation>Wählen Sie zuerst die zu exportierenden Nachrichten.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageTableModel</name>
+    <message>
+        <source>Text</source>
+        <extracomment>A page arrived (or the list was reset); ``loading`` is False again.</extracomment>
+        <translation>Text</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>Show window</source>
+        <translation>Fenster zeigen</translation>
+    </message>
+    <message>
+        <source>New message…</source>
+        <translation>Neue Nachricht…</translation>
+    </message>
+    <message>
+        <source>New message from %s: %s</source>
+        <extracomment>What was told last (for the status bar and tests).</extracomment>
+        <translation>Neue Nachricht von %s: %s</translation>
+    </message>
+    <message>
+        <source>New message from %s</source>
+        <translation>Neue Nachricht von %s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OutboxModel</name>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>Teile</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Possibly sent twice: the console stopped while it was being sent</source>
+        <translation>Vielleicht doppelt gesendet: Die Konsole wurde beim Senden beendet</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxTab</name>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Jobs: the messages submitted together, with their progress</source>
+        <extracomment>Copy into a new message: (recipients, text).</extracomment>
+        <translation>Aufträge: die zusammen eingereichten Nachrichten, mit ihrem Fortschritt</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected queued or scheduled messages</source>
+        <translation>Die gewählten eingereihten oder geplanten Nachrichten abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Queue the selected failed, expired or cancelled messages again</source>
+        <translation>Die gewählten fehlgeschlagenen, abgelaufenen oder abgebrochenen Nachrichten erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send the selected messages again as new messages</source>
+        <translation>Die gewählten Nachrichten als neue Nachrichten erneut senden</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected messages as text</source>
+        <translation>Die gewählten Nachrichten als Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy to new…</source>
+        <translation>In neue kopieren…</translation>
+    </message>
+    <message>
+        <source>Open a new message with the recipients and text</source>
+        <translation>Eine neue Nachricht mit den Empfängern und dem Text öffnen</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the selected messages (undo with Ctrl+Z)</source>
+        <translation>Die gewählten Nachrichten löschen (rückgängig mit Strg+Z)</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Löschen rückgängig</translation>
+    </message>
+    <message>
+        <source>Bring back the messages deleted last</source>
+        <translation>Die zuletzt gelöschten Nachrichten zurückholen</translation>
+    </message>
+    <message>
+        <source>Export all shown…</source>
+        <translation>Alle angezeigten exportieren…</translation>
+    </message>
+    <message>
+        <source>Export every message the job, search and filters select</source>
+        <translation>Jede Nachricht exportieren, die Auftrag, Suche und Filter auswählen</translation>
+    </message>
+    <message>
+        <source>Export selected…</source>
+        <translation>Gewählte exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the selected messages</source>
+        <translation>Die gewählten Nachrichten exportieren</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Export messages to a CSV file</source>
+        <translation>Nachrichten in eine CSV-Datei exportieren</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche…</translation>
+    </message>
+    <message>
+        <source>No sent messages match the job, search and filters.</source>
+        <translation>Keine gesendete Nachricht passt zu Auftrag, Suche und Filtern.</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.
+Write a message with Ctrl+N; it appears here with its state.</source>
+        <translation>Noch nichts gesendet.
+Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) cancelled.</source>
+        <translation>
+            <numerusform>%n Nachricht abgebrochen.</numerusform>
+            <numerusform>%n Nachrichten abgebrochen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) queued again.</source>
+        <translation>
+            <numerusform>%n Nachricht erneut eingereiht.</numerusform>
+            <numerusform>%n Nachrichten erneut eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) queued again as new messages.</source>
+        <translation>
+            <numerusform>%n Nachricht als neue Nachricht erneut eingereiht.</numerusform>
+            <numerusform>%n Nachrichten als neue Nachrichten erneut eingereiht.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecipientField</name>
+    <message>
+        <source>Number, contact name or @group; paste many at once</source>
+        <translation>Nummer, Kontaktname oder @Gruppe; viele auf einmal einfügen</translation>
+    </message>
+    <message>
+        <source>Separate numbers with ; or , or Enter. National numbers use the default country of the settings.</source>
+        <translation>Nummern mit ; oder , oder Eingabe trennen. Nationale Nummern erhalten das Standardland der Einstellungen.</translation>
+    </message>
+    <message>
+        <source>there is no group %s with members</source>
+        <translation>es gibt keine Gruppe %s mit Mitgliedern</translation>
+    </message>
+    <message numerus="yes">
+        <source>%s: %n recipient(s)</source>
+        <translation>
+            <numerusform>%s: %n Empfänger</numerusform>
+            <numerusform>%s: %n Empfänger</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%d of them have a number that cannot be used</source>
+        <translation>%d davon haben eine unbrauchbare Nummer</translation>
+    </message>
+</context>
+<context>
+    <name>RoutingRuleDialog</name>
+    <message>
+        <source>Change routing rule</source>
+        <translation>Routing-Regel ändern</translation>
+    </message>
+    <message>
+        <source>Add routing rule</source>
+        <translation>Routing-Regel hinzufügen</translation>
+    </message>
+    <message>
+        <source>shown in the Outbox&apos;s waiting reasons, e.g. Germany mobile</source>
+        <translation>in den Wartegründen des Postausgangs gezeigt, z. B. Deutschland mobil</translation>
+    </message>
+    <message>
+        <source>prefix +4917 or pattern +4917[56]*; empty: any number</source>
+        <translation>Präfix +4917 oder Muster +4917[56]*; leer: jede Nummer</translation>
+    </message>
+    <message>
+        <source>sender id, exact or pattern (Shop*); empty: any</source>
+        <translation>Absenderkennung, genau oder Muster (Shop*); leer: jede</translation>
+    </message>
+    <message>
+        <source>any API user</source>
+        <translation>jeder API-Benutzer</translation>
+    </message>
+    <message>
+        <source>any message type</source>
+        <translation>jeder Nachrichtentyp</translation>
+    </message>
+    <message>
+        <source>Tick the gateways that may carry the matching messages; the least busy of them sends. Drag or use Up and Down to order them.</source>
+        <translation>Haken Sie die Gateways an, die die passenden Nachrichten tragen dürfen; das am wenigsten beschäftigte sendet. Ordnen Sie sie durch Ziehen oder mit Hoch und Runter.</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>Runter</translation>
+    </message>
+    <message>
+        <source>&amp;Use this rule</source>
+        <translation>Diese Regel &amp;verwenden</translation>
+    </message>
+    <message>
+        <source>Rules are tried in order; the first one whose every filled-in field matches decides the gateways. Empty fields match anything.</source>
+        <translation>Regeln werden der Reihe nach geprüft; die erste, deren ausgefüllte Felder alle passen, bestimmt die Gateways. Leere Felder passen zu allem.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>&amp;Sender:</source>
+        <translation>&amp;Absender:</translation>
+    </message>
+    <message>
+        <source>API &amp;user:</source>
+        <translation>API-&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>Message &amp;type:</source>
+        <translation>Nachrichten&amp;typ:</translation>
+    </message>
+    <message>
+        <source>&amp;Gateways:</source>
+        <translation>&amp;Gateways:</translation>
+    </message>
+    <message>
+        <source> (no such gateway)</source>
+        <translation> (kein solches Gateway)</translation>
+    </message>
+    <message>
+        <source>The destination &quot;%s&quot; is not a number prefix or pattern. Write digits with an optional leading +, like +4917, or a pattern like +4917[56]* (* any digits, ? one digit, [56] one of them).</source>
+        <translation>Das Ziel „%s“ ist kein Nummernpräfix und kein Muster. Schreiben Sie Ziffern mit optionalem führendem +, etwa +4917, oder ein Muster wie +4917[56]* (* beliebige Ziffern, ? eine Ziffer, [56] eine davon).</translation>
+    </message>
+    <message>
+        <source>The destination &quot;%s&quot; opens a [ group it does not close.</source>
+        <translation>Das Ziel „%s“ öffnet eine [-Gruppe, die es nicht schließt.</translation>
+    </message>
+    <message>
+        <source>No message type is &quot;%s&quot;. Choose one of %s, a pattern like sms.flash*, or leave it empty.</source>
+        <translation>Es gibt keinen Nachrichtentyp „%s“. Wählen Sie einen von %s, ein Muster wie sms.flash* oder lassen Sie es leer.</translation>
+    </message>
+    <message>
+        <source>Tick at least one gateway: a rule that names none holds its messages in the queue for ever.</source>
+        <translation>Haken Sie mindestens ein Gateway an: Eine Regel ohne Gateway hält ihre Nachrichten für immer in der Warteschlange.</translation>
+    </message>
+    <message>
+        <source>The rule was not saved: %s. Correct it and save again.</source>
+        <translation>Die Regel wurde nicht gespeichert: %s. Korrigieren Sie sie und speichern Sie erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>RoutingRuleModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>Absender</translation>
+    </message>
+    <message>
+        <source>API user</source>
+        <translation>API-Benutzer</translation>
+    </message>
+    <message>
+        <source>Message type</source>
+        <translation>Nachrichtentyp</translation>
+    </message>
+    <message>
+        <source>Gateways</source>
+        <translation>Gateways</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>config file</source>
+        <translation>Konfigurationsdatei</translation>
+    </message>
+    <message>
+        <source>this window</source>
+        <translation>dieses Fenster</translation>
+    </message>
+    <message>
+        <source>No gateway named %s: messages this rule matches wait for it</source>
+        <translation>Kein Gateway namens %s: Nachrichten, zu denen diese Regel passt, warten darauf</translation>
+    </message>
+    <message>
+        <source>The least busy of these sends; the first ones are preferred</source>
+        <translation>Das am wenigsten beschäftigte davon sendet; die ersten werden bevorzugt</translation>
+    </message>
+    <message>
+        <source>Declared in the configuration file: change it there; it is read again at start</source>
+        <translation>In der Konfigurationsdatei festgelegt: ändern Sie es dort; sie wird beim Start neu gelesen</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Verwendet</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+</context>
+<context>
+    <name>RoutingSection</name>
+    <message>
+        <source>No routing rules: any gateway may carry any message. Add a rule to send some destinations, senders or API users through chosen gateways.</source>
+        <translation>Keine Routing-Regeln: Jedes Gateway darf jede Nachricht tragen. Fügen Sie eine Regel hinzu, um bestimmte Ziele, Absender oder API-Benutzer über gewählte Gateways zu senden.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Routing&lt;/b&gt; — rules tried in order; the first that matches chooses the gateways</source>
+        <translation>&lt;b&gt;Routing&lt;/b&gt; — Regeln der Reihe nach geprüft; die erste passende wählt die Gateways</translation>
+    </message>
+    <message>
+        <source>Add rule…</source>
+        <translation>Regel hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a routing rule at the end</source>
+        <translation>Eine Routing-Regel am Ende hinzufügen</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <source>Change the selected rule</source>
+        <translation>Die gewählte Regel ändern</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected rule</source>
+        <translation>Die gewählte Regel entfernen</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <source>Try the selected rule earlier</source>
+        <translation>Die gewählte Regel früher prüfen</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <source>Try the selected rule later</source>
+        <translation>Die gewählte Regel später prüfen</translation>
+    </message>
+    <message>
+        <source>Change routing rule</source>
+        <translation>Routing-Regel ändern</translation>
+    </message>
+    <message>
+        <source>This rule comes from the configuration file. Change it there; the file is read again when the console starts.</source>
+        <translation>Diese Regel stammt aus der Konfigurationsdatei. Ändern Sie sie dort; die Datei wird beim Start der Konsole neu gelesen.</translation>
+    </message>
+    <message>
+        <source>Remove routing rule</source>
+        <translation>Routing-Regel entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the rule &quot;%s&quot;? Messages it matched go to the next matching rule, or to any gateway.</source>
+        <translation>Die Regel „%s“ entfernen? Nachrichten, zu denen sie passte, gehen an die nächste passende Regel oder an jedes Gateway.</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <source>The routing rules were not changed: %s</source>
+        <translation>Die Routing-Regeln wurden nicht geändert: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SendingPause</name>
+    <message>
+        <source>Pause all sending</source>
+        <extracomment>True while sending is paused, whoever paused it (this window, the API, a setting).</extracomment>
+        <translation>Alles Senden anhalten</translation>
+    </message>
+    <message>
+        <source>Resume all sending</source>
+        <translation>Alles Senden fortsetzen</translation>
+    </message>
+    <message>
+        <source>Sending is paused: every outgoing message waits in the queue. Click to send again.</source>
+        <translation>Das Senden ist angehalten: Jede ausgehende Nachricht wartet in der Warteschlange. Klicken Sie, um wieder zu senden.</translation>
+    </message>
+    <message>
+        <source>Hold every outgoing message in the queue, on all gateways, until resumed (kept across restarts)</source>
+        <translation>Jede ausgehende Nachricht auf allen Gateways in der Warteschlange halten, bis fortgesetzt wird (bleibt über Neustarts erhalten)</translation>
+    </message>
+    <message>
+        <source>Sending paused</source>
+        <translation>Senden angehalten</translation>
+    </message>
+    <message>
+        <source>Every outgoing message waits in the queue. Resume all sending in the Gateways tab or the Tools menu.</source>
+        <translation>Jede ausgehende Nachricht wartet in der Warteschlange. Setzen Sie das Senden im Reiter Gateways oder im Menü Extras fort.</translation>
+    </message>
+</context>
+<context>
+    <name>SessionsTab</name>
+    <message>
+        <source>Customer sessions (API clients)</source>
+        <translation>Kundensitzungen (API-Clients)</translation>
+    </message>
+    <message>
+        <source>Supplier sessions (gateway connections)</source>
+        <translation>Lieferantensitzungen (Gateway-Verbindungen)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>End the selected clients&apos; sessions and refuse them until unblocked</source>
+        <translation>Die Sitzungen der gewählten Clients beenden und sie bis zur Entsperrung abweisen</translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <source>Let the selected stopped clients connect again</source>
+        <translation>Die gewählten gestoppten Clients wieder verbinden lassen</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>Stop and start the selected gateways</source>
+        <translation>Die gewählten Gateways stoppen und starten</translation>
+    </message>
+    <message>
+        <source>Restart {0}</source>
+        <translation>{0} neu starten</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>e.g. 49</source>
+        <translation>z. B. 49</translation>
+    </message>
+    <message>
+        <source>Calling code that turns national numbers (0176…) into international ones (+49176…). Empty: numbers are kept as entered.</source>
+        <translation>Landesvorwahl, die nationale Nummern (0176…) zu internationalen macht (+49176…). Leer: Nummern bleiben wie eingegeben.</translation>
+    </message>
+    <message>
+        <source>Notify me when a message arrives</source>
+        <translation>Mich benachrichtigen, wenn eine Nachricht eintrifft</translation>
+    </message>
+    <message>
+        <source>As the desktop</source>
+        <translation>Wie der Desktop</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>The language of the window; it changes the next time the console starts</source>
+        <translation>Die Sprache des Fensters; sie wechselt beim nächsten Start der Konsole</translation>
+    </message>
+    <message>
+        <source>Chosen by the environment variable %s</source>
+        <translation>Durch die Umgebungsvariable %s gewählt</translation>
+    </message>
+    <message>
+        <source>Default &amp;country code:</source>
+        <translation>Standard-&amp;Landesvorwahl:</translation>
+    </message>
+    <message>
+        <source>Notifications:</source>
+        <translation>Benachrichtigungen:</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>Farben:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Allgemein</translation>
+    </message>
+    <message>
+        <source>as the configuration file says (127.0.0.1:9710)</source>
+        <translation>wie in der Konfigurationsdatei (127.0.0.1:9710)</translation>
+    </message>
+    <message>
+        <source>HOST:PORT the HTTP API listens on; 0.0.0.0 makes it reachable from other computers</source>
+        <translation>HOST:PORT, auf dem die HTTP-API lauscht; 0.0.0.0 macht sie von anderen Rechnern erreichbar</translation>
+    </message>
+    <message>
+        <source>Allow administrators to run send-server-command</source>
+        <translation>Administratoren send-server-command erlauben</translation>
+    </message>
+    <message>
+        <source>&amp;Listen on:</source>
+        <translation>&amp;Lauschen auf:</translation>
+    </message>
+    <message>
+        <source>TLS &amp;certificate:</source>
+        <translation>TLS-&amp;Zertifikat:</translation>
+    </message>
+    <message>
+        <source>TLS &amp;key:</source>
+        <translation>TLS-&amp;Schlüssel:</translation>
+    </message>
+    <message>
+        <source>The address and TLS files take effect the next time the console starts.</source>
+        <translation>Adresse und TLS-Dateien wirken beim nächsten Start der Konsole.</translation>
+    </message>
+    <message>
+        <source>HTTP API</source>
+        <translation>HTTP-API</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Privileges</source>
+        <translation>Rechte</translation>
+    </message>
+    <message>
+        <source>Add user…</source>
+        <translation>Benutzer hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>as the configuration file says</source>
+        <translation>wie in der Konfigurationsdatei</translation>
+    </message>
+    <message>
+        <source>Choose a PEM file</source>
+        <translation>Eine PEM-Datei wählen</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source> (configuration file)</source>
+        <translation> (Konfigurationsdatei)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>%s. Write it as HOST:PORT, e.g. 127.0.0.1:9710.</source>
+        <translation>%s. Schreiben Sie es als HOST:PORT, z. B. 127.0.0.1:9710.</translation>
+    </message>
+    <message>
+        <source>The TLS certificate and key go together: choose both, or neither.</source>
+        <translation>TLS-Zertifikat und -Schlüssel gehören zusammen: Wählen Sie beide oder keines.</translation>
+    </message>
+    <message>
+        <source>The default country is a calling code of 1 to 3 digits, such as 49 or 1.</source>
+        <translation>Das Standardland ist eine Landesvorwahl aus 1 bis 3 Ziffern, etwa 49 oder 1.</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>Posteingang</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>Postausgang</translation>
+    </message>
+    <message>
+        <source>Gateways</source>
+        <translation>Gateways</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter sends in the message and reply boxes.</source>
+        <translation>Strg+Eingabe sendet in den Nachrichten- und Antwortfeldern.</translation>
+    </message>
+</context>
+<context>
+    <name>SmsCounter</name>
+    <message numerus="yes">
+        <source>%n part(s)</source>
+        <translation>
+            <numerusform>%n Teil</numerusform>
+            <numerusform>%n Teile</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%s · %d characters · %s · %d left</source>
+        <translation>%s · %d Zeichen · %s · %d übrig</translation>
+    </message>
+</context>
+<context>
+    <name>States</name>
+    <message>
+        <source>queued</source>
+        <extracomment>Message states and gateway states as the operator reads them (translated in the context &quot;States&quot;).</extracomment>
+        <translation>eingereiht</translation>
+    </message>
+    <message>
+        <source>scheduled</source>
+        <translation>geplant</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>wird gesendet</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>zugestellt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>undelivered</source>
+        <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>empfangen</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>stoppt</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>SupplierSessionModel</name>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Last activity</source>
+        <translation>Letzte Aktivität</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>Change user %s</source>
+        <translation>Benutzer %s ändern</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>Benutzer hinzufügen</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>at least 8 characters</source>
+        <translation>mindestens 8 Zeichen</translation>
+    </message>
+    <message>
+        <source>Administrator (every privilege)</source>
+        <translation>Administrator (alle Rechte)</translation>
+    </message>
+    <message>
+        <source>May log in</source>
+        <translation>Darf sich anmelden</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+</context>
+<context>
+    <name>_SessionTable</name>
+    <message>
+        <source>Filter: any column contains…</source>
+        <translation>Filter: eine Spalte enthält…</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>The console cannot start</source>
+        <translation>Die Konsole kann nicht starten</translation>
+    </message>
+    <message>
+        <source>HTTP API not available</source>
+        <translation>HTTP-API nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>The HTTP API is not served: %s.
+
+If another program uses this address, choose another one in [api] listen of the configuration file (or fix tls_cert and tls_key) and restart. Sending and receiving work meanwhile.</source>
+        <translation>Die HTTP-API wird nicht angeboten: %s.
+
+Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in der Konfigurationsdatei eine andere (oder korrigieren Sie tls_cert und tls_key) und starten Sie neu. Senden und Empfangen funktionieren derweil.</translation>
+    </message>
+    <message>
+        <source>HTTP API on %s</source>
+        <translation>HTTP-API auf %s</translation>
+    </message>
+</context>
+</TS>
