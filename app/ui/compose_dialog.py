@@ -62,7 +62,8 @@ class ComposeDialog(QDialog):
         self.contacts_button.clicked.connect(self.pick_contacts)
         self.csv_button = QPushButton(self.tr("Import CSV…"), self)
         self.csv_button.setObjectName("csvButton")
-        self.csv_button.setToolTip(self.tr("Send to every row of a CSV file; its columns become {placeholders}"))
+        self.csv_button.setToolTip(self.tr("Send to every row of a CSV file; its columns become {placeholders}. "
+                                           "Dropping a CSV file on this window does the same."))
         self.csv_button.clicked.connect(lambda: self.import_csv())
 
         self.text_edit = QPlainTextEdit(text, self)

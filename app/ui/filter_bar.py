@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from app.engine.engine import Engine
@@ -13,7 +13,9 @@ from app.store.search import MessageFilter
 from .icons import icon
 
 #: Date range choices: (label, days back; 0 = today; None = any time; -1 = chosen dates).
-_RANGES = (("Any time", None), ("Today", 0), ("Last 7 days", 7), ("Last 30 days", 30), ("Between…", -1))
+_RANGES = ((QT_TRANSLATE_NOOP("FilterBar", "Any time"), None), (QT_TRANSLATE_NOOP("FilterBar", "Today"), 0),
+           (QT_TRANSLATE_NOOP("FilterBar", "Last 7 days"), 7), (QT_TRANSLATE_NOOP("FilterBar", "Last 30 days"), 30),
+           (QT_TRANSLATE_NOOP("FilterBar", "Between…"), -1))
 
 
 class FilterBar(QWidget):

@@ -50,7 +50,28 @@ class PortCombo(QComboBox):
         return (self.itemData(index) if index >= 0 else None) or text
 
 
+#: Field labels of the settings whose names read badly as words; the others are their names, capitalised.
+_LABELS = {
+    "baudrate": QT_TRANSLATE_NOOP("GatewayDialog", "Speed (baud)"),
+    "pin": QT_TRANSLATE_NOOP("GatewayDialog", "SIM PIN"),
+    "per_minute": QT_TRANSLATE_NOOP("GatewayDialog", "Most per minute"),
+    "per_day": QT_TRANSLATE_NOOP("GatewayDialog", "Most per day"),
+    "number": QT_TRANSLATE_NOOP("GatewayDialog", "Own number"),
+    "smsc": QT_TRANSLATE_NOOP("GatewayDialog", "Service centre (SMSC)"),
+    "storage": QT_TRANSLATE_NOOP("GatewayDialog", "Message storage"),
+    "cnmi": QT_TRANSLATE_NOOP("GatewayDialog", "AT+CNMI parameters"),
+    "url": QT_TRANSLATE_NOOP("GatewayDialog", "URL"),
+    "secondary_url": QT_TRANSLATE_NOOP("GatewayDialog", "Second URL"),
+    "password_env": QT_TRANSLATE_NOOP("GatewayDialog", "Password variable"),
+    "credentials_file": QT_TRANSLATE_NOOP("GatewayDialog", "Secrets file"),
+    "verify_tls": QT_TRANSLATE_NOOP("GatewayDialog", "Check TLS certificate"),
+    "sim_send_delay": QT_TRANSLATE_NOOP("GatewayDialog", "Simulator send delay"),
+}
+
+
 def _label(setting: Setting) -> str:
+    if setting.name in _LABELS:
+        return QCoreApplication.translate("GatewayDialog", _LABELS[setting.name])
     return setting.name.replace("_", " ").capitalize()
 
 
@@ -125,6 +146,7 @@ class GatewayDialog(QDialog):
         self.name_edit = QLineEdit(name, self)
         self.name_edit.setObjectName("gatewayNameEdit")
         self.name_edit.setReadOnly(self.editing)
+        self.name_edit.setEnabled(not self.read_only)
         self.name_edit.setPlaceholderText(self.tr("A unique name, e.g. Retarus or Office modem"))
         self.editors: dict[str, QWidget] = {}
         form_host = QWidget(self)

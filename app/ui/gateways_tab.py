@@ -142,13 +142,14 @@ class GatewaysTab(QWidget):
         self.view.setItemDelegate(GatewayCellDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setVisible(False)
+        self.view.setWordWrap(False)  # one line per gateway: long details end in "…", whole in the tooltip
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 14)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DETAILS, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnWidth(NAME, 150)
         self.view.setColumnWidth(STATE, 170)
-        for col in (SENT, FAILED, RECEIVED, BUSY):
-            self.view.setColumnWidth(col, 80)
+        for col in (SENT, FAILED, RECEIVED, BUSY):  # wide enough for the heading, in any language
+            self.view.setColumnWidth(col, max(80, header.sectionSizeHint(col)))
         self.view.setColumnWidth(SIGNAL, 120)
         self.view.setColumnWidth(ACTIVITY, 170)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -171,7 +172,7 @@ class GatewaysTab(QWidget):
         add_button.setMenu(self.add_menu)
         add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(add_button)
-        self.add_modem_action = QAction(icon("provider"), self.tr("Add modem…"), self)
+        self.add_modem_action = QAction(icon("modem"), self.tr("Add modem…"), self)
         self.add_modem_action.setToolTip(self.tr("Find a USB modem, probe it and add it as a gateway"))
         self.add_modem_action.triggered.connect(self.add_modem)
         bar.addAction(self.add_modem_action)
@@ -256,6 +257,7 @@ class GatewaysTab(QWidget):
 
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.show_traffic())
         self.model.modelReset.connect(self._after_reset)
+        bridge.gateway_state_changed.connect(self._state_changed)
         self._tick = QTimer(self, interval=2000, timeout=self._refresh_live)
         self._tick.start()
         if self.model.rowCount():
@@ -266,6 +268,11 @@ class GatewaysTab(QWidget):
     def selected_names(self) -> list[str]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
         return [self.model.name_at(r) for r in rows]
+
+    def _state_changed(self, view: GatewayView) -> None:
+        """The details above the traffic log follow the selected gateway's state."""
+        if view.name in self.selected_names()[:1]:
+            self.show_traffic()
 
     def _after_reset(self) -> None:
         if self.model.rowCount() and not self.view.selectionModel().hasSelection():

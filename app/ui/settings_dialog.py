@@ -54,7 +54,9 @@ class SettingsDialog(QDialog):
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(chosen)))
         self.language_combo.setToolTip(self.tr("The language of the window; it changes the next time the console "
                                                "starts"))
-        if os.environ.get(LANGUAGE_ENV):
+        if os.environ.get(LANGUAGE_ENV):  # the environment decides: show its choice, not the setting's
+            code = os.environ[LANGUAGE_ENV].split("_")[0].lower()
+            self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(code)))
             self.language_combo.setEnabled(False)
             self.language_combo.setToolTip(self.tr("Chosen by the environment variable %s") % LANGUAGE_ENV)
         form.addRow(self.tr("Default &country code:"), self.country_edit)

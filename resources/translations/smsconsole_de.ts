@@ -315,7 +315,11 @@
     </message>
     <message>
         <source>Send to every row of a CSV file; its columns become {placeholders}</source>
-        <translation>An jede Zeile einer CSV-Datei senden; ihre Spalten werden zu {Platzhaltern}</translation>
+        <translation type="vanished">An jede Zeile einer CSV-Datei senden; ihre Spalten werden zu {Platzhaltern}</translation>
+    </message>
+    <message>
+        <source>Send to every row of a CSV file; its columns become {placeholders}. Dropping a CSV file on this window does the same.</source>
+        <translation>An jede Zeile einer CSV-Datei senden; ihre Spalten werden zu {Platzhaltern}. Eine auf dieses Fenster gezogene CSV-Datei tut dasselbe.</translation>
     </message>
     <message>
         <source>Message text. {name} is replaced by each recipient&apos;s name.</source>
@@ -783,8 +787,28 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
 <context>
     <name>FilterBar</name>
     <message>
-        <source>Search text and numbers (Ctrl+F)</source>
+        <source>Any time</source>
         <extracomment>Date range choices: (label, days back; 0 = today; None = any time; -1 = chosen dates).</extracomment>
+        <translation>Jederzeit</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Between…</source>
+        <translation>Zwischen…</translation>
+    </message>
+    <message>
+        <source>Search text and numbers (Ctrl+F)</source>
         <translation>Text und Nummern suchen (Strg+F)</translation>
     </message>
     <message>
@@ -823,8 +847,64 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
 <context>
     <name>GatewayDialog</name>
     <message>
+        <source>Speed (baud)</source>
+        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway. Field labels of the settings whose names read badly as words; the others are their names, capitalised.</extracomment>
+        <translation>Geschwindigkeit (Baud)</translation>
+    </message>
+    <message>
+        <source>SIM PIN</source>
+        <translation>SIM-PIN</translation>
+    </message>
+    <message>
+        <source>Most per minute</source>
+        <translation>Höchstens pro Minute</translation>
+    </message>
+    <message>
+        <source>Most per day</source>
+        <translation>Höchstens pro Tag</translation>
+    </message>
+    <message>
+        <source>Own number</source>
+        <translation>Eigene Nummer</translation>
+    </message>
+    <message>
+        <source>Service centre (SMSC)</source>
+        <translation>Kurzmitteilungszentrale (SMSC)</translation>
+    </message>
+    <message>
+        <source>Message storage</source>
+        <translation>Nachrichtenspeicher</translation>
+    </message>
+    <message>
+        <source>AT+CNMI parameters</source>
+        <translation>AT+CNMI-Parameter</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Second URL</source>
+        <translation>Zweite URL</translation>
+    </message>
+    <message>
+        <source>Password variable</source>
+        <translation>Passwort-Variable</translation>
+    </message>
+    <message>
+        <source>Secrets file</source>
+        <translation>Geheimnisdatei</translation>
+    </message>
+    <message>
+        <source>Check TLS certificate</source>
+        <translation>TLS-Zertifikat prüfen</translation>
+    </message>
+    <message>
+        <source>Simulator send delay</source>
+        <translation>Sendeverzögerung des Simulators</translation>
+    </message>
+    <message>
         <source>Gateway %s</source>
-        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.</extracomment>
         <translation>Gateway %s</translation>
     </message>
     <message>
@@ -1020,7 +1100,7 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     </message>
     <message>
         <source>Reset send limit</source>
-        <translation>Sendelimit zurücksetzen</translation>
+        <translation>Limit zurücksetzen</translation>
     </message>
     <message>
         <source>Start the selected gateways&apos; daily and hourly counts from zero</source>
@@ -1942,11 +2022,11 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>Pause all sending</source>
         <extracomment>True while sending is paused, whoever paused it (this window, the API, a setting).</extracomment>
-        <translation>Alles Senden anhalten</translation>
+        <translation>Alles anhalten</translation>
     </message>
     <message>
         <source>Resume all sending</source>
-        <translation>Alles Senden fortsetzen</translation>
+        <translation>Alles fortsetzen</translation>
     </message>
     <message>
         <source>Sending is paused: every outgoing message waits in the queue. Click to send again.</source>

@@ -83,6 +83,7 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
         contacts = window.show_contacts()
         shots["contacts"] = grab(contacts)
         contacts.close()
+        shots.update(gateway_dialogs(window))
         for name, pixmap in shots.items():
             path = OUT / f"{name}-{scheme}.png"
             assert pixmap.save(str(path)), path
@@ -92,3 +93,50 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
             assert (corner.lightness() < 128) == (scheme == "dark"), name
     finally:
         apply_scheme(app, "light")
+
+
+def gateway_dialogs(window) -> dict:
+    """A modem's settings, editable; a gateway of the configuration file, read-only with its note."""
+    engine = window.engine
+    engine.add_gateway("USB modem", "modem", {"port": "/dev/serial/by-id/usb-Quectel_EC25-if02-port0",
+                                              "per_minute": 20, "per_day": 500}, enabled=False)
+    engine.add_gateway("Retarus (file)", "retarus", {"url": "https://sms4a.de2.retarus.com/rest/v1",
+                                                      "username": "shop"}, enabled=False, origin="config")
+    tab = window.gateways_tab
+    window.tabs.setCurrentIndex(GATEWAYS)
+    shots = {}
+    for name, shot in (("USB modem", "gateway-modem-edit"), ("Retarus (file)", "gateway-config-readonly")):
+        tab.view.selectRow(next(r for r in range(tab.model.rowCount()) if tab.model.name_at(r) == name))
+        dialog = tab.edit_selected()
+        shots[shot] = grab(dialog)
+        dialog.close()
+    return shots
+
+
+def test_screenshots_in_german(qtbot, qloop, make_engine, monkeypatch):
+    from app.ui import translations
+    from tests.ui.test_translations import close_window, make_window
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+    monkeypatch.setenv(translations.LANGUAGE_ENV, "de")
+    translations.install_translators(app)
+    win, bridge, engine = make_window(qtbot, make_engine)
+    try:
+        win.resize(1280, 760)
+        fill(win, qtbot)
+        win.refresh()
+        shots = {}
+        for index, name in ((INBOX, "inbox-messages"), (OUTBOX, "outbox"), (GATEWAYS, "gateways")):
+            win.tabs.setCurrentIndex(index)
+            shots[name] = grab(win)
+        dialog = win.compose(to="+4917612345678", text="Grüße „Anna“ ✓")
+        shots["compose"] = grab(dialog)
+        dialog.close()
+        for name, pixmap in shots.items():
+            assert pixmap.save(str(OUT / f"{name}-de.png"))
+        assert win.tabs.tabText(INBOX) == "Post&eingang"
+    finally:
+        close_window(qtbot, win, bridge, engine)
+        monkeypatch.setenv(translations.LANGUAGE_ENV, "en")
+        translations.install_translators(app)

@@ -89,7 +89,8 @@ def test_a_german_locale_shows_the_window_in_german(qtbot, qloop, make_engine, s
 
 def test_the_language_is_chosen_in_the_settings_unless_the_environment_says(window, qtbot, speak, monkeypatch):
     dialog = window.show_settings()
-    assert not dialog.language_combo.isEnabled()  # the tests' environment chooses English
+    assert not dialog.language_combo.isEnabled()  # the environment chooses, and the combo shows it
+    assert dialog.language_combo.currentData() == "en"
     monkeypatch.delenv(translations.LANGUAGE_ENV)
     dialog.reject()
     dialog = window.show_settings()
