@@ -24,7 +24,7 @@ from app.gateways.base import GatewayState, OutboundSms
 from app.store import models as m
 
 from . import blackout, shared_queue
-from .events import MessageChanged
+from .events import MessageChanged, MessagesDeleted
 from .outbox import blocked_reason, row_view
 from .views import MessageView
 
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 MAX_IDLE = 1.0
 #: Messages looked at in one pass (a pass of 250 takes about 25-40 ms on a slow machine).
 BATCH = 250
+#: Fewest messages read when the gateways have room for only a few.
+MIN_BATCH = 32
 #: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
 #: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
 HOUSEKEEP_EVERY = 0.2
@@ -69,6 +71,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()  # set while no pass is under way
         self._idle.set()
+        #: While a pass runs in the store lane: messages announced meanwhile by others (the window,
+        #: the API cancelling one, say); the pass's older views of them are not announced.
+        self._meanwhile: set[int] | None = None
+        engine.events.subscribe(self._seen)
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._cursor: tuple[int, int] | None = None
@@ -96,6 +102,13 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
+    def _seen(self, event) -> None:
+        if self._meanwhile is not None:
+            if isinstance(event, MessageChanged):
+                self._meanwhile.add(event.message.id)
+            elif isinstance(event, MessagesDeleted):
+                self._meanwhile.update(event.ids)
+
     async def idle(self) -> None:
         """Returns once no pass is under way (the one running, if any, committed and applied)."""
         await self._idle.wait()
@@ -106,20 +119,22 @@ class Dispatcher:
         while not self._stopping:
             self._wake.clear()
             now = self.engine.clock.now()
-            room, paused = self._room()
             self._idle.clear()
-            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, now, room, paused)
+            self._meanwhile = set()
+            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, now)
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:
                 work.add_done_callback(self._return_claims)
+                self._meanwhile = None
                 self._idle.set()
                 raise
             except Exception:
                 log.exception("dispatcher pass failed")
                 done = None
+            newer, self._meanwhile = self._meanwhile, None
             try:
-                delay = self._apply(done) if done is not None else MAX_IDLE
+                delay = self._apply(done, newer) if done is not None else MAX_IDLE
             finally:
                 self._idle.set()
             if self._stopping:
@@ -149,15 +164,18 @@ class Dispatcher:
 
     def tick(self) -> float:
         """One pass on the calling thread. Returns how long to wait before the next one (0: go on at once)."""
-        room, paused = self._room()
-        return self._apply(self._store_pass(self.engine.clock.now(), room, paused))
+        return self._apply(self._store_pass(self.engine.clock.now()))
 
     def _room(self) -> tuple[dict[str, int], bool]:
-        """How many more messages each gateway that takes work can be handed; whether sending is paused."""
-        room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
+        """How many more messages each gateway that takes work can be handed; whether sending is paused.
+
+        Read from the pass's thread (plain attribute reads), after the due messages are read, so a
+        gateway paused or sending paused before a message was queued is seen by the pass that reads it.
+        """
+        room = {g.name: g.window - g.busy for g in list(self.engine.gateways.values()) if g.can_accept()}
         return room, self.engine.settings["sending_paused"]
 
-    def _store_pass(self, now: datetime, room: dict[str, int], paused: bool) -> "_Pass":
+    def _store_pass(self, now: datetime) -> "_Pass":
         """The store side of a pass: time-driven work, the due queue planned and claimed, all committed.
 
         Touches no gateway and publishes nothing (it may run in a worker thread); :meth:`_apply` does that.
@@ -174,11 +192,17 @@ class Dispatcher:
             annotate = self._annotate_at is None or now >= self._annotate_at
             if annotate:
                 self._annotate_at = now + timedelta(seconds=ANNOTATE_EVERY)
+            room, paused = self._room()
             if (room and not paused) or (annotate and self._cursor is None):
-                rows = shared_queue.queued_batch(s, now, BATCH, after=self._cursor,
+                # as many as the gateways have room for (a few more, for those routed elsewhere); a full
+                # batch when the waiting ones are to be looked at
+                want = sum(v for v in room.values() if v > 0)
+                limit = BATCH if annotate or paused or not want else min(BATCH, max(MIN_BATCH, 2 * want))
+                rows = shared_queue.queued_batch(s, now, limit, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
+                room, paused = self._room()  # as they are now that the rows are read
                 blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})
-                chosen, updates, last = self._plan(rows, room, paused, now, changed, blocked)
+                chosen, updates, last = self._plan(rows, room, paused, now, blocked)
                 for name, picked in chosen.items():
                     claimed = shared_queue.claim(s, [r["id"] for r in picked], name, instance=engine.instance_id,
                                                  now=now, lease=engine.settings["lease_seconds"])
@@ -187,9 +211,8 @@ class Dispatcher:
                             sms, view = self._hand(row, name, now)
                             changed.append(view)
                             handed.append((name, sms, view))
-                for group in updates.values():
-                    shared_queue.set_many(s, group)
-                full = len(rows) == BATCH and any(v > 0 for v in room.values()) and not paused
+                self._write(s, updates, changed)
+                full = len(rows) == limit and any(v > 0 for v in room.values()) and not paused
                 self._cursor = last if full and last is not None else None
                 more = bool(handed) or self._cursor is not None
             s.commit()
@@ -198,13 +221,19 @@ class Dispatcher:
             next_due = None if more else self._next_due_at
         return _Pass(now, changed, handed, more, next_due)
 
-    def _apply(self, done: "_Pass") -> float:
-        """Announce a committed pass and hand its messages to their gateways; returns the wait before the next."""
+    def _apply(self, done: "_Pass", newer: set[int] | None = None) -> float:
+        """Announce a committed pass and hand its messages to their gateways; returns the wait before the next.
+
+        ``newer``: messages announced by others since the pass began; its views of them are older.
+        """
+        newer = newer if newer is not None else set()
         engine = self.engine
         for _, sms, view in done.handed:
             self.inflight[sms.message_id] = view
+            newer.discard(sms.message_id)  # claimed by this pass: its view is the newest
         for v in done.changed:
-            engine.events.publish(MessageChanged(v))
+            if v.id not in newer:
+                engine.events.publish(MessageChanged(v))
         untried = []
         paused = engine.settings["sending_paused"]
         for name, sms, _ in done.handed:
@@ -224,7 +253,7 @@ class Dispatcher:
             return max(0.0, (self._housekeep_at - now).total_seconds())
         return min(MAX_IDLE, (done.next_due - now).total_seconds())
 
-    def _plan(self, rows, room, paused, now, changed, blocked):
+    def _plan(self, rows, room, paused, now, blocked):
         """Choose a gateway for each row; collect the other changes (expired, blocked, held, waiting reasons)."""
         router = self.engine.router
         chosen: dict[str, list[dict]] = defaultdict(list)
@@ -236,21 +265,21 @@ class Dispatcher:
                 break
             last = (row["priority"], row["id"])
             if row["expires_at"] is not None and row["expires_at"] <= now:
-                self._change(row, updates, changed, status=m.EXPIRED, reason=EXPIRED_REASON, finished_at=now,
+                self._change(row, updates, status=m.EXPIRED, reason=EXPIRED_REASON, finished_at=now,
                              updated_at=now)
                 continue
             if row["recipient"] in blocked:  # blocked after it was queued (it came back untried, say)
-                self._change(row, updates, changed, status=m.FAILED, finished_at=now, updated_at=now,
+                self._change(row, updates, status=m.FAILED, finished_at=now, updated_at=now,
                              reason=blocked_reason(row["recipient"], blocked[row["recipient"]]))
                 continue
             held = blackout.held_until(row["blackout"], now)
             if held is not None:
-                self._change(row, updates, changed, status=m.SCHEDULED, scheduled_at=held, updated_at=now,
+                self._change(row, updates, status=m.SCHEDULED, scheduled_at=held, updated_at=now,
                              reason=f"held by a blackout period until {held.isoformat()}")
                 continue
             if paused:
                 if row["reason"] != PAUSED_REASON:
-                    self._change(row, updates, changed, reason=PAUSED_REASON)
+                    self._change(row, updates, reason=PAUSED_REASON)
                 continue
             route = router.route(row["recipient"], row["sender"], row["user"], row["message_type"],
                                  row["gateways_allowed"], row["gateways_failed"])
@@ -261,14 +290,26 @@ class Dispatcher:
                 continue
             why = router.why_waiting(route)
             if why and why != row["reason"]:
-                self._change(row, updates, changed, reason=why)
+                self._change(row, updates, reason=why)
         return chosen, updates, last
 
     @staticmethod
-    def _change(row: dict, updates, changed: list[MessageView], **values) -> None:
-        row.update(values)
-        updates[tuple(sorted(values))].append({"b_id": row["id"], **values})
-        changed.append(_view(row))
+    def _change(row: dict, updates, **values) -> None:
+        """Note a change of a row read as it was; written by :meth:`_write` only if its status is unchanged."""
+        updates[(tuple(sorted(values)), row["status"])].append({"b_id": row["id"], **values})
+
+    @staticmethod
+    def _write(s, updates, changed: list[MessageView]) -> None:
+        """Write the noted changes, each only if the message still has the status it was read with
+        (the window or the API may have cancelled it meanwhile), and announce them as stored."""
+        ids = []
+        for (_keys, status), group in updates.items():
+            shared_queue.set_many(s, group, only_status=status)
+            ids += [u["b_id"] for u in group]
+        updates.clear()
+        for i in range(0, len(ids), BATCH):
+            rows = s.connection().execute(select(T).where(T.c.id.in_(ids[i:i + BATCH])).order_by(T.c.id))
+            changed.extend(_view(dict(r)) for r in rows.mappings())
 
     def _hand(self, row: dict, gateway: str, now: datetime) -> tuple[OutboundSms, MessageView]:
         row.update(status=m.SENDING, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now, reason="")
@@ -290,20 +331,19 @@ class Dispatcher:
         for status in (m.QUEUED, m.SCHEDULED):
             q = select(T).where(T.c.status == status, T.c.expires_at <= now, T.c.direction == m.OUT).limit(BATCH)
             for row in s.connection().execute(q).mappings():
-                self._change(dict(row), updates, changed, status=m.EXPIRED, reason=EXPIRED_REASON,
+                self._change(dict(row), updates, status=m.EXPIRED, reason=EXPIRED_REASON,
                              finished_at=now, updated_at=now)
         q = select(T).where(T.c.status == m.SCHEDULED, T.c.scheduled_at <= now, T.c.direction == m.OUT).limit(BATCH)
         for row in s.connection().execute(q).mappings():
             row = dict(row)
             held = blackout.held_until(row["blackout"], now)
             if held is not None:
-                self._change(row, updates, changed, scheduled_at=held, updated_at=now,
+                self._change(row, updates, scheduled_at=held, updated_at=now,
                              reason=f"held by a blackout period until {held.isoformat()}")
             else:
                 reason = "" if row["reason"].startswith("held by") else row["reason"]
-                self._change(row, updates, changed, status=m.QUEUED, updated_at=now, reason=reason)
-        for group in updates.values():
-            shared_queue.set_many(s, group)
+                self._change(row, updates, status=m.QUEUED, updated_at=now, reason=reason)
+        self._write(s, updates, changed)
         lease = self.engine.settings["lease_seconds"]
         if self._leases_at is None or now >= self._leases_at:
             self._leases_at = now + timedelta(seconds=lease / 3)

@@ -245,7 +245,8 @@ class Outbox:
         views.extend(failed)
         for v in views:
             self.engine.events.publish(MessageChanged(v))
-        self.engine.dispatcher.wake()
+        if failed or any(g.can_accept() for g in self.engine.gateways.values()):
+            self.engine.dispatcher.wake()  # room for more, or a message to fail over
 
     def _failed(self, row: Message, gateway: str, reason: str, retryable: bool, now) -> None:
         """Fail over to another candidate, retry after a backoff, or fail with the last reason."""

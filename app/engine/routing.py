@@ -108,7 +108,8 @@ class Router:
               failed: str = "") -> Route:
         allowed_names = tuple(n for n in allowed.split(";") if n) if allowed else ()
         rule = next((r for r in self.rules() if r.matches(recipient, sender, user, message_type)), None)
-        names: Iterable[str] = rule.gateways if rule is not None else self.engine.gateways.keys()
+        # a copy taken at once: passes run in the store lane while the loop may add or remove gateways
+        names: Iterable[str] = rule.gateways if rule is not None else tuple(self.engine.gateways)
         if allowed_names:
             names = [n for n in names if n in allowed_names]
         return Route(tuple(names), rule, allowed_names, frozenset(n for n in failed.split(";") if n))
