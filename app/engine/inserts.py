@@ -4,10 +4,10 @@ Rows are written with the driver's own statements (no per-value processing by
 SQLAlchemy); times are stored as ``UTCDateTime`` stores them (naive UTC; on
 SQLite its text form).
 
-On SQLite a request's recipients share every value but their id and number,
-so a run of such rows is written in two steps: the (uid, recipient) pairs go
-to a temporary table, then one ``INSERT ... SELECT`` adds the messages with
-the shared values bound once. Binding forty values for every message was
+On SQLite a request's recipients share every value but their id, number and
+customer reference, so a run of such rows is written in two steps: those
+three go to a temporary table, then one ``INSERT ... SELECT`` adds the
+messages with the shared values bound once. Binding forty values for every message was
 most of the cost of queueing a large job.
 """
 
@@ -26,8 +26,8 @@ from . import shared_queue
 CHUNK = 5000
 #: Rows sharing their values from which the two-step write pays off.
 RUN_MIN = 64
-#: The values a request's recipients do not share.
-_OWN = ("uid", "recipient")
+#: The values a request's recipients do not share (a reference each, from the Retarus API, say).
+_OWN = ("uid", "recipient", "customer_ref")
 
 
 @functools.lru_cache(maxsize=16)
@@ -78,10 +78,10 @@ def _insert_run(conn, run: list[dict[str, Any]], names: tuple[str, ...], values:
     bound = tuple(store(v) if v is not None and isinstance(table[n].type, UTCDateTime) else v
                   for n, v in zip(shared, values))
     own = itemgetter(*_OWN)
-    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS new_message (uid TEXT, recipient TEXT)")
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS new_message (uid TEXT, recipient TEXT, customer_ref TEXT)")
     conn.exec_driver_sql("DELETE FROM temp.new_message")
     for i in range(0, len(run), CHUNK):
-        conn.exec_driver_sql("INSERT INTO temp.new_message VALUES (?, ?)", [own(r) for r in run[i:i + CHUNK]])
+        conn.exec_driver_sql("INSERT INTO temp.new_message VALUES (?, ?, ?)", [own(r) for r in run[i:i + CHUNK]])
     conn.exec_driver_sql(_run_statement(names)[0], bound)
     conn.exec_driver_sql("DELETE FROM temp.new_message")
 

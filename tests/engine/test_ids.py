@@ -22,4 +22,6 @@ def test_message_ids_of_a_job_are_unique_ascending_and_evenly_random():
     tails = Counter("".join(u[-18:] for u in uids))
     assert len(tails) == 62  # every letter and digit occurs...
     expected = 18 * 20000 / 62
-    assert all(abs(n - expected) < 0.05 * expected for n in tails.values())  # ...about equally often
+    # ...about equally often: the plain modulo of a byte would make eight of them 24 % more frequent;
+    # chance alone stays far within 12 % (that is over 9 standard deviations)
+    assert all(abs(n - expected) < 0.12 * expected for n in tails.values())

@@ -24,14 +24,17 @@ def test_a_large_job_keeps_order_and_every_value(make_engine, monkeypatch):
     original = inserts._insert_run
     monkeypatch.setattr(inserts, "_insert_run", lambda conn, run, *a: runs.append(len(run)) or original(conn, run, *a))
     numbers = [f"+1555{i:07d}" for i in range(500)]
-    refs = [f"ref-{i}" if i in (0, 250, 251) else "" for i in range(500)]  # these break the run of shared values
+    refs = [f"ref-{i}" if i % 3 else "" for i in range(500)]  # a reference of their own for most
+    blackout: list[list[str]] = [[] for _ in range(500)]
+    blackout[250] = blackout[251] = ["2030-01-01T02:00:00Z/2030-01-01T03:00:00Z"]  # these break the run
     result = engine.queue_messages([
         OutboundRequest(numbers, "Grüße from the shop", sender="Shop", priority=2, validity_seconds=600,
-                        recipient_refs=refs, message_info="campaign", status_report=True, flash=True),
+                        recipient_refs=refs, recipient_blackout=blackout, message_info="campaign",
+                        status_report=True, flash=True),
         OutboundRequest(numbers[:3], "second text", sender="Other"),
     ])
     rows = stored(engine, result.job_id)
-    assert runs == [249, 248]  # written in two steps; the three recipients with a reference one by one
+    assert runs == [250, 248]  # written in two steps; the two with a blackout period of their own one by one
     assert [r.recipient for r in rows] == numbers + numbers[:3]
     assert [r.id for r in rows] == sorted(r.id for r in rows)
     assert [r.uid for r in rows] == [it.message.uid for it in result.items]
