@@ -62,9 +62,11 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
             raise
         # the store, or what the configuration asks of it: told in words, no traceback
         print(f"smsconsole: {exc}", file=sys.stderr)
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(window, window.tr("The console cannot start"), str(exc))
+        # texts of the main window's context, so its translation serves them
+        QMessageBox.critical(window, QCoreApplication.translate("MainWindow", "The console cannot start"), str(exc))
         return 2
     from .engine_bridge import EngineBridge
 
@@ -74,6 +76,9 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
     from app.runtime import settle_heap
 
     settle_heap()  # before the loop runs: what the start-up built is never walked by the collector again
+    from .gui_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # and the collector runs on this thread only
     instance.raise_requested.connect(window.notifier.raise_window)
     closed = asyncio.Event()
     app.setQuitOnLastWindowClosed(False)  # the loop ends after the engine has stopped
@@ -90,6 +95,7 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
 
     with loop:
         loop.run_until_complete(main())
+    collector.stop()
     return 0
 
 
@@ -112,6 +118,7 @@ async def _start_api(engine: Engine, cfg: Config, window):
     """Serve the HTTP API when enabled; a port already taken is told in a message box, the window stays."""
     if not cfg.api["enabled"]:
         return None
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     from app.api.server import ApiServer, ApiStartError
@@ -123,12 +130,14 @@ async def _start_api(engine: Engine, cfg: Config, window):
     try:
         await api.start()
     except ApiStartError as exc:
-        box = QMessageBox(QMessageBox.Icon.Warning, window.tr("HTTP API not available"),
-                          window.tr("The HTTP API is not served: %s.\n\nIf another program uses this address, choose "
-                                    "another one in [api] listen of the configuration file (or fix tls_cert and "
-                                    "tls_key) and restart. Sending and receiving work meanwhile.") % exc, parent=window)
+        title = QCoreApplication.translate("MainWindow", "HTTP API not available")
+        text = QCoreApplication.translate(
+            "MainWindow", "The HTTP API is not served: %s.\n\nIf another program uses this address, choose "
+            "another one in [api] listen of the configuration file (or fix tls_cert and "
+            "tls_key) and restart. Sending and receiving work meanwhile.") % exc
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=window)
         box.setObjectName("api_error_box")
         box.open()
         return None
-    window.statusBar().showMessage(window.tr("HTTP API on %s") % api.url, 10000)
+    window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "HTTP API on %s") % api.url, 10000)
     return api

@@ -1499,6 +1499,26 @@ SMS über USB-GSM-Modems und REST-Anbieter senden und empfangen.</translation>
             <numerusform>%n ungelesen</numerusform>
         </translation>
     </message>
+    <message>
+        <source>The console cannot start</source>
+        <translation>Die Konsole kann nicht starten</translation>
+    </message>
+    <message>
+        <source>HTTP API not available</source>
+        <translation>HTTP-API nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>The HTTP API is not served: %s.
+
+If another program uses this address, choose another one in [api] listen of the configuration file (or fix tls_cert and tls_key) and restart. Sending and receiving work meanwhile.</source>
+        <translation>Die HTTP-API wird nicht angeboten: %s.
+
+Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in der Konfigurationsdatei eine andere (oder korrigieren Sie tls_cert und tls_key) und starten Sie neu. Senden und Empfangen funktionieren derweil.</translation>
+    </message>
+    <message>
+        <source>HTTP API on %s</source>
+        <translation>HTTP-API auf %s</translation>
+    </message>
 </context>
 <context>
     <name>MessageActions</name>
@@ -2431,29 +2451,6 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>Filter: any column contains…</source>
         <translation>Filter: eine Spalte enthält…</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>The console cannot start</source>
-        <translation>Die Konsole kann nicht starten</translation>
-    </message>
-    <message>
-        <source>HTTP API not available</source>
-        <translation>HTTP-API nicht verfügbar</translation>
-    </message>
-    <message>
-        <source>The HTTP API is not served: %s.
-
-If another program uses this address, choose another one in [api] listen of the configuration file (or fix tls_cert and tls_key) and restart. Sending and receiving work meanwhile.</source>
-        <translation>Die HTTP-API wird nicht angeboten: %s.
-
-Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in der Konfigurationsdatei eine andere (oder korrigieren Sie tls_cert und tls_key) und starten Sie neu. Senden und Empfangen funktionieren derweil.</translation>
-    </message>
-    <message>
-        <source>HTTP API on %s</source>
-        <translation>HTTP-API auf %s</translation>
     </message>
 </context>
 </TS>
