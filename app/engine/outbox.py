@@ -119,9 +119,10 @@ class Outbox:
             s.commit()
         return self.publish(*stored)
 
-    def store(self, s, requests: list[OutboundRequest], *, user: str = "", source: str = "gui",
-              job_id: str | None = None, job_options: str = "{}", atomic: bool = False) -> tuple[str, Batch]:
-        """Check and insert one job in the session's transaction (not committed); see :meth:`queue`."""
+    def check(self, s, requests: list[OutboundRequest], *, user: str = "", job_id: str | None = None,
+              atomic: bool = False) -> tuple[str, Batch, Any]:
+        """One job checked: its id, its rows to store (none when ``atomic`` and a recipient is refused)
+        with the refusals, and the time it is queued at."""
         now = self.engine.clock.now()
         settings = self.engine.settings
         job_id = job_id or new_job_id(now)
@@ -131,6 +132,12 @@ class Outbox:
         if atomic and len(batch.rows) < len(batch.items):
             batch.items = [it for it in batch.items if not isinstance(it, int)]
             batch.rows = []
+        return job_id, batch, now
+
+    def store(self, s, requests: list[OutboundRequest], *, user: str = "", source: str = "gui",
+              job_id: str | None = None, job_options: str = "{}", atomic: bool = False) -> tuple[str, Batch]:
+        """Check and insert one job in the session's transaction (not committed); see :meth:`queue`."""
+        job_id, batch, now = self.check(s, requests, user=user, job_id=job_id, atomic=atomic)
         if batch.rows:
             # the driver's own statements (no per-statement compiling: small jobs come by the thousand),
             # then the new ids by uid in one query

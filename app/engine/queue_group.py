@@ -27,8 +27,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import shared_queue
-from .ids import new_job_id
-from .queueing import Batch, build_rows
+from .queueing import Batch
 from .requests import EngineError, OutboundRequest, QueueResult
 
 if TYPE_CHECKING:
@@ -112,18 +111,9 @@ class QueueGroup:
                source: str = "gui", job_id: str | None = None, job_options: str = "{}",
                atomic: bool = False) -> tuple[str, Batch]:
         """One job checked as :meth:`Outbox.store` checks it, handed to ``writer``."""
-        engine = self.outbox.engine
         if any(r.duplicate_detection or r.uid for r in requests):
             writer.write()  # its check looks for stored messages: the earlier jobs of the group count
-        now = engine.clock.now()
-        settings = engine.settings
-        job_id = job_id or new_job_id(now)
-        batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
-                           country=settings.get("default_country") or None,
-                           duplicate_window=settings["duplicate_window_seconds"])
-        if atomic and len(batch.rows) < len(batch.items):
-            batch.items = [it for it in batch.items if not isinstance(it, int)]
-            batch.rows = []
+        job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic)
         if batch.rows:
             writer.add(job_id, user, source, job_options, now, batch)
         return job_id, batch
