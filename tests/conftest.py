@@ -55,3 +55,25 @@ async def next_event(engine, predicate, timeout: float = 5.0):
         return await asyncio.wait_for(fut, timeout)
     finally:
         unsubscribe()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh database on the PostgreSQL test server (SMSCONSOLE_TEST_PG_URL), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("SMSCONSOLE_TEST_PG_URL")
+    if not url:
+        pytest.skip("SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server")
+    server = make_url(url)
+    name = f"smsconsole_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

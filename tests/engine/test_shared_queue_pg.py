@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.engine import events as ev
 from app.engine.engine import Engine
@@ -22,20 +19,6 @@ PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server "
                                  "to test the shared queue against")]
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh database on the test server, dropped afterwards."""
-    server = make_url(PG_URL)
-    name = f"smsconsole_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def instance(url: str, name: str, gateway: str, clock=None) -> Engine:

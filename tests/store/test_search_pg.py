@@ -4,11 +4,8 @@ behaviour the SQLite store has, from the GIN full-text index and the grouped sum
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.store import models as m
 from app.store.search import MessageFilter, count_ids, match_expression
@@ -20,20 +17,6 @@ PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server "
                                  "to test search and conversations against")]
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh database on the test server, dropped afterwards."""
-    server = make_url(PG_URL)
-    name = f"smsconsole_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
