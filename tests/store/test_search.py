@@ -160,13 +160,16 @@ def test_export_writes_csv_and_cancel_leaves_nothing(engine, tmp_path):
     assert seen == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]  # counted before the first row
 
     gate = threading.Event()
+    started = threading.Event()  # the export's worker may report before export_messages has returned
     cancelled = tmp_path / "cancelled.csv"
 
     def progress(done, total):
+        assert started.wait(10)
         task2.cancel()
         gate.set()
 
     task2 = engine.export_messages(str(cancelled), flt=MessageFilter(direction=m.IN), progress=progress)
+    started.set()
     with pytest.raises(Exception) as info:
         task2.future.result(timeout=30)
     assert type(info.value).__name__ == "ExportCancelled" and gate.is_set()
