@@ -25,7 +25,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.engine.engine import Engine  # noqa: E402
 from app.store.database import Database  # noqa: E402
+from loop_watch import LoopWatch  # noqa: E402
+from app.runtime import settle_heap  # noqa: E402
 from app.ui.blocked_numbers_dialog import BlockedNumbersDialog  # noqa: E402
+from app.ui.gui_gc import GuiThreadCollector  # noqa: E402
 
 
 async def run(count: int, path: str) -> None:
@@ -34,24 +37,14 @@ async def run(count: int, path: str) -> None:
     dialog = BlockedNumbersDialog(engine)
     dialog.show()
     text = "number;reason\n" + "".join(f"+4930{i:07d};imported\n" for i in range(count))
-    longest = 0.0
-    done = False
-
-    async def watch() -> None:
-        nonlocal longest
-        last = time.perf_counter()
-        while not done:
-            await asyncio.sleep(0.001)
-            now = time.perf_counter()
-            longest = max(longest, now - last - 0.001)
-            last = now
-
-    watcher = asyncio.ensure_future(watch())
+    settle_heap()  # as the window does once started
+    collector = GuiThreadCollector()
+    watch = LoopWatch(period=0.001).start()
     start = time.perf_counter()
     outcome = await dialog.block_text(text, "bench.csv")
     took = time.perf_counter() - start
-    done = True
-    await watcher
+    longest = await watch.stop()
+    collector.stop()
     print(f"opt-out import: {outcome.added} numbers in {took:.2f} s = {outcome.added / took:.0f} numbers/s")
     print(f"longest event-loop hold during the import: {longest * 1000:.1f} ms")
     start = time.perf_counter()

@@ -28,6 +28,7 @@ from app.engine.requests import OutboundRequest  # noqa: E402
 from app.runtime import settle_heap  # noqa: E402
 from app.store import models as m  # noqa: E402
 from app.store.database import Database  # noqa: E402
+from loop_watch import LoopWatch  # noqa: E402
 
 INSTANT = {"send_delay": 0.0, "report_delay": 0.0, "window": 1000}
 
@@ -55,19 +56,7 @@ async def dispatch(engine: Engine, count: int | None) -> tuple[float, float, int
                 done.set_result(None)
 
     engine.events.subscribe(on_event)
-    longest = 0.0
-    stop = False
-
-    async def ticker() -> None:
-        nonlocal longest
-        last = time.perf_counter()
-        while not stop:
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
-            longest = max(longest, now - last - 0.005)
-            last = now
-
-    tick = asyncio.create_task(ticker())
+    watch = LoopWatch().start()
     t0 = time.perf_counter()
     await engine.start()
     if count is None:
@@ -76,8 +65,7 @@ async def dispatch(engine: Engine, count: int | None) -> tuple[float, float, int
     else:
         await done
     elapsed = time.perf_counter() - t0
-    stop = True
-    await tick
+    longest = await watch.stop()
     await engine.stop()
     return elapsed, longest, sent
 
