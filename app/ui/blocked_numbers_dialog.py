@@ -21,7 +21,7 @@ from .tasks import spawn
 
 _SPLIT = re.compile(r"[;,\t]")
 #: Numbers blocked in one transaction while the loop waits (a few ms).
-_SLICE = 250
+_SLICE = 100
 
 
 def parse_lines(text: str, reason: str) -> list[tuple[str, str]]:
