@@ -29,6 +29,10 @@ from .sim_pdus import encode_deliver, encode_status_report, tpdu_length
 log = logging.getLogger(__name__)
 
 BITS_PER_BYTE = 10  # start bit, 8 data bits, stop bit
+#: Paced output is handed over by a timer set this much before the bytes are due, then a busy wait to the
+#: exact moment. A process woken from idle by a timer runs 0.1-0.2 ms late, which would make the simulated
+#: line slower than its baud rate; the wait never hands bytes over before their last bit has crossed.
+PRECISE_HANDOVER = 0.0003
 
 
 class ModemSimulator:
@@ -166,18 +170,22 @@ class ModemSimulator:
         if self.baud:
             self._tx_free = max(self._line_now(), self._tx_free) + self.line_seconds(len(data))
             self._tx.append((self._tx_free, data))
-            self._send_due()
+            if self._tx_timer is None:  # a pending timer hands this over after the chunks before it
+                self._send_due()
         else:
             self._put(data)
 
     def _send_due(self) -> None:
         """Hand the driver, in order, every chunk whose last bit has crossed the line; wait for the next."""
         self._tx_timer = None
-        now = self._loop.time()
-        while self._tx and self._tx[0][0] <= now:
+        while self._tx:
+            due, now = self._tx[0][0], time.monotonic()  # the loop's clock
+            if due - now > PRECISE_HANDOVER:
+                self._tx_timer = self._loop.call_at(due - PRECISE_HANDOVER, self._send_due)
+                return
+            while now < due:
+                now = time.monotonic()
             self._put(self._tx.popleft()[1])
-        if self._tx and self._tx_timer is None:
-            self._tx_timer = self._loop.call_at(self._tx[0][0], self._send_due)
 
     def _put(self, data: bytes) -> None:
         if self.master < 0:
