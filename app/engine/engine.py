@@ -557,6 +557,13 @@ class Engine:
 
         return sent_since(self, gateway, since)
 
+    def latest_sends(self, gateway: str, since, limit: int) -> list:
+        """When ``gateway`` sent its latest ``limit`` messages since ``since`` (or since its send limit was
+        last reset), oldest first, so a per-minute count survives a restart. Safe in a worker thread."""
+        from .gateway_properties import latest_sends
+
+        return latest_sends(self, gateway, since, limit)
+
     def queue_length(self) -> int:
         with self.db.session() as s:
             return s.exec(select(func.count()).select_from(Message).where(

@@ -81,11 +81,28 @@ def reset_send_limit(engine: "Engine", name: str) -> None:
     engine.dispatcher.wake()
 
 
+def _counted_from(session, name: str, since: datetime) -> datetime:
+    """``since``, or when gateway ``name``'s send limit was last reset if that is later."""
+    reset = session.get(SettingValue, RESET_KEY.format(name))
+    if reset is not None:
+        since = max(since, datetime.fromisoformat(json.loads(reset.value)))
+    return since
+
+
 def sent_since(engine: "Engine", name: str, since: datetime) -> int:
     """Messages gateway ``name`` sent since ``since``, or since its send limit was last reset if that is later."""
     with engine.db.session() as s:
-        reset = s.get(SettingValue, RESET_KEY.format(name))
-        if reset is not None:
-            since = max(since, datetime.fromisoformat(json.loads(reset.value)))
+        since = _counted_from(s, name, since)
         return s.exec(select(func.count()).select_from(Message).where(
             Message.gateway == name, Message.direction == m.OUT, col(Message.sent_at) >= since)).one()
+
+
+def latest_sends(engine: "Engine", name: str, since: datetime, limit: int) -> list[datetime]:
+    """When gateway ``name`` sent its latest ``limit`` messages since ``since`` (or since its send limit was
+    last reset, if later), oldest first."""
+    with engine.db.session() as s:
+        since = _counted_from(s, name, since)
+        times = s.exec(select(Message.sent_at).where(
+            Message.gateway == name, Message.direction == m.OUT, col(Message.sent_at) >= since,
+        ).order_by(col(Message.sent_at).desc()).limit(limit)).all()
+    return sorted(times)

@@ -24,7 +24,7 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.settings import Setting
 from app.sms.errors import EncodeError
@@ -184,22 +184,39 @@ class ModemGateway(Gateway):
         self._paused = False
         super().resume()
 
-    async def _restore_day_count(self) -> None:
-        """Count today's sent messages from the store, so a restart keeps the per-day limit where it was."""
-        count = getattr(self.sink, "sent_count", None)
-        if count is None or not self.settings["per_day"]:
+    async def _restore_send_counts(self) -> None:
+        """Count from the store what the limits count, so a restart keeps them where they were: today's sent
+        messages for the per-day limit, and when the last minute's were sent for the per-minute limit.
+
+        The store may not hold a send of a moment ago yet (results are committed in groups), so a count
+        the gateway already holds is kept where it is higher.
+        """
+        per_minute, per_day = self.settings["per_minute"], self.settings["per_day"]
+        count, latest = getattr(self.sink, "sent_count", None), getattr(self.sink, "latest_sends", None)
+        if count is None or latest is None or not (per_minute or per_day):
             return
-        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        now = datetime.now().astimezone()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+        def read() -> tuple[int, list[datetime]]:
+            return (count(self.name, midnight) if per_day else 0,
+                    latest(self.name, now - timedelta(seconds=60), per_minute) if per_minute else [])
+
         try:
-            sent = await asyncio.to_thread(count, self.name, midnight)
+            today, recent = await asyncio.to_thread(read)
         except Exception:
-            log.exception("gateway %s: today's sent messages could not be counted; the day's count starts at 0",
-                          self.name)
+            log.exception("gateway %s: the messages it sent lately could not be counted; its send limits "
+                          "count from 0", self.name)
             return
-        self._day, self._day_count = midnight.strftime("%Y-%m-%d"), sent
+        day = midnight.strftime("%Y-%m-%d")
+        if per_day and (self._day != day or today > self._day_count):
+            self._day, self._day_count = day, today
+        if len(recent) > self._last_minute():
+            clock, wall = time.monotonic(), datetime.now().astimezone()
+            self._sent_times = deque(clock - (wall - sent).total_seconds() for sent in recent)
 
     async def open(self) -> None:
-        await self._restore_day_count()
+        await self._restore_send_counts()
         if self.settings["port"] == BUILTIN_SIMULATOR and self.simulator is None:
             from .sim_dialect import SimOptions
             from .simulator import ModemSimulator

@@ -183,3 +183,37 @@ async def test_per_day_count_survives_a_restart_and_so_does_its_reset(modem_engi
         assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "1/3"
     finally:
         await again.stop()
+
+
+async def test_per_minute_count_survives_a_restart_and_so_does_its_reset(modem_engine, make_engine):
+    engine, sim = await modem_engine(per_minute=3)
+    for i in range(2):
+        await until_status(engine, queue(engine, f"minute {i}", to=f"+49176555555{i:02d}").id, m.SENT)
+    await engine.stop()
+
+    async def restarted():
+        again = make_engine()
+        await again.start()
+        await until_state(again, "M", "running")
+        return again
+
+    again = await restarted()
+    try:
+        # two of the minute's three are spent: one more goes, the other waits for the minute to pass
+        msgs = [queue(again, f"after {i}", to=f"+49176666666{i:02d}") for i in range(2)]
+        await until_status(again, msgs[0].id, m.SENT)
+        again.dispatcher.tick()
+        assert again.message(msgs[1].id).status == m.QUEUED
+        assert not again.gateways["M"].under_limits()
+        again.reset_send_limit("M")
+        await until_status(again, msgs[1].id, m.SENT)
+    finally:
+        await again.stop()
+    again = await restarted()
+    try:
+        # counted from the reset: one sent since, two more may go this minute
+        gw = again.gateways["M"]
+        assert gw.window - gw.busy == 2
+    finally:
+        await again.stop()
+    assert len(sim.modem.sent) == 4
