@@ -16,7 +16,8 @@ pty, so the CPU figure is the console's alone. Figures:
   the line never idles;
 * python-gsmmodem sending the same messages to the same simulator (PDU mode,
   one ``sendSms`` after the other), taking ``--rounds`` turns with the gateway
-  alone, and the ratio of the two medians.
+  alone, and the ratio of the two medians; and once more at 115,200 baud,
+  against the gateway end to end and alone on that line.
 
 python-gsmmodem is not a dependency. The 2013 release on PyPI
 (``python-gsmmodem`` 0.9) is Python 2 code that fails on Python 3 with pyserial
@@ -216,10 +217,11 @@ def main() -> None:
         finally:
             sim.terminate()
             sim.wait()
-        sim, link = start_simulator(folder, "slow", "--baud", str(BAUD))
+        sim, link = start_simulator(folder, "slow", "--baud", str(BAUD), "--report-delay", "3600")
         try:
             slow = asyncio.run(run_console(folder, link, args.throttled, "slow"))
             slow_driver = asyncio.run(run_driver(link, args.throttled))
+            theirs_slow = run_gsmmodem(args.gsmmodem_python, link, args.throttled) if theirs_rates else None
         finally:
             sim.terminate()
             sim.wait()
@@ -248,6 +250,10 @@ def main() -> None:
               f"{' / '.join(f'{r:.0f}' for r in theirs_rates)} msg/s, median {theirs:.0f} (send only, no store); "
               f"ratio of medians gateway alone / theirs {driver['rate'] / theirs:.2f}, "
               f"end to end / theirs {fast['rate'] / theirs:.2f}")
+    if theirs_slow is not None:
+        print(f"python-gsmmodem-new at {BAUD} baud (same simulator, same messages): {theirs_slow:.1f} msg/s; "
+              f"gateway end to end (every message committed as sent) / theirs {slow['rate'] / theirs_slow:.2f}, "
+              f"gateway alone / theirs {slow_driver['rate'] / theirs_slow:.2f}")
 
 
 if __name__ == "__main__":
