@@ -15,6 +15,19 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def table_time(value: datetime | None) -> str:
+    """A time as a table cell shows it: the time of day when it is today, else the date and minute.
+
+    The cell's tooltip gives the whole time (:func:`local_time`).
+    """
+    if value is None:
+        return ""
+    local = value.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 STATUS_COLOURS = {
     "queued": "#7a7a7a",
     "scheduled": "#6a5acd",

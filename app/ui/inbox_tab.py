@@ -18,7 +18,7 @@ from .filtering import counterpart
 from .icons import icon
 from .message_actions import MessageActions
 from .message_export import ExportRunner
-from .message_table_model import Column, MessageTableModel, first_line, local_time, setup_message_view
+from .message_table_model import Column, MessageTableModel, first_line, setup_message_view, time_column
 
 RECEIVED, FROM, TEXT, GATEWAY, TO = range(5)
 CONVERSATIONS, MESSAGES = range(2)
@@ -27,7 +27,7 @@ CONVERSATIONS, MESSAGES = range(2)
 class InboxModel(MessageTableModel):
     def __init__(self, bridge: EngineBridge, parent=None):
         columns = (
-            Column(self.tr("Received"), lambda m: local_time(m.created_at)),
+            time_column(self.tr("Received"), lambda m: m.created_at),
             Column(self.tr("From"), lambda m: m.sender if m.direction == "in" else self.tr("(sent)")),
             Column(self.tr("Text"), lambda m: first_line(m.text)),
             Column(self.tr("Gateway"), lambda m: m.gateway or ""),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -23,7 +24,7 @@ from app.store.search import MessageFilter
 from .filtering import matches
 
 from .engine_bridge import EngineBridge
-from .formatting import local_time
+from .formatting import local_time, table_time
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,16 @@ class Column:
     title: str
     value: Callable[[MessageView], object]
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def time_column(title: str, when: Callable[[MessageView], object]) -> Column:
+    """A column of times: compact in the cell (:func:`table_time`), the whole time in its tooltip."""
+    return TimeColumn(title, lambda m: table_time(when(m)), when=when)
+
+
+@dataclass(frozen=True)
+class TimeColumn(Column):
+    when: Callable[[MessageView], object] = lambda m: None
 
 
 def first_line(text: str, limit: int = 200) -> str:
@@ -85,7 +96,10 @@ class MessageTableModel(QAbstractTableModel):
             value = col.value(msg)
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return msg.text if index.column() == self.text_column() else None
+            if isinstance(col, TimeColumn):
+                return local_time(col.when(msg)) or None
+            if index.column() == self.text_column():
+                return msg.text
         if role == Qt.ItemDataRole.FontRole and msg.direction == "in" and not msg.read:
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -229,10 +243,13 @@ class MessageTableModel(QAbstractTableModel):
                 self.endRemoveRows()
 
 
-def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = None) -> None:
+def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = None,
+                       hidden: tuple[int, ...] = ()) -> None:
     """Rows selected whole, several at a time; the ``stretch`` column takes the spare width.
 
-    Time columns are as wide as a bold time; ``widths`` gives other columns their start width.
+    Time columns are as wide as a bold time; ``widths`` gives other columns their start width. A right
+    click on the header shows or hides columns; ``hidden`` ones start hidden. The window keeps the
+    header's state between runs.
     """
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
@@ -251,10 +268,31 @@ def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = No
     bold.setBold(True)
     from PySide6.QtGui import QFontMetrics
 
-    time_width = QFontMetrics(bold).horizontalAdvance("2026-12-31 23:59:59") + 16
+    time_width = QFontMetrics(bold).horizontalAdvance(table_time(datetime(2026, 12, 31, 23, 59))) + 16
     for col in range(view.model().columnCount()):
         if col != stretch:
             view.setColumnWidth(col, (widths or {}).get(col, time_width))
+        view.setColumnHidden(col, col in hidden)
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    header.customContextMenuRequested.connect(lambda pos: column_menu(view).exec(header.mapToGlobal(pos)))
 
 
-__all__ = ["Column", "MessageTableModel", "first_line", "local_time", "setup_message_view"]
+def column_menu(view):
+    """The header's menu: one checkable entry a column (the last shown column cannot be hidden)."""
+    from PySide6.QtWidgets import QMenu
+
+    model, header = view.model(), view.horizontalHeader()
+    menu = QMenu(header)
+    menu.setObjectName("columnMenu")
+    shown = [c for c in range(model.columnCount()) if not header.isSectionHidden(c)]
+    for col in range(model.columnCount()):
+        action = menu.addAction(model.headerData(col, Qt.Orientation.Horizontal))
+        action.setCheckable(True)
+        action.setChecked(col in shown)
+        action.setEnabled(shown != [col])
+        action.toggled.connect(lambda on, col=col: view.setColumnHidden(col, not on))
+    return menu
+
+
+__all__ = ["Column", "MessageTableModel", "column_menu", "first_line", "local_time", "setup_message_view",
+           "time_column"]

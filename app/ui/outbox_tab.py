@@ -20,7 +20,8 @@ from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
 from .message_actions import MessageActions
 from .message_export import ExportRunner
-from .message_table_model import Column, MessageTableModel, first_line, local_time, setup_message_view
+from .message_table_model import (Column, MessageTableModel, first_line, local_time, setup_message_view,
+                                  time_column)
 
 QUEUED_AT, TO, TEXT, STATUS, GATEWAY, PARTS, SENT_AT, DELIVERED_AT, REASON = range(9)
 
@@ -37,14 +38,14 @@ class OutboxModel(MessageTableModel):
     def __init__(self, bridge: EngineBridge, parent=None):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         columns = (
-            Column(self.tr("Queued"), lambda m: local_time(m.created_at)),
+            time_column(self.tr("Queued"), lambda m: m.created_at),
             Column(self.tr("To"), lambda m: m.recipient),
             Column(self.tr("Text"), lambda m: first_line(m.text)),
             Column(self.tr("Status"), lambda m: state_words(m.status)),
             Column(self.tr("Gateway"), lambda m: m.gateway or ""),
             Column(self.tr("Parts"), lambda m: m.parts, right),
-            Column(self.tr("Sent"), lambda m: local_time(m.sent_at)),
-            Column(self.tr("Delivered"), lambda m: local_time(m.finished_at) if m.status == "delivered" else ""),
+            time_column(self.tr("Sent"), lambda m: m.sent_at),
+            time_column(self.tr("Delivered"), lambda m: m.finished_at if m.status == "delivered" else None),
             Column(self.tr("Reason"), lambda m: m.reason),
         )
         super().__init__(bridge, "out", columns, parent)
@@ -56,8 +57,13 @@ class OutboxModel(MessageTableModel):
             return dot(STATUS_COLOURS.get(msg.status, "#c62828"))
         if column == REASON and role == Qt.ItemDataRole.ToolTipRole:
             return msg.reason or None
-        if column == STATUS and role == Qt.ItemDataRole.ToolTipRole and msg.possible_duplicate:
-            return self.tr("Possibly sent twice: the console stopped while it was being sent")
+        if column == STATUS and role == Qt.ItemDataRole.ToolTipRole:
+            lines = []
+            if msg.status == m.DELIVERED and msg.finished_at is not None:
+                lines.append(self.tr("Delivered %s") % local_time(msg.finished_at))
+            if msg.possible_duplicate:
+                lines.append(self.tr("Possibly sent twice: the console stopped while it was being sent"))
+            return "\n".join(lines) or None
         return None
 
 
@@ -75,8 +81,10 @@ class OutboxTab(MessageActions, QWidget):
         self.view = QTableView(self)
         self.view.setObjectName("outboxView")
         self.view.setModel(self.model)
+        # the Delivered column starts hidden (the status says delivered, its tooltip when), so the
+        # table fits a 1,280-pixel window; the header's menu shows it
         setup_message_view(self.view, stretch=REASON, widths={TO: 130, TEXT: 280, STATUS: 115, GATEWAY: 90,
-                                                             PARTS: 50})
+                                                             PARTS: 50}, hidden=(DELIVERED_AT,))
         self.empty = EmptyHint(self.view, self._empty_text)
 
         self.jobs = JobListModel(bridge, self)

@@ -1615,6 +1615,10 @@ Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in
         <translation>Grund</translation>
     </message>
     <message>
+        <source>Delivered %s</source>
+        <translation>Zugestellt %s</translation>
+    </message>
+    <message>
         <source>Possibly sent twice: the console stopped while it was being sent</source>
         <translation>Vielleicht doppelt gesendet: Die Konsole wurde beim Senden beendet</translation>
     </message>

@@ -71,3 +71,70 @@ def test_resend_and_copy(window, qtbot):
     assert tab.model.rowCount() == 1
     tab.undo_action.trigger()
     assert tab.model.rowCount() == 2
+
+
+def test_times_are_compact_in_the_cells_and_whole_in_their_tooltips(window, qtbot):
+    from datetime import datetime, timedelta, timezone
+
+    from PySide6.QtCore import Qt
+
+    from app.ui.formatting import local_time, table_time
+    from app.ui.outbox_tab import QUEUED_AT, SENT_AT
+
+    now = datetime.now(timezone.utc)
+    assert table_time(now) == now.astimezone().strftime("%H:%M:%S")
+    earlier = now - timedelta(days=3)
+    assert table_time(earlier) == earlier.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert table_time(None) == ""
+
+    with qtbot.waitSignal(window.bridge.message_changed, timeout=5000, check_params_cb=lambda m: m.status == "sent"):
+        window.engine.queue_messages([OutboundRequest(["+15550001"], "timed")])
+    model = window.outbox_tab.model
+    msg = model.index(0, QUEUED_AT).data(model.MessageRole)
+    assert model.index(0, QUEUED_AT).data() == table_time(msg.created_at)
+    assert model.index(0, QUEUED_AT).data(Qt.ItemDataRole.ToolTipRole) == local_time(msg.created_at)
+    assert model.index(0, SENT_AT).data(Qt.ItemDataRole.ToolTipRole) == local_time(msg.sent_at) != ""
+
+
+def test_the_outbox_fits_a_1280_pixel_window_and_the_header_menu_shows_hidden_columns(window, qtbot):
+    from app.ui.message_table_model import column_menu
+    from app.ui.outbox_tab import DELIVERED_AT, REASON
+
+    window.resize(1280, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.outbox_tab)
+    window.engine.queue_messages([OutboundRequest(["+15550001"], "wide enough?")])
+    view = window.outbox_tab.view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    assert view.isColumnHidden(DELIVERED_AT)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.columnWidth(REASON) >= 100
+
+    menu = column_menu(view)
+    actions = {a.text(): a for a in menu.actions()}
+    assert not actions["Delivered"].isChecked() and actions["Reason"].isChecked()
+    actions["Delivered"].trigger()
+    assert not view.isColumnHidden(DELIVERED_AT)
+    actions["Reason"].trigger()
+    assert view.isColumnHidden(REASON)
+    # however many are hidden, the last one shown stays
+    for col in range(view.model().columnCount()):
+        view.setColumnHidden(col, col != REASON)
+    last = column_menu(view).actions()[-1]
+    assert last.isChecked() and not last.isEnabled()
+
+
+def test_a_delivered_message_says_when_in_its_status_tooltip(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from app.ui.formatting import local_time
+    from app.ui.outbox_tab import STATUS
+
+    with qtbot.waitSignal(window.bridge.message_changed, timeout=10000,
+                          check_params_cb=lambda m: m.status == "delivered"):
+        window.engine.queue_messages([OutboundRequest(["+15550001"], "report please", status_report=True)])
+    model = window.outbox_tab.model
+    qtbot.waitUntil(lambda: model.index(0, STATUS).data() == "delivered")
+    msg = model.index(0, STATUS).data(model.MessageRole)
+    assert model.index(0, STATUS).data(Qt.ItemDataRole.ToolTipRole) == f"Delivered {local_time(msg.finished_at)}"
