@@ -537,6 +537,8 @@ class ModemGateway(Gateway):
             out["operator"] = facts.operator
             out["model"] = " ".join(p for p in (facts.manufacturer, facts.model) if p)
             out["imei"] = facts.imei
+        if self.settings["per_minute"]:
+            out["sent_last_minute"] = f"{self._last_minute()}/{self.settings['per_minute']}"
         if self.settings["per_day"]:
             out["sent_today"] = f"{self.sent_today()}/{self.settings['per_day']}"
         if self.reconnects:

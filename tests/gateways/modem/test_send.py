@@ -100,6 +100,7 @@ async def test_per_minute_limit_and_reset(modem_engine):
     engine.dispatcher.tick()
     assert [engine.message(x.id).status for x in msgs[3:]] == [m.QUEUED, m.QUEUED]
     assert not engine.gateways["M"].can_accept()
+    assert engine.gateway_view(engine.gateways["M"]).info["sent_last_minute"] == "3/3"
     engine.reset_send_limit("M")
     for msg in msgs[3:]:
         await until_status(engine, msg.id, m.SENT)
@@ -205,6 +206,7 @@ async def test_per_minute_count_survives_a_restart_and_so_does_its_reset(modem_e
         again.dispatcher.tick()
         assert again.message(msgs[1].id).status == m.QUEUED
         assert not again.gateways["M"].under_limits()
+        assert again.gateway_view(again.gateways["M"]).info["sent_last_minute"] == "3/3"
         again.reset_send_limit("M")
         await until_status(again, msgs[1].id, m.SENT)
     finally:
