@@ -274,7 +274,13 @@ def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = No
             view.setColumnWidth(col, (widths or {}).get(col, time_width))
         view.setColumnHidden(col, col in hidden)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    header.customContextMenuRequested.connect(lambda pos: column_menu(view).exec(header.mapToGlobal(pos)))
+    header.customContextMenuRequested.connect(lambda pos: _show_column_menu(view, pos))
+
+
+def _show_column_menu(view, pos) -> None:
+    menu = column_menu(view)
+    menu.exec(view.horizontalHeader().mapToGlobal(pos))
+    menu.deleteLater()
 
 
 def column_menu(view):
