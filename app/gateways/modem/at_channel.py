@@ -101,6 +101,17 @@ def parse_error(command: str, line: str) -> AtError:
     return AtError(command, kind, int(value) if value.isdigit() else None, value)
 
 
+_SECRET = re.compile(r"^(AT\+(?:CPIN|CPWD|CLCK)=).*$", re.IGNORECASE | re.DOTALL)
+_CONTROL = str.maketrans({"\r": None, "\n": None, CTRL_Z: "<Ctrl-Z>", ESC: "<Esc>"})
+
+
+def shown(text: str) -> str:
+    """What was written, as a traffic log shows it: control characters named, a PIN or PUK hidden."""
+    if text[:3].upper() == "AT+":
+        text = _SECRET.sub(r"\1<hidden>", text)
+    return text.translate(_CONTROL)
+
+
 def is_final(line: str) -> bool:
     return line in ("OK", "ERROR") or bool(_FINAL_ERROR.match(line))
 
@@ -165,11 +176,14 @@ class AtChannel:
     """AT commands over one open file descriptor (a serial port or a pty)."""
 
     def __init__(self, fd: int, on_unsolicited: Callable[[str, str | None], None], *,
-                 on_lost: Callable[[str], None] | None = None, name: str = "modem"):
+                 on_lost: Callable[[str], None] | None = None, name: str = "modem",
+                 on_traffic: Callable[[str, str], None] | None = None):
         self.fd = fd
         self.name = name
         self.on_unsolicited = on_unsolicited
         self.on_lost = on_lost
+        #: Told ("out", what was written) and ("in", each line read), for a traffic log; a PIN is hidden.
+        self.on_traffic = on_traffic
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
         self.closed = False
@@ -258,6 +272,8 @@ class AtChannel:
 
     def _prompted(self, cmd: AtCommand) -> None:
         """The ``> `` prompt: the data goes out at once, from the reader."""
+        if self.on_traffic is not None:
+            self.on_traffic("in", ">")
         cmd.data_written = True
         try:
             self._write(cmd.data + CTRL_Z)
@@ -333,6 +349,8 @@ class AtChannel:
 
     def _line(self, line: str) -> None:
         self.last_line = self.loop.time()
+        if self.on_traffic is not None:
+            self.on_traffic("in", shown(line))  # an echoed PIN stays hidden too
         if self._pdu_for is not None:
             head, self._pdu_for = self._pdu_for, None
             if re.fullmatch(r"[0-9A-Fa-f]+", line):
@@ -380,6 +398,8 @@ class AtChannel:
             raise PortGone("the port is closed")
         data = text.encode("latin-1")
         self.bytes_out += len(data)
+        if self.on_traffic is not None:
+            self.on_traffic("out", shown(text))
         if self._out:
             self._out += data
             return

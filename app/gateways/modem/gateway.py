@@ -250,7 +250,7 @@ class ModemGateway(Gateway):
         self._disconnect()
         self.port = open_port(self._device, self.settings["baudrate"])
         self.channel = AtChannel(self.port.fileno(), self.receiver.unsolicited, on_lost=self._port_lost,
-                                 name=self.name)
+                                 name=self.name, on_traffic=self.log_traffic)
         self.driver = ModemDriver(self.channel, pin=self.settings["pin"], storage=self.settings["storage"],
                                   cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin)
         try:

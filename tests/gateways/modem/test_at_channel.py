@@ -207,3 +207,28 @@ async def test_a_waiting_command_can_be_taken_back(raw_line):
     await first.result()
     with pytest.raises(Withdrawn):
         await second.result()
+
+
+async def test_the_traffic_log_gets_the_dialogue_with_control_characters_named(raw_line):
+    channel, reads, writes, _ = raw_line
+    traffic: list[tuple[str, str]] = []
+    channel.on_traffic = lambda direction, text: traffic.append((direction, text))
+    task = asyncio.create_task(channel.command("AT+CMGS=9", data="0011AB"))
+    await reads()
+    writes("\r\n> ")
+    await reads()
+    writes("\r\n+CMGS: 42\r\n\r\nOK\r\n")
+    await task
+    assert traffic == [("out", "AT+CMGS=9"), ("in", ">"), ("out", "0011AB<Ctrl-Z>"), ("in", "+CMGS: 42"),
+                       ("in", "OK")]
+
+
+async def test_the_traffic_log_never_shows_a_pin_even_when_the_modem_echoes_it(raw_line):
+    channel, reads, writes, _ = raw_line
+    traffic: list[tuple[str, str]] = []
+    channel.on_traffic = lambda direction, text: traffic.append((direction, text))
+    task = asyncio.create_task(channel.command('AT+CPIN="4321"'))
+    assert await reads() == 'AT+CPIN="4321"\r'  # the modem gets the PIN
+    writes('AT+CPIN="4321"\r\r\nOK\r\n')  # echo on
+    await task
+    assert traffic == [("out", "AT+CPIN=<hidden>"), ("in", "AT+CPIN=<hidden>"), ("in", "OK")]

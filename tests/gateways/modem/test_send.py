@@ -219,3 +219,14 @@ async def test_per_minute_count_survives_a_restart_and_so_does_its_reset(modem_e
     finally:
         await again.stop()
     assert len(sim.modem.sent) == 4
+
+
+async def test_the_traffic_log_shows_the_at_dialogue_of_a_send(modem_engine):
+    engine, sim = await modem_engine()
+    await until_status(engine, queue(engine, "logged").id, m.SENT)
+    [pdu] = sim.modem.sent
+    shown = [(t.direction, t.text) for t in reversed(engine.gateway_traffic("M"))]
+    start = max(i for i, (d, text) in enumerate(shown) if text.startswith("AT+CMGS="))
+    assert shown[start:start + 5] == [("out", f"AT+CMGS={len(pdu.pdu) // 2 - 1}"), ("in", ">"),
+                                      ("out", f"{pdu.pdu}<Ctrl-Z>"), ("in", f"+CMGS: {pdu.reference}"),
+                                      ("in", "OK")]

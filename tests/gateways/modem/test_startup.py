@@ -39,9 +39,13 @@ async def test_sim_busy_is_retried_with_backoff(modem_engine, code):
 
 
 async def test_configured_pin_is_entered(modem_engine):
-    engine, sim = await modem_engine({"pin": "4321"}, pin="4321")
+    engine, sim = await modem_engine({"pin": "7913"}, pin="7913")
     assert engine.gateways["M"].state == GatewayState.RUNNING
-    assert sim.commands_starting("AT+CPIN=") == ['AT+CPIN="4321"']
+    assert sim.commands_starting("AT+CPIN=") == ['AT+CPIN="7913"']
+    # the Gateways tab's traffic log shows the start-up dialogue, without the PIN
+    shown = [t.text for t in engine.gateway_traffic("M")]
+    assert "AT+CPIN=<hidden>" in shown and "AT+CMGF=0" in shown
+    assert not [text for text in shown if "7913" in text]
 
 
 async def test_missing_pin_shows_pin_required(modem_engine):
