@@ -100,7 +100,8 @@ class RetarusGateway(Gateway):
         self._closing = asyncio.Event()
         self.client = RetarusClient([s["url"], s["secondary_url"]], s["username"], password, timeout=s["timeout"],
                                     verify=s["verify_tls"], retries=s["retries"], backoff=s["backoff"],
-                                    backoff_max=s["backoff_max"], closing=self._closing)
+                                    backoff_max=s["backoff_max"], closing=self._closing,
+                                    on_traffic=self.log_traffic)
         max_age = s["status_max_age"] * 3600
         self.tracker = StatusTracker(self.client.recipients, self._report, interval=s["poll_interval"],
                                      max_interval=s["poll_max_interval"], bases=self.client.urls, max_age=max_age)

@@ -78,11 +78,17 @@ def retry_after(response: httpx.Response) -> float | None:
     return min(MAX_RETRY_AFTER, max(0.0, (when - datetime.now(timezone.utc)).total_seconds()))
 
 
+#: Characters of an answer's body the traffic log keeps.
+TRAFFIC_BODY = 160
+
+
 class RetarusClient:
     def __init__(self, urls: list[str], username: str, password: str, *, timeout: float, verify: bool = True,
                  retries: int = 5, backoff: float = 0.5, backoff_max: float = 30.0,
-                 closing: asyncio.Event | None = None):
+                 closing: asyncio.Event | None = None, on_traffic: Callable[[str, str], None] | None = None):
         self.urls = [u.rstrip("/") for u in urls if u]
+        #: Told ("out", each request) and ("in", its answer or why there was none), for a traffic log.
+        self.on_traffic = on_traffic
         self.active = 0
         self.retries = retries
         self.backoff = backoff
@@ -102,7 +108,24 @@ class RetarusClient:
 
     async def request(self, method: str, path: str, *, base: str | None = None, **kwargs) -> httpx.Response:
         self.requests += 1
-        return await self.http.request(method, (base or self.url) + path, **kwargs)
+        url = (base or self.url) + path
+        if self.on_traffic is None:
+            return await self.http.request(method, url, **kwargs)
+        payload = kwargs.get("json")
+        recipients = sum(len(m.get("recipients", ())) for m in payload.get("messages", ())) \
+            if isinstance(payload, dict) else 0
+        shown = str(httpx.URL(url, params=kwargs["params"])) if kwargs.get("params") else url
+        self.on_traffic("out", f"{method} {shown}"
+                               + (f" ({recipients} recipient{'s' * (recipients != 1)})" if recipients else ""))
+        try:
+            response = await self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            self.on_traffic("in", f"no answer to {method} {shown}: {_describe(exc)}")
+            raise
+        body = " ".join(response.text.split())
+        self.on_traffic("in", f"{response.status_code} {response.reason_phrase}"
+                              + (f": {body[:TRAFFIC_BODY]}{'…' if len(body) > TRAFFIC_BODY else ''}" if body else ""))
+        return response
 
     def failover(self) -> None:
         if len(self.urls) > 1:

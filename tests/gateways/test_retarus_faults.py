@@ -264,3 +264,34 @@ async def test_gateway_without_a_password_shows_why_it_cannot_start(make_engine,
         assert gw.state == GatewayState.ERROR and "no password" in gw.state_reason
     finally:
         await engine.stop()
+
+
+async def test_the_traffic_log_shows_each_request_and_its_answer(make_engine, provider):
+    primary = Provider()
+    primary.script = [500] * 100
+    try:
+        primary_url = await primary.start()
+        engine = await gateway_engine(make_engine, primary_url, secondary_url=provider.url, retries=1)
+        await send_one(engine, m.SENT)
+        shown = [(t.direction, t.text) for t in reversed(engine.gateway_traffic("Retarus"))]
+        assert shown[:2] == [("out", f"POST {primary_url}/jobs (1 recipient)"),
+                             ("in", '500 Internal Server Error: {"code": 500, "message": "scripted 500"}')]
+        [job_id] = provider.jobs
+        assert ("out", f"POST {provider.url}/jobs (1 recipient)") in shown
+        assert ("in", f'201 Created: {{"jobId": "{job_id}"}}') in shown
+        assert not [text for _, text in shown if "Basic" in text or ":p@" in text]  # no credentials
+    finally:
+        await engine.stop()
+        await primary.runner.cleanup()
+
+
+async def test_the_traffic_log_says_when_no_answer_came(make_engine, provider):
+    url = closed_port_url()
+    engine = await gateway_engine(make_engine, url, secondary_url=provider.url)
+    try:
+        await send_one(engine, m.SENT)
+        shown = [(t.direction, t.text) for t in reversed(engine.gateway_traffic("Retarus"))]
+        assert shown[0] == ("out", f"POST {url}/jobs (1 recipient)")
+        assert shown[1][0] == "in" and shown[1][1].startswith(f"no answer to POST {url}/jobs: ")
+    finally:
+        await engine.stop()
