@@ -20,12 +20,15 @@ def table_time(value: datetime | None) -> str:
 
     The cell's tooltip gives the whole time (:func:`local_time`).
     """
+    return _by_day(value, "%H:%M:%S", "%Y-%m-%d %H:%M")
+
+
+def _by_day(value: datetime | None, today: str, other_day: str) -> str:
+    """``value`` in local time, in the ``today`` format when it is today, else in ``other_day``."""
     if value is None:
         return ""
     local = value.astimezone()
-    if local.date() == datetime.now().astimezone().date():
-        return local.strftime("%H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return local.strftime(today if local.date() == datetime.now().astimezone().date() else other_day)
 
 
 STATUS_COLOURS = {
@@ -86,9 +89,4 @@ def gateway_colour(state: str) -> QColor:
 
 def short_time(value: datetime | None) -> str:
     """Time today, else the date: what a conversation list shows."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    if local.date() == datetime.now().astimezone().date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d")
+    return _by_day(value, "%H:%M", "%Y-%m-%d")

@@ -159,25 +159,27 @@ async def test_the_gateway_takes_more_only_when_half_its_window_is_free(modem_en
     assert sorted(p.text for p in sim.modem.sent) == sorted(f"group {i}" for i in range(12))
 
 
+async def restarted(make_engine):
+    """A new engine on the same store (a restart), once its modem gateway runs."""
+    again = make_engine()
+    await again.start()
+    await until_state(again, "M", "running")
+    return again
+
+
 async def test_per_day_count_survives_a_restart_and_so_does_its_reset(modem_engine, make_engine):
     engine, sim = await modem_engine(per_day=3)
     for i in range(2):
         await until_status(engine, queue(engine, f"today {i}", to=f"+49176555555{i:02d}").id, m.SENT)
     await engine.stop()
 
-    async def restarted():
-        again = make_engine()
-        await again.start()
-        await until_state(again, "M", "running")
-        return again
-
-    again = await restarted()
+    again = await restarted(make_engine)
     try:
         assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "2/3"
         again.reset_send_limit("M")
     finally:
         await again.stop()
-    again = await restarted()
+    again = await restarted(make_engine)
     try:
         assert again.gateway_view(again.gateways["M"]).info["sent_today"] == "0/3"
         await until_status(again, queue(again, "after the reset").id, m.SENT)
@@ -192,13 +194,7 @@ async def test_per_minute_count_survives_a_restart_and_so_does_its_reset(modem_e
         await until_status(engine, queue(engine, f"minute {i}", to=f"+49176555555{i:02d}").id, m.SENT)
     await engine.stop()
 
-    async def restarted():
-        again = make_engine()
-        await again.start()
-        await until_state(again, "M", "running")
-        return again
-
-    again = await restarted()
+    again = await restarted(make_engine)
     try:
         # two of the minute's three are spent: one more goes, the other waits for the minute to pass
         msgs = [queue(again, f"after {i}", to=f"+49176666666{i:02d}") for i in range(2)]
@@ -211,7 +207,7 @@ async def test_per_minute_count_survives_a_restart_and_so_does_its_reset(modem_e
         await until_status(again, msgs[1].id, m.SENT)
     finally:
         await again.stop()
-    again = await restarted()
+    again = await restarted(make_engine)
     try:
         # counted from the reset: one sent since, two more may go this minute
         gw = again.gateways["M"]
