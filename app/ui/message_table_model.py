@@ -268,7 +268,8 @@ def setup_message_view(view, *, stretch: int, widths: dict[int, int] | None = No
     bold.setBold(True)
     from PySide6.QtGui import QFontMetrics
 
-    time_width = QFontMetrics(bold).horizontalAdvance(table_time(datetime(2026, 12, 31, 23, 59))) + 16
+    # the widest a cell gets: a time of another day (a day long past, so never today)
+    time_width = QFontMetrics(bold).horizontalAdvance(table_time(datetime(2000, 12, 31, 23, 59))) + 16
     for col in range(view.model().columnCount()):
         if col != stretch:
             view.setColumnWidth(col, (widths or {}).get(col, time_width))
