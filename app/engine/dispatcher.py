@@ -24,9 +24,10 @@ from app.gateways.base import GatewayState, OutboundSms
 from app.store import models as m
 
 from . import blackout, shared_queue
+from . import lifecycle as lc
 from .events import MessageChanged, MessagesDeleted
-from .outbox import blocked_reason, row_view
-from .views import MessageView
+from .outbox import blocked_reason
+from .views import MessageView, view_of, views_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -47,9 +48,6 @@ ANNOTATE_EVERY = 5.0
 EXPIRED_REASON = "validity period ended before it could be sent"
 PAUSED_REASON = "waiting: sending is paused"
 T = shared_queue.T
-
-
-_view = row_view
 
 
 @dataclass
@@ -265,21 +263,20 @@ class Dispatcher:
                 break
             last = (row["priority"], row["id"])
             if row["expires_at"] is not None and row["expires_at"] <= now:
-                self._change(row, updates, status=m.EXPIRED, reason=EXPIRED_REASON, finished_at=now,
-                             updated_at=now)
+                self._change(row, updates, lc.EXPIRE, reason=EXPIRED_REASON, finished_at=now, updated_at=now)
                 continue
             if row["recipient"] in blocked:  # blocked after it was queued (it came back untried, say)
-                self._change(row, updates, status=m.FAILED, finished_at=now, updated_at=now,
+                self._change(row, updates, lc.BLOCK, finished_at=now, updated_at=now,
                              reason=blocked_reason(row["recipient"], blocked[row["recipient"]]))
                 continue
             held = blackout.held_until(row["blackout"], now)
             if held is not None:
-                self._change(row, updates, status=m.SCHEDULED, scheduled_at=held, updated_at=now,
+                self._change(row, updates, lc.HOLD, scheduled_at=held, updated_at=now,
                              reason=f"held by a blackout period until {held.isoformat()}")
                 continue
             if paused:
                 if row["reason"] != PAUSED_REASON:
-                    self._change(row, updates, reason=PAUSED_REASON)
+                    self._change(row, updates, lc.NOTE, reason=PAUSED_REASON)
                 continue
             route = router.route(row["recipient"], row["sender"], row["user"], row["message_type"],
                                  row["gateways_allowed"], row["gateways_failed"])
@@ -290,29 +287,30 @@ class Dispatcher:
                 continue
             why = router.why_waiting(route)
             if why and why != row["reason"]:
-                self._change(row, updates, reason=why)
+                self._change(row, updates, lc.NOTE, reason=why)
         return chosen, updates, last
 
     @staticmethod
-    def _change(row: dict, updates, **values) -> None:
+    def _change(row: dict, updates, transition: lc.Transition, **values) -> None:
         """Note a change of a row read as it was; written by :meth:`_write` only if its status is unchanged."""
-        updates[(tuple(sorted(values)), row["status"])].append({"b_id": row["id"], **values})
+        updates[(transition, tuple(sorted(values)), row["status"])].append({"b_id": row["id"], **values})
 
     @staticmethod
     def _write(s, updates, changed: list[MessageView]) -> None:
         """Write the noted changes, each only if the message still has the status it was read with
         (the window or the API may have cancelled it meanwhile), and announce them as stored."""
         ids = []
-        for (_keys, status), group in updates.items():
-            shared_queue.set_many(s, group, only_status=status)
+        conn = s.connection()
+        for (transition, _keys, status), group in updates.items():
+            lc.apply(conn, transition, group, expect=status)
             ids += [u["b_id"] for u in group]
         updates.clear()
-        for i in range(0, len(ids), BATCH):
-            rows = s.connection().execute(select(T).where(T.c.id.in_(ids[i:i + BATCH])).order_by(T.c.id))
-            changed.extend(_view(dict(r)) for r in rows.mappings())
+        changed.extend(views_of(conn, ids))
 
     def _hand(self, row: dict, gateway: str, now: datetime) -> tuple[OutboundSms, MessageView]:
-        row.update(status=m.SENDING, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now, reason="")
+        # the view of the row as the claim wrote it (lifecycle.CLAIM)
+        row.update(status=lc.CLAIM.target, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now,
+                   reason="")
         validity = None
         if row["expires_at"] is not None:
             validity = max(0, int((row["expires_at"] - now).total_seconds()))
@@ -321,7 +319,7 @@ class Dispatcher:
                           encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
                           validity_seconds=validity, customer_ref=row["customer_ref"],
                           priority=row["priority"], billcode=row["billcode"] or "")
-        return sms, _view(row)
+        return sms, view_of(row)
 
     # --- time-driven work ----------------------------------------------------------
 
@@ -331,18 +329,18 @@ class Dispatcher:
         for status in (m.QUEUED, m.SCHEDULED):
             q = select(T).where(T.c.status == status, T.c.expires_at <= now, T.c.direction == m.OUT).limit(BATCH)
             for row in s.connection().execute(q).mappings():
-                self._change(dict(row), updates, status=m.EXPIRED, reason=EXPIRED_REASON,
-                             finished_at=now, updated_at=now)
+                self._change(dict(row), updates, lc.EXPIRE, reason=EXPIRED_REASON, finished_at=now,
+                             updated_at=now)
         q = select(T).where(T.c.status == m.SCHEDULED, T.c.scheduled_at <= now, T.c.direction == m.OUT).limit(BATCH)
         for row in s.connection().execute(q).mappings():
             row = dict(row)
             held = blackout.held_until(row["blackout"], now)
             if held is not None:
-                self._change(row, updates, scheduled_at=held, updated_at=now,
+                self._change(row, updates, lc.NOTE, scheduled_at=held, updated_at=now,
                              reason=f"held by a blackout period until {held.isoformat()}")
             else:
                 reason = "" if row["reason"].startswith("held by") else row["reason"]
-                self._change(row, updates, status=m.QUEUED, updated_at=now, reason=reason)
+                self._change(row, updates, lc.RELEASE, updated_at=now, reason=reason)
         self._write(s, updates, changed)
         lease = self.engine.settings["lease_seconds"]
         if self._leases_at is None or now >= self._leases_at:

@@ -30,7 +30,7 @@ from .clock import Clock
 from .dispatcher import Dispatcher
 from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChanged, MessagesDeleted,
                      MessageStored)
-from . import conversations, job_progress, undo_delete
+from . import conversations, job_progress, lifecycle, undo_delete
 from .export import ExportTask
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
@@ -41,7 +41,7 @@ from .contacts import ContactBook
 from .sessions import SessionRegistry
 from .undo_delete import DeletedBatch
 from .users import UserBook
-from .views import GatewayView, MessageView
+from .views import GatewayView, MessageView, views_of
 
 log = logging.getLogger(__name__)
 
@@ -176,42 +176,45 @@ class Engine:
 
     def cancel(self, ids: Iterable[int]) -> list[MessageView]:
         """Cancel queued or scheduled messages; returns the ones cancelled."""
-        return self._transition(ids, (m.QUEUED, m.SCHEDULED), m.CANCELLED, reason="cancelled by the operator",
-                                final=True)
+        now = self.clock.now()
+        return self._transition(ids, lifecycle.CANCEL, reason="cancelled by the operator", finished_at=now,
+                                updated_at=now)
 
     def retry(self, ids: Iterable[int]) -> list[MessageView]:
-        """Queue failed, expired, undelivered or cancelled messages again."""
-        changed = self._transition(ids, (m.FAILED, m.EXPIRED, m.UNDELIVERED, m.CANCELLED), m.QUEUED,
-                                   reason="", final=False, reset=True)
+        """Queue failed, expired, undelivered or cancelled messages again (a validity already past is
+        dropped)."""
+        now = self.clock.now()
+        ids = list(ids)
+        with self.db.session() as s:
+            rows = s.exec(select(Message.id, Message.status, Message.expires_at).where(
+                col(Message.id).in_(ids), Message.direction == m.OUT,
+                col(Message.status).in_(lifecycle.RETRY.sources))).all()
+            conn = s.connection()
+            for status in {r[1] for r in rows}:
+                lifecycle.apply(conn, lifecycle.RETRY, [
+                    {"b_id": i, "reason": "", "updated_at": now,
+                     "expires_at": None if expires and expires <= now else expires}
+                    for i, st, expires in rows if st == status], expect=status)
+            changed = views_of(conn, [r[0] for r in rows])
+            s.commit()
+        changed = [v for v in changed if v.status == m.QUEUED]
+        self._publish_changed(changed)
         if changed:
             self.dispatcher.wake()
         return changed
 
-    def _transition(self, ids, from_states, to_state, *, reason, final, reset=False) -> list[MessageView]:
-        now = self.clock.now()
-        out = []
+    def _transition(self, ids, transition: lifecycle.Transition, **values) -> list[MessageView]:
         with self.db.session() as s:
-            rows = s.exec(select(Message).where(col(Message.id).in_(list(ids)),
-                                                Message.direction == m.OUT,
-                                                col(Message.status).in_(from_states))).all()
-            for row in rows:
-                row.status = to_state
-                row.reason = reason
-                row.updated_at = now
-                if final:
-                    row.finished_at = now
-                if reset:
-                    row.attempts = 0
-                    row.next_attempt_at = None
-                    row.finished_at = None
-                    row.gateway = None
-                    row.expires_at = None if row.expires_at and row.expires_at <= now else row.expires_at
-                s.add(row)
+            conn = s.connection()
+            done = lifecycle.apply_all(conn, transition, [i for i in ids], **values)
+            out = views_of(conn, done)
             s.commit()
-            out = [MessageView.of(r) for r in rows]
-        for v in out:
-            self.events.publish(MessageChanged(v))
+        self._publish_changed(out)
         return out
+
+    def _publish_changed(self, views: list[MessageView]) -> None:
+        for v in views:
+            self.events.publish(MessageChanged(v))
 
     def pause_all(self) -> None:
         """Global pause: hold every outgoing message in the queue (kept across restarts)."""
@@ -470,7 +473,6 @@ class Engine:
     # --- gateway sink ----------------------------------------------------------------
 
     def gateway_state_changed(self, gateway: Gateway) -> None:
-        self.outbox.flush()  # answers given before the change are recorded first
         if gateway.name in self.gateways:
             self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
             self.sessions.gateway_changed(gateway)
@@ -509,7 +511,7 @@ class Engine:
                     return
             from .ids import new_message_uid
 
-            row = Message(uid=new_message_uid(), direction=m.IN, status=m.RECEIVED, sender=sms.sender,
+            row = Message(uid=new_message_uid(), direction=m.IN, status=lifecycle.RECEIVED, sender=sms.sender,
                           recipient=sms.recipient, text=sms.text, message_type=sms.message_type,
                           gateway=gateway.name, smsc=sms.smsc, pdu=sms.pdu, sent_at=sms.sent_at,
                           created_at=now, updated_at=now, total_parts=sms.total_parts,

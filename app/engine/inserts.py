@@ -18,9 +18,8 @@ from operator import itemgetter
 from typing import Any
 
 from app.store.models import Message
-from app.store.timeutil import UTCDateTime
+from app.store.timeutil import UTCDateTime, time_converter
 
-from . import shared_queue
 
 #: Rows given to the driver in one call.
 CHUNK = 5000
@@ -73,7 +72,7 @@ def insert_rows(conn, rows: list[dict[str, Any]]) -> None:
 
 
 def _insert_run(conn, run: list[dict[str, Any]], names: tuple[str, ...], values: tuple, shared: list[str]) -> None:
-    store = shared_queue.time_converter(conn)
+    store = time_converter(conn)
     table = Message.__table__.c
     bound = tuple(store(v) if v is not None and isinstance(table[n].type, UTCDateTime) else v
                   for n, v in zip(shared, values))
@@ -89,7 +88,7 @@ def _insert_run(conn, run: list[dict[str, Any]], names: tuple[str, ...], values:
 def _insert_each(conn, rows: list[dict[str, Any]]) -> None:
     """One driver executemany; the rows of one request share their time values, converted once."""
     sql, get_others, get_times = _statement(conn.dialect, tuple(rows[0]))
-    store = shared_queue.time_converter(conn)
+    store = time_converter(conn)
     converted: dict[tuple, tuple] = {}
 
     def values(row: dict) -> tuple:

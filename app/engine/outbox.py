@@ -24,15 +24,17 @@ from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
 from app.store.search import counterpart_sql
+from app.store.timeutil import time_converter
 
-from . import shared_queue
+from . import lifecycle, shared_queue
 from .events import MessageChanged, MessageStored
 from .ids import new_job_id
 from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
-from .views import MessageView
+from .outcomes import Outcome, OutcomeWriter, Report, Returned, Work
+from .views import MessageView, changed_view, view_of, views_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -41,8 +43,6 @@ log = logging.getLogger(__name__)
 
 INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
-#: Appended to a part's reference in ``Message.reference`` when that part's delivery is reported.
-DELIVERED_PART_MARK = ":d"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
 #: Numbers looked up and written at a time when blocking many.
@@ -65,31 +65,15 @@ def blocked_reason(number: str, why: str) -> str:
     return f"number {number} is on the blocked list" + (f" ({why})" if why else "")
 
 
-def row_view(row: dict) -> MessageView:
-    """A view of a row just built or read (every column of a message, as a dict; no session).
-
-    The row's values are taken as they are, without the dataclass's constructor: a view of a
-    row carries its other columns too (unused by the view's readers), which makes it cheap
-    enough for jobs of a hundred thousand messages.
-    """
-    view = object.__new__(MessageView)
-    view.__dict__.update(row)
-    return view
-
-
-def _changed(view: MessageView, **changes) -> MessageView:
-    """``dataclasses.replace`` for a view, without re-running the dataclass's constructor."""
-    new = object.__new__(MessageView)
-    new.__dict__.update(view.__dict__, **changes)
-    return new
-
-
 class Outbox:
     def __init__(self, engine: "Engine"):
         self.engine = engine
         #: Jitter source of retry delays; tests seed it.
         self.random = random.Random()
-        self._results: list[tuple[Gateway, OutboundSms, SendResult]] = []
+        #: Writes gateways' news in the store lane.
+        self.writer = OutcomeWriter(engine, self.random)
+        #: News taken and not yet handed to the writer, in the order the gateways gave it.
+        self._results: list[Work] = []
         self._flush_handle: asyncio.Handle | None = None
         #: Answers being committed in the store lane.
         self._flushing: asyncio.Future | None = None
@@ -145,7 +129,7 @@ class Outbox:
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                                  f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
-                                 (job_id, user, source, "", job_options, shared_queue.time_converter(conn)(now)))
+                                 (job_id, user, source, "", job_options, time_converter(conn)(now)))
             _insert_rows(conn, batch.rows)
             ids = dict(conn.exec_driver_sql(f"SELECT uid, id FROM message WHERE job_id = {mark}", (job_id,)).all())
             for row in batch.rows:
@@ -154,23 +138,37 @@ class Outbox:
 
     def publish(self, job_id: str, batch: Batch) -> QueueResult:
         """The result of a committed job; its messages are announced."""
-        views = [row_view(r) for r in batch.rows]
+        views = [view_of(r) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
                       for it in batch.items)
         for v in views:
             self.engine.events.publish(MessageStored(v))
         return QueueResult(job_id=job_id, items=items)
 
-    # --- outcomes ----------------------------------------------------------------
+    # --- outcomes, reports, messages handed back -----------------------------------------
 
     def record_result(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
-        """Take a gateway's answer; it is committed with the others of this loop turn.
+        """Take a gateway's answer; it is committed with the other news of this loop turn."""
+        self._take(Outcome(gateway.name, sms, result))
 
-        With a running loop the commit happens in the engine's store lane (a worker
-        thread), FLUSH_LIMIT answers at a time; the changes are announced on the loop
-        once committed. Without one (scripts, tests) it happens at once.
-        """
-        self._results.append((gateway, sms, result))
+    def record_report(self, gateway: Gateway, report: DeliveryReport) -> None:
+        """A delivery report from any gateway kind: the message becomes delivered or undelivered. It is
+        written after every answer taken before it, so it never overtakes the outcome of its own send."""
+        if report.outcome != "pending":
+            self._take(Report(gateway.name, report))
+
+    def requeue(self, ids: list[int]) -> None:
+        """Messages handed to a gateway that never tried them go back to the queue."""
+        for i in ids:
+            self.engine.dispatcher.inflight.pop(i, None)
+        if ids:
+            self._take(Returned(tuple(ids)))
+
+    def _take(self, item: Work) -> None:
+        """Queue news for the writer. With a running loop it is committed in the engine's store lane
+        (a worker thread), FLUSH_LIMIT items at a time, and announced on the loop once committed;
+        without one (scripts) at once."""
+        self._results.append(item)
         if self._flush_handle is None and self._flushing is None:
             try:
                 self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
@@ -178,185 +176,64 @@ class Outbox:
                 self.flush()
 
     def _flush_some(self) -> None:
-        """Hand the next FLUSH_LIMIT answers to the store lane; the rest follow when they are committed."""
+        """Hand the next FLUSH_LIMIT items to the store lane; the rest follow when they are committed."""
         self._flush_handle = None
         if self._flushing is not None or not self._results:
             return
         results, self._results = self._results[:FLUSH_LIMIT], self._results[FLUSH_LIMIT:]
         loop = asyncio.get_running_loop()
-        self._flushing = loop.run_in_executor(self.engine.store_lane, self._commit_results, results,
-                                              self.engine.clock.now())
-        self._flushing.add_done_callback(functools.partial(self._flushed, results))
+        now = self.engine.clock.now()
+        self._flushing = loop.run_in_executor(self.engine.store_lane, self.writer.commit, results, now)
+        self._flushing.add_done_callback(functools.partial(self._flushed, results, now))
 
-    def _flushed(self, results, work: asyncio.Future) -> None:
+    def _flushed(self, results, now, work: asyncio.Future) -> None:
         self._flushing = None
         if work.cancelled() or work.exception() is not None:
             if not work.cancelled():
-                log.error("recording %d send outcomes failed; trying again", len(results),
+                log.error("recording %d send outcomes and reports failed; trying again", len(results),
                           exc_info=work.exception())
             self._results[:0] = results  # nothing of them is lost: tried again shortly
             self._flush_handle = asyncio.get_running_loop().call_later(0.5, self._flush_some)
             return
-        self._announce_results(results, *work.result())
+        self._announce_results(results, now, work.result())
         if self._results and self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
 
     async def settle(self) -> None:
-        """Wait until every answer taken so far is committed and announced."""
-        while self._flushing is not None:
+        """Wait until every item taken so far is committed and announced."""
+        while self._flushing is not None or self._results:
+            if self._flushing is None:
+                self._flush_some()
             await asyncio.wait([self._flushing])
             await asyncio.sleep(0)  # its done-callback runs
-        self.flush()
 
     def flush(self) -> None:
-        """Commit, on the calling thread, the answers not yet handed to the store lane; announce them."""
+        """Commit, on the calling thread, the items not yet handed to the store lane; announce them.
+        Only for use without a running loop (scripts, start-up and shutdown)."""
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
         results, self._results = self._results, []
         if results:
-            self._announce_results(results, *self._commit_results(results, self.engine.clock.now()))
+            now = self.engine.clock.now()
+            self._announce_results(results, now, self.writer.commit(results, now))
 
-    def _commit_results(self, results, now) -> tuple[Any, list[MessageView]]:
-        """Write send outcomes in one transaction (any thread); returns the time and the failed ones' views."""
-        failed: list[MessageView] = []
-        sent = []
-        with self.db.session() as s:
-            for gateway, sms, result in results:
-                if result.ok:
-                    sent.append({"b_id": sms.message_id, "status": m.SENT, "sent_at": now,
-                                 "reference": ",".join(result.references) or None, "parts": result.parts,
-                                 "reason": "", "gateway": gateway.name, "updated_at": now, "claimed_by": None,
-                                 "lease_until": None, "next_attempt_at": None, "gateways_failed": ""})
-                    continue
-                row = s.get(Message, sms.message_id)
-                if row is None or row.status != m.SENDING:
-                    continue
-                self._failed(row, gateway.name, result.reason, result.retryable, now)
-                s.add(row)
-                s.flush()
-                failed.append(MessageView.of(row))
-            shared_queue.set_many(s, sent, only_status=m.SENDING)
-            s.commit()
-        return now, failed
-
-    def _announce_results(self, results, now, failed: list[MessageView]) -> None:
-        """Publish committed outcomes (on the loop's thread) and wake the dispatcher."""
+    def _announce_results(self, results: list[Work], now, changed: list[MessageView]) -> None:
+        """Publish committed news (on the loop's thread) and wake the dispatcher."""
         inflight = self.engine.dispatcher.inflight
         views: list[MessageView] = []
-        for gateway, sms, result in results:
-            before = inflight.pop(sms.message_id, None)
-            if result.ok and before is not None:
-                views.append(_changed(before, status=m.SENT, sent_at=now, parts=result.parts, reason="",
-                                      gateway=gateway.name, updated_at=now))
-        views.extend(failed)
+        changed_ids = {v.id for v in changed}
+        for item in results:
+            if isinstance(item, Outcome):
+                before = inflight.pop(item.sms.message_id, None)
+                if item.result.ok and before is not None and item.sms.message_id not in changed_ids:
+                    views.append(changed_view(before, status=m.SENT, sent_at=now, parts=item.result.parts,
+                                              reason="", gateway=item.gateway, updated_at=now))
+        views.extend(changed)
         for v in views:
             self.engine.events.publish(MessageChanged(v))
-        if failed or any(g.can_accept() for g in self.engine.gateways.values()):
-            self.engine.dispatcher.wake()  # room for more, or a message to fail over
-
-    def _failed(self, row: Message, gateway: str, reason: str, retryable: bool, now) -> None:
-        """Fail over to another candidate, retry after a backoff, or fail with the last reason."""
-        settings = self.engine.settings
-        row.updated_at = now
-        row.claimed_by = None
-        row.lease_until = None
-        due = row.scheduled_at or row.created_at
-        max_age = settings["retry_max_age_seconds"]
-        too_old = max_age and (now - due).total_seconds() >= max_age
-        if not retryable or row.attempts >= settings["max_attempts"] or too_old:
-            row.status = m.FAILED
-            row.finished_at = now
-            if not retryable:
-                row.reason = reason
-            elif too_old:
-                row.reason = f"{reason} (still failing {max_age} s after it was due, {row.attempts} attempts)"
-            else:
-                row.reason = f"{reason} (after {row.attempts} attempts)"
-            return
-        row.status = m.QUEUED
-        router = self.engine.router
-        route = router.route(row.recipient, row.sender, row.user, row.message_type, row.gateways_allowed,
-                             row.gateways_failed)
-        others = router.untried_up(route, gateway)
-        if others:
-            row.gateways_failed = ";".join(sorted(route.failed | {gateway}))
-            row.next_attempt_at = None
-            row.reason = f"failing over from {gateway} after: {reason}"
-        else:
-            delay = settings["retry_base_seconds"] * (2 ** max(0, row.attempts - 1))
-            delay = min(delay, settings["retry_max_seconds"]) * self.random.uniform(0.8, 1.2)
-            row.gateways_failed = ""
-            row.next_attempt_at = now + timedelta(seconds=delay)
-            row.reason = f"retrying after: {reason}"
-        row.gateway = None
-
-    def requeue(self, ids: list[int]) -> None:
-        """Messages handed to a gateway that never tried them go back to the queue."""
-        self.flush()
-        now = self.engine.clock.now()
-        for i in ids:
-            self.engine.dispatcher.inflight.pop(i, None)
-        with self.db.session() as s:
-            rows = s.exec(select(Message).where(col(Message.id).in_(ids), Message.status == m.SENDING)).all()
-            for row in rows:
-                row.status = m.QUEUED
-                row.gateway = None
-                row.attempts = max(0, row.attempts - 1)
-                row.updated_at = now
-                row.claimed_by = row.lease_until = None
-                s.add(row)
-            s.commit()
-            views = [MessageView.of(r) for r in rows]
-        for v in views:
-            self.engine.events.publish(MessageChanged(v))
-
-    def record_report(self, gateway: Gateway, report: DeliveryReport) -> None:
-        """A delivery report from any gateway kind: the message becomes delivered or undelivered."""
-        if report.outcome == "pending":
-            return
-        if self._flushing is not None:  # a report can overtake the answer of its own send: that comes first
-            self._flushing.add_done_callback(lambda _: self.record_report(gateway, report))
-            return
-        self.flush()
-        ref = report.reference
-        now = self.engine.clock.now()
-        with self.db.session() as s:
-            waiting = (Message.gateway == gateway.name, col(Message.status).in_((m.SENT, m.SENDING)))
-            # a single-part message's reference is matched exactly, from the reference index (only outbound
-            # messages are sent or sending); a part's among several by pattern, newer than that match
-            # (references are reused: the newest message wins)
-            row = s.exec(select(Message).where(Message.reference == ref, *waiting)
-                         .order_by(col(Message.id).desc())).first()
-            part = s.exec(select(Message).where(
-                Message.direction == m.OUT, *waiting, col(Message.reference).contains(","),
-                col(Message.id) > (row.id if row is not None else 0),
-                or_(col(Message.reference).startswith(ref + ","), col(Message.reference).endswith("," + ref),
-                    col(Message.reference).contains("," + ref + ",")),
-            ).order_by(col(Message.id).desc())).first()
-            row = part or row
-            if row is None:
-                log.info("gateway %s: delivery report for unknown reference %s", gateway.name, ref)
-                return
-            parts = (row.reference or "").split(",")
-            if report.outcome == "delivered" and len(parts) > 1:
-                # a multipart message is delivered when every part is: mark this part's reference
-                parts[parts.index(ref)] = ref + DELIVERED_PART_MARK
-                row.reference = ",".join(parts)
-                if not all(p.endswith(DELIVERED_PART_MARK) for p in parts):
-                    row.updated_at = now
-                    s.add(row)
-                    s.commit()
-                    return
-            # "failed": the provider refused it after accepting the job (invalid or blocked number...)
-            row.status = {"delivered": m.DELIVERED, "failed": m.FAILED}.get(report.outcome, m.UNDELIVERED)
-            row.finished_at = report.at or now
-            row.updated_at = now
-            row.reason = report.reason
-            s.add(row)
-            s.commit()
-            view = MessageView.of(row)
-        self.engine.events.publish(MessageChanged(view))
+        if changed or any(g.can_accept() for g in self.engine.gateways.values()):
+            self.engine.dispatcher.wake()  # room for more, or a message to fail over or send again
 
     # --- opt-out list -----------------------------------------------------------------
 
@@ -399,15 +276,13 @@ class Outbox:
                            params=[{"b_number": n, "b_reason": wanted[n]} for n in chunk if n in known])
                 result.added += [(n, wanted[n]) for n in chunk if n not in known]
                 result.already += [(n, wanted[n]) for n in chunk if n in known]
-                waiting = s.exec(select(Message).where(
+                waiting = s.exec(select(Message.id, Message.recipient).where(
                     literal_column(counterpart_sql()).in_(chunk), Message.direction == m.OUT,
-                    col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).all()
-                for row in waiting:
-                    row.status, row.finished_at, row.updated_at = m.FAILED, now, now
-                    row.reason = blocked_reason(row.recipient, wanted[row.recipient])
-                    s.add(row)
-                s.flush()
-                result.failed += [MessageView.of(r) for r in waiting]
+                    col(Message.status).in_(lifecycle.BLOCK.sources))).all()
+                lifecycle.apply(s.connection(), lifecycle.BLOCK, [
+                    {"b_id": i, "reason": blocked_reason(number, wanted[number]), "finished_at": now,
+                     "updated_at": now} for i, number in waiting])
+                result.failed += views_of(s.connection(), [i for i, _ in waiting])
             s.commit()
         for v in result.failed:
             self.engine.events.publish(MessageChanged(v))
@@ -427,9 +302,9 @@ class Outbox:
     def recover_interrupted(self) -> int:
         """At start: settle messages this instance left in ``sending`` without recording the answer."""
         with self.db.session() as s:
-            q = select(Message).where(Message.direction == m.OUT, Message.status == m.SENDING)
+            q = select(Message.id).where(Message.direction == m.OUT, Message.status == m.SENDING)
             q = q.where(or_(Message.claimed_by == None, Message.claimed_by == self.engine.instance_id))  # noqa: E711
-            return self._announce(self._settle(s, s.exec(q).all()))
+            return self._announce(self._settle(s, list(s.exec(q).all())))
 
     def take_over_expired(self) -> int:
         """Settle the claims of instances sharing the store that stopped renewing their leases."""
@@ -443,14 +318,14 @@ class Outbox:
                                               skip_locked=not self.db.is_sqlite)
             if not ids:
                 return []
-            return self._settle(s, s.exec(select(Message).where(col(Message.id).in_(ids))).all())
+            return self._settle(s, ids)
 
     def _announce(self, views: list[MessageView]) -> int:
         for v in views:
             self.engine.events.publish(MessageChanged(v))
         return len(views)
 
-    def _settle(self, s, rows: list[Message]) -> list[MessageView]:
+    def _settle(self, s, ids: list[int]) -> list[MessageView]:
         """Apply the interrupted-send rule (setting ``interrupted_rule``) and commit; returns the changes.
 
         ``resend`` queues them again and flags them ``possible_duplicate`` (the
@@ -459,20 +334,15 @@ class Outbox:
         """
         rule = self.engine.settings["interrupted_rule"]
         now = self.engine.clock.now()
-        for row in rows:
-            row.possible_duplicate = True
-            row.updated_at = now
-            row.claimed_by = row.lease_until = None
-            if rule == "resend":
-                row.status = m.QUEUED
-                row.gateway = None
-                row.reason = INTERRUPTED_REASON
-            else:
-                row.status = m.FAILED
-                row.finished_at = now
-                row.reason = INTERRUPTED_FAIL_REASON
-            s.add(row)
+        conn = s.connection()
+        if rule == "resend":
+            done = lifecycle.apply_all(conn, lifecycle.INTERRUPTED_RESEND, ids, reason=INTERRUPTED_REASON,
+                                       updated_at=now)
+        else:
+            done = lifecycle.apply_all(conn, lifecycle.INTERRUPTED_FAIL, ids, reason=INTERRUPTED_FAIL_REASON,
+                                       finished_at=now, updated_at=now)
+        views = views_of(conn, done)
         s.commit()
-        if rows:
-            log.warning("%d message(s) were interrupted while sending; rule %r applied", len(rows), rule)
-        return [MessageView.of(r) for r in rows]
+        if done:
+            log.warning("%d message(s) were interrupted while sending; rule %r applied", len(done), rule)
+        return views

@@ -26,7 +26,8 @@ import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import shared_queue
+from app.store.timeutil import time_converter
+
 from .queueing import Batch
 from .requests import EngineError, OutboundRequest, QueueResult
 
@@ -157,7 +158,7 @@ class _JobWriter:
         jobs, self._jobs = self._jobs, []
         conn = self.s.connection()
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        stored_time = shared_queue.time_converter(conn)
+        stored_time = time_converter(conn)
         conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                              f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
                              [(job_id, user, source, "", options, stored_time(now))

@@ -20,11 +20,12 @@ from app.store.models import Message
 from app.store.search import counterpart_sql
 
 from . import blackout
+from .lifecycle import initial_status
 from .ids import new_message_uids
 from .requests import EngineError, OutboundRequest, QueueItem
 
 #: Every column of a new outbound message with its default; rows are copies of it.
-_TEMPLATE: dict[str, Any] = {k: v for k, v in Message(uid="", direction=m.OUT, status=m.QUEUED).model_dump().items()
+_TEMPLATE: dict[str, Any] = {k: v for k, v in Message(uid="", direction=m.OUT, status=initial_status(False)).model_dump().items()
                              if k != "id"}
 _CHUNK = 500
 #: Whom a message is with; indexed (``ix_message_counterpart``), so outbound messages are found by recipient.
@@ -129,12 +130,13 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
 
 def _schedule(periods: list, scheduled_at: datetime | None, now: datetime) -> dict[str, Any]:
     """Queued, or scheduled for its time or the end of the blackout period it would fall in."""
-    values: dict[str, Any] = {"blackout": blackout.dumps(periods), "status": m.QUEUED, "scheduled_at": scheduled_at,
+    values: dict[str, Any] = {"blackout": blackout.dumps(periods), "status": initial_status(False),
+                              "scheduled_at": scheduled_at,
                               "reason": ""}
     asked = scheduled_at if scheduled_at and scheduled_at > now else now
     at = blackout.next_free(periods, asked)
     if at > now:
-        values["status"] = m.SCHEDULED
+        values["status"] = initial_status(True)
         values["scheduled_at"] = at
     if at > asked:
         values["reason"] = f"held by a blackout period until {at.isoformat()}"

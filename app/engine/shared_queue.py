@@ -11,7 +11,6 @@ the leases of the messages it is sending, and when an instance stops renewing
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, and_, or_, select, update
@@ -19,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
-from app.store.timeutil import UTCDateTime, as_utc
+from app.store.timeutil import UTCDateTime
+
+from . import lifecycle
 
 T = Message.__table__
 
@@ -81,11 +82,8 @@ def claim(s: Session, ids: list[int], gateway: str, *, instance: str, now: datet
     """Mark queued messages ``sending`` for ``gateway``; returns the ids this instance really claimed."""
     if not ids:
         return set()
-    stmt = (update(T).where(T.c.id.in_(ids), T.c.status == m.QUEUED)
-            .values(status=m.SENDING, gateway=gateway, attempts=T.c.attempts + 1, updated_at=now, reason="",
-                    claimed_by=instance, lease_until=now + timedelta(seconds=lease))
-            .returning(T.c.id))
-    return {r[0] for r in s.connection().execute(stmt)}
+    return set(lifecycle.apply_all(s.connection(), lifecycle.CLAIM, ids, gateway=gateway, claimed_by=instance,
+                                   lease_until=now + timedelta(seconds=lease), updated_at=now))
 
 
 def renew_leases(s: Session, *, instance: str, now: datetime, lease: float) -> int:
@@ -101,54 +99,3 @@ def expired_claims(s: Session, *, instance: str, now: datetime, skip_locked: boo
     if skip_locked:
         q = q.with_for_update(skip_locked=True)
     return [r[0] for r in s.connection().execute(q)]
-
-
-def set_many(s: Session, rows: list[dict[str, Any]], *, only_status: str | None = None) -> None:
-    """Update many messages, each with its own values (``b_id`` names the row); all rows same keys.
-
-    One driver executemany: no per-row statement processing, times converted as stored.
-    """
-    if not rows:
-        return
-    conn = s.connection()
-    keys = [k for k in rows[0] if k != "b_id"]
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    quote = conn.dialect.identifier_preparer.quote
-    sql = f"UPDATE message SET {', '.join(f'{quote(k)} = {mark}' for k in keys)} WHERE id = {mark}"
-    extra: tuple = ()
-    if only_status is not None:
-        sql += f" AND status = {mark}"
-        extra = (only_status,)
-    store = time_converter(conn)
-    times = [i for i, k in enumerate(keys) if isinstance(T.c[k].type, UTCDateTime)]
-    get = itemgetter(*keys, "b_id")
-    converted: dict[int, Any] = {}  # the rows of one change share their time values: each converted once
-
-    def values(row: dict) -> tuple:
-        v = get(row)
-        if times:
-            v = list(v)
-            for i in times:
-                t = v[i]
-                if t is not None:
-                    c = converted.get(id(t))
-                    if c is None:
-                        c = converted[id(t)] = store(t)
-                    v[i] = c
-            v = tuple(v)
-        return v + extra
-
-    conn.exec_driver_sql(sql, [values(r) for r in rows])
-
-
-def time_converter(conn):
-    """How a time is passed to the driver, as ``UTCDateTime`` would store it."""
-    return _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
-
-
-def _naive_utc(value: datetime) -> datetime:
-    return as_utc(value).replace(tzinfo=None)
-
-
-def _sqlite_time(value: datetime) -> str:
-    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -14,14 +14,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, derived, models, search
+from . import conversations, derived, journal, models, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -35,7 +35,18 @@ def _v3_no_recipient_index(s: Session) -> None:
     s.exec(text("DROP INDEX IF EXISTS ix_message_recipient"))
 
 
-MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index}
+def _v4_parts_as_rows(s: Session) -> None:
+    """Version 4: a sent message's parts are rows of ``message_part`` (a report finds its part by
+    gateway and reference through an index); the references kept in ``message.reference`` lose their
+    delivered marks (``:d``), which become the parts' states."""
+    from . import part_migration
+
+    part_migration.migrate(s.connection())
+    s.exec(text("DROP INDEX IF EXISTS ix_message_reference"))
+
+
+MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
+                                                    4: _v4_parts_as_rows}
 
 
 class StoreError(RuntimeError):
@@ -103,6 +114,7 @@ class Database:
             with self.engine.begin() as conn:  # search table, conversation summary, filter indexes
                 search.install(conn, self.is_sqlite)
                 conversations.install(conn, self.is_sqlite)
+                journal.install(conn, self.is_sqlite)
         except Exception as exc:
             raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
         with self.session() as s:
@@ -150,6 +162,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
+        "message_part", "message_event",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

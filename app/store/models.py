@@ -60,7 +60,6 @@ class Message(SQLModel, table=True):
         Index("ix_message_schedule", "status", "scheduled_at", **_where("scheduled_at IS NOT NULL")),
         Index("ix_message_retry", "status", "next_attempt_at", **_where("next_attempt_at IS NOT NULL")),
         Index("ix_message_claim", "status", "claimed_by", "lease_until", **_where("claimed_by IS NOT NULL")),
-        Index("ix_message_reference", "gateway", "reference", **_where("reference IS NOT NULL")),
         Index("ix_message_fingerprint", "fingerprint", **_where("fingerprint IS NOT NULL")),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
@@ -82,7 +81,8 @@ class Message(SQLModel, table=True):
     gateway: Optional[str] = Field(default=None, max_length=64)
     #: Gateways the submitter allowed, ``;``-separated (empty: any).
     gateways_allowed: str = Field(default="", max_length=512)
-    #: The gateway's reference(s) for the sent parts, ``,``-separated.
+    #: The gateway's reference(s) for the sent parts, ``,``-separated, for display; reports are matched
+    #: through the parts' rows (``message_part``).
     reference: Optional[str] = Field(default=None, max_length=128)
     reason: str = Field(default="", max_length=512)
     attempts: int = 0
@@ -116,6 +116,56 @@ class Message(SQLModel, table=True):
     # Shared queue (several instances on one database)
     claimed_by: Optional[str] = Field(default=None, max_length=64)
     lease_until: Optional[datetime] = _ts(default=None)
+
+
+#: States of one part of a sent message.
+PART_SENT = "sent"          # accepted by the gateway; a report may follow
+PART_DELIVERED = "delivered"
+PART_UNDELIVERED = "undelivered"
+PART_FAILED = "failed"
+PART_CLOSED = "closed"      # no report awaited any more: the message became final by another part's report
+
+
+class MessagePart(SQLModel, table=True):
+    """One part of a sent message as the gateway accepted it: its reference (a modem's message reference,
+    a provider's id) and what its delivery report said. A report finds its part by (gateway, reference)."""
+
+    __tablename__ = "message_part"
+    __table_args__ = (
+        Index("ix_part_message", "message_id", "part"),
+        # parts still waiting for a report only: a report's lookup walks no delivered history
+        Index("ix_part_awaiting", "gateway", "reference", "id", **_where("state = 'sent'")),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    message_id: int
+    #: 1-based position of the part in the message.
+    part: int = 1
+    gateway: str = Field(max_length=64)
+    reference: str = Field(max_length=128)
+    state: str = Field(default=PART_SENT, max_length=12)
+    sent_at: Optional[datetime] = _ts(default=None)
+    finished_at: Optional[datetime] = _ts(default=None)
+
+
+class MessageEvent(SQLModel, table=True):
+    """The event journal: one row per change of a message's status (written by a trigger in the same
+    transaction as the change) and per delivery report of one part of a multipart message."""
+
+    __tablename__ = "message_event"
+    __table_args__ = (Index("ix_event_message", "message_id", "id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    message_id: int
+    at: datetime = _ts(default_factory=utcnow)
+    from_status: str = Field(default="", max_length=16)
+    to_status: str = Field(default="", max_length=16)
+    #: The part a part event is about (0: the whole message).
+    part: int = 0
+    reason: str = Field(default="", max_length=512)
+    gateway: Optional[str] = Field(default=None, max_length=64)
+    #: The console holding the message's claim at the time (several consoles on one store).
+    instance: Optional[str] = Field(default=None, max_length=64)
 
 
 class Job(SQLModel, table=True):

@@ -41,3 +41,16 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def time_converter(conn):
+    """How a time is passed to the driver in a raw statement, as ``UTCDateTime`` would store it."""
+    return _sqlite_time if conn.dialect.name == "sqlite" else _naive_utc
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return as_utc(value).replace(tzinfo=None)
+
+
+def _sqlite_time(value: datetime) -> str:
+    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")

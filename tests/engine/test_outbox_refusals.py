@@ -68,6 +68,7 @@ async def test_delivery_report_updates_the_message(engine_with):
         ref_a, ref_b = s.get(m.Message, a.id).reference, s.get(m.Message, b.id).reference
     engine.gateway_report(gw, DeliveryReport(reference=ref_a, outcome="delivered", reason="ok"))
     engine.gateway_report(gw, DeliveryReport(reference=ref_b, outcome="undelivered", reason="absent"))
+    await engine.outbox.settle()  # reports are written in the store lane
     assert engine.message(a.id).status == m.DELIVERED
     view = engine.message(b.id)
     assert view.status == m.UNDELIVERED and view.reason == "absent"
@@ -83,6 +84,7 @@ async def test_a_report_overtaking_its_send_answer_is_not_lost(engine_with):
 
     engine.gateway_sent(gw, sms, SendResult(ok=True, references=("77",)))  # answer taken, not yet committed
     engine.gateway_report(gw, DeliveryReport(reference="77", outcome="delivered"))
+    await engine.outbox.settle()
     assert engine.message(msg.id).status == m.DELIVERED
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -110,9 +111,69 @@ def test_a_version_2_store_loses_the_recipient_index(db_url):
     conn.close()
     db = Database(db_url)
     db.create()
-    assert db.schema_version() == 3
+    assert db.schema_version() == SCHEMA_VERSION
     db.close()
     conn = sqlite3.connect(path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     conn.close()
     assert "ix_message_recipient" not in names and "ix_message_counterpart" in names
+
+
+def test_a_version_3_store_gets_its_message_parts_as_rows(tmp_path):
+    """A store written by the release before parts were rows (tests/store/data/store_v3.sqlite: multipart
+    references with a ``:d`` mark on each delivered part) is migrated: every part a row with its state,
+    the marks gone from the references, and a report finds the part it is about."""
+    import shutil
+
+    from sqlalchemy import select as core_select
+
+    from app.store import models as m
+
+    path = tmp_path / "v3.sqlite"
+    shutil.copy(pathlib.Path(__file__).parent / "data" / "store_v3.sqlite", path)
+    db = Database(f"sqlite:///{path}")
+    db.create()
+    assert db.schema_version() == SCHEMA_VERSION
+    P, T = m.MessagePart.__table__, m.Message.__table__
+    with db.engine.connect() as conn:
+        parts = conn.execute(core_select(T.c.uid, P.c.part, P.c.reference, P.c.state, P.c.gateway)
+                             .join(T, T.c.id == P.c.message_id).order_by(P.c.message_id, P.c.part)).all()
+        refs = dict(conn.execute(core_select(T.c.uid, T.c.reference)).all())
+        indexes = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    assert [tuple(p) for p in parts] == [
+        ("u-single", 1, "17", m.PART_SENT, "Modem 1"),
+        ("u-multi", 1, "41", m.PART_DELIVERED, "Modem 1"),
+        ("u-multi", 2, "42", m.PART_SENT, "Modem 1"),
+        ("u-multi", 3, "43", m.PART_SENT, "Modem 1"),
+        ("u-done", 1, "50", m.PART_DELIVERED, "Modem 1"),
+        ("u-done", 2, "51", m.PART_DELIVERED, "Modem 1"),
+        ("u-retarus", 1, "J.20261130-120000.000-abcdefghij/S1", m.PART_SENT, "Retarus"),
+        ("u-undel", 1, "60", m.PART_UNDELIVERED, "Modem 1"),
+        ("u-undel", 2, "61", m.PART_UNDELIVERED, "Modem 1"),
+    ]
+    assert refs["u-multi"] == "41,42,43" and refs["u-done"] == "50,51" and refs["u-queued"] is None
+    assert "ix_part_awaiting" in indexes and "ix_message_reference" not in indexes
+
+
+async def test_a_migrated_multipart_message_is_delivered_by_the_reports_of_its_other_parts(tmp_path):
+    import shutil
+
+    from app.engine.engine import Engine
+    from app.gateways.base import DeliveryReport
+    from app.store import models as m
+
+    path = tmp_path / "v3.sqlite"
+    shutil.copy(pathlib.Path(__file__).parent / "data" / "store_v3.sqlite", path)
+    engine = Engine(Database(f"sqlite:///{path}"))
+    engine.open_store()
+
+    class Modem:
+        name = "Modem 1"
+
+    for ref in ("42", "43"):
+        engine.outbox.record_report(Modem(), DeliveryReport(reference=ref, outcome="delivered"))
+    await engine.outbox.settle()
+    assert engine.message("u-multi").status == m.DELIVERED
+    assert engine.message("u-single").status == m.SENT
+    engine.db.close()

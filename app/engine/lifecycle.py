@@ -1,0 +1,233 @@
+"""The life of a message: every change of its status, declared once.
+
+A :class:`Transition` names the states it leaves, the state it enters, the
+columns it sets from the caller's values and the columns it clears. It is
+compiled to one ``UPDATE message SET … WHERE id … AND status IN (…)``: a
+message whose status changed meanwhile (cancelled by the operator while a
+dispatcher pass was planning it, taken over by another console) is left
+alone, whatever the caller believed. This module is the only code in
+``app/`` that writes a message's status (``tests/engine/test_lifecycle.py``
+checks the source); new messages get theirs from :func:`initial_status`.
+
+Every change of status appends a row to the event journal
+(``message_event``) in the same transaction: a trigger the store installs
+(:mod:`app.store.journal`) writes it, so no writer can forget it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy.engine import Connection
+
+from app.store import models as m
+from app.store.models import Message
+from app.store.timeutil import UTCDateTime, time_converter
+
+T = Message.__table__
+_TIME_COLUMNS = frozenset(c.name for c in T.columns if isinstance(c.type, UTCDateTime))
+#: Columns that hold the claim of the console sending a message (several consoles, one store).
+CLAIM_COLUMNS = ("claimed_by", "lease_until")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One declared change: from ``sources`` to ``target`` (None: the status stays as it is)."""
+
+    name: str
+    sources: tuple[str, ...]
+    target: str | None
+    #: Columns the caller gives values for (each row its own, or one set for all).
+    sets: frozenset[str]
+    #: Columns set to NULL (or their empty value) by the transition itself.
+    clears: tuple[str, ...] = ()
+    #: SQL expressions the transition applies itself (column -> expression over the row).
+    computed: tuple[tuple[str, str], ...] = ()
+
+    def check(self, keys: Iterable[str]) -> None:
+        extra = set(keys) - self.sets
+        if extra:
+            raise ValueError(f"transition {self.name!r} does not set {', '.join(sorted(extra))}")
+
+
+_EMPTY = {"gateways_failed": "''", "reason": "''"}
+
+
+def _t(name: str, sources: Sequence[str], target: str | None, sets: Iterable[str] = (),
+       clears: Iterable[str] = (), computed: Iterable[tuple[str, str]] = ()) -> Transition:
+    return Transition(name, tuple(sources), target, frozenset(sets) | {"updated_at"}, tuple(clears),
+                      tuple(computed))
+
+
+WAITING = (m.QUEUED, m.SCHEDULED)
+RETRYABLE_FINAL = (m.FAILED, m.EXPIRED, m.UNDELIVERED, m.CANCELLED)
+
+# --- the dispatcher -----------------------------------------------------------------------------
+#: A console takes a queued message to hand it to a gateway; its claim lasts until ``lease_until``.
+CLAIM = _t("claim", [m.QUEUED], m.SENDING, ["gateway", "claimed_by", "lease_until"],
+           computed=[("attempts", "attempts + 1"), ("reason", "''")])
+#: Past its validity before it could be sent.
+EXPIRE = _t("expire", WAITING, m.EXPIRED, ["reason", "finished_at"])
+#: Its number went on the opt-out list while it waited.
+BLOCK = _t("block", WAITING, m.FAILED, ["reason", "finished_at"])
+#: A blackout period holds it until ``scheduled_at``.
+HOLD = _t("hold", WAITING, m.SCHEDULED, ["scheduled_at", "reason"])
+#: Its scheduled time has come.
+RELEASE = _t("release", [m.SCHEDULED], m.QUEUED, ["reason"])
+#: Why a waiting message waits (a reason only; the status stays).
+NOTE = _t("note", WAITING, None, ["reason", "scheduled_at"])
+
+# --- gateways' answers --------------------------------------------------------------------------
+#: The gateway accepted it; its parts are rows of ``message_part``.
+SENT = _t("sent", [m.SENDING], m.SENT, ["sent_at", "reference", "parts", "gateway"],
+          clears=["reason", "next_attempt_at", "gateways_failed", *CLAIM_COLUMNS])
+#: A retryable error with another candidate gateway left: tried there next.
+FAIL_OVER = _t("fail over", [m.SENDING], m.QUEUED, ["gateways_failed", "reason"],
+               clears=["gateway", "next_attempt_at", *CLAIM_COLUMNS])
+#: A retryable error and no other candidate: tried again after a backoff.
+RETRY_LATER = _t("retry later", [m.SENDING], m.QUEUED, ["next_attempt_at", "reason"],
+                 clears=["gateway", "gateways_failed", *CLAIM_COLUMNS])
+#: A permanent error, or too many tries.
+SEND_FAILED = _t("send failed", [m.SENDING], m.FAILED, ["reason", "finished_at"], clears=CLAIM_COLUMNS)
+#: Handed to a gateway that never tried it (stopped, paused, removed meanwhile).
+RETURN_UNTRIED = _t("return untried", [m.SENDING], m.QUEUED, [],
+                    clears=["gateway", *CLAIM_COLUMNS], computed=[("attempts", "max(attempts - 1, 0)")])
+
+# --- delivery reports -----------------------------------------------------------------------------
+DELIVERED = _t("delivered", [m.SENT, m.SENDING], m.DELIVERED, ["reason", "finished_at"], clears=CLAIM_COLUMNS)
+UNDELIVERED = _t("undelivered", [m.SENT, m.SENDING], m.UNDELIVERED, ["reason", "finished_at"],
+                 clears=CLAIM_COLUMNS)
+#: The provider refused it after accepting its job (an invalid or blocked number...).
+REPORTED_FAILED = _t("reported failed", [m.SENT, m.SENDING], m.FAILED, ["reason", "finished_at"],
+                     clears=CLAIM_COLUMNS)
+
+# --- crash recovery -------------------------------------------------------------------------------
+#: Interrupted while sending (``interrupted_rule = resend``): queued again, flagged.
+INTERRUPTED_RESEND = _t("interrupted, resend", [m.SENDING], m.QUEUED, ["reason"],
+                        clears=["gateway", *CLAIM_COLUMNS], computed=[("possible_duplicate", "TRUE")])
+#: Interrupted while sending (``interrupted_rule = fail``): failed, flagged; the operator decides.
+INTERRUPTED_FAIL = _t("interrupted, fail", [m.SENDING], m.FAILED, ["reason", "finished_at"],
+                      clears=CLAIM_COLUMNS, computed=[("possible_duplicate", "TRUE")])
+
+# --- the operator ---------------------------------------------------------------------------------
+CANCEL = _t("cancel", WAITING, m.CANCELLED, ["reason", "finished_at"])
+#: Queued again by the operator: a fresh count of tries; a validity already past is dropped.
+RETRY = _t("retry", RETRYABLE_FINAL, m.QUEUED, ["reason", "expires_at"],
+           clears=["next_attempt_at", "finished_at", "gateway", "gateways_failed"],
+           computed=[("attempts", "0")])
+
+TRANSITIONS: tuple[Transition, ...] = (
+    CLAIM, EXPIRE, BLOCK, HOLD, RELEASE, NOTE, SENT, FAIL_OVER, RETRY_LATER, SEND_FAILED, RETURN_UNTRIED,
+    DELIVERED, UNDELIVERED, REPORTED_FAILED, INTERRUPTED_RESEND, INTERRUPTED_FAIL, CANCEL, RETRY,
+)
+#: Outcomes of a delivery report, by the report's ``outcome``.
+REPORT_OUTCOMES = {"delivered": DELIVERED, "failed": REPORTED_FAILED}
+
+
+def report_transition(outcome: str) -> Transition:
+    """The transition a final delivery report makes (anything but delivered or failed: undelivered)."""
+    return REPORT_OUTCOMES.get(outcome, UNDELIVERED)
+
+
+def initial_status(scheduled: bool) -> str:
+    """The status a new outbound message is stored with."""
+    return m.SCHEDULED if scheduled else m.QUEUED
+
+
+#: The status of a received message (it never changes).
+RECEIVED = m.RECEIVED
+
+
+# --- compiling and applying --------------------------------------------------------------------
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+@lru_cache(maxsize=None)
+def _sql(transition: Transition, keys: tuple[str, ...], dialect: str, mark: str, expect: bool,
+         by_list: int) -> str:
+    quote = '"{}"'.format
+    sets = []
+    if transition.target is not None:
+        sets.append(f"status = '{transition.target}'")
+    sets += [f"{quote(k)} = {mark}" for k in keys]
+    sets += [f"{quote(c)} = {_EMPTY.get(c, 'NULL')}" for c in transition.clears if c not in keys]
+    for col, expr in transition.computed:
+        if dialect == "sqlite":
+            expr = expr.replace("max(", "MAX(").replace("TRUE", "1")
+        else:
+            expr = expr.replace("max(", "GREATEST(")
+        sets.append(f"{quote(col)} = {expr}")
+    where = f"id IN ({', '.join([mark] * by_list)})" if by_list else f"id = {mark}"
+    states = ", ".join(f"'{s}'" for s in transition.sources)
+    where += f" AND status = {mark}" if expect else f" AND status IN ({states})"
+    return f"UPDATE message SET {', '.join(sets)} WHERE {where}"
+
+
+def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], *,
+          expect: str | None = None) -> None:
+    """Apply ``transition`` to each row (``b_id`` names the message; the other keys are its values, the
+    same keys in every row), in one executemany. A message not in one of the transition's source
+    states (or, with ``expect``, not in that state: the one it was read with) is left as it is."""
+    if not rows:
+        return
+    keys = tuple(k for k in rows[0] if k != "b_id")
+    transition.check(keys)
+    if expect is not None and expect not in transition.sources:
+        raise ValueError(f"transition {transition.name!r} does not leave {expect!r}")
+    mark = _mark(conn)
+    sql = _sql(transition, keys, conn.dialect.name, mark, expect is not None, 0)
+    store = time_converter(conn)
+    times = [i for i, k in enumerate(keys) if k in _TIME_COLUMNS]
+    get = itemgetter(*keys, "b_id")
+    extra = (expect,) if expect is not None else ()
+    converted: dict[int, Any] = {}  # rows of one change share their time values: each converted once
+
+    def values(row: dict) -> tuple:
+        v = get(row)
+        if times:
+            v = list(v)
+            for i in times:
+                t = v[i]
+                if t is not None:
+                    c = converted.get(id(t))
+                    if c is None:
+                        c = converted[id(t)] = store(t)
+                    v[i] = c
+            v = tuple(v)
+        return v + extra
+
+    conn.exec_driver_sql(sql, [values(r) for r in rows])
+
+
+#: Ids changed at most in one set-based statement.
+_CHUNK = 500
+
+
+def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **values: Any) -> list[int]:
+    """Apply ``transition`` with the same ``values`` to every message of ``ids`` in a source state;
+    returns the ids it changed."""
+    keys = tuple(sorted(values))
+    transition.check(keys)
+    mark = _mark(conn)
+    store = time_converter(conn)
+    params = tuple(store(values[k]) if k in _TIME_COLUMNS and values[k] is not None else values[k] for k in keys)
+    changed: list[int] = []
+    ids = list(ids)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i:i + _CHUNK]
+        sql = _sql(transition, keys, conn.dialect.name, mark, False, len(chunk)) + " RETURNING id"
+        changed += [r[0] for r in conn.exec_driver_sql(sql, params + tuple(chunk))]
+    return changed
+
+
+def describe() -> list[dict[str, Any]]:
+    """Every declared transition, for documentation and tests."""
+    return [{"name": t.name, "from": list(t.sources), "to": t.target, "sets": sorted(t.sets - {"updated_at"}),
+             "clears": list(t.clears), "computed": dict(t.computed)} for t in TRANSITIONS]
+

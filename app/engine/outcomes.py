@@ -1,0 +1,191 @@
+"""What gateways tell about messages, written to the store: send outcomes, delivery reports and messages
+handed back untried.
+
+They come in the order the gateways gave them and are written in that order, several in one
+transaction, by the store lane (:class:`app.engine.outbox.Outbox` queues them): a report can never
+overtake the outcome of its own send. Each message change goes through a declared transition
+(:mod:`app.engine.lifecycle`); a sent message's parts become rows of ``message_part``, and a report
+finds its part by (gateway, reference) through the index of parts still waiting for one, so its cost
+does not grow with the history.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Union
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.gateways.base import DeliveryReport, OutboundSms, SendResult
+from app.store import journal
+from app.store import models as m
+from app.store.timeutil import time_converter
+
+from . import lifecycle as lc
+from .views import MessageView, views_of
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+log = logging.getLogger(__name__)
+
+T = m.Message.__table__
+P = m.MessagePart.__table__
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gateway: str
+    sms: OutboundSms
+    result: SendResult
+
+
+@dataclass(frozen=True)
+class Report:
+    gateway: str
+    report: DeliveryReport
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Messages handed to a gateway that never tried them."""
+
+    ids: tuple[int, ...]
+
+
+Work = Union[Outcome, Report, Returned]
+
+_FAILURE_COLUMNS = (T.c.id, T.c.status, T.c.recipient, T.c.sender, T.c.user, T.c.message_type,
+                    T.c.gateways_allowed, T.c.gateways_failed, T.c.attempts, T.c.scheduled_at, T.c.created_at)
+
+
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+class OutcomeWriter:
+    """Writes a run of gateway news in one transaction (any thread; the store lane in practice)."""
+
+    def __init__(self, engine: "Engine", rng: random.Random):
+        self.engine = engine
+        self.random = rng
+
+    def commit(self, work: list[Work], now: datetime) -> list[MessageView]:
+        """Write ``work`` in order; returns the views of the messages changed, except those sent (the loop
+        knows their views already)."""
+        changed: list[int] = []
+        sent: list[Outcome] = []
+        with self.engine.db.engine.begin() as conn:
+            for item in work:
+                if isinstance(item, Outcome) and item.result.ok:
+                    sent.append(item)
+                    continue
+                self._sent(conn, sent, now)  # what came before this is written first
+                sent = []
+                if isinstance(item, Outcome):
+                    changed += self._failed(conn, item, now)
+                elif isinstance(item, Report):
+                    changed += self._report(conn, item.gateway, item.report, now)
+                else:
+                    changed += lc.apply_all(conn, lc.RETURN_UNTRIED, item.ids, updated_at=now)
+            self._sent(conn, sent, now)
+            return views_of(conn, changed)
+
+    # --- sent -------------------------------------------------------------------------------------
+
+    def _sent(self, conn: Connection, sent: list[Outcome], now: datetime) -> None:
+        if not sent:
+            return
+        mark = _mark(conn)
+        with_parts = [o for o in sent if o.result.references]
+        if with_parts:  # the parts of an earlier send of the same message are gone with this one
+            conn.exec_driver_sql(
+                f"DELETE FROM message_part WHERE message_id = {mark} AND EXISTS "
+                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sending')",
+                [(o.sms.message_id, o.sms.message_id) for o in with_parts])
+        lc.apply(conn, lc.SENT, [{"b_id": o.sms.message_id, "sent_at": now, "updated_at": now,
+                                  "reference": ",".join(o.result.references) or None, "parts": o.result.parts,
+                                  "gateway": o.gateway} for o in sent])
+        if with_parts:  # parts only of messages this write made sent (not of one another console took over)
+            stamp = time_converter(conn)(now)
+            conn.exec_driver_sql(
+                f"INSERT INTO message_part (message_id, part, gateway, reference, state, sent_at) "
+                f"SELECT {mark}, {mark}, {mark}, {mark}, '{m.PART_SENT}', {mark} WHERE EXISTS "
+                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sent' AND gateway = {mark})",
+                [(o.sms.message_id, number, o.gateway, ref, stamp, o.sms.message_id, o.gateway)
+                 for o in with_parts for number, ref in enumerate(o.result.references, 1)])
+
+    # --- failed -----------------------------------------------------------------------------------
+
+    def _failed(self, conn: Connection, item: Outcome, now: datetime) -> list[int]:
+        """Fail over to another candidate, retry after a backoff, or fail with the last reason."""
+        row = conn.execute(select(*_FAILURE_COLUMNS).where(T.c.id == item.sms.message_id)).mappings().first()
+        if row is None or row["status"] != m.SENDING:
+            return []
+        transition, values = self.failure(dict(row), item.gateway, item.result.reason, item.result.retryable, now)
+        lc.apply(conn, transition, [{"b_id": row["id"], "updated_at": now, **values}], expect=m.SENDING)
+        return [row["id"]]
+
+    def failure(self, row: dict[str, Any], gateway: str, reason: str, retryable: bool,
+                now: datetime) -> tuple[lc.Transition, dict[str, Any]]:
+        """The transition a failed try makes, and its values."""
+        settings = self.engine.settings
+        due = row["scheduled_at"] or row["created_at"]
+        max_age = settings["retry_max_age_seconds"]
+        too_old = max_age and (now - due).total_seconds() >= max_age
+        if not retryable or row["attempts"] >= settings["max_attempts"] or too_old:
+            if not retryable:
+                why = reason
+            elif too_old:
+                why = f"{reason} (still failing {max_age} s after it was due, {row['attempts']} attempts)"
+            else:
+                why = f"{reason} (after {row['attempts']} attempts)"
+            return lc.SEND_FAILED, {"reason": why, "finished_at": now}
+        router = self.engine.router
+        route = router.route(row["recipient"], row["sender"], row["user"], row["message_type"],
+                             row["gateways_allowed"], row["gateways_failed"])
+        if router.untried_up(route, gateway):
+            return lc.FAIL_OVER, {"gateways_failed": ";".join(sorted(route.failed | {gateway})),
+                                  "reason": f"failing over from {gateway} after: {reason}"}
+        delay = settings["retry_base_seconds"] * (2 ** max(0, row["attempts"] - 1))
+        delay = min(delay, settings["retry_max_seconds"]) * self.random.uniform(0.8, 1.2)
+        return lc.RETRY_LATER, {"next_attempt_at": now + timedelta(seconds=delay),
+                                "reason": f"retrying after: {reason}"}
+
+    # --- reports ----------------------------------------------------------------------------------
+
+    def _report(self, conn: Connection, gateway: str, report: DeliveryReport, now: datetime) -> list[int]:
+        """A final delivery report: its part is marked; the message is delivered when its last part is,
+        undelivered (or failed) when any part is not."""
+        mark = _mark(conn)
+        # the newest part waiting for a report with this reference (references are reused: a modem's wrap
+        # at 256); the literal state lets SQLite use the partial index of waiting parts
+        found = conn.exec_driver_sql(
+            f"SELECT p.id, p.message_id, p.part FROM message_part p JOIN message m ON m.id = p.message_id "
+            f"WHERE p.gateway = {mark} AND p.reference = {mark} AND p.state = '{m.PART_SENT}' "
+            f"AND m.status IN ('{m.SENT}', '{m.SENDING}') ORDER BY p.id DESC LIMIT 1",
+            (gateway, report.reference)).first()
+        if found is None:
+            log.info("gateway %s: delivery report for unknown reference %s", gateway, report.reference)
+            return []
+        part_id, message_id, number = found
+        at = report.at or now
+        delivered = report.outcome == "delivered"
+        state = m.PART_DELIVERED if delivered else (m.PART_FAILED if report.outcome == "failed"
+                                                    else m.PART_UNDELIVERED)
+        conn.execute(P.update().where(P.c.id == part_id).values(state=state, finished_at=at))
+        if delivered:
+            left = conn.execute(select(P.c.id).where(P.c.message_id == message_id,
+                                                     P.c.state != m.PART_DELIVERED).limit(1)).first()
+            if left is not None:  # a multipart message with parts still under way
+                journal.add_part_event(conn, message_id, number, state, at, report.reason, gateway)
+                return []
+        else:  # the message is final: its other parts wait for nothing more
+            conn.execute(P.update().where(P.c.message_id == message_id, P.c.state == m.PART_SENT)
+                         .values(state=m.PART_CLOSED))
+        return lc.apply_all(conn, lc.report_transition(report.outcome), [message_id], reason=report.reason,
+                            finished_at=at, updated_at=now)
