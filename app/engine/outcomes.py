@@ -79,20 +79,25 @@ class OutcomeWriter:
         knows their views already)."""
         changed: list[int] = []
         sent: list[Outcome] = []
+        reported: dict[lc.Transition, list[dict[str, Any]]] = {}
         with self.engine.db.engine.begin() as conn:
             for item in work:
                 if isinstance(item, Outcome) and item.result.ok:
+                    self._reported(conn, reported, changed)
                     sent.append(item)
                     continue
                 self._sent(conn, sent, now)  # what came before this is written first
                 sent = []
+                if isinstance(item, Report):
+                    self._report(conn, item.gateway, item.report, now, reported)
+                    continue
+                self._reported(conn, reported, changed)
                 if isinstance(item, Outcome):
                     changed += self._failed(conn, item, now)
-                elif isinstance(item, Report):
-                    changed += self._report(conn, item.gateway, item.report, now)
                 else:
                     changed += lc.apply_all(conn, lc.RETURN_UNTRIED, item.ids, updated_at=now)
             self._sent(conn, sent, now)
+            self._reported(conn, reported, changed)
             return views_of(conn, changed)
 
     # --- sent -------------------------------------------------------------------------------------
@@ -158,34 +163,50 @@ class OutcomeWriter:
 
     # --- reports ----------------------------------------------------------------------------------
 
-    def _report(self, conn: Connection, gateway: str, report: DeliveryReport, now: datetime) -> list[int]:
-        """A final delivery report: its part is marked; the message is delivered when its last part is,
-        undelivered (or failed) when any part is not."""
+    def _report(self, conn: Connection, gateway: str, report: DeliveryReport, now: datetime,
+                reported: dict[lc.Transition, list[dict[str, Any]]]) -> None:
+        """A final delivery report: its part is marked at once; the message is delivered when its last part
+        is, undelivered (or failed) when any part is not: noted in ``reported``, written by
+        :meth:`_reported` with the other reports of the run (a part once marked is not found again, so a
+        later report in the run cannot take the same part)."""
         mark = _mark(conn)
+        cur = conn.connection.cursor()  # the driver's own cursor: a report is a few tiny statements
         # the newest part waiting for a report with this reference (references are reused: a modem's wrap
         # at 256); the literal state lets SQLite use the partial index of waiting parts
-        found = conn.exec_driver_sql(
-            f"SELECT p.id, p.message_id, p.part FROM message_part p JOIN message m ON m.id = p.message_id "
-            f"WHERE p.gateway = {mark} AND p.reference = {mark} AND p.state = '{m.PART_SENT}' "
-            f"AND m.status IN ('{m.SENT}', '{m.SENDING}') ORDER BY p.id DESC LIMIT 1",
-            (gateway, report.reference)).first()
+        cur.execute(f"SELECT p.id, p.message_id, p.part FROM message_part p JOIN message m ON m.id = p.message_id "
+                    f"WHERE p.gateway = {mark} AND p.reference = {mark} AND p.state = '{m.PART_SENT}' "
+                    f"AND m.status IN ('{m.SENT}', '{m.SENDING}') ORDER BY p.id DESC LIMIT 1",
+                    (gateway, report.reference))
+        found = cur.fetchone()
         if found is None:
             log.info("gateway %s: delivery report for unknown reference %s", gateway, report.reference)
-            return []
+            return
         part_id, message_id, number = found
         at = report.at or now
+        stamp = time_converter(conn)(at)
         delivered = report.outcome == "delivered"
         state = m.PART_DELIVERED if delivered else (m.PART_FAILED if report.outcome == "failed"
                                                     else m.PART_UNDELIVERED)
-        conn.execute(P.update().where(P.c.id == part_id).values(state=state, finished_at=at))
+        cur.execute(f"UPDATE message_part SET state = {mark}, finished_at = {mark} WHERE id = {mark}",
+                    (state, stamp, part_id))
         if delivered:
-            left = conn.execute(select(P.c.id).where(P.c.message_id == message_id,
-                                                     P.c.state != m.PART_DELIVERED).limit(1)).first()
-            if left is not None:  # a multipart message with parts still under way
-                journal.add_part_event(conn, message_id, number, state, at, report.reason, gateway)
-                return []
+            cur.execute(f"SELECT 1 FROM message_part WHERE message_id = {mark} AND state != '{m.PART_DELIVERED}' "
+                        f"LIMIT 1", (message_id,))
+            if cur.fetchone() is not None:  # a multipart message with parts still under way
+                cur.execute(journal.part_event_sql(mark), (message_id, stamp, state, number, report.reason,
+                                                           gateway))
+                return
         else:  # the message is final: its other parts wait for nothing more
-            conn.execute(P.update().where(P.c.message_id == message_id, P.c.state == m.PART_SENT)
-                         .values(state=m.PART_CLOSED))
-        return lc.apply_all(conn, lc.report_transition(report.outcome), [message_id], reason=report.reason,
-                            finished_at=at, updated_at=now)
+            cur.execute(f"UPDATE message_part SET state = '{m.PART_CLOSED}' WHERE message_id = {mark} "
+                        f"AND state = '{m.PART_SENT}'", (message_id,))
+        reported.setdefault(lc.report_transition(report.outcome), []).append(
+            {"b_id": message_id, "reason": report.reason, "finished_at": at, "updated_at": now})
+
+    @staticmethod
+    def _reported(conn: Connection, reported: dict[lc.Transition, list[dict[str, Any]]],
+                  changed: list[int]) -> None:
+        """Write the messages' transitions noted by :meth:`_report`."""
+        for transition, rows in reported.items():
+            lc.apply(conn, transition, rows)
+            changed += [r["b_id"] for r in rows]
+        reported.clear()

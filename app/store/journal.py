@@ -74,11 +74,11 @@ def timeline(conn: Connection, message_id: int) -> list[JournalEntry]:
     return [JournalEntry(*r) for r in conn.execute(q)]
 
 
-def add_part_event(conn: Connection, message_id: int, part: int, state: str, at: datetime, reason: str,
-                   gateway: str) -> None:
-    """Journal the report of one part (the message's own status is unchanged by it)."""
-    conn.execute(E.insert().values(message_id=message_id, at=at, from_status="sent", to_status=state, part=part,
-                                   reason=reason, gateway=gateway))
+def part_event_sql(mark: str) -> str:
+    """The statement that journals the report of one part (the message's own status is unchanged by it):
+    parameters message id, time (as stored), part, state, reason, gateway."""
+    return (f"INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway) "
+            f"VALUES ({mark}, {mark}, 'sent', {mark}, {mark}, {mark}, {mark})")
 
 
 #: Journal rows deleted at most in one statement while pruning.
