@@ -153,4 +153,7 @@ GENERAL = SettingGroup((
     Setting("lease_seconds", int, 120, "How long an instance's claim on a message it is sending lasts without "
             "renewal; another instance sharing the store takes over the claims of one that stopped renewing.",
             minimum=10, maximum=86400),
+    Setting("journal_retention_days", int, 90, "How long the journal of message events (each message's "
+            "timeline) is kept, in days; older events are pruned a slice at a time (0: kept for ever).",
+            minimum=0, maximum=3650),
 ))

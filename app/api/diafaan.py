@@ -274,8 +274,8 @@ class DiafaanApi:
         from app import __version__
 
         connectors = {n: self.engine.connectors.running(n) for n in self.engine.connectors.properties}
-        return xml_reply(diafaan_xml.server_status(self.engine.gateway_views(), connectors,
-                                                   self.engine.status_counts(), self.engine.queue_length(),
+        counts, queue = self.engine.status_figures()  # kept by the engine: no count over the store
+        return xml_reply(diafaan_xml.server_status(self.engine.gateway_views(), connectors, counts, queue,
                                                    __version__))
 
     async def request_received_messages(self, request: web.Request, params: Params) -> web.Response:

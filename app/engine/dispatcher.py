@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from app.gateways.base import GatewayState, OutboundSms
+from app.store import journal
 from app.store import models as m
 
 from . import blackout, shared_queue
@@ -45,6 +46,8 @@ MIN_BATCH = 32
 HOUSEKEEP_EVERY = 0.2
 #: How often the Outbox's "waiting for a gateway" reasons are brought up to date (seconds).
 ANNOTATE_EVERY = 5.0
+#: How often the event journal is pruned of events older than its retention (seconds).
+PRUNE_EVERY = 600.0
 EXPIRED_REASON = "validity period ended before it could be sent"
 PAUSED_REASON = "waiting: sending is paused"
 T = shared_queue.T
@@ -78,6 +81,7 @@ class Dispatcher:
         self._cursor: tuple[int, int] | None = None
         self._annotate_at: datetime | None = None
         self._leases_at: datetime | None = None
+        self._prune_at: datetime | None = None
         self._housekeep_at: datetime | None = None
         self._next_due_at: datetime | None = None
 
@@ -342,6 +346,11 @@ class Dispatcher:
                 reason = "" if row["reason"].startswith("held by") else row["reason"]
                 self._change(row, updates, lc.RELEASE, updated_at=now, reason=reason)
         self._write(s, updates, changed)
+        self.engine.counts.advance(s.connection())
+        if self._prune_at is None or now >= self._prune_at:
+            pruned = journal.prune(s.connection(), now, self.engine.settings["journal_retention_days"])
+            # more to prune: the next slice soon; else look again in a while
+            self._prune_at = now + timedelta(seconds=PRUNE_EVERY if pruned < journal.PRUNE_SLICE else 1)
         lease = self.engine.settings["lease_seconds"]
         if self._leases_at is None or now >= self._leases_at:
             self._leases_at = now + timedelta(seconds=lease / 3)

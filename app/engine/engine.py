@@ -39,6 +39,7 @@ from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
 from .contacts import ContactBook
 from .sessions import SessionRegistry
+from .status_counts import StatusCounts
 from .undo_delete import DeletedBatch
 from .users import UserBook
 from .views import GatewayView, MessageView, views_of
@@ -63,6 +64,9 @@ class Engine:
         #: kept in memory only, never written to the store.
         self.gateway_secrets: dict[str, dict[str, Any]] = {}
         self.settings: dict[str, Any] = GENERAL.defaults()
+        #: Messages per state, kept up to date from the journal (request-server-status, statistics).
+        self.counts = StatusCounts(shared=not db.is_sqlite)
+        self.events.subscribe(self.counts.on_event)
         self.outbox = Outbox(self)
         self.router = Router(self)
         self.dispatcher = Dispatcher(self)
@@ -272,7 +276,7 @@ class Engine:
         """Delete messages for good. Messages being sent cannot be deleted."""
         ids = list(ids)
         with self.db.session() as s:
-            found = s.exec(select(Message.id, Message.direction, Message.read).where(
+            found = s.exec(select(Message.id, Message.direction, Message.read, Message.status).where(
                 col(Message.id).in_(ids), Message.status != m.SENDING)).all()
             rows = [r[0] for r in found]
             self._unread_add(-sum(1 for r in found if r[1] == m.IN and not r[2]))
@@ -282,6 +286,7 @@ class Engine:
                     derived.after_delete(s.connection())
                 s.commit()
         if rows:
+            self.counts.deleted([r[3] for r in found])
             self.events.publish(MessagesDeleted(tuple(rows)))
         return len(rows)
 
@@ -329,6 +334,13 @@ class Engine:
     def _unread_add(self, n: int) -> None:
         if self._unread is not None:
             self._unread += n
+
+    def status_figures(self) -> tuple[dict[str, int], int]:
+        """Messages per state and the send queue's length (queued and scheduled), as the engine keeps them:
+        no store access, so a monitoring question never waits for the store. Both empty until the first
+        count (moments after the start)."""
+        counts = self.counts.snapshot()
+        return counts, counts.get(m.QUEUED, 0) + counts.get(m.SCHEDULED, 0)
 
     def status_counts(self) -> dict[str, int]:
         with self.db.session() as s:
