@@ -20,7 +20,7 @@ from app.gateways.base import (DeliveryReport, Gateway, GatewayState, IncomingSm
                                SendResult, TrafficEntry)
 from app.gateways.registry import gateway_class
 from app.settings import GENERAL, SettingError
-from app.store import derived
+from app.store import derived, journal
 from app.store import models as m
 from app.store.database import Database
 from app.store.models import GatewayRecord, Message, SettingValue
@@ -300,6 +300,23 @@ class Engine:
                 row = s.exec(select(Message).where(Message.uid == key)).first()
             return MessageView.of(row) if row else None
 
+    async def message_history(self, message_id: int) -> list[journal.JournalEntry]:
+        """A message's timeline, oldest first: its creation, then every change of state and every part's
+        report from the journal. Read in the store lane."""
+        return await asyncio.get_running_loop().run_in_executor(self.store_lane, self._history, message_id)
+
+    def _history(self, message_id: int) -> list[journal.JournalEntry]:
+        with self.db.engine.connect() as conn:
+            row = conn.execute(select(Message.created_at, Message.direction, Message.gateway, Message.status)
+                               .where(Message.id == message_id)).first()
+            if row is None:
+                return []
+            entries = journal.timeline(conn, message_id)
+        created, direction, gateway, status = row
+        first = entries[0].from_status if entries else status
+        start = journal.JournalEntry(0, created, "", first, 0, "", gateway if direction == m.IN else None, None)
+        return [start, *entries]
+
     def list_messages(self, direction: str, *, before_id: int | None = None, limit: int = 200,
                       unread_only: bool = False) -> list[MessageView]:
         """Newest first, ``limit`` at a time; page on with the last id seen."""
@@ -320,7 +337,7 @@ class Engine:
                 # cheap where counting a million message rows is not.
                 from sqlalchemy import text
 
-                from app.store import derived
+                from app.store import derived, journal
 
                 derived.catch_up(self.db.engine)
                 with self.db.engine.connect() as conn:

@@ -16,6 +16,7 @@ from .empty_hint import EmptyHint
 from .engine_bridge import EngineBridge
 from .filter_bar import FilterBar
 from .formatting import STATUS_COLOURS, state_words, status_colour
+from .history_dialog import HistoryDialog
 from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
 from .message_actions import MessageActions
@@ -157,7 +158,11 @@ class OutboxTab(MessageActions, QWidget):
         self.undo_action = self._action(self.tr("Undo delete"), self.tr("Bring back the messages deleted last"),
                                         self.undo_delete, "Ctrl+Z")
         self.undo_action.setEnabled(False)
-        for a in (self.cancel_action, self.retry_action, self.resend_action, self.copy_action,
+        self.history_action = self._action(self.tr("History…"), self.tr(
+            "Show the history of the selected message: queued, sent, each part's report, delivered or why not"),
+            self.show_history, "Ctrl+I")
+        self.view.doubleClicked.connect(lambda _index: self.show_history())
+        for a in (self.cancel_action, self.retry_action, self.resend_action, self.history_action, self.copy_action,
                   self.copy_to_new_action, self.delete_action, self.undo_action):
             self.toolbar.addAction(a)
         self.export_filter_action = self._action(self.tr("Export all shown…"), self.tr(
@@ -231,6 +236,16 @@ class OutboxTab(MessageActions, QWidget):
             self.status.emit(str(exc))
             return
         self.status.emit(self.tr("%n message(s) queued again as new messages.", "", len(result.accepted)))
+
+    def show_history(self) -> HistoryDialog | None:
+        """The selected (or current) message's history, in a window of its own."""
+        chosen = self.selected_messages()
+        if not chosen:
+            return None
+        dialog = HistoryDialog(self.engine, chosen[0], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def copy_to_new(self) -> None:
         chosen = self.selected_messages()

@@ -84,6 +84,7 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
         shots["contacts"] = grab(contacts)
         contacts.close()
         shots.update(gateway_dialogs(window))
+        shots["history"] = history_shot(window, qtbot)
         for name, pixmap in shots.items():
             path = OUT / f"{name}-{scheme}.png"
             assert pixmap.save(str(path)), path
@@ -93,6 +94,21 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
             assert (corner.lightness() < 128) == (scheme == "dark"), name
     finally:
         apply_scheme(app, "light")
+
+
+def history_shot(window, qtbot):
+    """The history of the message sent in :func:`fill` (queued, handed over, sent, delivered)."""
+    from tests.ui.conftest import complete
+
+    tab = window.outbox_tab
+    window.tabs.setCurrentWidget(tab)
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.message_at(r).text.startswith("Yes, it is"))
+    tab.view.selectRow(row)
+    dialog = tab.show_history()
+    complete(qtbot, dialog.loaded)
+    shot = grab(dialog)
+    dialog.close()
+    return shot
 
 
 def gateway_dialogs(window) -> dict:
