@@ -60,7 +60,7 @@ async def test_random_requests_get_protocol_answers_and_the_server_keeps_serving
 async def test_an_internal_failure_is_error_300_and_logs_no_secret(server, caplog, monkeypatch):
     engine = server.ctx.engine
 
-    def broken(*_a, **_kw):
+    async def broken(*_a, **_kw):
         raise RuntimeError("store went away")
 
     caplog.set_level(logging.DEBUG)
@@ -68,7 +68,7 @@ async def test_an_internal_failure_is_error_300_and_logs_no_secret(server, caplo
         ok = await http.get("/http/send-message", params={"username": "alice", "password": SECRET,
                                                           "to": "+491701234567", "message": "kept"})
         uid = (await ok.text())[4:]
-        monkeypatch.setattr(engine, "queue_messages", broken)
+        monkeypatch.setattr(engine, "queue_messages_async", broken)  # the store fails under send-message
         r = await http.post("/http/send-message", data={"username": "alice", "password": SECRET,
                                                         "to": "+491701234568", "message": "x"})
         assert r.status == 500 and (await r.text()).startswith("ERROR:300 Unknown error")
