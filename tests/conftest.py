@@ -77,3 +77,15 @@ def pg_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """With SMSCONSOLE_STRICT_LOOP set: where the store was reached on the event loop's thread."""
+    from collections import Counter
+
+    from app.store import loop_guard
+
+    if loop_guard.mode() and loop_guard.violations:
+        terminalreporter.section("store reached on the event loop's thread")
+        for place, n in Counter(loop_guard.violations).most_common():
+            terminalreporter.write_line(f"{n:6d}  app/{place}")

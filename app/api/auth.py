@@ -129,7 +129,7 @@ class Authenticator:
 
     async def _verify(self, name: str, password: str) -> tuple[dict[str, Any] | None, bool]:
         """The user's row and whether the password (or the user's API secret) matches; in worker threads."""
-        row = await asyncio.to_thread(self._load, name)
+        row = await self.engine.in_lane(self._load, name)
         ok = await asyncio.to_thread(verify_password, password, row["hash"] if row else _DUMMY_HASH)
         if not ok and row is not None and row["secret"]:  # the user's separate API secret
             ok = await asyncio.to_thread(verify_password, password, row["secret"])

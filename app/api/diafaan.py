@@ -177,7 +177,8 @@ class DiafaanApi:
         options = self._send_options(params)
         # entries in reply order: a number to send to, or the error line of a name that gave none
         entries: list[tuple[str, str]] = [("number", n) for n in numbers]
-        for name, found in self.engine.resolve_contact_names(contact_names) if contact_names else ():
+        named = await self.engine.in_lane(self.engine.resolve_contact_names, contact_names) if contact_names else []
+        for name, found in named:
             if found:
                 entries += [("number", n) for n in found]
             else:
@@ -240,7 +241,7 @@ class DiafaanApi:
 
     async def _own_message(self, user: UserInfo, params: Params):
         uid = params.required("message-id")
-        msg = self.engine.message(uid) if len(uid) <= 80 else None
+        msg = await self.engine.in_lane(self.engine.message, uid) if len(uid) <= 80 else None
         if msg is None or msg.direction != m.OUT or not (user.admin or msg.user == user.name):
             raise DiafaanError(codes.MESSAGE_NOT_FOUND)
         return msg
@@ -262,7 +263,7 @@ class DiafaanApi:
     async def remove_queued_message(self, request: web.Request, params: Params) -> web.Response:
         user = await self.login(request, params)
         msg = await self._own_message(user, params)
-        if not self.engine.cancel([msg.id]):
+        if not await self.engine.in_lane(self.engine.cancel, [msg.id]):
             raise DiafaanError(codes.NOT_ALLOWED, f"the message is {msg.status}, only queued or scheduled "
                                                   "messages can be removed")
         return text_reply("OK: Message removed from the send queue")
@@ -285,7 +286,8 @@ class DiafaanApi:
         newest = params.choice("order", ("newest", "oldest"), "oldest") == "newest"
         closed = tuple(g for g in self.engine.gateways
                        if not self.engine.connectors.route(PROTOCOL, g)["receive"])
-        found = self.engine.received_messages(limit=limit, newest=newest, remove=remove, gateways_excluded=closed)
+        found = await self.engine.in_lane(self.engine.received_messages, limit=limit, newest=newest, remove=remove,
+                                          gateways_excluded=closed)
         return xml_reply(diafaan_xml.received_messages(found, removed=remove))
 
     async def send_server_command(self, request: web.Request, params: Params) -> web.Response:

@@ -216,7 +216,7 @@ class HorisenApi:
         if not isinstance(name, str) or not name.strip() or len(name) > 64:
             raise _bad("SESSION_MANAGER_AUTH_NAME_REQUIRED", "authName (the user name) is required")
         try:
-            self.engine.sessions.stop_customer(name)
+            await self.engine.sessions.stop_customer_async(name)
         except EngineError:
             raise HorisenError(404, "SESSION_MANAGER_AUTH_NAME_NOT_FOUND",
                                f"there is no user named {name[:64]!r}") from None

@@ -133,6 +133,11 @@ def _job(ctx, user: UserInfo, job_id: str) -> Job:
     return job
 
 
+def _jobs(ctx, stmt) -> list[Job]:
+    with ctx.engine.db.session() as s:
+        return list(s.exec(stmt))
+
+
 def _rows(ctx, job_ids: list[str]) -> dict[str, list]:
     out: dict[str, list] = {j: [] for j in job_ids}
     with ctx.engine.db.session() as s:
@@ -150,8 +155,9 @@ async def get_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
     job_id = request.match_info["job_id"].strip()
     if not job_id:
         raise bad("no job id given")
-    job = _job(ctx, user, job_id)
-    return web.json_response(job_report(job, _rows(ctx, [job.id])[job.id]))
+    job = await ctx.engine.in_lane(_job, ctx, user, job_id)
+    rows = await ctx.engine.in_lane(_rows, ctx, [job.id])
+    return web.json_response(job_report(job, rows[job.id]))
 
 
 @_handler
@@ -160,8 +166,9 @@ async def list_sms(ctx, user: UserInfo, request: web.Request) -> web.Response:
     job_id = request.query.get("jobId", "").strip()
     if not job_id:
         raise bad("no jobId given")
-    job = _job(ctx, user, job_id)
-    return web.json_response([recipient_report(r) for r in _rows(ctx, [job.id])[job.id]])
+    job = await ctx.engine.in_lane(_job, ctx, user, job_id)
+    rows = await ctx.engine.in_lane(_rows, ctx, [job.id])
+    return web.json_response([recipient_report(r) for r in rows[job.id]])
 
 
 def _query_int(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
@@ -197,9 +204,8 @@ async def list_jobs(ctx, user: UserInfo, request: web.Request) -> web.Response:
         pending = exists().where(Message.job_id == Job.id, open_condition())
         stmt = stmt.where(pending if parse_bool(q["open"], "open") else ~pending)
     stmt = stmt.order_by(col(Job.created_at), col(Job.id)).offset(offset).limit(limit)
-    with ctx.engine.db.session() as s:
-        jobs = list(s.exec(stmt))
-    rows = _rows(ctx, [j.id for j in jobs])
+    jobs = await ctx.engine.in_lane(_jobs, ctx, stmt)
+    rows = await ctx.engine.in_lane(_rows, ctx, [j.id for j in jobs])
     return web.json_response([job_report(j, rows[j.id], with_ids=False) for j in jobs])
 
 

@@ -11,7 +11,8 @@ import asyncio
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+import functools
+from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -45,6 +46,7 @@ from .users import UserBook
 from .views import GatewayView, MessageView, views_of
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: A fresh store's gateway: a modem on the built-in AT modem simulator (a pty in this process),
 #: so a new user sends and receives through the real modem driver with no hardware.
@@ -102,12 +104,10 @@ class Engine:
                 s.commit()
 
     async def start(self) -> None:
-        """Recover interrupted work, start enabled gateways, start dispatching."""
-        self.open_store()
-        self.ensure_demo_gateway()
-        self.outbox.recover_interrupted()
-        with self.db.session() as s:
-            records = list(s.exec(select(GatewayRecord).order_by(GatewayRecord.id)))
+        """Recover interrupted work, start enabled gateways, start dispatching. The store work runs in
+        the store lane; what it changed is announced on the loop."""
+        self.events.attach(asyncio.get_running_loop())
+        records = await self.in_lane(self._prepare)
         for rec in records:
             try:
                 self.gateways[rec.name] = self._build(rec)
@@ -117,16 +117,24 @@ class Engine:
         await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"]))
         self.dispatcher.start()
 
+    def _prepare(self) -> list[GatewayRecord]:
+        """The store side of :meth:`start`: schema, settings, interrupted messages, the gateways' records."""
+        self.open_store()
+        self.ensure_demo_gateway()
+        self.outbox.recover_interrupted()
+        with self.db.session() as s:
+            return list(s.exec(select(GatewayRecord).order_by(GatewayRecord.id)))
+
     async def stop(self) -> None:
         """Finish in-flight sends, return waiting ones to the queue, close the store."""
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
         await self.outbox.settle()
         self.started = False
+        await self.in_lane(self.db.close)
         if self._store_lane is not None:
             self._store_lane.shutdown(wait=True)
             self._store_lane = None
-        self.db.close()
 
     @property
     def store_lane(self) -> ThreadPoolExecutor:
@@ -135,6 +143,13 @@ class Engine:
         if self._store_lane is None:
             self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
         return self._store_lane
+
+    async def in_lane(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run an engine operation that reads or writes the store in the store lane and return its result;
+        the events it publishes are delivered on the loop. How the loop (an API handler, the window) calls
+        the store without waiting on it."""
+        call = functools.partial(operation, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self.store_lane, call)
 
     def _build(self, rec: GatewayRecord) -> Gateway:
         settings = json.loads(rec.settings or "{}")

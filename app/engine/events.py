@@ -4,6 +4,7 @@ them as Qt signals; the HTTP API and tests subscribe directly."""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -56,8 +57,14 @@ Listener = Callable[[Event], None]
 
 
 class EventBus:
+    """Listeners run on the event loop's thread. An event published from another thread (an engine
+    operation run in the store lane) is handed to the loop and delivered there, in order."""
+
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        #: The loop listeners run on, once the engine runs on one (``attach``).
+        self._loop = None
+        self._thread: int | None = None
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
@@ -68,7 +75,17 @@ class EventBus:
 
         return unsubscribe
 
+    def attach(self, loop) -> None:
+        """Deliver events on ``loop``'s thread (the calling thread, which runs it)."""
+        self._loop, self._thread = loop, threading.get_ident()
+
     def publish(self, event: Event) -> None:
+        if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._deliver, event)
+            return
+        self._deliver(event)
+
+    def _deliver(self, event: Event) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)

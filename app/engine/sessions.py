@@ -100,6 +100,17 @@ class SessionRegistry:
 
         if not self._store_blocked(user, True):
             raise EngineError(f"there is no user named {user!r}")
+        return self._end_blocked(user)
+
+    async def stop_customer_async(self, user: str) -> int:
+        """:meth:`stop_customer` with its store write in the store lane."""
+        from .requests import EngineError
+
+        if not await self.engine.in_lane(self._store_blocked, user, True):
+            raise EngineError(f"there is no user named {user!r}")
+        return self._end_blocked(user)
+
+    def _end_blocked(self, user: str) -> int:
         self.blocked_users.add(user)
         ended = [sid for sid, s in self.customers.items() if s.user == user]
         for sid in ended:

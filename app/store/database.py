@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, derived, journal, models, search
+from . import conversations, derived, journal, loop_guard, models, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ class Database:
             raise StoreError(f"cannot use store URL {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         #: Background indexing of new messages (SQLite's search index and conversation summary).
         self.derived: derived.DerivedIndexes | None = None
+        loop_guard.install(self.engine)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.derived = derived.DerivedIndexes(self.engine)
