@@ -156,7 +156,7 @@ class ModemDriver:
         while True:
             left = deadline - loop.time()
             try:
-                await self.channel.command("AT", max(0.05, min(1.0 + attempt / 2, left)))
+                await self.channel.command("AT", max(0.05, min(0.5 + attempt / 2, left)))
                 return
             except AtTimeout:
                 attempt += 1

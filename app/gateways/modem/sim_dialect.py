@@ -179,7 +179,7 @@ class SimModem:
         if body in ("+CGMM", "+GMM"):
             return [self.o.model, "OK"]
         if body in ("+CGMR", "+GMR"):
-            return ["1.0.0-sim", "OK"]
+            return [self.b.revision, "OK"]
         if body in ("+CGSN", "+GSN"):
             return [self.o.imei, "OK"]
         if body == "+CIMI":
