@@ -52,10 +52,11 @@ async def _received(engine, text: str, timeout: float) -> bool:
         return False
 
 
-async def run_profile(make_engine, link: str, name: str, *, timeout: float = 5.0) -> ProfileRun:
+async def run_profile(make_engine, link: str, name: str, *, timeout: float = 5.0,
+                      boot_scale: float = 0.02) -> ProfileRun:
     """Run the scenario on a fresh engine (``make_engine()``) and a simulator of family ``name`` at ``link``."""
     run = ProfileRun(name)
-    sim = ModemSimulator(SimOptions(profile=name, report_delay=0.05), link=link, seed=1)
+    sim = ModemSimulator(SimOptions(profile=name, report_delay=0.05, boot_scale=boot_scale), link=link, seed=1)
     await sim.start()
     engine = make_engine()
     engine.add_gateway("M", "modem", {"port": link, **FAST})
