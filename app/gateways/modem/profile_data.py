@@ -47,10 +47,10 @@ ZTE = ModemProfile(
 
 QUECTEL = ModemProfile(
     "quectel", "Quectel EC2x / EG9x / BG9x LTE modules",
-    "Quectel EC25&EC21 AT Commands Manual V1.3 (2018-09-20): §1.? \"RDY\" after power-on, +CPIN and "
-    "+QIND: SMS DONE / PB DONE URCs (AT+QINDCFG, §2.? / Table \"Summary of URC\"); §9.? +CNMI (0-2),(0-3),"
-    "(0,2),(0-2),(0,1); +CPMS \"ME\",\"MT\",\"SM\",\"SR\", indexes from 0. +CPIN: READY answered without OK "
-    "shortly after boot: field report on EC25 (the console's own issue tracker)",
+    "Quectel EC25&EC21 AT Commands Manual V1.3 (2018-09-20): \"RDY\" once the module is on, then the "
+    "+CPIN: READY and +QIND: SMS DONE / PB DONE URCs (AT+QINDCFG; appendix \"Summary of URC\"); AT+CNMI "
+    "(0-2),(0-3),(0,2),(0-2),(0,1); AT+CPMS \"ME\",\"MT\",\"SM\",\"SR\", indexes from 0. +CPIN: READY "
+    "answered without OK shortly after boot: reported from an EC25 in the field",
     manufacturer=r"quectel", storage="ME", boot_seconds=13.0, info_grace=0.3,
     unsolicited=("+QIND", "+QUSIM", "+QSIMSTAT", "+QCSQ", "POWERED DOWN"),
     behaviour=Behaviour(
@@ -61,9 +61,9 @@ QUECTEL = ModemProfile(
 
 SIMCOM = ModemProfile(
     "simcom", "SIMCom SIM800 / SIM900 GSM modules",
-    "SIM800 Series AT Command Manual V1.09 (2015-08-03): §4.2.8 +CNMI <ds> 0 or 1 only (status reports by "
-    "+CDS, no SR storage), §4.2.? +CMGL PDU listing +CMGL: <index>,<stat>,[<alpha>],<length>; "
-    "§§ Summary of URCs: RDY, +CFUN: 1, +CPIN: READY, Call Ready, SMS Ready after power-on",
+    "SIM800 Series AT Command Manual V1.09 (2015-08-03): §4.2.8 AT+CNMI <ds> 0 or 1 only (status reports "
+    "by +CDS, no SR storage); AT+CMGL in PDU mode +CMGL: <index>,<stat>[,<alpha>],<length>; summary of "
+    "URCs: RDY, +CFUN: 1, +CPIN: READY, Call Ready, SMS Ready after power-on",
     manufacturer=r"SIMCOM", model=r"SIM[89]\d\d(?!\d)", storage="SM", boot_seconds=5.0,
     cnmi=("2,1,0,1,0", "1,1,0,1,0", "2,1,0,0,0", "2,2,0,1,0"),
     unsolicited=("*PSUTTZ", "DST:", "+CTZV", "+CSMINS", "CALL READY", "SMS READY", "+CFUN:", "UNDER-VOLTAGE"),
@@ -111,7 +111,7 @@ UBLOX = ModemProfile(
 
 CINTERION = ModemProfile(
     "cinterion", "Cinterion / Gemalto / Siemens (MC35, BGS2, EHS6, PLS8)",
-    "Cinterion EHS6 AT Command Set (EHS6_ATC_V03.001): §1.? ^SYSSTART URC once the module is ready; "
+    "Cinterion EHS6 AT Command Set (EHS6_ATC_V03.001): ^SYSSTART URC once the module is ready; "
     "^SBC, ^SIS URCs; +CPMS \"SM\",\"ME\",\"MT\",\"SR\"; +CNMI (0-3),(0-3),(0,2),(0-2),(0,1)",
     manufacturer=r"cinterion|gemalto|siemens|thales", storage="SM", boot_seconds=5.0,
     unsolicited=("^SYSSTART", "^SYSLOADING", "^SBC", "^SIS", "^SCTM", "^SHUTDOWN"),
