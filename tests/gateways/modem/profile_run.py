@@ -1,6 +1,7 @@
 """One run of the whole modem gateway against the simulator playing one modem family.
 
-Start-up (the family detected from its identity), a single-part, a
+Start-up (the SIM busy at the first ask, as right after boot; the family
+detected from its identity), a single-part, a
 multipart and a UCS-2 message with status reports, and a message received by
 each path the family has: announced in storage (+CMTI), delivered directly
 (+CMT) and found by the storage sweep. Shared by the profile tests (which
@@ -56,7 +57,7 @@ async def run_profile(make_engine, link: str, name: str, *, timeout: float = 5.0
                       boot_scale: float = 0.02) -> ProfileRun:
     """Run the scenario on a fresh engine (``make_engine()``) and a simulator of family ``name`` at ``link``."""
     run = ProfileRun(name)
-    sim = ModemSimulator(SimOptions(profile=name, report_delay=0.05, boot_scale=boot_scale), link=link, seed=1)
+    sim = ModemSimulator(SimOptions(profile=name, report_delay=0.05, boot_scale=boot_scale, sim_busy=1), link=link, seed=1)
     await sim.start()
     engine = make_engine()
     engine.add_gateway("M", "modem", {"port": link, **FAST})

@@ -75,3 +75,15 @@ async def test_cpin_answered_without_ok_starts_at_once_without_a_reset(modem_eng
     assert gw.channel.graced == 1
     assert "(no final result: the information response is the answer)" in [
         t.text for t in engine.gateway_traffic("M")]
+
+
+
+@pytest.mark.parametrize(("setting", "tried"), [
+    ("auto", ["AT+CNMI=2,1,0,1,0"]),  # SIM800 takes <ds> 0 or 1 only: its profile starts with +CDS reports
+    ("generic", ["AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0"]),  # the generic order meets a refusal first
+])
+async def test_a_detected_family_gets_its_own_cnmi_order(modem_engine, setting, tried):
+    engine, sim = await modem_engine({"profile": "simcom"}, profile=setting)
+    gw = engine.gateways["M"]
+    assert sim.commands_starting("AT+CNMI=") == tried and gw.driver.facts.cnmi == "2,1,0,1,0"
+    assert gw.driver.facts.report_storage is False
