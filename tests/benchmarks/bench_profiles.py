@@ -13,7 +13,9 @@ message received by +CMTI, by +CMT and by the storage sweep (the last two
 only where the family keeps SMS in storage over AT). Columns:
 
 * start-up: seconds from engine start to the gateway running (includes the
-  simulated boot, during which the modem ignores AT);
+  simulated boot, during which the modem ignores AT so the first ``AT`` waits
+  out its 0.5 s, the SIM answering "busy" once and the 0.25 s pause before
+  asking again, and for a family that leaves out the OK the 0.3 s grace);
 * sends ok / reports matched: of the three messages, how many were sent, and
   how many got a status report matched to them (state delivered);
 * receives ok: of the receive paths the family has, how many stored the message;
