@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
+from app.gateways.modem import profiles
 from app.gateways.modem.discovery import list_ports
 from app.gateways.registry import gateway_class
 from app.settings import Setting, SettingError
@@ -60,6 +61,7 @@ _LABELS = {
     "smsc": QT_TRANSLATE_NOOP("GatewayDialog", "Service centre (SMSC)"),
     "storage": QT_TRANSLATE_NOOP("GatewayDialog", "Message storage"),
     "cnmi": QT_TRANSLATE_NOOP("GatewayDialog", "AT+CNMI parameters"),
+    "profile": QT_TRANSLATE_NOOP("GatewayDialog", "Modem profile"),
     "url": QT_TRANSLATE_NOOP("GatewayDialog", "URL"),
     "secondary_url": QT_TRANSLATE_NOOP("GatewayDialog", "Second URL"),
     "password_env": QT_TRANSLATE_NOOP("GatewayDialog", "Password variable"),
@@ -78,6 +80,8 @@ def _label(setting: Setting) -> str:
 def _editor(kind: str, setting: Setting, value: Any, parent: QWidget) -> QWidget:
     if kind == "modem" and setting.name == "port":
         w = PortCombo(str(value or ""), parent)
+    elif kind == "modem" and setting.name == "profile":
+        w = _profile_combo(setting, value, parent)
     elif setting.choices:
         w = QComboBox(parent)
         for c in setting.choices:
@@ -102,6 +106,17 @@ def _editor(kind: str, setting: Setting, value: Any, parent: QWidget) -> QWidget
         if setting.secret:
             w.setEchoMode(QLineEdit.EchoMode.Password)
     w.setToolTip(setting.description)
+    return w
+
+
+def _profile_combo(setting: Setting, value: Any, parent: QWidget) -> QComboBox:
+    """The modem families by name and title; "auto" detects the family when the modem starts."""
+    w = QComboBox(parent)
+    for name in setting.choices:
+        title = (QCoreApplication.translate("GatewayDialog", "detect from the modem's identity")
+                 if name == profiles.AUTO else profiles.get(name).title)
+        w.addItem(f"{name} — {title}", name)
+    w.setCurrentIndex(max(0, w.findData(value)))
     return w
 
 

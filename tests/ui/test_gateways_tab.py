@@ -151,3 +151,28 @@ def test_gateways_of_the_configuration_file_are_shown_read_only_with_a_note(wind
     assert engine.gateways["File modem"].settings["port"] == "/dev/ttyUSB7"
     tab.view.selectRow(row_of(tab, "Demo"))
     assert not tab.edit_selected().read_only  # the window's own gateways stay editable
+
+
+def test_the_modem_profile_is_shown_and_can_be_set(window, qtbot):
+    tab = window.gateways_tab
+    add_modem(window, qtbot, "Profiled modem")
+    engine = window.engine
+    row = row_of(tab, "Profiled modem")
+    from app.ui.gateways_tab import details_text
+
+    view = next(v for v in engine.gateway_views() if v.name == "Profiled modem")
+    assert "profile: generic (detected)" in details_text(view)
+    tab.view.selectRow(row)
+    dialog = tab.edit_selected()
+    combo = dialog.editors["profile"]
+    assert combo.currentData() == "auto" and combo.currentText().startswith("auto — ")
+    assert [combo.itemData(i) for i in range(combo.count())][:3] == ["auto", "generic", "huawei"]
+    combo.setCurrentIndex(combo.findData("quectel"))
+    with qtbot.waitSignal(window.bridge.gateway_state_changed, timeout=10000,
+                          check_params_cb=lambda g: g.name == "Profiled modem" and g.state == "running"):
+        dialog.check_and_accept()
+    gw = engine.gateways["Profiled modem"]
+    assert gw.settings["profile"] == "quectel" and gw.driver.facts.profile == "quectel"
+    view = next(v for v in engine.gateway_views() if v.name == "Profiled modem")
+    assert view.info["profile"] == "quectel (set)" and "profile: quectel (set)" in details_text(view)
+    complete(qtbot, engine.stop_gateway("Profiled modem"))

@@ -5,10 +5,19 @@ the reader the moment its final result arrives, and the data after a ``> ``
 prompt is written as soon as the prompt is read. Bytes are read by an
 event-loop reader on the port's non-blocking file descriptor, so nothing here
 ever blocks the loop. The line parser accepts ``\\r\\n`` and ``\\r\\r\\n`` endings, drops the
-modem's echo, recognises the ``> `` prompt of ``AT+CMGS``, the final results
-``OK`` / ``ERROR`` / ``+CME ERROR:`` / ``+CMS ERROR:``, and hands unsolicited
-lines (``+CMTI``, ``+CMT`` with its PDU line, ``+CDS``, ``RING``, ``^RSSI`` ...)
-to a callback, also in the middle of a command.
+modem's echo and stray NUL bytes, recognises the prompt of ``AT+CMGS`` (``> ``,
+or a bare ``>`` with or without a line end around it), the final results
+``OK`` / ``ERROR`` / ``+CME ERROR:`` / ``+CMS ERROR:`` (and vendors' error words such as
+Huawei's ``COMMAND NOT SUPPORT``), and hands unsolicited lines (``+CMTI``,
+``+CMT`` with its PDU line, ``+CDS``, ``RING``, ``^RSSI``, ``RDY``, ``+QIND`` ...) to a
+callback, also in the middle of a command.
+
+Some modems send a command's information response and no final result (a
+Wavecom or a freshly booted Quectel answers ``AT+CPIN?`` with ``+CPIN: READY``
+alone). Once the response is complete (its ``+XXX:`` line, and for ``AT+CMGR`` the
+PDU line after it), the channel waits :attr:`AtChannel.info_grace` seconds more
+for the final result and then takes the response as the answer, instead of
+letting the command time out.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable
 
+from .profiles import every_error_final, every_unsolicited
+
 log = logging.getLogger(__name__)
 
 CTRL_Z = "\x1a"
@@ -32,6 +43,9 @@ ESC = "\x1b"
 UNSOLICITED = ("+CMTI:", "+CMT:", "+CDS:", "+CDSI:", "+CBM:", "RING", "+CRING:", "+CLIP:", "+CUSD:",
                "+CREG:", "+CGREG:", "+CEREG:", "+CIEV:", "+CPIN:", "^", "NO CARRIER", "+PBREADY",
                "RDY", "SMS READY", "CALL READY", "+STIN:", "+QIND:", "*PSUTTZ", "+CTZV:", "+CSQN:")
+UNSOLICITED = tuple(dict.fromkeys(UNSOLICITED + tuple(p.upper() for p in every_unsolicited())))
+#: Final results of some vendors that mean the command failed (answered as a plain ERROR).
+ERROR_WORDS = frozenset(every_error_final())
 #: Unsolicited lines in PDU mode that are followed by one PDU line.
 WITH_PDU = ("+CMT:", "+CDS:", "+CBM:")
 _FINAL_ERROR = re.compile(r"^\+(CME|CMS) ERROR:\s*(.*)$")
@@ -94,7 +108,7 @@ def _expected_prefix(command: str) -> str | None:
 
 
 def parse_error(command: str, line: str) -> AtError:
-    if line == "ERROR":
+    if line == "ERROR" or line in ERROR_WORDS:
         return AtError(command, "ERROR", None)
     m = _FINAL_ERROR.match(line)
     kind, value = m.group(1), m.group(2).strip()
@@ -113,7 +127,7 @@ def shown(text: str) -> str:
 
 
 def is_final(line: str) -> bool:
-    return line in ("OK", "ERROR") or bool(_FINAL_ERROR.match(line))
+    return line in ("OK", "ERROR") or line in ERROR_WORDS or bool(_FINAL_ERROR.match(line))
 
 
 def _retrieve(fut: asyncio.Future) -> None:
@@ -126,7 +140,7 @@ class AtCommand:
     """One command in the channel's queue: written when every command before it has its final result."""
 
     __slots__ = ("command", "data", "timeout", "prompt_timeout", "after", "expect", "lines", "done", "written",
-                 "data_written", "timer", "channel", "_handed")
+                 "data_written", "timer", "grace", "channel", "_handed")
 
     def __init__(self, channel: "AtChannel", command: str, data: str | None, timeout: float,
                  prompt_timeout: float, after: "AtCommand | None"):
@@ -144,7 +158,21 @@ class AtCommand:
         #: The data after the prompt was written (the modem may have sent the message).
         self.data_written = False
         self.timer: asyncio.TimerHandle | None = None
+        #: Armed once the information response is complete and no final result has come yet.
+        self.grace: asyncio.TimerHandle | None = None
         self._handed: asyncio.Future | None = None
+
+    def complete(self) -> bool:
+        """The information response holds what the command asks for (the final result may still follow)."""
+        up = self.command.upper()
+        if self.expect is None or up.endswith("=?") or up.startswith("AT+CMGL"):
+            return False
+        if self.data is not None and not self.data_written:
+            return False
+        at = next((i for i, line in enumerate(self.lines) if line.upper().startswith(self.expect)), None)
+        if at is None:
+            return False
+        return len(self.lines) > at + 1 if up.startswith("AT+CMGR") else True
 
     async def data_sent(self) -> None:
         """Return once the data after the prompt is written, or the command has its outcome."""
@@ -198,6 +226,10 @@ class AtChannel:
         self._pdu_for: str | None = None
         #: Loop time of the last line the modem sent (keep-alive looks at it).
         self.last_line = self.loop.time()
+        #: Seconds to wait for a final result after a complete information response (0: wait for the timeout).
+        self.info_grace = 0.3
+        #: How many answers were taken without a final result.
+        self.graced = 0
         os.set_blocking(fd, False)
         self.loop.add_reader(fd, self._readable)
 
@@ -286,6 +318,9 @@ class AtChannel:
         """``cmd``'s final result: answer it, then write the next command straight away."""
         if cmd.timer is not None:
             cmd.timer.cancel()
+        if cmd.grace is not None:
+            cmd.grace.cancel()
+            cmd.grace = None
         self._pending = None
         if not cmd.done.done():
             if line == "OK":
@@ -294,9 +329,30 @@ class AtChannel:
                 cmd.done.set_exception(parse_error(cmd.command, line))
         self._start_next()
 
+    def _arm_grace(self, cmd: AtCommand) -> None:
+        """(Re)start the wait for a final result after ``cmd``'s complete information response."""
+        if cmd.grace is not None:
+            cmd.grace.cancel()
+        cmd.grace = self.loop.call_later(self.info_grace, self._graced, cmd)
+
+    def _graced(self, cmd: AtCommand) -> None:
+        """No final result after a complete information response: the response is the answer."""
+        cmd.grace = None
+        if cmd is not self._pending:
+            return
+        self.graced += 1
+        log.debug("%s: %s: no final result after its information response; taken as the answer",
+                  self.name, cmd.command)
+        if self.on_traffic is not None:
+            self.on_traffic("in", "(no final result: the information response is the answer)")
+        self._finish(cmd, "OK")
+
     def _expired(self, cmd: AtCommand) -> None:
         if cmd is not self._pending:
             return
+        if cmd.grace is not None:
+            cmd.grace.cancel()
+            cmd.grace = None
         self._pending = None
         prompt_wait = cmd.data is not None and not cmd.data_written
         if prompt_wait and not self.closed:
@@ -326,11 +382,14 @@ class AtChannel:
             self._lost("the port closed (device unplugged?)")
             return
         self.bytes_in += len(chunk)
+        pending = self._pending
+        if pending is not None and pending.grace is not None:
+            self._arm_grace(pending)  # more is coming: the final result may be in it
         self.feed(chunk.decode("latin-1"))
 
     def feed(self, text: str) -> None:
-        """Parse received characters (split into lines on CR or LF; empty lines are skipped)."""
-        self._buffer += text
+        """Parse received characters (split into lines on CR or LF; empty lines and NUL bytes are skipped)."""
+        self._buffer += text.replace("\x00", "")
         while True:
             cut = min((i for i in (self._buffer.find("\r"), self._buffer.find("\n")) if i >= 0), default=-1)
             if cut < 0:
@@ -368,7 +427,7 @@ class AtChannel:
                 self._finish(pending, line)
                 return
             if pending.expect and line.upper().startswith(pending.expect):
-                pending.lines.append(line)
+                self._response_line(pending, line)
                 return
         if line.upper().startswith(UNSOLICITED):
             if line.startswith(WITH_PDU):
@@ -377,9 +436,14 @@ class AtChannel:
             self._unsolicited(line, None)
             return
         if pending is not None:
-            pending.lines.append(line)
+            self._response_line(pending, line)
         elif line != "OK":
             log.debug("%s: unexpected line %r", self.name, line)
+
+    def _response_line(self, cmd: AtCommand, line: str) -> None:
+        cmd.lines.append(line)
+        if self.info_grace > 0 and cmd.complete():
+            self._arm_grace(cmd)
 
     def _unsolicited(self, line: str, pdu: str | None) -> None:
         try:

@@ -10,6 +10,7 @@ import signal
 import sys
 
 from .discovery import list_ports, probe_all
+from .profiles import names as profile_names
 from .sim_dialect import SimOptions
 from .simulator import ModemSimulator
 
@@ -53,7 +54,8 @@ def _options(args: argparse.Namespace) -> SimOptions:
     return SimOptions(pin=args.pin or "", echo=not args.no_echo, line_end="\r\r\n" if args.cr_cr_lf else "\r\n",
                       send_delay=args.send_delay, report_delay=args.report_delay, error_rate=args.error_rate,
                       error_code=args.error_code, sim_busy=args.sim_busy, storage_size=args.storage,
-                      noise=args.noise, registration_delay=args.registration_delay)
+                      noise=args.noise, registration_delay=args.registration_delay, profile=args.profile,
+                      boot_scale=args.boot_scale)
 
 
 async def _simulate(args: argparse.Namespace) -> None:
@@ -121,9 +123,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "simulate-modem", help="run an AT modem simulator on a pseudo-terminal",
         description="Run a GSM modem simulator on a pseudo-terminal and print its device path. Configure a "
                     "gateway with kind = \"modem\" and port = that path (or the --link path). It speaks AT in "
-                    "PDU mode, sends status reports, and can throttle, fail and hang on request. Stops on "
-                    "Ctrl-C.")
+                    "PDU mode, sends status reports, and can throttle, fail and hang on request. With --profile "
+                    "it plays a modem family's habits as its vendor's manual records them (identity, boot "
+                    "banners, unsolicited floods, answers without OK, prompt form, storage index base, "
+                    "accepted AT+CNMI values, NUL bytes, errors in words). Stops on Ctrl-C.")
     sim.add_argument("--link", metavar="PATH", help="make PATH a symlink to the pty (a stable port name)")
+    sim.add_argument("--profile", default="generic", choices=profile_names(), metavar="NAME",
+                     help=f"modem family to play: {', '.join(profile_names())} (default generic)")
+    sim.add_argument("--boot-scale", type=float, default=0.1, metavar="FACTOR",
+                     help="boot time played = the family's boot time x FACTOR (default 0.1; 1 = as the real "
+                          "modem)")
     sim.add_argument("--pin", help="the SIM asks for this PIN")
     sim.add_argument("--send-delay", type=float, default=0.0, help="seconds each AT+CMGS takes (default 0)")
     sim.add_argument("--report-delay", type=float, default=0.5, help="seconds until a status report (default 0.5)")

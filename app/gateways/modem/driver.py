@@ -1,11 +1,13 @@
 """The modem's start-up, sending and storage commands over an :class:`AtChannel`.
 
-:meth:`ModemDriver.initialise` brings a modem from power-up to ready: reset,
-echo off, verbose errors, SIM PIN (entered once, never again after a
-refusal), PDU mode, new-message indications (falling back through the
-``AT+CNMI`` variants modems accept), preferred storage, network registration,
-identity, operator and signal. "SIM busy" answers (``+CME ERROR: 14`` or
-``515``) are retried with growing pauses.
+:meth:`ModemDriver.initialise` brings a modem from power-up to ready: wake
+(``AT`` until it answers, for as long as the family may take to boot), reset,
+echo off, verbose errors, identity and the family's profile (detected from
+``AT+CGMI`` / ``AT+CGMM``, or the one the gateway is set to), SIM PIN (entered
+once, never again after a refusal), PDU mode, preferred storage, new-message
+indications (falling back through the ``AT+CNMI`` variants the profile lists),
+network registration, subscriber, operator and signal. "SIM busy" answers
+(``+CME ERROR: 14`` or ``515``) are retried with growing pauses.
 """
 
 from __future__ import annotations
@@ -17,14 +19,11 @@ from dataclasses import dataclass, field
 
 from .at_channel import AtChannel, AtCommand, AtError, AtResponse, AtTimeout
 from .modem_errors import describe, is_sim_busy
+from .profiles import AUTO, ModemProfile, detect
+from .profiles import get as get_profile
 
 log = logging.getLogger(__name__)
 
-#: New-message indication settings tried in order: stored messages announced
-#: with +CMTI and status reports with +CDS/+CDSI first; +CMT direct delivery
-#: only when the modem accepts nothing else.
-CNMI_VARIANTS = ("2,1,0,2,0", "2,1,0,1,0", "1,1,0,2,0", "1,1,0,1,0", "2,1,0,0,0", "1,1,0,0,0",
-                 "2,1", "1,1", "2,2,0,1,0", "1,2,0,1,0", "2,2", "1,2")
 STORAGE_FALLBACKS = ("SM", "MT", "ME")
 
 
@@ -58,6 +57,9 @@ class ModemFacts:
     report_storage: bool = False
     needs_cnma: bool = False
     registered: bool = False
+    #: The profile in use, and whether it was detected (else the gateway's setting chose it).
+    profile: str = ""
+    profile_detected: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -79,12 +81,17 @@ class Timing:
     send: float = 60.0
     busy_total: float = 30.0
     registration: float = 60.0
+    #: How long start-up keeps sending AT to a modem that does not answer yet (a booting modem).
+    boot: float = 6.0
 
 
 class ModemDriver:
     def __init__(self, channel: AtChannel, *, pin: str = "", storage: str = "SM", cnmi: str = "",
-                 timing: Timing | None = None, rejected_pin: str | None = None):
+                 timing: Timing | None = None, rejected_pin: str | None = None, profile: str = AUTO):
         self.channel = channel
+        #: The family profile: the one set, else ``generic`` until start-up detects the family.
+        self.profile: ModemProfile = get_profile("generic" if profile == AUTO else profile)
+        self.profile_setting = profile
         self.pin = pin
         self.storage = storage
         self.cnmi = cnmi
@@ -120,6 +127,8 @@ class ModemDriver:
         await self._optional("ATZ")
         await self.at("ATE0")
         await self._optional("AT+CMEE=1")
+        await self.identify()
+        self._apply_profile()
         await self._unlock()
         try:
             await self.at("AT+CMGF=0")
@@ -128,25 +137,44 @@ class ModemDriver:
         csms = await self._optional("AT+CSMS?")
         service = (csms.first("+CSMS:") or "0").split(",")[0].strip() if csms else "0"
         self.facts.needs_cnma = service == "1"
-        await self._choose_storage()
+        if self.profile.sms_storage:
+            await self._choose_storage()
+        else:
+            self.facts.storage = ""
         await self._choose_cnmi()
         await self._wait_registered()
-        await self.identify()
+        await self.subscriber()
         await self.read_signal()
         return self.facts
 
     async def _wake(self) -> None:
-        """Some modems need a few ``AT`` after the port opens; the first answer may be garbage."""
+        """Send ``AT`` until the modem answers: it may still be booting, and the first answer may be garbage."""
         self.channel.escape()
-        for attempt in range(3):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timing.boot
+        attempt = 0
+        while True:
+            left = deadline - loop.time()
             try:
-                await self.channel.command("AT", 1.0 + attempt)
+                await self.channel.command("AT", max(0.05, min(0.5 + attempt / 2, left)))
                 return
             except AtTimeout:
-                continue
+                attempt += 1
+                if loop.time() >= deadline - 0.01:
+                    raise AtTimeout("AT", self.timing.boot) from None
             except AtError:
                 return
-        raise AtTimeout("AT", 3.0)
+
+    def _apply_profile(self) -> None:
+        """Use the family's profile: the one set, else the one the identity matches."""
+        if self.profile_setting == AUTO:
+            self.profile = detect(self.facts.manufacturer, self.facts.model)
+        self.facts.profile = self.profile.name
+        self.facts.profile_detected = self.profile_setting == AUTO
+        self.channel.info_grace = self.profile.info_grace
+        log.info("%s: %s, profile %s (%s)", self.channel.name,
+                 " ".join(p for p in (self.facts.manufacturer, self.facts.model) if p) or "unknown modem",
+                 self.profile.name, "detected" if self.facts.profile_detected else "set")
 
     async def _unlock(self) -> None:
         state = (await self.at("AT+CPIN?")).first("+CPIN:") or "READY"
@@ -171,7 +199,7 @@ class ModemDriver:
         raise SimLocked("PIN", f"the SIM asks for {state}, which the console cannot give")
 
     async def _choose_storage(self) -> None:
-        options = (self.storage,) + tuple(s for s in STORAGE_FALLBACKS if s != self.storage)
+        options = tuple(dict.fromkeys((self.storage, self.profile.storage) + STORAGE_FALLBACKS))
         supported = await self._optional("AT+CPMS=?")
         self.facts.report_storage = bool(supported and '"SR"' in " ".join(supported.lines))
         for mem in options:
@@ -187,7 +215,7 @@ class ModemDriver:
         log.warning("%s: the modem accepts none of the storages %s", self.channel.name, ", ".join(options))
 
     async def _choose_cnmi(self) -> None:
-        for variant in ((self.cnmi,) if self.cnmi else CNMI_VARIANTS):
+        for variant in ((self.cnmi,) if self.cnmi else self.profile.cnmi):
             try:
                 await self.at(f"AT+CNMI={variant}")
             except AtError:
@@ -215,12 +243,20 @@ class ModemDriver:
             await asyncio.sleep(min(1.0, self.timing.registration / 10))
 
     async def identify(self) -> None:
+        """Manufacturer, model, revision and IMEI (asked before the SIM is unlocked: they need no SIM)."""
         for attr, command in (("manufacturer", "AT+CGMI"), ("model", "AT+CGMM"), ("revision", "AT+CGMR"),
-                              ("imei", "AT+CGSN"), ("imsi", "AT+CIMI")):
-            answer = await self._optional(command)
-            if answer and answer.lines:
-                value = answer.lines[0]
-                setattr(self.facts, attr, value.split(":", 1)[1].strip() if value.startswith("+") else value)
+                              ("imei", "AT+CGSN")):
+            await self._fact(attr, command)
+
+    async def _fact(self, attr: str, command: str) -> None:
+        answer = await self._optional(command)
+        if answer and answer.lines:
+            value = answer.lines[0]
+            setattr(self.facts, attr, value.split(":", 1)[1].strip() if value.startswith("+") else value.strip())
+
+    async def subscriber(self) -> None:
+        """The SIM's IMSI and the network operator."""
+        await self._fact("imsi", "AT+CIMI")
         await self._optional("AT+COPS=3,0")
         cops = await self._optional("AT+COPS?")
         m = re.search(r'"([^"]*)"', (cops.first("+COPS:") or "") if cops else "")
@@ -271,7 +307,9 @@ class ModemDriver:
         return pdus[0] if pdus else None
 
     async def list_all(self, mem: str) -> list[tuple[int, str]]:
-        """(index, PDU) of every message in ``mem`` (AT+CMGL=4)."""
+        """(index, PDU) of every message in ``mem`` (AT+CMGL=4); none on a device without storage over AT."""
+        if not self.profile.sms_storage:
+            return []
         async with self.channel.lock:
             await self.use_storage(mem)
             answer = await self.channel.command_locked("AT+CMGL=4", self.timing.send)
@@ -291,5 +329,7 @@ class ModemDriver:
             await self.channel.command_locked(f"AT+CMGD={index}", self.timing.command)
 
     async def restore_storage(self) -> None:
+        if not self.profile.sms_storage:
+            return
         async with self.channel.lock:
             await self.use_storage(self.storage if self.facts.storage == "" else self.facts.storage)

@@ -34,6 +34,9 @@ from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundS
 from .at_channel import AtChannel, AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
 from .driver import ModemDriver, ModemProblem, SimLocked, Timing
 from .modem_errors import describe, send_retryable
+from .profiles import AUTO
+from .profiles import get as get_profile
+from .profiles import names as profile_names
 from .receiver import Receiver
 from .serial_port import close_port, open_port
 
@@ -80,6 +83,9 @@ class ModemGateway(Gateway):
         Setting("smsc", str, "", "Service centre number to put in each PDU (empty: the one stored in the SIM)."),
         Setting("storage", str, "SM", "Preferred message storage (SM, ME or MT).", choices=("SM", "ME", "MT")),
         Setting("cnmi", str, "", "AT+CNMI parameters to use (empty: the first variant the modem accepts)."),
+        Setting("profile", str, AUTO, "Modem family profile (how the modem answers and what the driver does "
+                "about it); \"auto\" detects it from AT+CGMI/AT+CGMM at start-up.",
+                choices=(AUTO,) + profile_names()),
         Setting("command_timeout", float, 5.0, "Seconds to wait for the answer to a command.", minimum=0.1),
         Setting("send_timeout", float, 60.0, "Seconds to wait for the answer to AT+CMGS.", minimum=1.0),
         Setting("keepalive_seconds", float, 30.0, "Idle seconds before a keep-alive AT.", minimum=0.1),
@@ -97,7 +103,8 @@ class ModemGateway(Gateway):
         super().__init__(*args, **kwargs)
         s = self.settings
         self.timing = Timing(command=s["command_timeout"], send=s["send_timeout"],
-                             registration=s["registration_timeout"])
+                             registration=s["registration_timeout"],
+                             boot=max(6.0, get_profile(s["profile"]).boot_seconds) if s["profile"] != AUTO else 6.0)
         self.receiver = Receiver(self, s["reassembly_timeout"])
         self.port = None
         self.channel: AtChannel | None = None
@@ -221,8 +228,10 @@ class ModemGateway(Gateway):
             from .sim_dialect import SimOptions
             from .simulator import ModemSimulator
 
+            profile = self.settings["profile"]
             self.simulator = ModemSimulator(SimOptions(send_delay=self.settings["sim_send_delay"],
-                                                       own_number=self.settings["number"] or "+15550100"))
+                                                       own_number=self.settings["number"] or "+15550100",
+                                                       profile="generic" if profile == AUTO else profile))
             self._device = await self.simulator.start()
         try:
             await self._connect()
@@ -252,7 +261,8 @@ class ModemGateway(Gateway):
         self.channel = AtChannel(self.port.fileno(), self.receiver.unsolicited, on_lost=self._port_lost,
                                  name=self.name, on_traffic=self.log_traffic)
         self.driver = ModemDriver(self.channel, pin=self.settings["pin"], storage=self.settings["storage"],
-                                  cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin)
+                                  cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin,
+                                  profile=self.settings["profile"])
         try:
             await self.driver.initialise()
             await self.receiver.sweep()
@@ -537,6 +547,8 @@ class ModemGateway(Gateway):
             out["operator"] = facts.operator
             out["model"] = " ".join(p for p in (facts.manufacturer, facts.model) if p)
             out["imei"] = facts.imei
+            if facts.profile:
+                out["profile"] = f"{facts.profile} ({'detected' if facts.profile_detected else 'set'})"
         if self.settings["per_minute"]:
             out["sent_last_minute"] = f"{self._last_minute()}/{self.settings['per_minute']}"
         if self.settings["per_day"]:

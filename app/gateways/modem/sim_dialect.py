@@ -3,8 +3,11 @@
 :class:`SimModem` holds the simulated device (SIM lock, storage, settings,
 sent messages) and turns command lines into answer lines. It does no I/O:
 :class:`~app.gateways.modem.simulator.ModemSimulator` carries the bytes over a
-pseudo-terminal. Answers follow 3GPP TS 27.007 / 27.005 as common USB modems
-implement them.
+pseudo-terminal. Answers follow 3GPP TS 27.007 / 27.005 as the modem family
+of :attr:`SimOptions.profile` implements them (its
+:class:`~app.gateways.modem.profiles.Behaviour`: identity, accepted ``AT+CNMI``
+values, storages and their first index, ``AT+CMGL`` format, answers without a
+final result, errors in words, the answer to an unknown command).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from app.sms.errors import PduError
 from app.sms.pdu import Submit, decode
 
+from .profiles import Behaviour
+from .profiles import get as get_profile
 from .sim_pdus import tpdu_length
 
 #: CME errors by number, for the verbose form (AT+CMEE=2).
@@ -53,10 +58,35 @@ class SimOptions:
     imsi: str = "262019876543210"
     operator: str = "Simulated Network"
     own_number: str = "+15550100"
+    #: The modem family played (see :mod:`~app.gateways.modem.profile_data`).
+    profile: str = "generic"
+    #: Boot time played = the family's boot time x this (1: as long as the real modem takes).
+    boot_scale: float = 0.02
     #: Recipient -> +CMS ERROR code for every send to it.
     fail_numbers: dict[str, int] = field(default_factory=dict)
     #: Recipient -> TP-Status of its status reports (default 0, delivered).
     report_status: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.profile != "generic":  # the family's identity, as its AT+CGMI / AT+CGMM answer
+            behaviour = get_profile(self.profile).behaviour
+            self.manufacturer, self.model = behaviour.manufacturer, behaviour.model
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return get_profile(self.profile).behaviour
+
+
+def _ranges(text: str) -> list[set[int]]:
+    """``(0-3),(0,2),(1)`` as the sets of values each position accepts."""
+    out = []
+    for group in re.findall(r"\(([^)]*)\)", text):
+        values: set[int] = set()
+        for part in group.split(","):
+            low, _, high = part.partition("-")
+            values.update(range(int(low), int(high or low) + 1))
+        out.append(values)
+    return out
 
 
 @dataclass
@@ -74,6 +104,8 @@ class SimModem:
 
     def __init__(self, options: SimOptions):
         self.o = options
+        self.b = options.behaviour
+        self.cnmi_ranges = _ranges(self.b.cnmi_ranges)
         self.power_up()
         self.pin_state = "SIM PIN" if options.pin else "READY"
         self.pin_tries = 3
@@ -91,14 +123,14 @@ class SimModem:
         self.cmgf = 0
         self.cnmi = (0, 0, 0, 0, 0)
         self.mem = ["SM", "SM", "SM"]
-        self.csms = 1 if self.o.needs_cnma else 0
+        self.csms = 1 if self.o.needs_cnma and self.b.phase2plus else 0
 
     # --- answers ---------------------------------------------------------------
 
     def error(self, kind: str, code: int) -> str:
         if self.cmee == 0:
             return "ERROR"
-        if self.cmee == 2 and kind == "CME" and code in CME_TEXT:
+        if (self.cmee == 2 or self.b.verbose_errors) and kind == "CME" and code in CME_TEXT:
             return f"+CME ERROR: {CME_TEXT[code]}"
         return f"+{kind} ERROR: {code}"
 
@@ -114,7 +146,15 @@ class SimModem:
         return None
 
     def handle(self, line: str) -> list[str] | str:
-        """Answer lines of one command line ("OK" last), or ``"PROMPT"`` for AT+CMGS."""
+        """Answer lines of one command line ("OK" last, unless the family leaves it out), or ``"PROMPT"``."""
+        answer = self._handle(line)
+        if answer is None:
+            return [self.b.unknown_command]
+        if isinstance(answer, list) and answer[-1:] == ["OK"] and line.strip().upper() in self.b.no_final:
+            return answer[:-1]
+        return answer
+
+    def _handle(self, line: str) -> list[str] | str | None:
         cmd = line.strip()
         up = cmd.upper()
         self.commands.append(cmd)
@@ -139,7 +179,7 @@ class SimModem:
         if body in ("+CGMM", "+GMM"):
             return [self.o.model, "OK"]
         if body in ("+CGMR", "+GMR"):
-            return ["1.0.0-sim", "OK"]
+            return [self.b.revision, "OK"]
         if body in ("+CGSN", "+GSN"):
             return [self.o.imei, "OK"]
         if body == "+CIMI":
@@ -185,7 +225,7 @@ class SimModem:
             return self._sim_or(lambda: self._cmgd(int(m.group(1)), int(m.group(2) or 0)), kind="CMS")
         if m := re.fullmatch(r'\+CMGL(?:=(\d|"ALL"))?', body):
             return self._sim_or(lambda: self._cmgl(), kind="CMS")
-        return ["ERROR"]
+        return None  # a command this modem does not know
 
     def _sim_or(self, answer, kind: str = "CME"):
         problem = self.sim_ready(kind)
@@ -228,7 +268,7 @@ class SimModem:
         if body == "+CNMI?":
             return ["+CNMI: " + ",".join(map(str, self.cnmi)), "OK"]
         if body == "+CNMI=?":
-            return ["+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)", "OK"]
+            return [f"+CNMI: {self.b.cnmi_ranges}", "OK"]
         m = re.fullmatch(r"\+CNMI=([\d,]*)", body)
         if not m:
             return [self.error("CMS", 302)]
@@ -236,32 +276,44 @@ class SimModem:
         if self.o.cnmi_accepted and given not in self.o.cnmi_accepted:
             return [self.error("CMS", 303)]
         values = [int(v) if v else 0 for v in given.split(",")] + [0] * 5
-        if values[1] > 3 or values[3] > 2:
+        if any(v not in accepted for v, accepted in zip(values, self.cnmi_ranges)):
             return [self.error("CMS", 303)]
         self.cnmi = tuple(values[:5])
         return ["OK"]
 
     def _cpms(self, body: str) -> list[str]:
+        storages = self.b.storages
+        if not storages:
+            return [self.error("CMS", 302)]  # no message storage over AT
         if body == "+CPMS=?":
-            return ['+CPMS: ("SM","ME","SR"),("SM","ME"),("SM","ME")', "OK"]
+            first = storages + (("SR",) if self.b.report_storage else ())
+            names = lambda mems: "(" + ",".join(f'"{m}"' for m in mems) + ")"  # noqa: E731
+            return [f"+CPMS: {names(first)},{names(storages)},{names(storages)}", "OK"]
         used = len(self.storage)
         if body == "+CPMS?":
             return [f'+CPMS: "{self.mem[0]}",{self._used(self.mem[0])},{self.o.storage_size},'
                     f'"SM",{used},{self.o.storage_size},"SM",{used},{self.o.storage_size}', "OK"]
         names = re.findall(r'"(\w+)"', body)
-        if not names or any(n not in ("SM", "ME", "MT", "SR") for n in names):
+        allowed = storages + (("SR",) if self.b.report_storage else ())
+        if not names or any(n not in allowed for n in names) or "SR" in names[1:]:
             return [self.error("CMS", 302)]
-        self.mem[0] = names[0]
+        for i, name in enumerate(names[:3]):
+            self.mem[i] = name
         return [f"+CPMS: {self._used(names[0])},{self.o.storage_size},{used},{self.o.storage_size},"
                 f"{used},{self.o.storage_size}", "OK"]
 
     def _used(self, mem: str) -> int:
         return len(self.reports if mem == "SR" else self.storage)
 
+    def _no_storage(self) -> list[str] | None:
+        return None if self.b.storages else [self.error("CMS", 302)]
+
     def _box(self) -> dict[int, tuple[int, str]]:
         return self.reports if self.mem[0] == "SR" else self.storage
 
     def _cmgr(self, index: int) -> list[str]:
+        if refused := self._no_storage():
+            return refused
         box = self._box()
         if index not in box:
             return [self.error("CMS", 321)]
@@ -271,6 +323,8 @@ class SimModem:
         return [f"+CMGR: {stat},,{tpdu_length(pdu)}", pdu, "OK"]
 
     def _cmgd(self, index: int, flag: int) -> list[str]:
+        if refused := self._no_storage():
+            return refused
         box = self._box()
         if flag == 4:
             box.clear()
@@ -282,11 +336,14 @@ class SimModem:
         return ["OK"]
 
     def _cmgl(self) -> list[str]:
+        if refused := self._no_storage():
+            return refused
         out = []
         box = self._box()
+        alpha = '""' if self.b.cmgl_alpha else ""
         for index in sorted(box):
             stat, pdu = box[index]
-            out += [f"+CMGL: {index},{stat},,{tpdu_length(pdu)}", pdu]
+            out += [f"+CMGL: {index},{stat},{alpha},{tpdu_length(pdu)}", pdu]
             if stat == 0:
                 box[index] = (1, pdu)
         return out + ["OK"]
@@ -306,8 +363,9 @@ class SimModem:
     def store(self, pdu: str, reports: bool = False) -> int | None:
         """Put a received PDU in storage; None when it is full."""
         box = self.reports if reports else self.storage
-        if len(box) >= self.o.storage_size:
+        if len(box) >= self.o.storage_size or not self.b.storages:
             return None
-        index = next(i for i in range(1, self.o.storage_size + 2) if i not in box)
+        base = self.b.index_base
+        index = next(i for i in range(base, base + self.o.storage_size + 1) if i not in box)
         box[index] = (0, pdu)
         return index

@@ -7,6 +7,10 @@ USB modem. It can throttle the line to a baud rate, delay sends, answer
 ``+CMS ERROR`` to a fraction of them, hang, vanish (as an unplugged modem)
 and come back, receive messages (``+CMTI`` into storage or ``+CMT`` directly,
 multipart included) and send status reports (``+CDS`` or ``+CDSI``).
+It plays the line habits of its options' modem family: the boot time
+(commands sent meanwhile are lost), the banners after power-up (``RDY``,
+``^SYSSTART``, ``SMS Ready``...), unsolicited floods amid answers (Huawei's
+``^RSSI`` / ``^BOOT``), the prompt's form, stray NUL bytes.
 Everything runs on the asyncio loop with non-blocking descriptors.
 """
 
@@ -65,6 +69,10 @@ class ModemSimulator:
         self._tasks: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: list[tuple[str, int, asyncio.Future]] = []
+        self.behaviour = self.options.behaviour
+        #: Loop time until which the modem boots (input is lost); set by :meth:`start`.
+        self.booting_until = 0.0
+        self._floods = 0
 
     # --- life ----------------------------------------------------------------------
 
@@ -81,7 +89,19 @@ class ModemSimulator:
             os.symlink(self.path, tmp)
             os.replace(tmp, self.link)
         self._loop.add_reader(self.master, self._readable)
+        self._boot()
         return self.link or self.path
+
+    def _boot(self) -> None:
+        """Power-up as the family does it: deaf for its boot time, then its banners."""
+        seconds = self.behaviour.boot_seconds * self.options.boot_scale
+        self.booting_until = self._loop.time() + seconds
+        if self.behaviour.banners:
+            self._spawn(self._banners(seconds))
+
+    async def _banners(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.send_lines(*self.behaviour.banners)
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -197,10 +217,11 @@ class ModemSimulator:
 
     def send_lines(self, *lines: str) -> None:
         end = self.options.line_end
-        self.write("".join(f"{end}{line}{end}" for line in lines))
+        nul = "\x00" if self.behaviour.nul_bytes else ""
+        self.write("".join(f"{end}{line}{end}{nul}" for line in lines))
 
     def _received(self, text: str) -> None:
-        if self.master < 0 or self.hung:
+        if self.master < 0 or self.hung or self._line_now() < self.booting_until:
             return
         self._input += text
         while self._input:
@@ -254,10 +275,14 @@ class ModemSimulator:
     def _answer(self, line: str) -> None:
         if self.options.noise:
             self.send_lines("^RSSI: 21", "^MODE: 5,4")
+        floods = self.behaviour.floods
+        if floods:
+            self.send_lines(floods[self._floods % len(floods)])
+            self._floods += 1
         answer = self.modem.handle(line)
         if answer == "PROMPT":
             self._pdu_length = int(line.split("=", 1)[1])
-            self.write(f"{self.options.line_end}> ")
+            self.write(self.behaviour.prompt.replace("\r\n", self.options.line_end))
             return
         self.send_lines(*answer)
         if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
@@ -340,7 +365,7 @@ class ModemSimulator:
             self.pending_network.append(pdu)  # storage full: the network keeps it and tries later
             return
         if mt == 1 and self.master >= 0:
-            self.send_lines(f'+CMTI: "SM",{index}')
+            self.send_lines(f'+CMTI: "{self.modem.mem[2]}",{index}')
 
     def _deliver_waiting(self) -> None:
         waiting, self.pending_network = self.pending_network, []

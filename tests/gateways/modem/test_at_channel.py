@@ -232,3 +232,58 @@ async def test_the_traffic_log_never_shows_a_pin_even_when_the_modem_echoes_it(r
     writes('AT+CPIN="4321"\r\r\nOK\r\n')  # echo on
     await task
     assert traffic == [("out", "AT+CPIN=<hidden>"), ("in", "AT+CPIN=<hidden>"), ("in", "OK")]
+
+
+async def test_information_response_without_final_result_is_the_answer_after_the_grace(raw_line):
+    channel, reads, writes, _ = raw_line
+    channel.info_grace = 0.05
+    task = asyncio.create_task(channel.command("AT+CPIN?", 30.0))
+    assert await reads() == "AT+CPIN?\r"
+    writes("\r\n+CPIN: READY\r\n")  # as a Wavecom M1306B answers: no OK
+    answer = await task
+    assert answer.lines == ("+CPIN: READY",) and channel.graced == 1
+    # the line is free at once: the next command goes out and gets its own answer
+    task = asyncio.create_task(channel.command("AT+CSQ"))
+    assert await reads() == "AT+CSQ\r"
+    writes("\r\n+CSQ: 17,99\r\n\r\nOK\r\n")
+    assert (await task).lines == ("+CSQ: 17,99",) and channel.graced == 1
+
+
+async def test_a_final_result_within_the_grace_is_taken_as_usual(raw_line):
+    channel, reads, writes, _ = raw_line
+    channel.info_grace = 0.2
+    task = asyncio.create_task(channel.command("AT+CMGR=0"))
+    assert await reads() == "AT+CMGR=0\r"
+    writes("\r\n+CMGR: 0,,26\r\n")  # the header alone is not the whole answer: the PDU follows
+    await asyncio.sleep(0.3)
+    assert not task.done()
+    writes("\r\n0691947100000006000D91947116325400F0622170205045006221702050550000\r\n\r\n+CMS ERROR: 500\r\n")
+    with pytest.raises(AtError):
+        await task
+    assert channel.graced == 0
+
+
+async def test_listing_is_never_cut_short_by_the_grace(raw_line):
+    channel, reads, writes, _ = raw_line
+    channel.info_grace = 0.05
+    task = asyncio.create_task(channel.command("AT+CMGL=4", 0.5))
+    assert await reads() == "AT+CMGL=4\r"
+    writes('\r\n+CMGL: 1,0,"",26\r\n0691947100000006000D91947116325400F0622170205045006221702050550000\r\n')
+    with pytest.raises(AtTimeout):
+        await task
+
+
+async def test_nul_bytes_vendor_error_words_and_a_bare_prompt(raw_line):
+    channel, reads, writes, seen = raw_line
+    task = asyncio.create_task(channel.command("AT^CVOICE?"))
+    assert await reads() == "AT^CVOICE?\r"
+    writes("\r\n\x00^RSSI:17\r\n\x00\r\nCOMMAND NOT SUPPORT\r\n")  # a Huawei stick
+    with pytest.raises(AtError) as exc:
+        await task
+    assert exc.value.kind == "ERROR" and seen == [("^RSSI:17", None)]
+    task = asyncio.create_task(channel.command("AT+CMGS=9", data="0001000381F000000141"))
+    assert await reads() == "AT+CMGS=9\r"
+    writes("\r\n>\r\n")  # SIM7670G: no space after the prompt
+    assert await reads() == "0001000381F000000141\x1a"
+    writes("\r\n+CMGS: 7\r\n\r\nOK\r\n")
+    assert (await task).first("+CMGS:") == "7"

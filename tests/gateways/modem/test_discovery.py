@@ -59,3 +59,21 @@ def test_simulate_modem_and_ports_commands(tmp_path):
         proc.terminate()
         proc.wait(10)
     assert not link.exists()
+
+
+def test_simulate_modem_plays_the_profile_it_is_given(tmp_path):
+    link = tmp_path / "huawei"
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "simulate-modem", "--link", str(link),
+                             "--profile", "huawei", "--boot-scale", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == str(link)
+        out = subprocess.run([sys.executable, "-m", "app.cli", "ports", "--probe", "--json", str(link)],
+                             capture_output=True, text=True, timeout=30)
+        [probed] = [p["probe"] for p in json.loads(out.stdout) if p["device"] == str(link)]
+        assert (probed["manufacturer"], probed["model"]) == ("huawei", "E173")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    refused = subprocess.run([sys.executable, "-m", "app.cli", "simulate-modem", "--profile", "nosuch"],
+                             capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 2 and "invalid choice: 'nosuch'" in refused.stderr
