@@ -3,7 +3,18 @@
 :func:`encode_submit` turns a text into the PDUs a modem sends with
 ``AT+CMGS=<length>`` in PDU mode, one per part; :func:`decode` reads any PDU a
 modem reports or a log shows. Both are what the ``smsconsole pdu`` commands
-run. Decoding problems raise :class:`~app.sms.errors.PduError` only.
+run.
+
+Encoding is strict; decoding is liberal in what it accepts, as TS 23.040
+asks: the length fields define the fields, so octets after the user data are
+padding; an unreadable time stamp keeps the rest of the PDU; user data cut
+short is kept as far as it goes. Each such leniency is a sentence in the
+result's ``notes``, never silent. Only a PDU whose essential fields cannot be
+read raises :class:`~app.sms.errors.PduError`: for SMS-DELIVER and
+SMS-SUBMIT the address and user data (length, header, text), for
+SMS-STATUS-REPORT the message reference, recipient and status. The error's
+``found`` holds what was read before the problem (type, sender, SMSC). With
+``strict=True`` every leniency is a :class:`PduError` instead.
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from itertools import count as _counter
 
 from app.sms.counter import layout
@@ -115,6 +127,8 @@ class _Message:
     concat: Concat | None
     language: str | None
     raw: str
+    #: Each leniency of the decode, in words (empty for a PDU exactly as TS 23.040 has it).
+    notes: tuple[str, ...] = ()
 
     @property
     def flash(self) -> bool:
@@ -126,12 +140,12 @@ class _Message:
                 "message_class": self.message_class, "flash": self.flash, "pid": self.pid,
                 "udh": [e.to_dict() for e in self.udh],
                 "concat": self.concat.to_dict() if self.concat else None,
-                "language": self.language, "raw": self.raw}
+                "language": self.language, "raw": self.raw, "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
 class Deliver(_Message):
-    """A received SMS-DELIVER."""
+    """A received SMS-DELIVER. ``timestamp`` is None when it was unreadable and no reception time was given."""
 
     sender: str = ""
     sender_type: str = "unknown"
@@ -165,24 +179,52 @@ class Submit(_Message):
 
 @dataclass(frozen=True)
 class StatusReport:
-    """A received SMS-STATUS-REPORT for a message this side sent."""
+    """A received SMS-STATUS-REPORT for a message this side sent.
+
+    ``timestamp`` (when the SMSC took the message) and ``discharge_time`` are
+    None when unreadable and no reception time was given.
+    """
 
     smsc: str | None
     message_reference: int
     recipient: str
-    timestamp: datetime
-    discharge_time: datetime
+    timestamp: datetime | None
+    discharge_time: datetime | None
     status: int
     outcome: str
     status_text: str
     raw: str
+    notes: tuple[str, ...] = ()
     type: str = "status-report"
 
     def to_dict(self) -> dict:
         return {"type": self.type, "smsc": self.smsc, "message_reference": self.message_reference,
-                "recipient": self.recipient, "timestamp": self.timestamp.isoformat(),
-                "discharge_time": self.discharge_time.isoformat(), "status": self.status,
-                "outcome": self.outcome, "status_text": self.status_text, "raw": self.raw}
+                "recipient": self.recipient,
+                "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+                "discharge_time": self.discharge_time.isoformat() if self.discharge_time else None,
+                "status": self.status, "outcome": self.outcome, "status_text": self.status_text,
+                "raw": self.raw, "notes": list(self.notes)}
+
+
+def _user_data_octets(reader: Reader, udl: int, gsm: bool) -> bytes:
+    """The octets of TP-UD of length ``udl``: cut-short data is kept, padding after it is skipped."""
+    udl_at = reader.pos - 1
+    limit, unit = (160, "septets") if gsm else (140, "octets")
+    octets = (udl * 7 + 7) // 8 if gsm else udl
+    if udl > limit:
+        reader.lenient(f"user data length {udl} is more than {limit} {unit}", udl_at,
+                       "read as the length says")
+    if octets > reader.left():
+        left = reader.left()
+        reader.lenient(f"user data of length {udl} needs {octets} octets but only {left} remain", reader.pos,
+                       "the text is kept as far as it goes")
+        return reader.take(left, "the user data")
+    data = reader.take(octets, f"user data of length {udl}")
+    if reader.left():
+        reader.lenient(f"{reader.left()} octets follow the user data of length {udl}", reader.pos,
+                       "ignored as padding (the length fields define the fields)")
+        reader.rest()
+    return data
 
 
 def _read_user_data(reader: Reader, dcs_octet: int, has_udh: bool) -> tuple[str, str, Udh | None]:
@@ -191,18 +233,13 @@ def _read_user_data(reader: Reader, dcs_octet: int, has_udh: bool) -> tuple[str,
     if dcs.compressed:
         raise PduError(f"TP-DCS {dcs_octet:02X} announces compressed text, which handsets do not send",
                        reader.pos - 1)
+    if dcs.reserved:
+        reader.note(f"{dcs.reserved}: the text is read as {'UCS-2' if dcs.encoding == 'ucs2' else 'GSM 7-bit'}"
+                    f" (TS 23.038 §4)")
     udl_at = reader.pos
     udl = reader.octet("the user data length")
-    octets = (udl * 7 + 7) // 8 if dcs.encoding == "gsm" else udl
-    if dcs.encoding != "gsm" and udl > 140:
-        raise PduError(f"user data length {udl} is more than 140 octets", udl_at)
-    if udl > 160:
-        raise PduError(f"user data length {udl} is more than 160 septets", udl_at)
     ud_at = reader.pos
-    data = reader.take(octets, f"user data of length {udl}")
-    if reader.pos < len(reader.data):
-        raise PduError(f"{len(reader.data) - reader.pos} octets follow the user data of length {udl}",
-                       reader.pos)
+    data = _user_data_octets(reader, udl, dcs.encoding == "gsm")
     udh = None
     header_octets = 0
     if has_udh:
@@ -212,22 +249,24 @@ def _read_user_data(reader: Reader, dcs_octet: int, has_udh: bool) -> tuple[str,
         if header_octets > len(data):
             raise PduError(f"user data header length {data[0]} runs past the user data ({len(data)} octets)",
                            ud_at)
-        udh = parse_udh(data[1:header_octets], ud_at + 1)
+        udh = parse_udh(data[1:header_octets], ud_at + 1, reader.lenient)
     if dcs.encoding == "gsm":
         skip = (header_octets * 8 + 6) // 7
         if skip > udl:
-            raise PduError(f"user data header of {header_octets} octets is longer than the user data "
-                           f"length of {udl} septets", udl_at)
+            reader.lenient(f"user data header of {header_octets} octets is longer than the user data length "
+                           f"of {udl} septets", udl_at, "the message has no text")
         fill = skip * 7 - header_octets * 8
+        septets = min(udl - skip, ((len(data) - header_octets) * 8 - fill) // 7)
         locking = udh.locking_shift if udh and udh.locking_shift in LANGUAGES and LANGUAGES[
             udh.locking_shift].locking else 0
         single = udh.single_shift if udh and udh.single_shift in LANGUAGES else 0
-        septets = unpack(data[header_octets:], udl - skip, fill)
-        return charset(locking, single).decode(septets), "gsm", udh
+        return charset(locking, single).decode(unpack(data[header_octets:], septets, fill)), "gsm", udh
     body = data[header_octets:]
     if dcs.encoding == "ucs2":
         if len(body) % 2:
-            raise PduError(f"UCS-2 text has an odd number of octets ({len(body)})", ud_at + header_octets)
+            reader.lenient(f"UCS-2 text has an odd number of octets ({len(body)})", ud_at + len(data) - 1,
+                           "the last octet is left out")
+            body = body[:-1]
         return body.decode("utf-16-be", "surrogatepass"), "ucs2", udh
     return body.decode("latin-1"), "8bit", udh
 
@@ -243,38 +282,62 @@ def _address_text(address: Address | None) -> str | None:
     return address.number if address is not None else None
 
 
-def decode(hex_str: str, *, has_sca: bool = True, direction: str = "auto") -> Deliver | StatusReport | Submit:
+_TYPES = {0: "deliver", 1: "submit", 2: "status-report"}
+
+
+def decode(hex_str: str, *, has_sca: bool = True, direction: str = "auto", strict: bool = False,
+           received_at: datetime | None = None) -> Deliver | StatusReport | Submit:
     """Decode one PDU given as hex.
 
     ``has_sca``: the PDU starts with the SMSC address field (as ``AT+CMGL``
     and ``+CMT`` show it). ``direction``: ``"in"`` for PDUs a modem received
-    (TP-MTI 0 DELIVER, 2 STATUS-REPORT), ``"out"`` for PDUs it sends (1
-    SUBMIT), ``"auto"`` for either (what a mixed log holds).
+    (TP-MTI 0 DELIVER, 2 STATUS-REPORT; the reserved 3 is read as DELIVER,
+    as TS 23.040 §9.2.3.1 has a receiver do), ``"out"`` for PDUs it sends
+    (1 SUBMIT), ``"auto"`` for either (what a mixed log holds).
+    ``received_at`` stands in for a time stamp that cannot be read.
+    ``strict``: refuse every leniency (see the module doc) with PduError.
     """
     if direction not in ("auto", "in", "out"):
         raise ValueError(f"direction must be auto, in or out, not {direction!r}")
-    data = parse_hex(hex_str)
-    raw = data.hex().upper()
-    reader = Reader(data)
+    found: dict[str, Any] = {}
+    reader = Reader(b"", strict=strict)
+    try:
+        reader.data = parse_hex(hex_str, None if strict else reader)
+        return _decode(reader, has_sca, direction, received_at, found)
+    except PduError as exc:
+        exc.found = found
+        raise
+
+
+def _decode(reader: Reader, has_sca: bool, direction: str, received_at: datetime | None,
+            found: dict[str, Any]) -> Deliver | StatusReport | Submit:
+    raw = reader.data.hex().upper()
     smsc = _address_text(read_sca(reader)) if has_sca else None
+    found["smsc"] = smsc
     first_at = reader.pos
     first = reader.octet("the first octet")
     mti = first & 0x03
     allowed = {"auto": (0, 1, 2), "in": (0, 2), "out": (1,)}[direction]
-    if mti not in allowed:
+    found["type"] = _TYPES.get(mti, "reserved")
+    if mti == 3 and direction == "in":
+        reader.note("TP-MTI 3 is reserved: the PDU is read as an SMS-DELIVER (TS 23.040 §9.2.3.1)")
+        mti = 0
+    elif mti not in allowed:
         names = {0: "SMS-DELIVER", 1: "SMS-SUBMIT", 2: "SMS-STATUS-REPORT", 3: "a reserved message type"}
         raise PduError(f"TP-MTI {mti} is {names[mti]}, not expected in direction {direction!r}", first_at)
     if mti == 2:
-        return _decode_status_report(reader, smsc, raw)
+        return _decode_status_report(reader, smsc, raw, received_at, found)
     if mti == 1:
         reference = reader.octet("TP-MR")
         address = read_address(reader, "destination address")
+        found["recipient"] = address.number
     else:
         address = read_address(reader, "originating address")
+        found["sender"] = address.number
     pid = reader.octet("TP-PID")
     dcs = reader.octet("TP-DCS")
     if mti == 0:
-        timestamp = read_timestamp(reader, "the service centre time stamp")
+        timestamp = read_timestamp(reader, "the service centre time stamp", received_at)
         validity = None
     else:
         vpf = (first >> 3) & 3
@@ -288,7 +351,7 @@ def decode(hex_str: str, *, has_sca: bool = True, direction: str = "auto") -> De
     text, encoding, udh = _read_user_data(reader, dcs, bool(first & 0x40))
     common = dict(smsc=smsc, text=text, encoding=encoding, dcs=dcs, message_class=read_dcs(dcs).message_class,
                   pid=pid, udh=udh.elements if udh else (), concat=udh.concat if udh else None,
-                  language=_language(udh), raw=raw)
+                  language=_language(udh), raw=raw, notes=tuple(reader.notes))
     if mti == 0:
         return Deliver(**common, sender=address.number, sender_type=address.kind, timestamp=timestamp,
                        status_report_indication=bool(first & 0x20))
@@ -297,11 +360,20 @@ def decode(hex_str: str, *, has_sca: bool = True, direction: str = "auto") -> De
                   validity=validity)
 
 
-def _decode_status_report(reader: Reader, smsc: str | None, raw: str) -> StatusReport:
+def _decode_status_report(reader: Reader, smsc: str | None, raw: str, received_at: datetime | None,
+                          found: dict[str, Any]) -> StatusReport:
+    """Reference, recipient and status are essential; unreadable time stamps are noted and replaced.
+
+    What may follow TP-ST (TP-PI and the fields it announces, TS 23.040
+    §9.2.2.3) carries nothing the console uses and is not read.
+    """
     reference = reader.octet("TP-MR")
+    found["message_reference"] = reference
     recipient = read_address(reader, "recipient address")
-    timestamp = read_timestamp(reader, "the service centre time stamp")
-    discharge = read_timestamp(reader, "the discharge time")
+    found["recipient"] = recipient.number
+    timestamp = read_timestamp(reader, "the service centre time stamp", received_at)
+    discharge = read_timestamp(reader, "the discharge time", received_at)
     status = reader.octet("TP-ST")
     outcome, meaning = status_meaning(status)
-    return StatusReport(smsc, reference, recipient.number, timestamp, discharge, status, outcome, meaning, raw)
+    return StatusReport(smsc, reference, recipient.number, timestamp, discharge, status, outcome, meaning, raw,
+                        tuple(reader.notes))
