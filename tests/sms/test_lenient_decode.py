@@ -189,7 +189,7 @@ _SCTS = "31308051206180"
     ("a concatenation element of the wrong size (built)", "00440B917228001011F10004" + _SCTS + "0705000200030141",
      "concatenation element 00 has 2 octets instead of 3", lambda s: s.concat is None and s.text == "A"),
     ("a user data header longer than TP-UDL says (built)", "00440B917228001011F10000" + _SCTS + "06050003AB0201",
-     "is longer than the user data length of 6 septets", lambda s: s.text == "" and s.concat.part == 2),
+     "is longer than the user data length of 6 septets", lambda s: s.text == "" and s.concat.reference == 0xAB),
 ])
 def test_leniencies_are_noted_and_refused_when_strict(what, pdu, note, check):
     sms = decode(pdu, received_at=RECEIVED)
