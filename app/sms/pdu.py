@@ -365,7 +365,8 @@ def _decode_status_report(reader: Reader, smsc: str | None, raw: str, received_a
     """Reference, recipient and status are essential; unreadable time stamps are noted and replaced.
 
     What may follow TP-ST (TP-PI and the fields it announces, TS 23.040
-    §9.2.2.3) carries nothing the console uses and is not read.
+    §9.2.2.3) carries nothing the console uses: it is not read, and a note
+    says so.
     """
     reference = reader.octet("TP-MR")
     found["message_reference"] = reference
@@ -374,6 +375,9 @@ def _decode_status_report(reader: Reader, smsc: str | None, raw: str, received_a
     timestamp = read_timestamp(reader, "the service centre time stamp", received_at)
     discharge = read_timestamp(reader, "the discharge time", received_at)
     status = reader.octet("TP-ST")
+    if reader.left():
+        reader.note(f"{reader.left()} octets after TP-ST at octet {reader.pos} (TP-PI and the fields it announces, "
+                    "or padding) are not read")
     outcome, meaning = status_meaning(status)
     return StatusReport(smsc, reference, recipient.number, timestamp, discharge, status, outcome, meaning, raw,
                         tuple(reader.notes))

@@ -230,3 +230,11 @@ def test_submit_read_back_keeps_notes_too():
     assert isinstance(sms, Submit) and sms.text == "Hello World!"
     assert sms.notes == ("2 octets follow the user data of length 12 at octet 25: ignored as padding "
                          "(the length fields define the fields)",)
+
+
+def test_octets_after_the_status_of_a_report_are_noted_not_read():
+    # BAD_ZONE_REPORT with TP-PI 00 and one more octet after TP-ST (built here).
+    report = decode(BAD_ZONE_REPORT + "0000", received_at=RECEIVED)
+    assert (report.message_reference, report.outcome) == (35, "delivered")
+    assert report.notes[1] == ("2 octets after TP-ST at octet 27 (TP-PI and the fields it announces, or padding) "
+                               "are not read")
