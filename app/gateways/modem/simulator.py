@@ -21,7 +21,7 @@ import time
 import tty
 from collections import deque
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Callable, TextIO
 
 from .sim_dialect import SentPdu, SimModem, SimOptions
 from .sim_pdus import encode_deliver, encode_status_report, tpdu_length
@@ -65,6 +65,9 @@ class ModemSimulator:
         self._tasks: set[asyncio.Task] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: list[tuple[str, int, asyncio.Future]] = []
+        #: Called with (command line, answer lines) before an answer is written; returns the lines to write
+        #: instead, so a test can garble, pad or interleave what a real modem would send.
+        self.answer_filter: Callable[[str, list[str]], list[str]] | None = None
 
     # --- life ----------------------------------------------------------------------
 
@@ -259,6 +262,8 @@ class ModemSimulator:
             self._pdu_length = int(line.split("=", 1)[1])
             self.write(f"{self.options.line_end}> ")
             return
+        if self.answer_filter is not None:
+            answer = self.answer_filter(line, list(answer))
         self.send_lines(*answer)
         if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
             self._deliver_waiting()
