@@ -216,3 +216,22 @@ async def test_a_modem_that_answers_nothing_is_logged_reopened_and_nothing_is_lo
     sim.hang(False)
     await until(engine, lambda: len(inbox(engine)) == 1)  # the start-up sweep after reopening reads it
     assert [x.text for x in inbox(engine)] == ["while the modem was silent"]
+
+
+async def test_padded_and_truncated_reports_by_cds(modem_engine):
+    engine, sim = await modem_engine({"report_delay": 3600}, cnmi="2,1,0,1,0")
+    sim.modem.next_reference = 35
+    [msg] = engine.queue_messages([OutboundRequest(["+62895357614989"], "report me", status_report=True)]).accepted
+    await until(engine, lambda: engine.message(msg.id).status == m.SENT)
+    cut = BAD_ZONE_REPORT[:-2]  # TP-ST missing: the outcome cannot be read
+    sim.send_lines("+CDS: 25", cut)
+    sim.send_lines("+CDS: 29", BAD_ZONE_REPORT + "00FFFF")  # TP-PI 00 and two octets of padding
+    await until(engine, lambda: engine.message(msg.id).status == m.DELIVERED)
+    [placeholder] = inbox(engine)  # the report that cannot be read is kept, not dropped
+    assert placeholder.pdu == cut and placeholder.sender == "+62895357614989"
+    assert placeholder.text.startswith("[status report the modem could not decode: PDU ends where TP-ST should be")
+    notes = info_lines(engine)
+    assert any(line.startswith("stored the PDU of a +CMT/+CDS line as an undecodable status report") for line in notes)
+    assert ("status report about +62895357614989: 3 octets after TP-ST at octet 27 (TP-PI and the fields it "
+            "announces, or padding) are not read") in notes
+    await sim.wait_for_command("AT+CNMA", 2)  # both acknowledged
