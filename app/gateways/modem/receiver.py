@@ -83,6 +83,9 @@ class Receiver:
             m = re.match(r'"?(\w+)"?\s*,\s*(\d+)', value)
             if m:
                 self.jobs.put_nowait(("read", m.group(1).upper(), int(m.group(2))))
+            else:
+                self._traffic(f"skipped {line!r}: it names no storage and index (the next sweep reads the "
+                              "message)")
         elif head in ("+CMT", "+CDS"):
             if pdu is None:
                 log.warning("%s: %s without its PDU", self.gateway.name, line)
@@ -222,7 +225,13 @@ class Receiver:
         """Hand over sets still incomplete after the reassembly timeout (missing parts marked)."""
         for done in self.reassembler.expire(time.monotonic()):
             slots = self._release((done.sender, done.reference, done.total_parts))
-            self._hand_over(self._incoming(done))
+            try:
+                self._hand_over(self._incoming(done))
+            except Exception as exc:
+                log.exception("%s: an incomplete message could not be handed over", self.gateway.name)
+                self._traffic(f"kept the parts of an incomplete message from {done.sender} on the modem: the "
+                              f"console could not take it ({exc}); the next sweep reads them again")
+                continue
             for mem, index in sorted(slots):
                 self.jobs.put_nowait(("delete", mem, index))
 

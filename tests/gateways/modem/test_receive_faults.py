@@ -9,6 +9,7 @@ and the housekeeping task live on and no other message is lost.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 import pytest
@@ -235,3 +236,36 @@ async def test_padded_and_truncated_reports_by_cds(modem_engine):
     assert ("status report about +62895357614989: 3 octets after TP-ST at octet 27 (TP-PI and the fields it "
             "announces, or padding) are not read") in notes
     await sim.wait_for_command("AT+CNMA", 2)  # both acknowledged
+
+
+async def test_an_indication_without_an_index_is_logged_and_the_sweep_finds_the_message(modem_engine):
+    engine, sim = await modem_engine(sweep_seconds=0.5)
+    sim.modem.store(encode_deliver("+4917099991", "announced badly")[0])
+    sim.send_lines('+CMTI: "SM",')  # the index is missing
+    await until(engine, lambda: len(inbox(engine)) == 1)
+    assert [x.text for x in inbox(engine)] == ["announced badly"]
+    assert ("skipped '+CMTI: \"SM\",': it names no storage and index (the next sweep reads the message)"
+            in info_lines(engine))
+
+
+async def test_an_incomplete_message_the_engine_cannot_take_is_offered_again(modem_engine):
+    engine, sim = await modem_engine(reassembly_timeout=1.0, keepalive_seconds=0.3, sweep_seconds=0.5)
+    real = engine.gateway_received
+    refused = asyncio.get_running_loop().create_future()
+
+    def refuse(gateway, sms):
+        if not refused.done():
+            refused.set_result(sms.text)
+        raise RuntimeError("store unavailable")
+
+    engine.gateway_received = refuse
+    sim.receive_pdu(encode_deliver("+4917099992", "y" * 200)[0])  # part 1 of 2; part 2 never comes
+    assert (await asyncio.wait_for(refused, 10)).endswith("[part 2 of 2 missing]")
+    assert any(line.startswith("kept the parts of an incomplete message from +4917099992")
+               for line in info_lines(engine))
+    assert len(sim.modem.storage) == 1
+    engine.gateway_received = real  # the housekeeping task is still alive and offers it again
+    await until(engine, lambda: len(inbox(engine)) == 1)
+    [msg] = inbox(engine)
+    assert msg.text.endswith("[part 2 of 2 missing]")
+    await sim.wait_for_command("AT+CMGD")
