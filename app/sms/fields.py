@@ -213,9 +213,10 @@ def read_timestamp(reader: Reader, what: str, instead: datetime | None = None) -
             return _timestamp(raw)
         except ValueError as exc:
             problem, at = f"{what} is not a valid date and time ({exc})", 0
-    action = ("the time of reception stands in for it" if instead is not None
-              else "left empty (a receiving gateway uses the time of reception)")
-    reader.lenient(problem, start + at, f"{action} (its octets: {raw.hex().upper()})")
+    octets = raw.hex().upper()
+    reader.lenient(problem, start + at, f"the time of reception stands in for it (its octets: {octets})"
+                   if instead is not None else
+                   f"left empty (its octets: {octets}); a receiving gateway uses the time of reception")
     return instead
 
 
