@@ -28,11 +28,13 @@ def run_count(args: argparse.Namespace) -> int:
 
 
 def run_pdu_decode(args: argparse.Namespace) -> int:
-    """Print one JSON object per PDU; failures go to stderr, exit 1 if any PDU failed."""
+    """Print one JSON object per PDU (its ``notes`` list each leniency); failures go to stderr, exit 1 if any
+    PDU failed."""
     failed = False
     for pdu in args.pdus:
         try:
-            _print_json(decode(pdu, has_sca=not args.no_sca, direction=args.direction).to_dict())
+            _print_json(decode(pdu, has_sca=not args.no_sca, direction=args.direction,
+                               strict=args.strict).to_dict())
         except PduError as exc:
             print(f"ERROR: {exc}", file=sys.stderr)
             failed = True
@@ -78,14 +80,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     decoding = actions.add_parser(
         "decode", help="decode PDUs to JSON",
         description="Print one JSON object per PDU: type (deliver, status-report, submit), numbers, text, "
-                    "encoding, DCS, UDH elements, concatenation, time stamps, delivery status. A PDU that "
-                    "cannot be decoded prints 'ERROR: <what and where>' on stderr; the others still print "
-                    "and the exit status is 1.")
+                    "encoding, DCS, UDH elements, concatenation, time stamps, delivery status, and notes: "
+                    "what was accepted although it is not as TS 23.040 has it (octets after the user data "
+                    "ignored as padding, an unreadable time stamp left empty, user data cut short kept as "
+                    "far as it goes ...), each with its octet offset. A PDU whose essential fields cannot be "
+                    "read prints 'ERROR: <what and where>' on stderr; the others still print and the exit "
+                    "status is 1.")
     decoding.add_argument("pdus", nargs="+", metavar="HEX", help="PDU as hex, SMSC address first")
     decoding.add_argument("--no-sca", action="store_true",
                           help="the PDUs start at the first octet (no SMSC address field)")
     decoding.add_argument("--direction", choices=("auto", "in", "out"), default="auto",
                           help="in: received PDUs only; out: SMS-SUBMIT only; auto: either (default)")
+    decoding.add_argument("--strict", action="store_true",
+                          help="refuse, with ERROR, every PDU that needs a leniency (one that would have notes)")
     decoding.set_defaults(func=run_pdu_decode)
 
     encoding = actions.add_parser(

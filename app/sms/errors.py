@@ -17,7 +17,12 @@ class PduError(ValueError):
     ``"user data header length 9 runs past the user data (5 octets) at octet 27"``.
     ``offset`` holds that octet offset, or ``None`` when the problem is not
     tied to one place (odd number of hex digits is at the end of the string).
+    ``found`` holds what :func:`app.sms.pdu.decode` could read before the
+    problem (``type``, ``smsc``, ``sender`` ...), so a receiver that keeps
+    the PDU as a placeholder can still say who sent it.
     """
+
+    found: dict = {}
 
     def __init__(self, message: str, offset: int | None = None) -> None:
         self.reason = message

@@ -2,6 +2,10 @@
 
 Decoding reads through a :class:`Reader`, which knows the octet offset of
 everything it hands out, so every :class:`PduError` says where the problem is.
+The reader also collects the decode's *notes*: what was accepted although
+it is not as TS 23.040 has it (padding, an unreadable time stamp, a filler
+digit inside a number) and what was done about it. A strict reader refuses
+those with :class:`PduError` instead.
 """
 
 from __future__ import annotations
@@ -20,13 +24,33 @@ _BCD_VALUES = {c: i for i, c in enumerate(_BCD_DIGITS)}
 
 
 class Reader:
-    """Reads octets of one PDU, raising :class:`PduError` with the offset when it runs out."""
+    """Reads octets of one PDU, raising :class:`PduError` with the offset when it runs out.
 
-    __slots__ = ("data", "pos")
+    ``notes`` collects, in words, each leniency of the decode; with
+    ``strict`` every leniency is a :class:`PduError` instead.
+    """
 
-    def __init__(self, data: bytes) -> None:
+    __slots__ = ("data", "pos", "strict", "notes")
+
+    def __init__(self, data: bytes, *, strict: bool = False) -> None:
         self.data = data
         self.pos = 0
+        self.strict = strict
+        self.notes: list[str] = []
+
+    def lenient(self, problem: str, offset: int | None, action: str) -> None:
+        """Accept ``problem`` (found at ``offset``) by doing ``action``; refuse it when strict."""
+        if self.strict:
+            raise PduError(problem, offset)
+        where = f" at octet {offset}" if offset is not None else ""
+        self.notes.append(f"{problem}{where}: {action}")
+
+    def note(self, text: str) -> None:
+        """A fact about the PDU worth telling that TS 23.040 itself allows (never refused)."""
+        self.notes.append(text)
+
+    def left(self) -> int:
+        return len(self.data) - self.pos
 
     def octet(self, what: str) -> int:
         if self.pos >= len(self.data):
@@ -47,14 +71,20 @@ class Reader:
         return chunk
 
 
-def parse_hex(text: str) -> bytes:
-    """Octets of a hex string (whitespace ignored); :class:`PduError` for anything else."""
+def parse_hex(text: str, notes: Reader | None = None) -> bytes:
+    """Octets of a hex string (whitespace ignored); :class:`PduError` for anything else.
+
+    With a lenient ``notes`` reader, a last octet cut in half is dropped and noted.
+    """
     digits = "".join(str(text).split())
     if not digits:
         raise PduError("the PDU is empty", 0)
     if len(digits) % 2:
-        raise PduError(f"odd number of hex digits ({len(digits)}): the last octet is cut in half",
-                       len(digits) // 2)
+        problem = f"odd number of hex digits ({len(digits)}): the last octet is cut in half"
+        if notes is None:
+            raise PduError(problem, len(digits) // 2)
+        notes.lenient(problem, len(digits) // 2, "the half octet is left out")
+        digits = digits[:-1]
     try:
         return bytes.fromhex(digits)
     except ValueError:
@@ -118,14 +148,16 @@ def encode_sca(sca: str | None) -> bytes:
     return bytes((len(value) + 1, toa)) + value
 
 
-def _decode_digits(value: bytes, count: int, reader: Reader, start: int) -> str:
+def _decode_digits(value: bytes, count: int, reader: Reader, start: int, what: str) -> str:
     digits = []
     for i in range(count):
         nibble = (value[i // 2] >> (4 * (i % 2))) & 0x0F
         if nibble == 0x0F:
             if i == count - 1:  # some phones count the filler as a digit
                 break
-            raise PduError(f"filler digit F inside an address of {count} digits", start + i // 2)
+            reader.lenient(f"filler digit F inside the {what} of {count} digits", start + i // 2,
+                           "the digit is left out")
+            continue
         digits.append(_BCD_DIGITS[nibble])
     return "".join(digits)
 
@@ -133,16 +165,19 @@ def _decode_digits(value: bytes, count: int, reader: Reader, start: int) -> str:
 def read_address(reader: Reader, what: str) -> Address:
     """An originating, destination or recipient address (length counts digits)."""
     count = reader.octet(f"the {what} length")
-    if count > 20:
-        raise PduError(f"{what} length {count} is more than the 20 digits an address holds", reader.pos - 1)
+    count_at = reader.pos - 1
     toa = reader.octet(f"the {what} type")
+    ton, npi = (toa >> 4) & 0x07, toa & 0x0F
+    if count > 20:
+        kind = "an alphanumeric name longer than 11 characters" if ton == 5 else "more digits"
+        reader.lenient(f"{what} length {count} is more than the 20 digits an address holds", count_at,
+                       f"read as {kind}, as the length says")
     start = reader.pos
     value = reader.take((count + 1) // 2, f"the {what}")
-    ton, npi = (toa >> 4) & 0x07, toa & 0x0F
     if ton == 5:
         text = charset().decode(unpack(value, count * 4 // 7))
         return Address(text, ton, npi)
-    digits = _decode_digits(value, count, reader, start)
+    digits = _decode_digits(value, count, reader, start, what)
     return Address("+" + digits if ton == 1 and digits else digits, ton, npi)
 
 
@@ -157,35 +192,55 @@ def read_sca(reader: Reader) -> Address | None:
     start = reader.pos
     value = reader.take(size - 1, "the service centre address")
     count = 2 * len(value) - (1 if value and value[-1] >> 4 == 0x0F else 0)
-    digits = _decode_digits(value, count, reader, start)
+    digits = _decode_digits(value, count, reader, start, "service centre address")
     return Address("+" + digits if (toa >> 4) & 7 == 1 and digits else digits, (toa >> 4) & 7, toa & 0x0F)
 
 
 # --- time stamps and validity -------------------------------------------------------------
 
-def read_timestamp(reader: Reader, what: str) -> datetime:
-    """A 7-octet TP-SCTS / TP-DT time stamp with its time zone (quarters of an hour)."""
+def read_timestamp(reader: Reader, what: str, instead: datetime | None = None) -> datetime | None:
+    """A 7-octet TP-SCTS / TP-DT time stamp with its time zone (quarters of an hour).
+
+    An unreadable time stamp (its 7 octets are there, their values are not a
+    time) is noted and ``instead`` (the time of reception, when known) is
+    returned in its place; a strict reader refuses it.
+    """
     start = reader.pos
     raw = reader.take(7, what)
-    values = []
+    problem, at = _timestamp_problem(raw, what)
+    if problem is None:
+        try:
+            return _timestamp(raw)
+        except ValueError as exc:
+            problem, at = f"{what} is not a valid date and time ({exc})", 0
+    octets = raw.hex().upper()
+    reader.lenient(problem, start + at, f"the time of reception stands in for it (its octets: {octets})"
+                   if instead is not None else
+                   f"left empty (its octets: {octets}); a receiving gateway uses the time of reception")
+    return instead
+
+
+def _timestamp_problem(raw: bytes, what: str) -> tuple[str | None, int]:
+    """(what is wrong with the semi-octets of a time stamp, its index), or (None, 0)."""
     for i, octet in enumerate(raw[:6]):
-        low, high = octet & 0x0F, octet >> 4
-        if low > 9 or high > 9:
-            raise PduError(f"{what} has a non-decimal digit ({octet:02X})", start + i)
-        values.append(low * 10 + high)
+        if octet & 0x0F > 9 or octet >> 4 > 9:
+            return f"{what} has a non-decimal digit ({octet:02X})", i
     tz_low, tz_high = raw[6] & 0x0F, raw[6] >> 4
-    if tz_high > 9 or (tz_low & 7) > 9:
-        raise PduError(f"{what} has a non-decimal time zone ({raw[6]:02X})", start + 6)
+    if tz_high > 9:
+        return f"{what} has a non-decimal time zone ({raw[6]:02X})", 6
     quarters = (tz_low & 7) * 10 + tz_high
     if quarters > 72:
-        raise PduError(f"{what} time zone of {quarters} quarter hours is out of range", start + 6)
-    offset = timedelta(minutes=15 * quarters) * (-1 if tz_low & 8 else 1)
-    year, month, day, hour, minute, second = values
-    try:
-        return datetime(2000 + year if year < 70 else 1900 + year, month, day, hour, minute, second,
-                        tzinfo=timezone(offset))
-    except ValueError as exc:
-        raise PduError(f"{what} is not a valid date and time ({exc})", start) from None
+        return f"{what} time zone of {quarters} quarter hours is out of range", 6
+    return None, 0
+
+
+def _timestamp(raw: bytes) -> datetime:
+    """The time stamp of 7 checked octets; ValueError when the values are no date and time."""
+    year, month, day, hour, minute, second = ((o & 0x0F) * 10 + (o >> 4) for o in raw[:6])
+    tz_low, tz_high = raw[6] & 0x0F, raw[6] >> 4
+    offset = timedelta(minutes=15 * ((tz_low & 7) * 10 + tz_high)) * (-1 if tz_low & 8 else 1)
+    return datetime(2000 + year if year < 70 else 1900 + year, month, day, hour, minute, second,
+                    tzinfo=timezone(offset))
 
 
 def validity_octet(minutes: int) -> int:

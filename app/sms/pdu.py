@@ -1,26 +1,24 @@
-"""SMS-SUBMIT encoding and SMS-DELIVER / SMS-STATUS-REPORT / SMS-SUBMIT decoding (TS 23.040).
+"""SMS-SUBMIT encoding (TS 23.040), and the codec's PDU interface.
 
 :func:`encode_submit` turns a text into the PDUs a modem sends with
-``AT+CMGS=<length>`` in PDU mode, one per part; :func:`decode` reads any PDU a
-modem reports or a log shows. Both are what the ``smsconsole pdu`` commands
-run. Decoding problems raise :class:`~app.sms.errors.PduError` only.
+``AT+CMGS=<length>`` in PDU mode, one per part; :func:`decode` (from
+:mod:`app.sms.decoding`) reads any PDU a modem reports or a log shows. Both
+are what the ``smsconsole pdu`` commands run. Encoding is strict: it refuses
+what it cannot send as asked (:class:`~app.sms.errors.EncodeError`).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import count as _counter
 
 from app.sms.counter import layout
-from app.sms.errors import EncodeError, PduError
-from app.sms.fields import (Address, Reader, encode_address, encode_sca, parse_hex, read_address,
-                            read_sca, read_timestamp, validity_minutes, validity_octet)
-from app.sms.gsm7 import charset, pack, unpack
-from app.sms.national import LANGUAGES
-from app.sms.status import status_meaning
-from app.sms.udh import DCS_OF, FLASH_BIT, Concat, Udh, UdhElement, build_udh, parse_udh, read_dcs
+from app.sms.decoding import Deliver, StatusReport, Submit, decode
+from app.sms.errors import EncodeError
+from app.sms.fields import encode_address, encode_sca, validity_octet
+from app.sms.gsm7 import pack
+from app.sms.udh import DCS_OF, FLASH_BIT, Concat, build_udh
 
 __all__ = ["SubmitPart", "Deliver", "StatusReport", "Submit", "encode_submit", "decode",
            "next_concat_reference"]
@@ -97,211 +95,3 @@ def encode_submit(destination: str, text: str, *, encoding: str = "auto", flash:
         parts.append(SubmitPart(len(tpdu), (smsc + tpdu).hex().upper(), index + 1, lay.parts, piece,
                                 reference))
     return parts
-
-
-# --- decoding ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Message:
-    """Fields shared by the decoded message types."""
-
-    smsc: str | None
-    text: str
-    encoding: str
-    dcs: int
-    message_class: int | None
-    pid: int
-    udh: tuple[UdhElement, ...]
-    concat: Concat | None
-    language: str | None
-    raw: str
-
-    @property
-    def flash(self) -> bool:
-        """Class 0: shown at once, not stored."""
-        return self.message_class == 0
-
-    def _common(self) -> dict:
-        return {"smsc": self.smsc, "text": self.text, "encoding": self.encoding, "dcs": self.dcs,
-                "message_class": self.message_class, "flash": self.flash, "pid": self.pid,
-                "udh": [e.to_dict() for e in self.udh],
-                "concat": self.concat.to_dict() if self.concat else None,
-                "language": self.language, "raw": self.raw}
-
-
-@dataclass(frozen=True)
-class Deliver(_Message):
-    """A received SMS-DELIVER."""
-
-    sender: str = ""
-    sender_type: str = "unknown"
-    timestamp: datetime | None = None
-    status_report_indication: bool = False
-    type: str = "deliver"
-
-    def to_dict(self) -> dict:
-        return {"type": self.type, "sender": self.sender, "sender_type": self.sender_type,
-                "timestamp": self.timestamp.isoformat() if self.timestamp else None, **self._common()}
-
-
-@dataclass(frozen=True)
-class Submit(_Message):
-    """An SMS-SUBMIT read back (from a log or the modem's storage)."""
-
-    recipient: str = ""
-    recipient_type: str = "unknown"
-    message_reference: int = 0
-    status_report_request: bool = False
-    reject_duplicates: bool = False
-    validity: int | datetime | str | None = None
-    type: str = "submit"
-
-    def to_dict(self) -> dict:
-        validity = self.validity.isoformat() if isinstance(self.validity, datetime) else self.validity
-        return {"type": self.type, "recipient": self.recipient, "recipient_type": self.recipient_type,
-                "message_reference": self.message_reference, "status_report_request": self.status_report_request,
-                "reject_duplicates": self.reject_duplicates, "validity": validity, **self._common()}
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    """A received SMS-STATUS-REPORT for a message this side sent."""
-
-    smsc: str | None
-    message_reference: int
-    recipient: str
-    timestamp: datetime
-    discharge_time: datetime
-    status: int
-    outcome: str
-    status_text: str
-    raw: str
-    type: str = "status-report"
-
-    def to_dict(self) -> dict:
-        return {"type": self.type, "smsc": self.smsc, "message_reference": self.message_reference,
-                "recipient": self.recipient, "timestamp": self.timestamp.isoformat(),
-                "discharge_time": self.discharge_time.isoformat(), "status": self.status,
-                "outcome": self.outcome, "status_text": self.status_text, "raw": self.raw}
-
-
-def _read_user_data(reader: Reader, dcs_octet: int, has_udh: bool) -> tuple[str, str, Udh | None]:
-    """Text, encoding and header of the TP-UDL + TP-UD at the reader's position."""
-    dcs = read_dcs(dcs_octet)
-    if dcs.compressed:
-        raise PduError(f"TP-DCS {dcs_octet:02X} announces compressed text, which handsets do not send",
-                       reader.pos - 1)
-    udl_at = reader.pos
-    udl = reader.octet("the user data length")
-    octets = (udl * 7 + 7) // 8 if dcs.encoding == "gsm" else udl
-    if dcs.encoding != "gsm" and udl > 140:
-        raise PduError(f"user data length {udl} is more than 140 octets", udl_at)
-    if udl > 160:
-        raise PduError(f"user data length {udl} is more than 160 septets", udl_at)
-    ud_at = reader.pos
-    data = reader.take(octets, f"user data of length {udl}")
-    if reader.pos < len(reader.data):
-        raise PduError(f"{len(reader.data) - reader.pos} octets follow the user data of length {udl}",
-                       reader.pos)
-    udh = None
-    header_octets = 0
-    if has_udh:
-        if not data:
-            raise PduError("TP-UDHI is set but there is no user data", ud_at)
-        header_octets = data[0] + 1
-        if header_octets > len(data):
-            raise PduError(f"user data header length {data[0]} runs past the user data ({len(data)} octets)",
-                           ud_at)
-        udh = parse_udh(data[1:header_octets], ud_at + 1)
-    if dcs.encoding == "gsm":
-        skip = (header_octets * 8 + 6) // 7
-        if skip > udl:
-            raise PduError(f"user data header of {header_octets} octets is longer than the user data "
-                           f"length of {udl} septets", udl_at)
-        fill = skip * 7 - header_octets * 8
-        locking = udh.locking_shift if udh and udh.locking_shift in LANGUAGES and LANGUAGES[
-            udh.locking_shift].locking else 0
-        single = udh.single_shift if udh and udh.single_shift in LANGUAGES else 0
-        septets = unpack(data[header_octets:], udl - skip, fill)
-        return charset(locking, single).decode(septets), "gsm", udh
-    body = data[header_octets:]
-    if dcs.encoding == "ucs2":
-        if len(body) % 2:
-            raise PduError(f"UCS-2 text has an odd number of octets ({len(body)})", ud_at + header_octets)
-        return body.decode("utf-16-be", "surrogatepass"), "ucs2", udh
-    return body.decode("latin-1"), "8bit", udh
-
-
-def _language(udh: Udh | None) -> str | None:
-    if udh is None:
-        return None
-    ident = udh.locking_shift or udh.single_shift
-    return LANGUAGES[ident].name if ident in LANGUAGES else None
-
-
-def _address_text(address: Address | None) -> str | None:
-    return address.number if address is not None else None
-
-
-def decode(hex_str: str, *, has_sca: bool = True, direction: str = "auto") -> Deliver | StatusReport | Submit:
-    """Decode one PDU given as hex.
-
-    ``has_sca``: the PDU starts with the SMSC address field (as ``AT+CMGL``
-    and ``+CMT`` show it). ``direction``: ``"in"`` for PDUs a modem received
-    (TP-MTI 0 DELIVER, 2 STATUS-REPORT), ``"out"`` for PDUs it sends (1
-    SUBMIT), ``"auto"`` for either (what a mixed log holds).
-    """
-    if direction not in ("auto", "in", "out"):
-        raise ValueError(f"direction must be auto, in or out, not {direction!r}")
-    data = parse_hex(hex_str)
-    raw = data.hex().upper()
-    reader = Reader(data)
-    smsc = _address_text(read_sca(reader)) if has_sca else None
-    first_at = reader.pos
-    first = reader.octet("the first octet")
-    mti = first & 0x03
-    allowed = {"auto": (0, 1, 2), "in": (0, 2), "out": (1,)}[direction]
-    if mti not in allowed:
-        names = {0: "SMS-DELIVER", 1: "SMS-SUBMIT", 2: "SMS-STATUS-REPORT", 3: "a reserved message type"}
-        raise PduError(f"TP-MTI {mti} is {names[mti]}, not expected in direction {direction!r}", first_at)
-    if mti == 2:
-        return _decode_status_report(reader, smsc, raw)
-    if mti == 1:
-        reference = reader.octet("TP-MR")
-        address = read_address(reader, "destination address")
-    else:
-        address = read_address(reader, "originating address")
-    pid = reader.octet("TP-PID")
-    dcs = reader.octet("TP-DCS")
-    if mti == 0:
-        timestamp = read_timestamp(reader, "the service centre time stamp")
-        validity = None
-    else:
-        vpf = (first >> 3) & 3
-        validity = None
-        if vpf == 2:
-            validity = validity_minutes(reader.octet("TP-VP"))
-        elif vpf == 3:
-            validity = read_timestamp(reader, "the validity period")
-        elif vpf == 1:
-            validity = reader.take(7, "the enhanced validity period").hex().upper()
-    text, encoding, udh = _read_user_data(reader, dcs, bool(first & 0x40))
-    common = dict(smsc=smsc, text=text, encoding=encoding, dcs=dcs, message_class=read_dcs(dcs).message_class,
-                  pid=pid, udh=udh.elements if udh else (), concat=udh.concat if udh else None,
-                  language=_language(udh), raw=raw)
-    if mti == 0:
-        return Deliver(**common, sender=address.number, sender_type=address.kind, timestamp=timestamp,
-                       status_report_indication=bool(first & 0x20))
-    return Submit(**common, recipient=address.number, recipient_type=address.kind, message_reference=reference,
-                  status_report_request=bool(first & 0x20), reject_duplicates=bool(first & 0x04),
-                  validity=validity)
-
-
-def _decode_status_report(reader: Reader, smsc: str | None, raw: str) -> StatusReport:
-    reference = reader.octet("TP-MR")
-    recipient = read_address(reader, "recipient address")
-    timestamp = read_timestamp(reader, "the service centre time stamp")
-    discharge = read_timestamp(reader, "the discharge time")
-    status = reader.octet("TP-ST")
-    outcome, meaning = status_meaning(status)
-    return StatusReport(smsc, reference, recipient.number, timestamp, discharge, status, outcome, meaning, raw)

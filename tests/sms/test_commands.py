@@ -61,6 +61,21 @@ def test_pdu_decode_status_report(capsys):
                                                                                        "delivered", 214)
 
 
+def test_pdu_decode_prints_notes_and_fails_only_on_essential_fields(capsys):
+    from tests.sms.field_pdus import BAD_ZONE_REPORT, PADDED_DELIVER
+
+    code, out, err = run(["pdu", "decode", PADDED_DELIVER, BAD_ZONE_REPORT], capsys)
+    sms, report = [json.loads(line) for line in out.splitlines()]
+    assert (code, err) == (0, "")
+    assert sms["sender"] == "503" and sms["notes"] == [
+        "30 octets follow the user data of length 53 at octet 70: ignored as padding (the length fields define "
+        "the fields)"]
+    assert (report["message_reference"], report["outcome"], report["timestamp"]) == (35, "delivered", None)
+    assert "non-decimal time zone (C2) at octet 18" in report["notes"][0]
+    code, out, err = run(["pdu", "decode", "--strict", PADDED_DELIVER], capsys)
+    assert (code, out) == (1, "") and err == "ERROR: 30 octets follow the user data of length 53 at octet 70\n"
+
+
 def test_help_texts_explain_themselves(capsys):
     with pytest.raises(SystemExit):
         run(["pdu", "encode", "--help"], capsys)

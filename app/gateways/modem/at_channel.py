@@ -49,6 +49,12 @@ ERROR_WORDS = frozenset(every_error_final())
 #: Unsolicited lines in PDU mode that are followed by one PDU line.
 WITH_PDU = ("+CMT:", "+CDS:", "+CBM:")
 _FINAL_ERROR = re.compile(r"^\+(CME|CMS) ERROR:\s*(.*)$")
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+
+
+def is_hex(line: str) -> bool:
+    """A line that can be a PDU: hex digits only."""
+    return _HEX.fullmatch(line) is not None
 
 
 class AtError(Exception):
@@ -117,6 +123,8 @@ def parse_error(command: str, line: str) -> AtError:
 
 _SECRET = re.compile(r"^(AT\+(?:CPIN|CPWD|CLCK)=).*$", re.IGNORECASE | re.DOTALL)
 _CONTROL = str.maketrans({"\r": None, "\n": None, CTRL_Z: "<Ctrl-Z>", ESC: "<Esc>"})
+#: A PIN command quoted inside a sentence of the traffic log (a skipped line that echoes one).
+_SECRET_INSIDE = re.compile(r"(AT\+(?:CPIN|CPWD|CLCK)=)[^'\s]*", re.IGNORECASE)
 
 
 def shown(text: str) -> str:
@@ -360,9 +368,10 @@ class AtChannel:
                 self._write(ESC)  # leave the prompt if it comes late
             except PortGone:
                 pass
+        timeout = AtTimeout(cmd.command, cmd.prompt_timeout if prompt_wait else cmd.timeout, cmd.data_written)
+        self.note(str(timeout))
         if not cmd.done.done():
-            cmd.done.set_exception(AtTimeout(cmd.command, cmd.prompt_timeout if prompt_wait else cmd.timeout,
-                                             cmd.data_written))
+            cmd.done.set_exception(timeout)
         waiting, self._waiting = self._waiting, deque()
         for other in waiting:
             if not other.done.done():
@@ -387,9 +396,22 @@ class AtChannel:
             self._arm_grace(pending)  # more is coming: the final result may be in it
         self.feed(chunk.decode("latin-1"))
 
+    def note(self, text: str) -> None:
+        """Tell the traffic log what the channel or its user skipped or noticed (an "info" line)."""
+        if self.on_traffic is not None:
+            self.on_traffic("info", _SECRET_INSIDE.sub(r"\1<hidden>", text).translate(_CONTROL))
+
     def feed(self, text: str) -> None:
-        """Parse received characters (split into lines on CR or LF; empty lines and NUL bytes are skipped)."""
-        self._buffer += text.replace("\x00", "")
+        """Parse received characters (split into lines on CR or LF; empty lines are skipped).
+
+        NUL bytes (line noise, a modem waking up) are dropped and counted in
+        the traffic log; a line that cannot be handled is skipped with a
+        traffic-log line, and the reader goes on with the next one.
+        """
+        if "\0" in text:
+            self.note(f"skipped {text.count(chr(0))} NUL byte(s) the modem sent")
+            text = text.replace("\0", "")
+        self._buffer += text
         while True:
             cut = min((i for i in (self._buffer.find("\r"), self._buffer.find("\n")) if i >= 0), default=-1)
             if cut < 0:
@@ -398,8 +420,9 @@ class AtChannel:
             if line:
                 try:
                     self._line(line)
-                except Exception:
+                except Exception as exc:
                     log.exception("%s: could not handle line %r", self.name, line)
+                    self.note(f"skipped the line {line!r}, which could not be handled ({type(exc).__name__}: {exc})")
         pending = self._pending
         if pending is not None and pending.data is not None and not pending.data_written \
                 and self._buffer.lstrip().startswith(">"):
@@ -412,9 +435,10 @@ class AtChannel:
             self.on_traffic("in", shown(line))  # an echoed PIN stays hidden too
         if self._pdu_for is not None:
             head, self._pdu_for = self._pdu_for, None
-            if re.fullmatch(r"[0-9A-Fa-f]+", line):
+            if is_hex(line):
                 self._unsolicited(head, line)
                 return
+            self.note(f"skipped {head!r}: the line after it is not the PDU it announces")
             self._unsolicited(head, None)  # announced PDU missing: report the header alone
         pending = self._pending
         if pending is not None:
@@ -439,6 +463,7 @@ class AtChannel:
             self._response_line(pending, line)
         elif line != "OK":
             log.debug("%s: unexpected line %r", self.name, line)
+            self.note(f"skipped {line!r}: no command waits for an answer and it is no known unsolicited result")
 
     def _response_line(self, cmd: AtCommand, line: str) -> None:
         cmd.lines.append(line)

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .at_channel import AtChannel, AtCommand, AtError, AtResponse, AtTimeout
+from .at_channel import AtChannel, AtCommand, AtError, AtResponse, AtTimeout, is_hex
 from .modem_errors import describe, is_sim_busy
 from .profiles import AUTO, ModemProfile, detect
 from .profiles import get as get_profile
@@ -303,11 +303,21 @@ class ModemDriver:
                 if exc.kind == "CMS" and exc.code == 321:
                     return None
                 raise
-        pdus = [line for line in answer.lines if not line.startswith("+CMGR:")]
+        pdus = []
+        for line in answer.lines:
+            if is_hex(line):
+                pdus.append(line)
+            elif not line.startswith("+CMGR:"):
+                self.channel.note(f"skipped {line!r} in the answer to AT+CMGR={index}: it is not a PDU")
         return pdus[0] if pdus else None
 
     async def list_all(self, mem: str) -> list[tuple[int, str]]:
-        """(index, PDU) of every message in ``mem`` (AT+CMGL=4); none on a device without storage over AT."""
+        """(index, PDU) of every message in ``mem`` (AT+CMGL=4); none on a device without storage over AT.
+
+        Each ``+CMGL:`` line is paired with the next hex line; any other line
+        (garbage some modems send, an unknown unsolicited result) is skipped
+        with a traffic-log line and never taken for a PDU.
+        """
         if not self.profile.sms_storage:
             return []
         async with self.channel.lock:
@@ -316,11 +326,17 @@ class ModemDriver:
         out, index = [], None
         for line in answer.lines:
             if line.startswith("+CMGL:"):
+                if index is not None:
+                    self.channel.note(f"skipped +CMGL entry {index} of {mem}: no PDU came with it")
                 first = line[6:].split(",")[0].strip()
                 index = int(first) if first.isdigit() else None
-            elif index is not None:
+            elif index is not None and is_hex(line):
                 out.append((index, line))
                 index = None
+            else:
+                self.channel.note(f"skipped {line!r} in the answer to AT+CMGL=4: it is not a PDU")
+        if index is not None:
+            self.channel.note(f"skipped +CMGL entry {index} of {mem}: no PDU came with it")
         return out
 
     async def delete(self, index: int, mem: str) -> None:

@@ -7,7 +7,18 @@ with ``AT+CNMA`` after the commit when the modem runs phase 2+ (``AT+CSMS``
 service 1). A sweep (``AT+CMGL``) at start and periodically reads whatever
 is stored. Parts of a concatenated message stay on the SIM until the whole
 message is stored. A message read twice gets the same fingerprint, so the
-engine stores it once. An undecodable PDU is stored as such, never dropped.
+engine stores it once.
+
+PDUs are decoded leniently (:func:`app.sms.pdu.decode`): each note of the
+decode goes to the traffic log and the log, and an unreadable time stamp is
+replaced by the time of reception, so a status report whose reference,
+recipient and status can be read always reaches the engine. A PDU whose
+essential fields cannot be read is stored as a placeholder message with its
+raw hex, the reason, and the sender when that much was readable; it is never
+dropped. An SMS-SUBMIT found in storage (a message written there to be sent)
+is no received message: it is left where it is, with a traffic-log line.
+A message the engine cannot take stays on the modem (not deleted, ``+CMT``
+not acknowledged) and the reader goes on.
 """
 
 from __future__ import annotations
@@ -17,12 +28,13 @@ import hashlib
 import logging
 import re
 import time
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from app.gateways.base import DeliveryReport, IncomingSms
 from app.sms.concat import IncomingMessage, Reassembler
 from app.sms.errors import PduError
-from app.sms.pdu import Deliver, StatusReport, decode
+from app.sms.pdu import StatusReport, decode
 
 from .at_channel import AtError, AtTimeout, PortGone
 from .modem_errors import describe
@@ -33,6 +45,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Slot = tuple[str, int]  # (storage, index)
+
+#: Unsolicited results the console knows and has no use for (calls, registration, start-up, Huawei status).
+_IGNORED = ("RING", "+CRING", "+CLIP", "+CREG", "+CGREG", "+CEREG", "+CPIN", "+CIEV", "+CBM", "+CUSD", "RDY",
+            "SMS READY", "CALL READY", "+PBREADY", "+QIND", "*PSUTTZ", "+CTZV", "+CSQN", "+STIN", "NO CARRIER",
+            "^RSSI", "^MODE", "^BOOT", "^DSFLOWRPT", "^SRVST", "^SIMST", "^HCSQ", "^SYSSTART", "^CSNR", "^RFSWITCH",
+            "^NWTIME", "^STIN", "^SMMEMFULL")
 
 
 def fingerprint(gateway: str, pdus: list[str]) -> str:
@@ -49,6 +67,8 @@ class Receiver:
         #: Slots holding parts of incomplete concatenated messages, by set key.
         self._held: dict[tuple, set[Slot]] = {}
         self._held_slots: set[Slot] = set()
+        #: Stored SMS-SUBMITs already reported as left in storage: (slot, PDU).
+        self._left: set[tuple[Slot, str]] = set()
 
     @property
     def driver(self):
@@ -63,6 +83,9 @@ class Receiver:
             m = re.match(r'"?(\w+)"?\s*,\s*(\d+)', value)
             if m:
                 self.jobs.put_nowait(("read", m.group(1).upper(), int(m.group(2))))
+            else:
+                self._traffic(f"skipped {line!r}: it names no storage and index (the next sweep reads the "
+                              "message)")
         elif head in ("+CMT", "+CDS"):
             if pdu is None:
                 log.warning("%s: %s without its PDU", self.gateway.name, line)
@@ -72,8 +95,11 @@ class Receiver:
             self.jobs.put_nowait(("sweep",))
         elif head == "^RSSI" and value.isdigit():
             self.gateway.signal_changed(int(value))
-        else:
+        elif head in _IGNORED:
             log.debug("%s: unsolicited %s", self.gateway.name, line)
+        else:
+            log.debug("%s: unknown unsolicited %s", self.gateway.name, line)
+            self._traffic(f"skipped {line!r}: an unsolicited result the console does not use")
 
     # --- jobs (run by the gateway's housekeeping task) ------------------------------
 
@@ -114,7 +140,14 @@ class Receiver:
         return found
 
     async def _stored_pdu(self, mem: str, index: int, pdu: str) -> None:
-        for slots in self.take(pdu, {(mem, index)}):
+        try:
+            done = self.take(pdu, {(mem, index)})
+        except Exception as exc:
+            log.exception("%s: %s %d could not be handed over", self.gateway.name, mem, index)
+            self._traffic(f"kept {mem} {index} on the modem: the console could not take it ({exc}); "
+                          "the next sweep reads it again")
+            return
+        for slots in done:
             for slot_mem, slot_index in sorted(slots):
                 try:
                     await self.driver.delete(slot_index, slot_mem)
@@ -123,7 +156,12 @@ class Receiver:
                                 describe(exc))
 
     async def direct(self, pdu: str) -> None:
-        self.take(pdu, set())
+        try:
+            self.take(pdu, set())
+        except Exception as exc:
+            log.exception("%s: a +CMT/+CDS PDU could not be handed over", self.gateway.name)
+            self._traffic(f"did not acknowledge a +CMT/+CDS PDU: the console could not take it ({exc})")
+            return  # not acknowledged: a phase 2+ network delivers it again
         if self.driver.facts.needs_cnma:
             try:
                 await self.driver.at("AT+CNMA", busy_retry=False)
@@ -135,19 +173,20 @@ class Receiver:
     def take(self, pdu: str, slots: set[Slot]) -> list[set[Slot]]:
         """Decode and hand over one PDU; returns the slot sets that may now be deleted."""
         try:
-            message = decode(pdu, direction="in")
+            message = decode(pdu, direction="in", received_at=datetime.now(timezone.utc))
         except PduError as exc:
-            log.warning("%s: undecodable PDU %s: %s", self.gateway.name, pdu, exc)
-            self._hand_over(IncomingSms(sender="", text=f"[message the modem could not decode: {exc}]",
-                                        pdu=pdu, fingerprint=fingerprint(self.gateway.name, [pdu])))
-            return [slots]
+            return self._undecodable(pdu, slots, exc)
+        who = message.recipient if isinstance(message, StatusReport) else message.sender
+        for note in message.notes:
+            log.info("%s: PDU %s: %s", self.gateway.name, pdu, note)
+            self._traffic(f"{'status report about' if isinstance(message, StatusReport) else 'PDU from'} "
+                          f"{who}: {note}")
         if isinstance(message, StatusReport):
             self.gateway.report(DeliveryReport(
                 reference=str(message.message_reference),
                 outcome={"failed": "undelivered"}.get(message.outcome, message.outcome),
                 reason=message.status_text, at=message.discharge_time, recipient=message.recipient))
             return [slots]
-        assert isinstance(message, Deliver)
         done = self.reassembler.add(message, time.monotonic())
         concat = message.concat
         if done is None:
@@ -160,11 +199,39 @@ class Receiver:
         self._hand_over(self._incoming(done))
         return [slots]
 
+    def _undecodable(self, pdu: str, slots: set[Slot], exc: PduError) -> list[set[Slot]]:
+        """A PDU whose essential fields cannot be read: a placeholder message keeps it (a SUBMIT stays put)."""
+        found = exc.found
+        where = ", ".join(f"{mem} {index}" for mem, index in sorted(slots)) or "a +CMT/+CDS line"
+        if found.get("type") == "submit":
+            if not any(((slot, pdu) in self._left) for slot in slots):
+                self._left.update((slot, pdu) for slot in slots)
+                self._traffic(f"left {where} in storage: it holds an SMS-SUBMIT (a message to send), "
+                              "not a received message")
+            return []
+        what = "status report" if found.get("type") == "status-report" else "message"
+        sender = found.get("sender") or found.get("recipient") or ""
+        log.warning("%s: undecodable PDU %s: %s", self.gateway.name, pdu, exc)
+        self._traffic(f"stored the PDU of {where} as an undecodable {what}: {exc}")
+        self._hand_over(IncomingSms(sender=sender, text=f"[{what} the modem could not decode: {exc}]",
+                                    smsc=found.get("smsc") or "", pdu=pdu,
+                                    fingerprint=fingerprint(self.gateway.name, [pdu])))
+        return [slots]
+
+    def _traffic(self, text: str) -> None:
+        self.gateway.log_traffic("info", text)
+
     def expire(self) -> None:
         """Hand over sets still incomplete after the reassembly timeout (missing parts marked)."""
         for done in self.reassembler.expire(time.monotonic()):
             slots = self._release((done.sender, done.reference, done.total_parts))
-            self._hand_over(self._incoming(done))
+            try:
+                self._hand_over(self._incoming(done))
+            except Exception as exc:
+                log.exception("%s: an incomplete message could not be handed over", self.gateway.name)
+                self._traffic(f"kept the parts of an incomplete message from {done.sender} on the modem: the "
+                              f"console could not take it ({exc}); the next sweep reads them again")
+                continue
             for mem, index in sorted(slots):
                 self.jobs.put_nowait(("delete", mem, index))
 

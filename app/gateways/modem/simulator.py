@@ -25,7 +25,7 @@ import time
 import tty
 from collections import deque
 from datetime import datetime, timezone
-from typing import TextIO
+from typing import Callable, TextIO
 
 from .sim_dialect import SentPdu, SimModem, SimOptions
 from .sim_pdus import encode_deliver, encode_status_report, tpdu_length
@@ -73,6 +73,9 @@ class ModemSimulator:
         #: Loop time until which the modem boots (input is lost); set by :meth:`start`.
         self.booting_until = 0.0
         self._floods = 0
+        #: Called with (command line, answer lines) before an answer is written; returns the lines to write
+        #: instead, so a test can garble, pad or interleave what a real modem would send.
+        self.answer_filter: Callable[[str, list[str]], list[str]] | None = None
 
     # --- life ----------------------------------------------------------------------
 
@@ -284,6 +287,8 @@ class ModemSimulator:
             self._pdu_length = int(line.split("=", 1)[1])
             self.write(self.behaviour.prompt.replace("\r\n", self.options.line_end))
             return
+        if self.answer_filter is not None:
+            answer = self.answer_filter(line, list(answer))
         self.send_lines(*answer)
         if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
             self._deliver_waiting()

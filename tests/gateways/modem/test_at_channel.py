@@ -115,6 +115,22 @@ async def test_garbled_bytes_do_not_kill_the_reader(raw_line):
     assert ("+CMT: ,5", None) in seen  # the announced PDU was missing; reported without one
 
 
+async def test_nul_bytes_are_dropped_even_inside_a_pdu_line_and_logged(raw_line):
+    channel, reads, writes, seen = raw_line
+    traffic: list[tuple[str, str]] = []
+    channel.on_traffic = lambda direction, text: traffic.append((direction, text))
+    writes("\x00\r\n+CMTI: \"SM\",\x003\r\n+CMT: ,23\r\n0791947106004034040D9194712143\x00\x006587F900001120000000000004D4F29C0E\r\n")
+    task = asyncio.create_task(channel.command("AT"))
+    await reads()
+    writes("\r\nOK\r\n")
+    await task
+    assert seen == [('+CMTI: "SM",3', None),
+                    ("+CMT: ,23", "0791947106004034040D91947121436587F900001120000000000004D4F29C0E")]
+    notes = [text for direction, text in traffic if direction == "info"]
+    assert notes and all(n.startswith("skipped ") and n.endswith(" NUL byte(s) the modem sent") for n in notes)
+    assert sum(int(n.split()[1]) for n in notes) == 4  # however the bytes were split into reads
+
+
 async def test_timeout_says_whether_the_data_was_written(raw_line):
     channel, reads, writes, _ = raw_line
     with pytest.raises(AtTimeout) as info:
