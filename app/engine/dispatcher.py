@@ -53,6 +53,15 @@ PAUSED_REASON = "waiting: sending is paused"
 T = shared_queue.T
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """The loop's state a pass plans with (see :meth:`Dispatcher._snapshot`)."""
+
+    now: datetime
+    room: dict[str, int]
+    paused: bool
+
+
 @dataclass
 class _Pass:
     """What a pass committed: the changes to announce and the messages to hand over."""
@@ -123,7 +132,7 @@ class Dispatcher:
             now = self.engine.clock.now()
             self._idle.clear()
             self._meanwhile = set()
-            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, now)
+            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, self._snapshot(now))
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -166,23 +175,22 @@ class Dispatcher:
 
     def tick(self) -> float:
         """One pass on the calling thread. Returns how long to wait before the next one (0: go on at once)."""
-        return self._apply(self._store_pass(self.engine.clock.now()))
+        return self._apply(self._store_pass(self._snapshot(self.engine.clock.now())))
 
-    def _room(self) -> tuple[dict[str, int], bool]:
-        """How many more messages each gateway that takes work can be handed; whether sending is paused.
+    def _snapshot(self, now: datetime) -> "_Snapshot":
+        """What a pass plans with, taken on the loop before it starts: how many more messages each gateway
+        that takes work can be handed, and whether sending is paused. A gateway paused (or sending paused)
+        while the pass runs is seen by :meth:`_apply`, which hands its messages back untried."""
+        room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
+        return _Snapshot(now, room, self.engine.settings["sending_paused"])
 
-        Read from the pass's thread (plain attribute reads), after the due messages are read, so a
-        gateway paused or sending paused before a message was queued is seen by the pass that reads it.
-        """
-        room = {g.name: g.window - g.busy for g in list(self.engine.gateways.values()) if g.can_accept()}
-        return room, self.engine.settings["sending_paused"]
-
-    def _store_pass(self, now: datetime) -> "_Pass":
+    def _store_pass(self, snapshot: "_Snapshot") -> "_Pass":
         """The store side of a pass: time-driven work, the due queue planned and claimed, all committed.
 
         Touches no gateway and publishes nothing (it may run in a worker thread); :meth:`_apply` does that.
         """
         engine = self.engine
+        now = snapshot.now
         changed: list[MessageView] = []
         handed: list[tuple[str, OutboundSms, MessageView]] = []
         more = False
@@ -194,7 +202,7 @@ class Dispatcher:
             annotate = self._annotate_at is None or now >= self._annotate_at
             if annotate:
                 self._annotate_at = now + timedelta(seconds=ANNOTATE_EVERY)
-            room, paused = self._room()
+            room, paused = dict(snapshot.room), snapshot.paused
             if (room and not paused) or (annotate and self._cursor is None):
                 # as many as the gateways have room for (a few more, for those routed elsewhere); a full
                 # batch when the waiting ones are to be looked at
@@ -202,7 +210,6 @@ class Dispatcher:
                 limit = BATCH if annotate or paused or not want else min(BATCH, max(MIN_BATCH, 2 * want))
                 rows = shared_queue.queued_batch(s, now, limit, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
-                room, paused = self._room()  # as they are now that the rows are read
                 blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})
                 chosen, updates, last = self._plan(rows, room, paused, now, blocked)
                 for name, picked in chosen.items():

@@ -205,3 +205,36 @@ def test_the_journal_is_pruned_oldest_first_by_age(make_engine, clock):
         assert journal.prune(conn, now, 30) == 0
         left = conn.execute(select(E.c.message_id).order_by(E.c.id)).scalars().all()
     assert left == list(range(10, 20))
+
+
+async def test_a_burst_of_requests_costs_a_few_dispatcher_passes_not_one_each(make_engine):
+    import asyncio
+
+    from .scripted_gateway import KIND
+
+    engine = make_engine()
+    engine.add_gateway("A", KIND, {"window": 1000})
+    await engine.start()
+    try:
+        await engine.dispatcher.idle()
+        passes = 0
+        real = engine.dispatcher._store_pass
+
+        def counted(snapshot):
+            nonlocal passes
+            passes += 1
+            return real(snapshot)
+
+        engine.dispatcher._store_pass = counted
+        results = await asyncio.gather(*(engine.queue_messages_async([OutboundRequest([f"+1555{i:07d}"], "x")])
+                                         for i in range(100)))
+        assert all(r.accepted for r in results)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            await engine.dispatcher.idle()
+            if len(engine.gateways["A"].sent) == 100:
+                break
+        assert len(engine.gateways["A"].sent) == 100
+        assert passes <= 10, passes  # each wake-up during a pass joins the next one
+    finally:
+        await engine.stop()
