@@ -72,6 +72,11 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    from app.logging_setup import log_dir
+
+    from .error_hook import ErrorHook
+
+    ErrorHook(window, str(log_dir() / "smsconsole.log")).install(loop)  # what escapes: logged, told in words
     window.attach(EngineBridge(engine))
     from app.runtime import settle_heap
 

@@ -8,6 +8,8 @@ from typing import Awaitable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.store.errors import describe_store_error
+
 log = logging.getLogger(__name__)
 _running: set[asyncio.Task] = set()
 
@@ -24,7 +26,7 @@ def spawn(coro: Awaitable, parent: QWidget | None = None, what: str = "") -> asy
         exc = t.exception()
         if exc is not None:
             log.error("%s failed: %s", what or "operation", exc, exc_info=exc)
-            show_error(parent, what or "The operation failed", str(exc))
+            show_error(parent, what or "The operation failed", describe_store_error(exc) or str(exc))
 
     task.add_done_callback(done)
     return task
