@@ -57,6 +57,10 @@ class ModemSimulator:
         #: While hung, a reset command (AT+CFUN=1,1 or a family's equivalent) still gets through and cures it.
         self.reset_cures = False
         self._deaf = ""
+        #: After a reset command the modem drops off the bus for ``reset_downtime`` seconds and comes back with
+        #: its link at this path (a USB modem re-enumerates, maybe under another name); None: the port stays.
+        self.reset_replug: str | None = None
+        self.reset_downtime = 0.0
         self.bytes_in = self.bytes_out = 0
         self.pending_network: list[str] = []
         self._powered = time.monotonic()
@@ -326,6 +330,15 @@ class ModemSimulator:
         self.send_lines(*answer)
         if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
             self._deliver_waiting()
+        if self.reset_replug is not None and line.strip().upper() in RESET_COMMANDS:
+            self.hang()  # rebooting: nothing answers until it is back
+            self._spawn(self._reenumerate(self.reset_replug))
+
+    async def _reenumerate(self, link: str) -> None:
+        await asyncio.sleep(0.01)  # the driver reads the OK first
+        await self.vanish()
+        await asyncio.sleep(self.reset_downtime)
+        await self.come_back(link)
 
     # --- sending -------------------------------------------------------------------
 

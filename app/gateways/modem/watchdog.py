@@ -101,7 +101,7 @@ class Watchdog:
         self.reason, self.round = reason, 0
         if self.gw.driver is not None and self.gw.driver.facts.manufacturer:
             self.manufacturer = self.gw.driver.facts.manufacturer
-        self.note(f"the modem stopped answering ({reason})")
+        self.note(f"taking over: {reason}")
         try:
             while True:
                 self.round += 1
@@ -174,8 +174,9 @@ class Watchdog:
         deadline, pause = loop.time() + budget, min(0.25, budget / 4)
         while True:
             answer = await self._ask("AT")
-            if answer is not None:  # an answer, or the port is gone: the modem may be elsewhere now
-                return await self._connect()
+            # an answer, or the port is gone (the modem may be back elsewhere): initialise it, or look for it
+            if answer is not None and await self._connect():
+                return True
             if loop.time() + pause > deadline:
                 self.note(f"no answer within {budget:g} s")
                 return False

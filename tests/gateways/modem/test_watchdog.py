@@ -55,7 +55,7 @@ async def test_hung_modem_is_revived_by_its_own_reset_and_sends_again(modem_engi
     assert sim.modem.resets == 1 and len(sim.commands_starting("AT+CMGF=0")) == inits + 1
     lines = notes(gw)
     steps = [line for line in lines if line.startswith("watchdog: ")]
-    assert steps[0].startswith("watchdog: the modem stopped answering (")
+    assert steps[0].startswith("watchdog: taking over: the modem stopped answering (AT got no answer")
     assert steps[1:5] == ["watchdog: probe (round 1): probing with AT", "watchdog: no answer to AT (2 tries)",
                           "watchdog: modem reset (round 1): restarting the modem with AT+CFUN=1,1",
                           "watchdog: AT+CFUN=1,1: answered OK"]
@@ -171,3 +171,20 @@ async def test_a_short_outage_raises_no_alert(modem_engine):
     await sim.come_back()
     await until_state(engine, "M", "running")
     assert gw._down_timer is None and gw.down_since is None and not gw.down_alerted
+
+
+async def test_a_modem_that_comes_back_from_its_reset_under_another_name_is_found_by_imei(modem_engine, tmp_path):
+    engine, sim = await modem_engine(**{**WATCHED, "reset_wait_seconds": 3.0}, find_in=f"{tmp_path}/*")
+    gw = engine.gateways["M"]
+    renamed = str(tmp_path / "ttyUSB5")
+    sim.reset_replug, sim.reset_downtime = renamed, 0.3  # re-enumerates as another port after its reset
+    sim.hang(reset_cures=True)
+    await until_state(engine, "M", "error")
+    await until_state(engine, "M", "running")
+    assert gw.info()["port"] == renamed and gw.info()["configured_port"] == str(tmp_path / "modem")
+    lines = notes(gw)
+    assert any(line.endswith(f"found the modem with IMEI 356938035643809 at {renamed} (was {tmp_path / 'modem'})")
+               for line in lines)
+    assert lines[-1].endswith(" s by modem reset (round 1)")
+    msg = queue(engine, "through the new port")
+    await until_status(engine, msg.id, m.SENT)
