@@ -25,6 +25,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..base import GatewayState
+from .at_channel import AtChannel, AtError, AtTimeout
 from .discovery import candidate_ports, find_modem, imei_digits
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 class OtherModem(Exception):
-    """Another modem answers on the port, and the remembered one is nowhere to be found."""
+    """Another modem (another IMEI) answers on the port."""
 
 
 class ModemIdentity:
@@ -76,10 +77,31 @@ class ModemIdentity:
 
     # --- checks after each start-up -----------------------------------------------------
 
-    def is_other_modem(self) -> bool:
-        """The modem just initialised has an IMEI and it is not the remembered one."""
-        imei = imei_digits(self.gw.driver.facts.imei)
-        return bool(self.imei and imei and imei != self.imei)
+    async def check_imei(self, channel: AtChannel) -> None:
+        """Before start-up (so no PIN goes to another modem's SIM): raise OtherModem when the modem on the
+        port has an IMEI and it is not the remembered one. AtTimeout when the port is silent."""
+        if not self.imei:
+            return
+        channel.escape()
+        timeout = self.gw.settings["command_timeout"]
+        try:
+            try:
+                answer = await channel.command("AT+CGSN", timeout)
+            except AtTimeout:
+                answer = await channel.command("AT+CGSN", timeout)  # the first command may only wake it
+        except AtError:
+            return  # cannot tell before start-up: checked after it
+        value = answer.lines[0] if answer.lines else ""
+        self.check_imei_answer(value.split(":", 1)[1] if value.startswith("+") else value)
+
+    def check_imei_answer(self, value: str) -> None:
+        imei = imei_digits(value)
+        if self.imei and imei and imei != self.imei:
+            self.other = (self.gw._device, imei)
+            self.note(f"{self.gw._device} has another modem (IMEI {imei}), not the remembered one "
+                      f"(IMEI {self.imei})")
+            raise OtherModem(f"{self.gw._device} has another modem (IMEI {imei}), not this gateway's "
+                             f"(IMEI {self.imei})")
 
     async def check_sim(self) -> bool:
         """Remember a first identity; False when the SIM is not the remembered one (the state says so)."""
@@ -124,11 +146,6 @@ class ModemIdentity:
             return None
         self.note(f"{why}; found the modem with IMEI {self.imei} at {found.device} (was {here})")
         return found.device
-
-    def found_other(self, port: str) -> None:
-        imei = imei_digits(self.gw.driver.facts.imei)
-        self.other = (port, imei)
-        self.note(f"{port} has another modem (IMEI {imei}), not the remembered one (IMEI {self.imei})")
 
     # --- the operator's decision ------------------------------------------------------------
 

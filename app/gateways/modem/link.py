@@ -70,26 +70,15 @@ class ModemLink:
         here = self._device
         try:
             await self._initialise()
-        except (FileNotFoundError, PortGone, AtTimeout) as exc:
+        except (FileNotFoundError, PortGone, AtTimeout, OtherModem) as exc:
             moved = await self.identity.find_elsewhere(f"{here}: {exc}")
             if moved is None:
+                if isinstance(exc, OtherModem):
+                    raise OtherModem(f"{exc}; the remembered one is on no other port either, still looking "
+                                     f"(accept the modem on {here} to use it instead)") from None
                 raise
             self._device = moved
             await self._initialise()
-        if self.identity.is_other_modem():
-            self.identity.found_other(self._device)
-            self._disconnect()
-            other = self.identity.other
-            moved = await self.identity.find_elsewhere(f"{here} has another modem")
-            if moved is None:
-                raise OtherModem(f"{here} has another modem (IMEI {other[1]}), not this gateway's (IMEI "
-                                 f"{self.identity.imei}), which is on no other port either; still looking (accept "
-                                 f"the modem on {here} to use it instead)")
-            self._device = moved
-            await self._initialise()
-            if self.identity.is_other_modem():
-                self._disconnect()
-                raise OtherModem(f"{moved} answered with another IMEI on a second look; still looking")
         sim_ok = await self.identity.check_sim()
         await self.receiver.sweep()
         loop = asyncio.get_running_loop()
@@ -103,6 +92,7 @@ class ModemLink:
             self.state_reason = ""
 
     async def _initialise(self) -> None:
+        """Open the port, check the modem's IMEI (before a PIN goes to its SIM), then start it up."""
         self.port = open_port(self._device, self.settings["baudrate"])
         self.channel = AtChannel(self.port.fileno(), self.receiver.unsolicited, on_lost=self._port_lost,
                                  name=self.name, on_traffic=self.log_traffic)
@@ -110,7 +100,9 @@ class ModemLink:
                                   cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin,
                                   profile=self.settings["profile"])
         try:
+            await self.identity.check_imei(self.channel)
             await self.driver.initialise()
+            self.identity.check_imei_answer(self.driver.facts.imei)
         except BaseException:
             self._rejected_pin = self.driver.rejected_pin
             self._disconnect()
@@ -246,7 +238,10 @@ class ModemLink:
             self.down_since = time.time()
             limit = self.settings["down_alert_seconds"]
             if limit:
-                self._down_timer = asyncio.get_running_loop().call_later(limit, self._down_too_long)
+                try:
+                    self._down_timer = asyncio.get_running_loop().call_later(limit, self._down_too_long)
+                except RuntimeError:  # no loop (a script setting states by hand): no alert to time
+                    pass
         elif state in UP_STATES and self.down_since is not None:
             if self._down_timer is not None:
                 self._down_timer.cancel()
