@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 
+from app.api.diafaan_xml import server_status
 from app.engine import events as ev
 from app.engine.requests import OutboundRequest
 from app.gateways.modem.usb_reset import USBDEVFS_RESET, reset_usb
@@ -49,6 +50,8 @@ async def test_hung_modem_is_revived_by_its_own_reset_and_sends_again(modem_engi
     sim.hang(reset_cures=True)  # deaf to everything but AT+CFUN=1,1
     await until(engine, lambda: gw.watchdog.step == "modem reset")
     assert engine.gateway_view(gw).info["watchdog"] == "modem reset (round 1)"
+    status = server_status(engine.gateway_views(), {}, {}, 0, "test").decode()  # Diafaan request-server-status
+    assert '<Info Name="watchdog">modem reset (round 1)</Info>' in status
     assert gw.state.value == "error" and gw.state_reason.startswith("the modem stopped answering (AT got no answer")
     assert gw.state_reason.endswith("; watchdog: restarting the modem with AT+CFUN=1,1")
     await until_state(engine, "M", "running")
