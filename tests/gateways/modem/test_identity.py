@@ -37,6 +37,8 @@ async def test_a_port_renamed_while_the_modem_was_away_is_found_by_imei(modem_en
     engine, sim = await modem_engine(find_in=f"{tmp_path}/*")
     gw = engine.gateways["M"]
     decoy = await make_sim("decoy", imei="490154203237518")  # another modem, answering AT
+    diag = await make_sim("stick-if00")  # an interface of a stick that is not its AT interface: silent
+    diag.hang()
     held = await make_sim("held", imei=IMEI)  # claims the IMEI, but another program holds its port
     holder = open_port(held.link)
     try:
@@ -109,3 +111,20 @@ async def test_another_modem_on_the_port_is_not_taken_until_accepted(modem_engin
     assert await engine.accept_modem_identity("M") == "modem 490154203237518"
     await until_state(engine, "M", "running")
     assert await engine.recall_gateway_facts("M") == {"imei": "490154203237518", "imsi": IMSI}
+
+
+async def test_another_modem_on_the_configured_port_and_this_one_elsewhere(modem_engine, make_sim, tmp_path):
+    engine, sim = await modem_engine(find_in=f"{tmp_path}/*")
+    gw = engine.gateways["M"]
+    await sim.vanish()
+    await until_state(engine, "M", "disconnected")
+    intruder = await make_sim("modem", imei="490154203237518")  # plugged into this modem's socket
+    await until(engine, lambda: "has another modem (IMEI 490154203237518)" in gw.state_reason)
+    moved = str(tmp_path / "elsewhere")
+    await sim.come_back(link=moved)  # this modem, in another socket
+    await until_state(engine, "M", "running")
+    assert gw.info()["port"] == moved and "other_modem" not in gw.info()
+    assert set(intruder.modem.commands) == {"AT+CGSN"}  # asked who it is, nothing else
+    msg = queue(engine, "through the moved modem")
+    await until_status(engine, msg.id, m.SENT)
+    assert [p.text for p in sim.modem.sent] == ["through the moved modem"] and intruder.modem.sent == []
