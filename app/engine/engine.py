@@ -459,13 +459,7 @@ class Engine:
 
     async def accept_modem_identity(self, name: str) -> str:
         """Take the new SIM (or modem) a modem gateway found as its own, so it sends again."""
-        accept = getattr(self.gateway(name), "accept_identity", None)
-        if accept is None:
-            raise EngineError(f"gateway {name!r} is not a modem")
-        try:
-            return await accept()
-        except LookupError as exc:
-            raise EngineError(str(exc)) from None
+        return await gateway_memory.accept_identity(self, name)
 
     def simulate_incoming(self, gateway: str | None = None, *, sender: str | None = None,
                           text: str | None = None) -> MessageView | None:

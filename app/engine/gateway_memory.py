@@ -1,4 +1,5 @@
-"""What a gateway remembers about its device between runs (a modem's IMEI and its SIM's IMSI).
+"""What a gateway remembers about its device between runs (a modem's IMEI and its SIM's IMSI), and the
+operator's acceptance of a new one.
 
 Kept as one stored setting per gateway (``gateway_facts:<name>``), apart from
 the gateway's declared settings, so a configuration file that declares the
@@ -13,6 +14,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from app.store.models import SettingValue
+
+from .requests import EngineError
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -47,3 +50,14 @@ async def recall(engine: "Engine", name: str) -> dict[str, Any]:
 
 async def remember(engine: "Engine", name: str, facts: dict[str, Any]) -> None:
     await asyncio.get_running_loop().run_in_executor(engine.store_lane, _write, engine, name, dict(facts))
+
+
+async def accept_identity(engine: "Engine", name: str) -> str:
+    """Have modem gateway ``name`` take the new SIM (or modem) it found as its own; returns what it took."""
+    accept = getattr(engine.gateway(name), "accept_identity", None)
+    if accept is None:
+        raise EngineError(f"gateway {name!r} is not a modem")
+    try:
+        return await accept()
+    except LookupError as exc:
+        raise EngineError(str(exc)) from None
