@@ -51,6 +51,10 @@ DEFAULT_RESET = "AT+CFUN=1,1"
 PROBE_TRIES = 2
 
 
+class PortMissing(Exception):
+    """The port is not there: the modem was unplugged rather than hung."""
+
+
 def reset_command(manufacturer: str) -> str:
     """The restart command of the modem family named by ``manufacturer`` (its ``AT+CGMI`` answer)."""
     name = manufacturer.lower()
@@ -95,7 +99,8 @@ class Watchdog:
 
     async def revive(self, reason: str) -> None:
         """Climb the ladder until the modem answers and is initialised again (raises SimLocked if its SIM
-        then needs a PIN the gateway cannot give)."""
+        then needs a PIN the gateway cannot give). A port found gone at the probe is left to the
+        reconnection (state disconnected), which looks for the modem on its port and by IMEI."""
         loop = asyncio.get_running_loop()
         began, pause = loop.time(), 0.0
         self.reason, self.round = reason, 0
@@ -106,7 +111,13 @@ class Watchdog:
             while True:
                 self.round += 1
                 for step in (self._probe, self._modem_reset, self._usb_reset, self._reopen):
-                    if await step():
+                    try:
+                        revived = await step()
+                    except PortMissing as exc:
+                        self.note(f"{exc}: left to the reconnection, which looks for the modem")
+                        self.gw.set_state(GatewayState.DISCONNECTED, f"{exc}; looking for the modem")
+                        return
+                    if revived:
                         took = loop.time() - began
                         self.revivals += 1
                         self.last = f"{time.strftime('%H:%M:%S')}: back after {took:.1f} s by {self.step}"
@@ -125,9 +136,11 @@ class Watchdog:
             if attempt:
                 await asyncio.sleep(min(1.0, self.gw.settings["command_timeout"]) * attempt)
             answer = await self._ask("AT")
-            if answer == "gone":
+            if answer == "gone":  # unplugged, not hung: the reconnect loop looks for it (also by IMEI)
                 self.note("the port is gone; looking for the modem")
-                return await self._connect()
+                if await self._connect():
+                    return True
+                raise PortMissing(f"{self.gw._device} is gone")
             if answer is not None:
                 self.note(f"AT answered {answer}")
                 return await self._connect()

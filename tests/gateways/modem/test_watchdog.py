@@ -191,3 +191,18 @@ async def test_a_modem_that_comes_back_from_its_reset_under_another_name_is_foun
     assert lines[-1].endswith(" s by modem reset (round 1)")
     msg = queue(engine, "through the new port")
     await until_status(engine, msg.id, m.SENT)
+
+
+async def test_a_hung_modem_that_is_unplugged_is_left_to_the_reconnection(modem_engine):
+    engine, sim = await modem_engine(**WATCHED)
+    gw = engine.gateways["M"]
+    sim.hang()
+    await until(engine, lambda: gw.watchdog.step == "probe")
+    await sim.vanish()
+    await until_state(engine, "M", "disconnected")
+    assert gw.state_reason == f"{sim.link} is gone; looking for the modem" and not gw.watchdog.active
+    assert f"watchdog: {sim.link} is gone: left to the reconnection, which looks for the modem" in notes(gw)
+    await sim.come_back()
+    await until_state(engine, "M", "running")
+    msg = queue(engine, "after the replug")
+    await until_status(engine, msg.id, m.SENT)
