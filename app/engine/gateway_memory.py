@@ -9,7 +9,6 @@ writes run in the engine's store lane, off the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -45,11 +44,11 @@ def forget(engine: "Engine", name: str) -> None:
 
 
 async def recall(engine: "Engine", name: str) -> dict[str, Any]:
-    return await asyncio.get_running_loop().run_in_executor(engine.store_lane, _read, engine, name)
+    return await engine.in_lane(_read, engine, name)
 
 
 async def remember(engine: "Engine", name: str, facts: dict[str, Any]) -> None:
-    await asyncio.get_running_loop().run_in_executor(engine.store_lane, _write, engine, name, dict(facts))
+    await engine.in_lane(_write, engine, name, dict(facts))
 
 
 async def accept_identity(engine: "Engine", name: str) -> str:

@@ -880,6 +880,10 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
         <translation>AT+CNMI-Parameter</translation>
     </message>
     <message>
+        <source>Modem profile</source>
+        <translation>Modemprofil</translation>
+    </message>
+    <message>
         <source>URL</source>
         <translation>URL</translation>
     </message>
@@ -902,6 +906,10 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     <message>
         <source>Simulator send delay</source>
         <translation>Sendeverzögerung des Simulators</translation>
+    </message>
+    <message>
+        <source>detect from the modem&apos;s identity</source>
+        <translation>aus der Kennung des Modems erkennen</translation>
     </message>
     <message>
         <source>Gateway %s</source>
