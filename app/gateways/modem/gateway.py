@@ -101,7 +101,7 @@ class ModemGateway(ModemLink, Gateway):
         Setting("down_alert_seconds", float, 300.0, "Seconds the modem may be down (not answering, unplugged, SIM "
                 "changed, PIN needed) before the operator is alerted (0: never).", minimum=0.0),
         Setting("reset_command", str, "", "Command that restarts the modem, which the watchdog sends when AT gets "
-                "no answer (empty: by manufacturer, AT+CFUN=1,1 for most)."),
+                "no answer (empty: the modem family's, from its profile; AT+CFUN=1,1 for most)."),
         Setting("reset_wait_seconds", float, 30.0, "Seconds the watchdog gives the modem to answer again after "
                 "its own reset or a USB reset.", minimum=0.1),
         Setting("usb_reset", bool, True, "Let the watchdog reset the modem's USB device when its own reset does "

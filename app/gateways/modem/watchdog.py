@@ -7,8 +7,9 @@ which the modem answers:
 
 1. **probe**: a quiet ``AT`` (after an ESC that leaves a forgotten ``> `` prompt), twice;
 2. **modem reset**: the modem's own restart command (``AT+CFUN=1,1``, or the
-   family's equivalent from :data:`RESET_COMMANDS`, or the ``reset_command``
-   setting), then the port is tried again for ``reset_wait_seconds``;
+   family's equivalent from its profile, :attr:`.profiles.ModemProfile.reset`,
+   or the ``reset_command`` setting), then the port is tried again for
+   ``reset_wait_seconds``;
 3. **USB reset**: ``USBDEVFS_RESET`` on the modem's USB device (see
    :mod:`.usb_reset`), when permitted (when not, it says so), then the port
    is tried again for ``reset_wait_seconds``;
@@ -35,6 +36,8 @@ from typing import TYPE_CHECKING, AsyncIterator
 from ..base import GatewayState
 from .at_channel import AtChannel, AtError, AtTimeout, PortGone
 from .driver import SimLocked
+from .profiles import ModemProfile
+from .profiles import get as get_profile
 from .serial_port import close_port, open_port
 
 if TYPE_CHECKING:
@@ -42,23 +45,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: A family's own restart command, by a word of its ``AT+CGMI`` answer (from the vendors' AT manuals);
-#: every other modem gets ``AT+CFUN=1,1`` (3GPP TS 27.007: full functionality after a reset).
-RESET_COMMANDS = (("sierra", "AT!RESET"), ("telit", "AT#REBOOT"), ("u-blox", "AT+CFUN=16"),
-                  ("ublox", "AT+CFUN=16"))
-DEFAULT_RESET = "AT+CFUN=1,1"
 #: ``AT`` tries of the probe step.
 PROBE_TRIES = 2
 
 
 class PortMissing(Exception):
     """The port is not there: the modem was unplugged rather than hung."""
-
-
-def reset_command(manufacturer: str) -> str:
-    """The restart command of the modem family named by ``manufacturer`` (its ``AT+CGMI`` answer)."""
-    name = manufacturer.lower()
-    return next((command for word, command in RESET_COMMANDS if word in name), DEFAULT_RESET)
 
 
 class Watchdog:
@@ -76,7 +68,8 @@ class Watchdog:
         #: How the last revival went, for the gateway's information.
         self.last = ""
         self.reason = ""
-        self.manufacturer = ""
+        #: The modem's family, as its last start-up found it (its reset command is the profile's).
+        self.profile: ModemProfile = get_profile("generic")
 
     @property
     def active(self) -> bool:
@@ -104,8 +97,8 @@ class Watchdog:
         loop = asyncio.get_running_loop()
         began, pause = loop.time(), 0.0
         self.reason, self.round = reason, 0
-        if self.gw.driver is not None and self.gw.driver.facts.manufacturer:
-            self.manufacturer = self.gw.driver.facts.manufacturer
+        if self.gw.driver is not None and self.gw.driver.facts.profile:
+            self.profile = self.gw.driver.profile
         self.note(f"taking over: {reason}")
         try:
             while True:
@@ -148,7 +141,7 @@ class Watchdog:
         return False
 
     async def _modem_reset(self) -> bool:
-        command = self.gw.settings["reset_command"] or reset_command(self.manufacturer)
+        command = self.gw.settings["reset_command"] or self.profile.reset
         self._enter("modem reset", f"restarting the modem with {command}")
         answer = await self._ask(command)
         self.note(f"{command}: " + {None: "no answer", "gone": "the port is gone"}.get(answer, f"answered {answer}"))

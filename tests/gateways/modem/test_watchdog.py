@@ -11,7 +11,7 @@ from app.api.diafaan_xml import server_status
 from app.engine import events as ev
 from app.engine.requests import OutboundRequest
 from app.gateways.modem.usb_reset import USBDEVFS_RESET, reset_usb
-from app.gateways.modem.watchdog import reset_command
+from app.gateways.modem.profiles import detect
 from app.store import models as m
 
 from .conftest import fake_tree, until, until_state, until_status
@@ -37,10 +37,10 @@ def fake_usb(tmp_path, sim, ioctl):
 
 
 def test_reset_command_follows_the_family():
-    assert reset_command("Sierra Wireless, Incorporated") == "AT!RESET"
-    assert reset_command("Telit") == "AT#REBOOT"
-    assert reset_command("u-blox") == "AT+CFUN=16"
-    assert reset_command("huawei") == reset_command("") == "AT+CFUN=1,1"
+    assert detect("Sierra Wireless, Incorporated", "MC7455").reset == "AT!RESET"
+    assert detect("Telit", "LE910C1-EU").reset == "AT#REBOOT"
+    assert detect("u-blox", "SARA-U201").reset == "AT+CFUN=16"
+    assert detect("huawei", "E3372").reset == detect("", "").reset == "AT+CFUN=1,1"
 
 
 async def test_hung_modem_is_revived_by_its_own_reset_and_sends_again(modem_engine):
@@ -71,12 +71,18 @@ async def test_hung_modem_is_revived_by_its_own_reset_and_sends_again(modem_engi
     assert [p.text for p in sim.modem.sent] == ["after the reset"]
 
 
-async def test_the_family_reset_is_sent_to_its_modem(modem_engine):
+async def test_the_family_reset_is_sent_to_its_modem_and_the_setting_wins(modem_engine):
     engine, sim = await modem_engine({"manufacturer": "Telit"}, **WATCHED)
     sim.hang(reset_cures=True)
     await until_state(engine, "M", "error")
     await until_state(engine, "M", "running")
     assert sim.commands_starting("AT#REBOOT") and not sim.commands_starting("AT+CFUN")
+    await engine.set_gateway_property("M", "reset_command", "AT+CFUN=16")
+    await until_state(engine, "M", "running")
+    sim.hang(reset_cures=True)
+    await until_state(engine, "M", "error")
+    await until_state(engine, "M", "running")
+    assert len(sim.commands_starting("AT#REBOOT")) == 1 and sim.commands_starting("AT+CFUN=16")
 
 
 async def test_when_the_modems_reset_does_not_help_its_usb_device_is_reset(modem_engine, tmp_path):
