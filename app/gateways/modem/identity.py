@@ -25,7 +25,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..base import GatewayState
-from .at_channel import AtChannel, AtError, AtTimeout
+from .at_channel import AtError
+from .driver import ModemDriver
 from .discovery import candidate_ports, find_modem, imei_digits
 
 if TYPE_CHECKING:
@@ -77,18 +78,15 @@ class ModemIdentity:
 
     # --- checks after each start-up -----------------------------------------------------
 
-    async def check_imei(self, channel: AtChannel) -> None:
+    async def check_imei(self, driver: ModemDriver) -> None:
         """Before start-up (so no PIN goes to another modem's SIM): raise OtherModem when the modem on the
-        port has an IMEI and it is not the remembered one. AtTimeout when the port is silent."""
+        port has an IMEI and it is not the remembered one. AtTimeout when the port stays silent as long as
+        the modem may take to boot."""
         if not self.imei:
             return
-        channel.escape()
-        timeout = self.gw.settings["command_timeout"]
+        await driver.wake()
         try:
-            try:
-                answer = await channel.command("AT+CGSN", timeout)
-            except AtTimeout:
-                answer = await channel.command("AT+CGSN", timeout)  # the first command may only wake it
+            answer = await driver.channel.command("AT+CGSN", self.gw.settings["command_timeout"])
         except AtError:
             return  # cannot tell before start-up: checked after it
         value = answer.lines[0] if answer.lines else ""

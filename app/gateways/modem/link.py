@@ -100,7 +100,7 @@ class ModemLink:
                                   cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin,
                                   profile=self.settings["profile"])
         try:
-            await self.identity.check_imei(self.channel)
+            await self.identity.check_imei(self.driver)
             await self.driver.initialise()
             self.identity.check_imei_answer(self.driver.facts.imei)
         except BaseException:
