@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .diafaan import Params
 
 GATEWAY_COMMANDS = ("start-gateway", "stop-gateway", "restart-gateway", "pause-sending", "resume-sending",
-                    "reset-send-limit")
+                    "reset-send-limit", "accept-modem")
 CONNECTOR_COMMANDS = ("start-connector", "stop-connector", "restart-connector")
 OTHER_COMMANDS = ("get-server-configuration", "get-server-settings", "set-gateway-property",
                   "set-connector-property", "set-routing-property", "set-settings-property")
@@ -41,12 +41,19 @@ def _reply(lines: list[str]) -> web.Response:
     return text_reply(lines)
 
 
-def _gateways(engine: "Engine", params: "Params", *, limited_only: bool = False) -> list[str]:
-    """The ``gateway`` list; empty means all (all with a send limit for reset-send-limit)."""
+#: Which gateways a command without a ``gateway`` list applies to (default: all).
+APPLIES_TO = {"reset-send-limit": lambda g: hasattr(g, "reset_send_limit"),
+              "accept-modem": lambda g: getattr(getattr(g, "identity", None), "pending", False)}
+
+
+def _gateways(engine: "Engine", params: "Params", command: str = "") -> list[str]:
+    """The ``gateway`` list; empty means all (all with a send limit for reset-send-limit, all with a new
+    SIM or modem waiting for acceptance for accept-modem)."""
     names = params.names("gateway")
     if names:
         return names
-    return [n for n, g in engine.gateways.items() if not limited_only or hasattr(g, "reset_send_limit")]
+    applies = APPLIES_TO.get(command, lambda g: True)
+    return [n for n, g in engine.gateways.items() if applies(g)]
 
 
 def _connectors(engine: "Engine", params: "Params") -> list[str]:
@@ -76,9 +83,10 @@ async def run_server_command(engine: "Engine", params: "Params") -> web.Response
                "restart-gateway": (engine.restart_gateway, "restarted"),
                "pause-sending": (engine.pause_gateway, "paused sending of"),
                "resume-sending": (engine.resume_gateway, "resumed sending of"),
-               "reset-send-limit": (engine.reset_send_limit, "reset the send limit of")}
+               "reset-send-limit": (engine.reset_send_limit, "reset the send limit of"),
+               "accept-modem": (engine.accept_modem_identity, "accepted the new SIM or modem of")}
         op, done = ops[command]
-        return await _each(_gateways(engine, params, limited_only=command == "reset-send-limit"), op, done)
+        return await _each(_gateways(engine, params, command), op, done)
     if command in CONNECTOR_COMMANDS:
         reg = engine.connectors
 

@@ -29,9 +29,9 @@ from app.store.search import MessageFilter
 
 from .clock import Clock
 from .dispatcher import Dispatcher
-from .events import (EventBus, GatewaysChanged, GatewayStateChanged, MessageChanged, MessagesDeleted,
-                     MessageStored)
-from . import conversations, job_progress, lifecycle, undo_delete
+from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChanged, MessageChanged,
+                     MessagesDeleted, MessageStored)
+from . import conversations, gateway_memory, job_progress, lifecycle, undo_delete
 from .export import ExportTask
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
@@ -439,6 +439,7 @@ class Engine:
             if rec:
                 s.delete(rec)
                 s.commit()
+        gateway_memory.forget(self, name)
         self.events.publish(GatewaysChanged())
 
     def gateway_view(self, gw: Gateway) -> GatewayView:
@@ -455,6 +456,10 @@ class Engine:
 
     def gateway_views(self) -> list[GatewayView]:
         return [self.gateway_view(g) for g in self.gateways.values()]
+
+    async def accept_modem_identity(self, name: str) -> str:
+        """Take the new SIM (or modem) a modem gateway found as its own, so it sends again."""
+        return await gateway_memory.accept_identity(self, name)
 
     def simulate_incoming(self, gateway: str | None = None, *, sender: str | None = None,
                           text: str | None = None) -> MessageView | None:
@@ -522,6 +527,13 @@ class Engine:
             self.sessions.gateway_changed(gateway)
         if gateway.state in (GatewayState.RUNNING,):
             self.dispatcher.wake()
+
+    def gateway_alert(self, gateway: Gateway, text: str) -> None:
+        self.events.publish(GatewayAlert(gateway.name, text))
+
+    #: What a gateway remembers about its device (a modem's IMEI and IMSI), read and written in the store lane.
+    recall_gateway_facts = gateway_memory.recall
+    remember_gateway_facts = gateway_memory.remember
 
     def gateway_sent(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
         self.outbox.record_result(gateway, sms, result)

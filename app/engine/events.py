@@ -38,6 +38,14 @@ class GatewayStateChanged:
 
 
 @dataclass(frozen=True)
+class GatewayAlert:
+    """Something about a gateway the operator must hear of (a modem down too long, its SIM changed)."""
+
+    gateway: str
+    text: str
+
+
+@dataclass(frozen=True)
 class GatewaysChanged:
     """Gateways were added or removed."""
 

@@ -14,6 +14,7 @@ class EngineBridge(QObject):
     messages_deleted = Signal(object)    # tuple[int, ...]
     gateway_state_changed = Signal(object)  # GatewayView
     gateways_changed = Signal()
+    gateway_alert = Signal(str, str)     # gateway name, what the operator must hear
     sessions_changed = Signal()
     routing_rules_changed = Signal()
 
@@ -31,6 +32,8 @@ class EngineBridge(QObject):
             self.messages_deleted.emit(event.ids)
         elif isinstance(event, ev.GatewayStateChanged):
             self.gateway_state_changed.emit(event.gateway)
+        elif isinstance(event, ev.GatewayAlert):
+            self.gateway_alert.emit(event.gateway, event.text)
         elif isinstance(event, ev.GatewaysChanged):
             self.gateways_changed.emit()
         elif isinstance(event, ev.SessionsChanged):

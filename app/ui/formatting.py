@@ -71,6 +71,7 @@ STATE_WORDS = {
     "stopping": QT_TRANSLATE_NOOP("States", "stopping"),
     "stopped": QT_TRANSLATE_NOOP("States", "stopped"),
     "error": QT_TRANSLATE_NOOP("States", "error"),
+    "SIM changed": QT_TRANSLATE_NOOP("States", "SIM changed"),
 }
 
 

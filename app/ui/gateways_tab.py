@@ -205,11 +205,14 @@ class GatewaysTab(QWidget):
         self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
             "Start the selected gateways' daily and hourly counts from zero"),
             lambda: self._each_now(self.engine.reset_send_limit))
+        self.accept_identity_action = action(self.tr("Accept modem/SIM"), self.tr(
+            "Take the new SIM (or modem) the selected modem gateways found as theirs, so they send again"),
+            lambda: self._each(self.engine.accept_modem_identity, self.tr("Accept modem/SIM")))
         for a in (self.edit_action, self.remove_action):
             bar.addAction(a)
         bar.addSeparator()
         for a in (self.start_action, self.stop_action, self.restart_action, self.pause_action,
-                  self.resume_action, self.reset_limit_action):
+                  self.resume_action, self.reset_limit_action, self.accept_identity_action):
             bar.addAction(a)
         bar.addSeparator()
         self.sending_pause = SendingPause(self.engine, self)

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         bridge.message_stored.connect(self._on_stored)
         bridge.message_changed.connect(self._on_message)
         bridge.messages_deleted.connect(self._on_deleted)
+        bridge.gateway_alert.connect(lambda gateway, text: self.notifier.gateway_alert(gateway, text))
         self.update_unread()
         restore_layout(self)
 

@@ -1,5 +1,6 @@
 """New-message notifications: a tray icon and message where the desktop has a tray,
-always the unread count in the window title and a line in the status bar."""
+always the unread count in the window title and a line in the status bar. Gateway
+alerts (a modem down too long, its SIM changed) go the same ways, always."""
 
 from __future__ import annotations
 
@@ -60,6 +61,14 @@ class Notifier:
         if self.tray is not None and not self.window.isActiveWindow():
             self.tray.showMessage(QCoreApplication.translate("Notifier", "New message from %s") % who, text,
                                   QSystemTrayIcon.MessageIcon.Information, 8000)
+
+    def gateway_alert(self, gateway: str, text: str) -> None:
+        """A gateway needs the operator: the status bar, and the tray even while the window is active."""
+        self.last_notice = text
+        self.window.statusBar().showMessage(text, 30000)
+        if self.tray is not None:
+            self.tray.showMessage(QCoreApplication.translate("Notifier", "Gateway %s") % gateway, text,
+                                  QSystemTrayIcon.MessageIcon.Warning, 15000)
 
     def set_unread(self, n: int) -> None:
         if self.tray is not None:

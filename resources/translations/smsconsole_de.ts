@@ -880,6 +880,10 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
         <translation>AT+CNMI-Parameter</translation>
     </message>
     <message>
+        <source>Modem profile</source>
+        <translation>Modemprofil</translation>
+    </message>
+    <message>
         <source>URL</source>
         <translation>URL</translation>
     </message>
@@ -902,6 +906,10 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     <message>
         <source>Simulator send delay</source>
         <translation>Sendeverzögerung des Simulators</translation>
+    </message>
+    <message>
+        <source>detect from the modem&apos;s identity</source>
+        <translation>aus der Kennung des Modems erkennen</translation>
     </message>
     <message>
         <source>Gateway %s</source>
@@ -1107,6 +1115,14 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
         <translation>Die Tages- und Stundenzählung der gewählten Gateways bei null beginnen</translation>
     </message>
     <message>
+        <source>Accept modem/SIM</source>
+        <translation>Modem/SIM übernehmen</translation>
+    </message>
+    <message>
+        <source>Take the new SIM (or modem) the selected modem gateways found as theirs, so they send again</source>
+        <translation>Die neue SIM (oder das neue Modem), die die ausgewählten Modem-Gateways gefunden haben, als ihre übernehmen, damit sie wieder senden</translation>
+    </message>
+    <message>
         <source>No traffic yet. The gateway&apos;s dialogue with its modem or provider appears here, most recent first.</source>
         <translation>Noch kein Verkehr. Der Dialog des Gateways mit seinem Modem oder Anbieter erscheint hier, der neueste zuerst.</translation>
     </message>
@@ -1173,6 +1189,70 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <message>
         <source>Remove %s</source>
         <translation>%s entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History of the message to %s</source>
+        <translation>Verlauf der Nachricht an %s</translation>
+    </message>
+    <message>
+        <source>History of the message from %s</source>
+        <translation>Verlauf der Nachricht von %s</translation>
+    </message>
+    <message>
+        <source>Now: %s</source>
+        <translation>Jetzt: %s</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Reading the message&apos;s history</source>
+        <extracomment>Set once the journal is read and shown (tests await it).</extracomment>
+        <translation>Der Verlauf der Nachricht wird gelesen</translation>
+    </message>
+    <message>
+        <source>Part %d %s</source>
+        <translation>Teil %d %s</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>Handed to the gateway</source>
+        <translation>An das Gateway übergeben</translation>
+    </message>
+    <message>
+        <source>Back in the queue</source>
+        <translation>Zurück in der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Queued again</source>
+        <translation>Erneut eingereiht</translation>
+    </message>
+    <message>
+        <source> (console %s)</source>
+        <translation> (Konsole %s)</translation>
+    </message>
+    <message>
+        <source>No history: the message is gone</source>
+        <translation>Kein Verlauf: Die Nachricht gibt es nicht mehr</translation>
     </message>
 </context>
 <context>
@@ -1568,6 +1648,10 @@ Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in
         <source>New message from %s</source>
         <translation>Neue Nachricht von %s</translation>
     </message>
+    <message>
+        <source>Gateway %s</source>
+        <translation>Gateway %s</translation>
+    </message>
     <message numerus="yes">
         <source>%n unread</source>
         <translation>
@@ -1705,6 +1789,14 @@ Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in
     <message>
         <source>Bring back the messages deleted last</source>
         <translation>Die zuletzt gelöschten Nachrichten zurückholen</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Verlauf…</translation>
+    </message>
+    <message>
+        <source>Show the history of the selected message: queued, sent, each part&apos;s report, delivered or why not</source>
+        <translation>Den Verlauf der ausgewählten Nachricht zeigen: eingereiht, gesendet, der Bericht jedes Teils, zugestellt oder warum nicht</translation>
     </message>
     <message>
         <source>Export all shown…</source>
@@ -2382,6 +2474,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>error</source>
         <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>SIM changed</source>
+        <translation>SIM gewechselt</translation>
     </message>
 </context>
 <context>

@@ -179,3 +179,27 @@ async def test_stopping_the_retarus_connector_refuses_its_clients(start_api, mak
         assert r.status == 503 and "stopped" in (await r.json())["message"]
         assert await command("start-connector") == "OK: started retarus"
         assert (await http.get("/rest/v1/version", headers={"Authorization": auth})).status == 200
+
+
+async def test_accept_modem_takes_a_changed_sim(api, tmp_path):
+    from app.gateways.modem.sim_dialect import SimOptions
+    from app.gateways.modem.simulator import ModemSimulator
+
+    sim = ModemSimulator(SimOptions(), link=str(tmp_path / "modem"))
+    await sim.start()
+    engine = api.engine
+    try:
+        engine.add_gateway("M", "modem", {"port": sim.link, "command_timeout": 1.0, "registration_timeout": 2.0})
+        await engine.start_gateway("M")
+        nothing = "ERROR:307 Operation not allowed: there is no gateway to apply this to"
+        assert (await api(command="accept-modem"))[1] == nothing  # no modem has a new SIM
+        await engine.stop_gateway("M")
+        sim.options.imsi = "262013333333333"
+        await engine.start_gateway("M")
+        assert engine.gateway("M").state.value == "SIM changed"
+        assert (await api(command="accept-modem"))[1] == "OK: accepted the new SIM or modem of M"
+        assert engine.gateway("M").state.value == "running"
+        assert (await api(command="accept-modem", gateway="Sim"))[1].endswith("gateway 'Sim' is not a modem")
+    finally:
+        await engine.stop_gateway("M")
+        await sim.stop()

@@ -73,7 +73,7 @@ def test_systemd_units_verify(scope, tmp_path):
 RULE_KEY = re.compile(
     r'^(?P<key>[A-Z_]+)(\{(?P<attr>[^}]+)\})?(?P<op>==|!=|\+=|-=|:=|=)"(?P<value>[^"]*)"$'
 )
-UDEV_KEYS = {"ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "ATTRS", "ENV", "TAG", "GOTO", "LABEL"}
+UDEV_KEYS = {"ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "ATTRS", "ENV", "TAG", "GOTO", "LABEL", "GROUP", "MODE"}
 
 
 def test_udev_rule_is_well_formed():

@@ -176,3 +176,24 @@ def test_the_modem_profile_is_shown_and_can_be_set(window, qtbot):
     view = next(v for v in engine.gateway_views() if v.name == "Profiled modem")
     assert view.info["profile"] == "quectel (set)" and "profile: quectel (set)" in details_text(view)
     complete(qtbot, engine.stop_gateway("Profiled modem"))
+
+
+def test_a_changed_sim_is_accepted_from_the_tab(window, qtbot, monkeypatch):
+    import functools
+
+    from app.gateways.modem import sim_dialect
+    from tests.gateways.modem.conftest import until_state
+
+    tab = window.gateways_tab
+    add_modem(window, qtbot, "Desk modem")
+    complete(qtbot, window.engine.stop_gateway("Desk modem"))
+    # the built-in modem starts afresh with each start: this time with another SIM
+    monkeypatch.setattr(sim_dialect, "SimOptions", functools.partial(sim_dialect.SimOptions, imsi="262014444444444"))
+    complete(qtbot, window.engine.start_gateway("Desk modem"))
+    row = [tab.model.name_at(r) for r in range(tab.model.rowCount())].index("Desk modem")
+    assert tab.model.index(row, STATE).data().startswith("SIM changed — SIM changed: was IMSI 262019876543210, now "
+                                                         "262014444444444")
+    tab.view.selectRow(row)
+    tab.accept_identity_action.trigger()
+    complete(qtbot, until_state(window.engine, "Desk modem", "running"))
+    assert tab.model.index(row, STATE).data() == "running"

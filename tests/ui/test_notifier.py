@@ -68,3 +68,16 @@ def test_without_a_tray_the_title_and_the_status_bar_tell(window, qtbot):
     assert window.statusBar().currentMessage() == "New message from +15550009: Room 4"
     window.engine.mark_read([m.id for m in window.engine.list_messages("in")], True)
     assert window.windowTitle() == APP_NAME
+
+
+def test_a_gateway_alert_is_told_even_while_the_operator_looks_at_the_window(window, qtbot, monkeypatch):
+    from app.engine.events import GatewayAlert
+
+    window.notifier.hide()
+    window.notifier = notifier = Notifier(window, use_tray=True)
+    shown = []
+    monkeypatch.setattr(notifier.tray, "showMessage", lambda *args: shown.append(args))
+    text = "Modem 1 has been down for 5 min: disconnected (the port closed (device unplugged?); reconnecting)"
+    window.engine.events.publish(GatewayAlert("Modem 1", text))
+    assert shown == [("Gateway Modem 1", text, QSystemTrayIcon.MessageIcon.Warning, 15000)]
+    assert window.statusBar().currentMessage() == notifier.last_notice == text

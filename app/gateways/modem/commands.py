@@ -79,12 +79,14 @@ async def _simulate(args: argparse.Namespace) -> None:
             print(f"received {len(sim.receive(number, text))} PDU(s)", flush=True)
         elif word in ("hang", "unhang"):
             sim.hang(word == "hang")
+        elif word == "wedge":
+            sim.hang(reset_cures=True)
         elif word == "vanish":
             loop.create_task(sim.vanish())
         elif word == "back":
-            loop.create_task(sim.come_back())
+            loop.create_task(sim.come_back(rest.strip() or None))
         elif word:
-            print("commands: receive NUMBER TEXT | hang | unhang | vanish | back", flush=True)
+            print(f"commands: {COMMANDS}", flush=True)
 
     if args.commands:
         loop.add_reader(sys.stdin.fileno(), command)
@@ -94,6 +96,10 @@ async def _simulate(args: argparse.Namespace) -> None:
         await sim.stop()
         if log_file:
             log_file.close()
+
+
+#: What ``simulate-modem --commands`` reads on stdin.
+COMMANDS = "receive NUMBER TEXT | hang | wedge | unhang | vanish | back [PATH]"
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -147,5 +153,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sim.add_argument("--registration-delay", type=float, default=0.0, help="seconds until registered")
     sim.add_argument("--log", metavar="FILE", help="append each submitted message to FILE as a JSON line")
     sim.add_argument("--commands", action="store_true",
-                     help="read commands on stdin: receive NUMBER TEXT | hang | unhang | vanish | back")
+                     help=f"read commands on stdin: {COMMANDS} (wedge: answer nothing but a reset command; "
+                          "back PATH: come back with the link at PATH)")
     sim.set_defaults(func=run_simulate)

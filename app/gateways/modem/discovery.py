@@ -4,12 +4,17 @@
 ``/dev/serial/by-id`` path of each port. :func:`probe` opens a port
 exclusively (a port another program holds is reported, never touched),
 asks ``AT`` and the identity commands, and changes no modem setting.
+:func:`find_modem` probes the USB serial ports (and any paths the caller
+adds) for the modem with a given IMEI: how a gateway finds its modem again
+after the kernel renamed its port or the operator moved it to another socket.
 """
 
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
+import re
 from dataclasses import asdict, dataclass
 
 from serial.tools import list_ports as _list_ports
@@ -121,3 +126,38 @@ async def probe(path: str, baudrate: int = 115200, timeout: float = 2.0) -> Prob
 async def probe_all(paths: list[str], baudrate: int = 115200, timeout: float = 2.0) -> list[ProbeResult]:
     """Probe several ports at once."""
     return list(await asyncio.gather(*(probe(p, baudrate, timeout) for p in paths)))
+
+
+def candidate_ports(patterns: str = "") -> list[str]:
+    """Where a modem may be: every USB serial port (its by-id path when it has one) and the paths matching the
+    space-separated glob ``patterns``, each real device once. Ports that are not USB (a PC's own ttyS*) are
+    left out: probing them could disturb what is attached there."""
+    out, seen = [], set()
+    paths = [p.preferred for p in list_ports() if p.vid_pid]
+    for pattern in patterns.split():
+        paths += sorted(glob.glob(os.path.expanduser(pattern)))
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            out.append(path)
+    return out
+
+
+def imei_digits(imei: str) -> str:
+    """An IMEI as digits only (modems answer ``+CGSN: "35..."``, ``35...`` or with spaces)."""
+    return re.sub(r"\D", "", imei)
+
+
+async def find_modem(imei: str, paths: list[str], *, baudrate: int = 115200, timeout: float = 2.0,
+                     exclude: tuple[str, ...] = ()) -> tuple[ProbeResult | None, list[ProbeResult]]:
+    """Probe ``paths`` (except ``exclude``) at once; the first that answers ``AT`` with ``imei`` and every result.
+
+    A multi-interface stick has several ports; those that are not its AT interface do not answer ``AT`` (or
+    answer with no IMEI), so the one found is an AT interface. A port another program holds is not touched.
+    """
+    skip = {os.path.realpath(p) for p in exclude}
+    results = await probe_all([p for p in paths if os.path.realpath(p) not in skip], baudrate, timeout)
+    wanted = imei_digits(imei)
+    found = next((r for r in results if r.answers and wanted and imei_digits(r.imei) == wanted), None)
+    return found, results

@@ -123,7 +123,7 @@ class ModemDriver:
     # --- start-up --------------------------------------------------------------
 
     async def initialise(self) -> ModemFacts:
-        await self._wake()
+        await self.wake()
         await self._optional("ATZ")
         await self.at("ATE0")
         await self._optional("AT+CMEE=1")
@@ -147,7 +147,7 @@ class ModemDriver:
         await self.read_signal()
         return self.facts
 
-    async def _wake(self) -> None:
+    async def wake(self) -> None:
         """Send ``AT`` until the modem answers: it may still be booting, and the first answer may be garbage."""
         self.channel.escape()
         loop = asyncio.get_running_loop()

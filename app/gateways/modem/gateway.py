@@ -3,9 +3,11 @@
 The gateway owns the port, the AT channel and two tasks: the worker
 (sends, one message ahead: the next message's PDUs are encoded and its
 ``AT+CMGS`` queued while one is in flight, so the line does not idle between
-messages) and a housekeeping task that connects and reconnects, reads
-received messages, sweeps the storage, polls the signal and sends a
-keep-alive ``AT`` when the line is idle.
+messages) and a housekeeping task (:mod:`.link`) that connects and
+reconnects, reads received messages, sweeps the storage, polls the signal,
+sends a keep-alive ``AT`` when the line is idle, and hands a modem that
+stopped answering to the watchdog (:mod:`.watchdog`). The gateway knows its
+modem by IMEI and its SIM by IMSI (:mod:`.identity`).
 
 A message in flight when the modem fails follows one rule: it is retried
 automatically only when no part of it can have reached the network (the
@@ -31,14 +33,14 @@ from app.sms.errors import EncodeError
 from app.sms.pdu import encode_submit
 
 from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
-from .at_channel import AtChannel, AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
-from .driver import ModemDriver, ModemProblem, SimLocked, Timing
+from .at_channel import AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
+from .driver import ModemDriver, SimLocked, Timing
+from .link import ModemLink
 from .modem_errors import describe, send_retryable
 from .profiles import AUTO
 from .profiles import get as get_profile
 from .profiles import names as profile_names
 from .receiver import Receiver
-from .serial_port import close_port, open_port
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ class _Sending:
         return True
 
 
-class ModemGateway(Gateway):
+class ModemGateway(ModemLink, Gateway):
     kind = "modem"
     SETTINGS = (
         Setting("port", str, "", "Serial port of the modem; prefer /dev/serial/by-id/... paths, which survive "
@@ -96,6 +98,17 @@ class ModemGateway(Gateway):
         Setting("reconnect_max_seconds", float, 60.0, "Longest pause between reconnection attempts.", minimum=0.1),
         Setting("reassembly_timeout", float, 600.0, "Seconds to wait for missing parts of a long message.",
                 minimum=1.0),
+        Setting("down_alert_seconds", float, 300.0, "Seconds the modem may be down (not answering, unplugged, SIM "
+                "changed, PIN needed) before the operator is alerted (0: never).", minimum=0.0),
+        Setting("reset_command", str, "", "Command that restarts the modem, which the watchdog sends when AT gets "
+                "no answer (empty: the modem family's, from its profile; AT+CFUN=1,1 for most)."),
+        Setting("reset_wait_seconds", float, 30.0, "Seconds the watchdog gives the modem to answer again after "
+                "its own reset or a USB reset.", minimum=0.1),
+        Setting("usb_reset", bool, True, "Let the watchdog reset the modem's USB device when its own reset does "
+                "not help (needs write access to its /dev/bus/usb node)."),
+        Setting("find_in", str, "", "Further paths or glob patterns, space-separated, where the modem is looked "
+                "for by its IMEI when its port is gone or holds another modem (every USB serial port is "
+                "searched anyway)."),
         Setting("sim_send_delay", float, 0.3, "Built-in simulator only: seconds each send takes.", minimum=0.0),
     )
 
@@ -106,11 +119,8 @@ class ModemGateway(Gateway):
                              registration=s["registration_timeout"],
                              boot=max(6.0, get_profile(s["profile"]).boot_seconds) if s["profile"] != AUTO else 6.0)
         self.receiver = Receiver(self, s["reassembly_timeout"])
-        self.port = None
-        self.channel: AtChannel | None = None
-        self.driver: ModemDriver | None = None
+        self._init_link()
         self.simulator = None
-        self.reconnects = 0
         self._device = s["port"]
         self._supervisor: asyncio.Task | None = None
         self._rejected_pin: str | None = None
@@ -224,6 +234,7 @@ class ModemGateway(Gateway):
 
     async def open(self) -> None:
         await self._restore_send_counts()
+        await self.identity.load()
         if self.settings["port"] == BUILTIN_SIMULATOR and self.simulator is None:
             from .sim_dialect import SimOptions
             from .simulator import ModemSimulator
@@ -254,129 +265,6 @@ class ModemGateway(Gateway):
         if self.simulator is not None:
             await self.simulator.stop()
             self.simulator = None
-
-    async def _connect(self) -> None:
-        self._disconnect()
-        self.port = open_port(self._device, self.settings["baudrate"])
-        self.channel = AtChannel(self.port.fileno(), self.receiver.unsolicited, on_lost=self._port_lost,
-                                 name=self.name, on_traffic=self.log_traffic)
-        self.driver = ModemDriver(self.channel, pin=self.settings["pin"], storage=self.settings["storage"],
-                                  cnmi=self.settings["cnmi"], timing=self.timing, rejected_pin=self._rejected_pin,
-                                  profile=self.settings["profile"])
-        try:
-            await self.driver.initialise()
-            await self.receiver.sweep()
-        except BaseException:
-            self._rejected_pin = self.driver.rejected_pin
-            self._disconnect()
-            raise
-        loop = asyncio.get_running_loop()
-        self._next_sweep = loop.time() + self.settings["sweep_seconds"]
-        self._next_signal = loop.time() + self.settings["signal_seconds"]
-        if self.state != GatewayState.STARTING:
-            self.set_state(GatewayState.PAUSED if self._paused else GatewayState.RUNNING)
-        else:
-            self.state_reason = ""
-
-    def _disconnect(self) -> None:
-        if self.channel is not None:
-            self.channel.detach()
-        if self.port is not None:
-            close_port(self.port)
-        self.port = self.channel = None
-
-    @property
-    def connected(self) -> bool:
-        return self.channel is not None and not self.channel.closed and self.driver is not None
-
-    def _locked(self, exc: SimLocked) -> None:
-        self.set_state(GatewayState.PUK_REQUIRED if exc.state == "PUK" else GatewayState.PIN_REQUIRED, str(exc))
-
-    def _connect_failed(self, exc: Exception) -> None:
-        if isinstance(exc, (FileNotFoundError, PortGone)):
-            self.set_state(GatewayState.DISCONNECTED, f"{exc}; trying again")
-        elif isinstance(exc, AtTimeout):
-            self.set_state(GatewayState.ERROR, f"the modem does not answer ({exc}); trying again")
-        elif isinstance(exc, AtError):
-            self.set_state(GatewayState.ERROR, f"start-up failed: {describe(exc)}; trying again")
-        elif isinstance(exc, (ModemProblem, OSError)):
-            self.set_state(GatewayState.ERROR, f"{exc}; trying again")
-        else:
-            log.exception("gateway %s: unexpected start-up failure", self.name, exc_info=exc)
-            self.set_state(GatewayState.ERROR, f"{type(exc).__name__}: {exc}; trying again")
-        self._return_queued()
-
-    def _port_lost(self, reason: str) -> None:
-        if self.state in (GatewayState.STOPPING, GatewayState.STOPPED):
-            return
-        self.set_state(GatewayState.DISCONNECTED, f"{reason}; reconnecting")
-        self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
-
-    def _reopen(self, reason: str) -> None:
-        """The modem stopped answering: close the port; housekeeping opens and initialises it again."""
-        if self.connected:
-            self._disconnect()
-            self.set_state(GatewayState.ERROR, f"{reason}; reopening the port")
-            self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
-
-    # --- housekeeping task ------------------------------------------------------------
-
-    async def _supervise(self) -> None:
-        backoff = 0.0 if self.connected else 0.5
-        while True:
-            if not self.connected:
-                if backoff:
-                    await asyncio.sleep(backoff * random.uniform(0.9, 1.1))
-                try:
-                    await self._connect()
-                except SimLocked as exc:
-                    self._locked(exc)
-                    return
-                except Exception as exc:
-                    self._connect_failed(exc)
-                    backoff = min(max(backoff * 2, 0.5), self.settings["reconnect_max_seconds"])
-                    continue
-                backoff = 0.0
-                self.reconnects += 1
-                continue
-            try:
-                await self._duties()
-            except AtTimeout as exc:
-                self._reopen(f"the modem stopped answering ({exc})")
-            except PortGone:
-                pass  # _port_lost has set the state
-            except AtError as exc:
-                log.warning("gateway %s: %s", self.name, describe(exc))
-
-    async def _duties(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        idle_until = self.channel.last_line + self.settings["keepalive_seconds"]
-        wait = max(0.0, min(idle_until, self._next_sweep, self._next_signal) - now)
-        try:
-            async with asyncio.timeout(wait):
-                job = await self.receiver.jobs.get()
-        except TimeoutError:
-            job = None
-        if not self.connected:
-            return
-        if job is not None and job[0] == "delete":
-            await self.driver.delete(job[2], job[1])
-        elif job is not None and job[0] != "lost":
-            await self.receiver.run_job(job)
-        now = loop.time()
-        if now >= self._next_sweep:
-            self._next_sweep = now + self.settings["sweep_seconds"]
-            await self.receiver.sweep()
-        if now >= self._next_signal:
-            self._next_signal = now + self.settings["signal_seconds"]
-            await self.driver.read_signal()
-            self.sink.gateway_state_changed(self)
-        if loop.time() - self.channel.last_line >= self.settings["keepalive_seconds"]:
-            await self.driver.at("AT", busy_retry=False)
-        self.receiver.expire()
 
     # --- sending --------------------------------------------------------------------
 
@@ -485,7 +373,7 @@ class ModemGateway(Gateway):
             except NotSent:
                 return self._part_failed(references, total, "the modem stopped answering", True, unknown=False)
             except AtTimeout as exc:
-                self._reopen(f"the modem stopped answering ({exc})")
+                self._hung(f"the modem stopped answering ({exc})")
                 return self._part_failed(references, total, "the modem stopped answering", True,
                                          unknown=exc.data_written)
             except (PortGone, Withdrawn) as exc:
@@ -539,6 +427,8 @@ class ModemGateway(Gateway):
     def info(self) -> dict:
         facts = self.driver.facts if self.driver is not None else None
         out: dict = {"port": self._device}
+        if self.simulator is None and self._device != self.settings["port"]:
+            out["configured_port"] = self.settings["port"]
         if facts is not None:
             dbm = facts.signal_dbm
             out["signal"] = f"{dbm} dBm ({facts.signal_bars}/5)" if dbm is not None else "unknown"
@@ -546,16 +436,35 @@ class ModemGateway(Gateway):
             out["signal_bars"] = facts.signal_bars
             out["operator"] = facts.operator
             out["model"] = " ".join(p for p in (facts.manufacturer, facts.model) if p)
-            out["imei"] = facts.imei
             if facts.profile:
                 out["profile"] = f"{facts.profile} ({'detected' if facts.profile_detected else 'set'})"
+        out["imei"] = facts.imei if facts is not None and facts.imei else self.identity.imei
+        out["imsi"] = facts.imsi if facts is not None and facts.imsi else self.identity.imsi
+        if self.identity.new_imsi:
+            out["sim_changed"] = f"was IMSI {self.identity.imsi}, now {self.identity.new_imsi} (not accepted yet)"
+        if self.identity.other:
+            out["other_modem"] = (f"{self.identity.other[0]} has IMEI {self.identity.other[1]}; looking for IMEI "
+                                  f"{self.identity.imei}")
         if self.settings["per_minute"]:
             out["sent_last_minute"] = f"{self._last_minute()}/{self.settings['per_minute']}"
         if self.settings["per_day"]:
             out["sent_today"] = f"{self.sent_today()}/{self.settings['per_day']}"
         if self.reconnects:
             out["reconnects"] = self.reconnects
+        if self.watchdog.active:
+            out["watchdog"] = self.watchdog.describe()
+        if self.watchdog.revivals:
+            out["revivals"] = self.watchdog.revivals
+            out["last_revival"] = self.watchdog.last
+        if self.down_since is not None:
+            out["down_since"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.down_since))
+            if self.down_alerted:
+                out["down_alert"] = f"sent after {self.settings['down_alert_seconds']:g} s"
         return out
+
+    async def accept_identity(self) -> str:
+        """The operator takes the SIM (or modem) now found as this gateway's own; returns what was taken."""
+        return await self.identity.accept()
 
     def connection(self) -> dict:
         return {"device": self._device, "remote_host": "", "remote_port": 0}

@@ -88,24 +88,26 @@ SIMCOM_LTE = ModemProfile(
 SIERRA = ModemProfile(
     "sierra", "Sierra Wireless AirPrime MC / EM (MC7304, MC7455, EM7455)",
     "Sierra Wireless AirPrime MC/EM Series AT Command Reference (4117727): standard 27.005 SMS set, "
-    "+CPMS \"SM\",\"ME\",\"MT\",\"SR\"; no banner at power-on; errors in words with AT+CMEE=2",
-    manufacturer=r"sierra", storage="SM", boot_seconds=10.0,
+    "+CPMS \"SM\",\"ME\",\"MT\",\"SR\"; no banner at power-on; errors in words with AT+CMEE=2; "
+    "AT!RESET restarts the modem",
+    manufacturer=r"sierra", storage="SM", boot_seconds=10.0, reset="AT!RESET",
     behaviour=Behaviour("Sierra Wireless, Incorporated", "MC7455", "SWI9X30C_02.24.05.06", boot_seconds=10.0))
 
 TELIT = ModemProfile(
     "telit", "Telit LE910 / HE910 / GE910",
     "Telit LE910 Cat.1 / LE910Cx AT Commands Reference Guide: +CMGS answers the four characters "
     "<CR><LF><greater_than><space>; +CNMI (0-3),(0-3),(0,2),(0-2),(0,1); #QSS SIM status URC; "
-    "+CME ERROR in words with AT+CMEE=2",
-    manufacturer=r"telit", storage="SM", boot_seconds=10.0, unsolicited=("#QSS", "#SIMPR"),
+    "+CME ERROR in words with AT+CMEE=2; AT#REBOOT restarts the module",
+    manufacturer=r"telit", storage="SM", boot_seconds=10.0, unsolicited=("#QSS", "#SIMPR"), reset="AT#REBOOT",
     behaviour=Behaviour("Telit", "LE910C1-EU", "25.21.660", banners=("#QSS: 1",), boot_seconds=10.0))
 
 UBLOX = ModemProfile(
     "ublox", "u-blox SARA / LISA / TOBY / LARA",
     "u-blox Cellular Modules AT Commands Manual (UBX-13002752): +CPMS \"MT\",\"ME\",\"SM\",\"BM\",\"SR\"; "
     "+CNMI (0-3),(0-3),(0,2),(0-2),(0,1); +UUSTS/+UUPSDA URCs. The prompt with no line end before it: "
-    "LARA-L6 in RIOT-OS pull request #20016",
+    "LARA-L6 in RIOT-OS pull request #20016; AT+CFUN=16 resets the module (MT reset, the SIM kept)",
     manufacturer=r"u-?blox", storage="SM", boot_seconds=6.0, unsolicited=("+UUSTS", "+UUPSDA", "+UUPSDD", "+UMWI"),
+    reset="AT+CFUN=16",
     behaviour=Behaviour("u-blox", "SARA-U201", "23.60", boot_seconds=6.0, prompt="> ",
                         storages=("MT", "ME", "SM", "BM")))
 

@@ -92,6 +92,8 @@ class ModemProfile:
     unsolicited: tuple[str, ...] = ()
     #: Final results of the family meaning an error, besides ERROR / +CME ERROR / +CMS ERROR.
     error_finals: tuple[str, ...] = ()
+    #: The command that restarts the modem (the watchdog's modem reset); 3GPP TS 27.007 AT+CFUN=1,1 by default.
+    reset: str = "AT+CFUN=1,1"
     behaviour: Behaviour = Behaviour("SMS Console", "Simulated modem", "1.0.0-sim")
 
     def matches(self, manufacturer: str, model: str) -> bool:

@@ -31,6 +31,8 @@ STAT_NAMES = {0: "REC UNREAD", 1: "REC READ", 2: "STO UNSENT", 3: "STO SENT"}
 #: What AT+CLAC lists.
 SUPPORTED = ("+CGMI", "+CGMM", "+CGMR", "+CGSN", "+CIMI", "+CSQ", "+CREG", "+COPS", "+CPIN", "+CMEE", "+CMGF",
              "+CNMI", "+CPMS", "+CSMS", "+CNMA", "+CSCA", "+CSCS", "+CSMP", "+CMGS", "+CMGR", "+CMGD", "+CMGL")
+#: Commands that restart the simulated modem (the families' own resets): answered OK, then a power-up.
+RESET_COMMANDS = ("AT+CFUN=1,1", "AT+CFUN=16", "AT!RESET", "AT#REBOOT")
 
 
 @dataclass
@@ -116,6 +118,8 @@ class SimModem:
         self.cnma_count = 0
         self.next_reference = 0
         self.sim_busy_left = options.sim_busy
+        #: Restarts asked for with one of RESET_COMMANDS.
+        self.resets = 0
 
     def power_up(self) -> None:
         self.echo = self.o.echo
@@ -188,6 +192,10 @@ class SimModem:
             return ["+CSQ: 21,99", "OK"]
         if body == "+CFUN?":
             return ["+CFUN: 1", "OK"]
+        if up in RESET_COMMANDS:
+            self.resets += 1
+            self.power_up()
+            return ["OK"]
         if body.startswith("+CREG"):
             return self._creg(body)
         if body.startswith("+COPS"):

@@ -27,7 +27,7 @@ from collections import deque
 from datetime import datetime, timezone
 from typing import Callable, TextIO
 
-from .sim_dialect import SentPdu, SimModem, SimOptions
+from .sim_dialect import RESET_COMMANDS, SentPdu, SimModem, SimOptions
 from .sim_pdus import encode_deliver, encode_status_report, tpdu_length
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,13 @@ class ModemSimulator:
         self.path = ""
         self.master = self.slave = -1
         self.hung = False
+        #: While hung, a reset command (AT+CFUN=1,1 or a family's equivalent) still gets through and cures it.
+        self.reset_cures = False
+        self._deaf = ""
+        #: After a reset command the modem drops off the bus for ``reset_downtime`` seconds and comes back with
+        #: its link at this path (a USB modem re-enumerates, maybe under another name); None: the port stays.
+        self.reset_replug: str | None = None
+        self.reset_downtime = 0.0
         self.bytes_in = self.bytes_out = 0
         self.pending_network: list[str] = []
         self._powered = time.monotonic()
@@ -132,15 +139,33 @@ class ModemSimulator:
         self._input = ""
         self._pdu_length = None
 
-    async def come_back(self) -> str:
-        """Plug the modem in again: a new pty (the link points to it) and a power-up."""
+    async def come_back(self, link: str | None = None) -> str:
+        """Plug the modem in again: a new pty (the link points to it) and a power-up.
+
+        With ``link``, the port comes back under that name (as the kernel renames ``ttyUSB2`` to
+        ``ttyUSB5``, or another socket gives another by-path name).
+        """
+        if link is not None:
+            self.link = link
+        self.hung = False
         self.modem.power_up()
         self._powered = time.monotonic()
         return await self.start()
 
-    def hang(self, hung: bool = True) -> None:
-        """Stop answering (input is discarded) until ``hang(False)``."""
+    async def replug(self, link: str | None = None) -> str:
+        """Drop off and come back at once, as a modem does after a USB reset."""
+        await self.vanish()
+        return await self.come_back(link)
+
+    def hang(self, hung: bool = True, *, reset_cures: bool = False) -> None:
+        """Stop answering (input is discarded) until ``hang(False)``.
+
+        With ``reset_cures`` the modem ignores everything but its reset command (``AT+CFUN=1,1`` or a
+        family's equivalent), which it answers and which ends the hang.
+        """
         self.hung = hung
+        self.reset_cures = hung and reset_cures
+        self._deaf = ""
 
     def _registered(self) -> bool:
         return time.monotonic() - self._powered >= self.options.registration_delay
@@ -154,8 +179,12 @@ class ModemSimulator:
             return
         except OSError:  # EIO: no one has the slave open (cannot happen while we hold it)
             return
-        if not data or self.hung:
+        if not data:
             return
+        if self.hung:
+            data = self._through_hang(data)
+            if not data:
+                return
         self.bytes_in += len(data)
         if self.baud:
             # the bytes left the driver now; their last bit reaches the modem after their line time
@@ -163,6 +192,20 @@ class ModemSimulator:
             self._loop.call_at(self._rx_free, self._arrived, self._rx_free, data.decode("latin-1"))
         else:
             self._received(data.decode("latin-1"))
+
+    def _through_hang(self, data: bytes) -> bytes:
+        """What a hung modem takes in: nothing, or, when a reset cures it, its reset command on."""
+        if not self.reset_cures:
+            return b""
+        text = self._deaf + data.decode("latin-1")
+        at = min((i for i in (text.upper().find(c) for c in RESET_COMMANDS) if i >= 0), default=-1)
+        if at < 0:
+            self._deaf = text[-16:]
+            return b""
+        self.hung = self.reset_cures = False
+        self._deaf = self._input = ""
+        self._pdu_length = None
+        return text[at:].encode("latin-1")
 
     def line_seconds(self, count: int) -> float:
         """Time the throttled line takes to carry ``count`` bytes in one direction (8N1: 10 bits a byte)."""
@@ -292,6 +335,15 @@ class ModemSimulator:
         self.send_lines(*answer)
         if line.upper().startswith(("AT+CMGD", "AT+CNMI")):
             self._deliver_waiting()
+        if self.reset_replug is not None and line.strip().upper() in RESET_COMMANDS:
+            self.hang()  # rebooting: nothing answers until it is back
+            self._spawn(self._reenumerate(self.reset_replug))
+
+    async def _reenumerate(self, link: str) -> None:
+        await asyncio.sleep(0.01)  # the driver reads the OK first
+        await self.vanish()
+        await asyncio.sleep(self.reset_downtime)
+        await self.come_back(link)
 
     # --- sending -------------------------------------------------------------------
 

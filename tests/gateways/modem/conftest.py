@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 
@@ -81,3 +82,24 @@ async def until_state(engine, name: str, state: str, timeout: float = 10.0):
 
 def is_stored(event) -> bool:
     return isinstance(event, ev.MessageStored) and event.message.direction == "in"
+
+
+def fake_tree(root, tty: str = "ttyUSB2", bus: int = 1, dev: int = 7) -> tuple[str, str, str]:
+    """A sysfs and /dev as the kernel lays them out for a USB serial port; returns (sysfs, dev, port path)."""
+    sysfs, devfs = root / "sys", root / "dev"
+    device = sysfs / "devices/pci0000:00/0000:00:14.0/usb1/1-2"
+    port = device / "1-2:1.2" / tty
+    port.mkdir(parents=True)
+    (device / "busnum").write_text(f"{bus}\n")
+    (device / "devnum").write_text(f"{dev}\n")
+    (device / "1-2:1.2" / "bInterfaceNumber").write_text("02\n")
+    (sysfs / "class/tty" / tty).mkdir(parents=True)
+    os.symlink(port, sysfs / "class/tty" / tty / "device")
+    node = devfs / "bus/usb" / f"{bus:03d}" / f"{dev:03d}"
+    node.parent.mkdir(parents=True)
+    node.write_bytes(b"")
+    (devfs / tty).write_bytes(b"")
+    by_id = devfs / "serial/by-id"
+    by_id.mkdir(parents=True)
+    os.symlink(devfs / tty, by_id / "usb-Vendor_Modem-if02-port0")
+    return str(sysfs), str(devfs), str(by_id / "usb-Vendor_Modem-if02-port0")
