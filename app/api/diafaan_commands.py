@@ -42,7 +42,7 @@ def _reply(lines: list[str]) -> web.Response:
 
 
 #: Which gateways a command without a ``gateway`` list applies to (default: all).
-APPLIES_TO = {"reset-send-limit": lambda g: hasattr(g, "reset_send_limit"),
+APPLIES_TO = {"reset-send-limit": lambda g: g.has_send_limits(),
               "accept-modem": lambda g: getattr(getattr(g, "identity", None), "pending", False)}
 
 

@@ -352,7 +352,7 @@ class Engine:
                 # cheap where counting a million message rows is not.
                 from sqlalchemy import text
 
-                from app.store import derived, journal
+                from app.store import derived
 
                 derived.catch_up(self.db.engine)
                 with self.db.engine.connect() as conn:
@@ -447,7 +447,7 @@ class Engine:
         return GatewayView(
             name=gw.name, kind=gw.kind, state=state, state_reason=gw.state_reason,
             enabled=gw.settings["enabled"], sent=gw.counters.sent, failed=gw.counters.failed,
-            received=gw.counters.received, busy=gw.busy, info=gw.info(),
+            received=gw.counters.received, busy=gw.busy, info={**gw.info(), **gw.limiter.info()},
             settings={k: v for k, v in gw.settings.items()
                       if not gw.setting_group()[k].secret},
             per_minute=tuple(gw.counters.last_hour()),

@@ -71,10 +71,9 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
 def reset_send_limit(engine: "Engine", name: str) -> None:
     """Start counting a gateway's send limit afresh (gateways with a send limit only)."""
     gw = engine.gateway(name)
-    reset = getattr(gw, "reset_send_limit", None)
-    if reset is None:
+    if not gw.has_send_limits():
         raise EngineError(f"gateway {name!r} has no send limit")
-    reset()
+    gw.reset_send_limit()
     with engine.db.session() as s:
         s.merge(SettingValue(key=RESET_KEY.format(name), value=json.dumps(utcnow().isoformat())))
         s.commit()

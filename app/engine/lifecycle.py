@@ -17,7 +17,6 @@ Every change of status appends a row to the event journal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Iterable, Sequence

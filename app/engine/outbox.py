@@ -12,7 +12,6 @@ import asyncio
 import functools
 import logging
 import random
-from datetime import timedelta
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 

@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Protocol
 
 from app.settings import Setting, SettingGroup
 
+from .send_limiter import SendLimiter
+
 log = logging.getLogger(__name__)
 
 
@@ -173,7 +175,9 @@ class Gateway:
         self.state = GatewayState.STOPPED
         self.state_reason = ""
         self.counters = Counters()
-        self.window: int = self.settings["window"]
+        #: Messages a minute and a day, for the kinds that declare the limit settings (LIMIT_SETTINGS).
+        self.limiter = SendLimiter(self.settings.get("per_minute", 0), self.settings.get("per_day", 0))
+        self._window: int = self.settings["window"]
         self.started_at: float | None = None
         self.last_activity: float | None = None
         self._queue: asyncio.Queue[OutboundSms] = asyncio.Queue()
@@ -208,12 +212,33 @@ class Gateway:
         """Messages handed over and not yet answered."""
         return self._queue.qsize() + (1 if self._inflight else 0)
 
+    @property
+    def window(self) -> int:
+        """How many messages the engine may hand over now: the setting, capped by the send limits."""
+        room = self.limiter.room(self.busy)
+        if room is None:
+            return self._window
+        return self.busy + max(0, min(self._window - self.busy, room))
+
+    @window.setter
+    def window(self, value: int) -> None:
+        self._window = value
+
     def can_accept(self) -> bool:
         return self.state == GatewayState.RUNNING and self.busy < self.window and self.under_limits()
 
     def under_limits(self) -> bool:
-        """Kinds with send limits override this."""
-        return True
+        room = self.limiter.room(self.busy)
+        return room is None or room > 0
+
+    @classmethod
+    def has_send_limits(cls) -> bool:
+        """The kind declares per-minute and per-day limits (``reset-send-limit`` applies to it)."""
+        return any(s.name == "per_minute" for s in cls.SETTINGS)
+
+    def reset_send_limit(self) -> None:
+        """Start counting the per-day and per-minute limits afresh (Diafaan's reset-send-limit)."""
+        self.limiter.reset()
 
     # --- life --------------------------------------------------------------
 
@@ -222,6 +247,7 @@ class Gateway:
             return
         self.set_state(GatewayState.STARTING)
         try:
+            await self.limiter.restore(self.sink, self.name)
             await self.open()
         except asyncio.CancelledError:
             raise
@@ -295,6 +321,7 @@ class Gateway:
             self.last_activity = time.time()
             if result.ok:
                 self.counters.count_sent()
+                self.limiter.count()
             else:
                 self.counters.failed += 1
             self.sink.gateway_sent(self, sms, result)

@@ -24,15 +24,14 @@ import asyncio
 import logging
 import random
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from app.settings import Setting
 from app.sms.errors import EncodeError
 from app.sms.pdu import encode_submit
 
 from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
+from ..send_limiter import LIMIT_SETTINGS
 from .at_channel import AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
 from .driver import ModemDriver, SimLocked, Timing
 from .link import ModemLink
@@ -78,9 +77,7 @@ class ModemGateway(ModemLink, Gateway):
         Setting("baudrate", int, 115200, "Line speed of the serial port.", minimum=300, maximum=4000000),
         Setting("pin", str, "", "SIM PIN, entered once when the SIM asks for it (never retried after a refusal).",
                 secret=True),
-        Setting("per_minute", int, 0, "Most messages sent per minute (0: no limit).", minimum=0),
-        Setting("per_day", int, 0, "Most messages sent per day (0: no limit); reset-send-limit resets the count.",
-                minimum=0),
+        *LIMIT_SETTINGS,
         Setting("number", str, "", "The SIM's own number, shown as recipient of received messages."),
         Setting("smsc", str, "", "Service centre number to put in each PDU (empty: the one stored in the SIM)."),
         Setting("storage", str, "SM", "Preferred message storage (SM, ME or MT).", choices=("SM", "ME", "MT")),
@@ -125,32 +122,11 @@ class ModemGateway(ModemLink, Gateway):
         self._supervisor: asyncio.Task | None = None
         self._rejected_pin: str | None = None
         self._paused = False
-        self._sent_times: deque[float] = deque()
-        self._day = ""
-        self._day_count = 0
         self._next_sweep = self._next_signal = 0.0
         #: The message taken from the queue behind the one in flight (see :meth:`_work`).
         self._ahead: _Sending | None = None
 
-    # --- window and limits --------------------------------------------------------
-
-    @property
-    def window(self) -> int:
-        """How many messages the engine may hand over now: the setting, capped by the send limits."""
-        room = self._window - self.busy
-        per_minute, per_day = self.settings["per_minute"], self.settings["per_day"]
-        if per_minute:
-            room = min(room, per_minute - self._last_minute() - self.busy)
-        if per_day:
-            room = min(room, per_day - self.sent_today() - self.busy)
-        return self.busy + max(0, room)
-
-    @window.setter
-    def window(self, value: int) -> None:
-        self._window = value
-
-    def under_limits(self) -> bool:
-        return self.window > self.busy
+    # --- window -----------------------------------------------------------------
 
     def can_accept(self) -> bool:
         """Take more only when half the window is free: the engine hands messages over in groups.
@@ -160,29 +136,6 @@ class ModemGateway(ModemLink, Gateway):
         per message, which a group of half a window spreads out.
         """
         return super().can_accept() and self.busy * 2 <= self._window
-
-    def _last_minute(self) -> int:
-        now = time.monotonic()
-        while self._sent_times and now - self._sent_times[0] >= 60:
-            self._sent_times.popleft()
-        return len(self._sent_times)
-
-    def sent_today(self) -> int:
-        if self._day != time.strftime("%Y-%m-%d"):
-            return 0
-        return self._day_count
-
-    def _count_send(self) -> None:
-        self._sent_times.append(time.monotonic())
-        today = time.strftime("%Y-%m-%d")
-        if self._day != today:
-            self._day, self._day_count = today, 0
-        self._day_count += 1
-
-    def reset_send_limit(self) -> None:
-        """Start counting the per-day and per-minute limits afresh (Diafaan's reset-send-limit)."""
-        self._day_count = 0
-        self._sent_times.clear()
 
     # --- life ---------------------------------------------------------------------
 
@@ -201,39 +154,7 @@ class ModemGateway(ModemLink, Gateway):
         self._paused = False
         super().resume()
 
-    async def _restore_send_counts(self) -> None:
-        """Count from the store what the limits count, so a restart keeps them where they were: today's sent
-        messages for the per-day limit, and when the last minute's were sent for the per-minute limit.
-
-        The store may not hold a send of a moment ago yet (results are committed in groups), so a count
-        the gateway already holds is kept where it is higher.
-        """
-        per_minute, per_day = self.settings["per_minute"], self.settings["per_day"]
-        count, latest = getattr(self.sink, "sent_count", None), getattr(self.sink, "latest_sends", None)
-        if count is None or latest is None or not (per_minute or per_day):
-            return
-        now = datetime.now().astimezone()
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-        def read() -> tuple[int, list[datetime]]:
-            return (count(self.name, midnight) if per_day else 0,
-                    latest(self.name, now - timedelta(seconds=60), per_minute) if per_minute else [])
-
-        try:
-            today, recent = await asyncio.to_thread(read)
-        except Exception:
-            log.exception("gateway %s: the messages it sent lately could not be counted; its send limits "
-                          "count from 0", self.name)
-            return
-        day = midnight.strftime("%Y-%m-%d")
-        if per_day and (self._day != day or today > self._day_count):
-            self._day, self._day_count = day, today
-        if len(recent) > self._last_minute():
-            clock, wall = time.monotonic(), datetime.now().astimezone()
-            self._sent_times = deque(clock - (wall - sent).total_seconds() for sent in recent)
-
     async def open(self) -> None:
-        await self._restore_send_counts()
         await self.identity.load()
         if self.settings["port"] == BUILTIN_SIMULATOR and self.simulator is None:
             from .sim_dialect import SimOptions
@@ -379,19 +300,19 @@ class ModemGateway(ModemLink, Gateway):
             except (PortGone, Withdrawn) as exc:
                 return self._part_failed(references, total, f"the modem was lost ({exc})", True,
                                          unknown=getattr(exc, "data_written", False))
-        self._count_send()
+        self.limiter.count()
         return SendResult(ok=True, references=tuple(references), parts=total)
 
     def _part_failed(self, references: list[str], total: int, why: str, retryable: bool, *,
                      unknown: bool) -> SendResult:
         done = len(references)
         if unknown:
-            self._count_send()
+            self.limiter.count()
             return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
                 f"{why} after part {done + 1} of {total} was handed over; it may have been sent, so it is not "
                 "sent again automatically (retry it to send it again)"))
         if done:
-            self._count_send()
+            self.limiter.count()
             return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
                 f"parts 1–{done} of {total} were sent, part {done + 1} failed: {why}; not sent again "
                 "automatically, so the recipient gets no duplicate parts (retry it to send it again)"))
@@ -445,10 +366,6 @@ class ModemGateway(ModemLink, Gateway):
         if self.identity.other:
             out["other_modem"] = (f"{self.identity.other[0]} has IMEI {self.identity.other[1]}; looking for IMEI "
                                   f"{self.identity.imei}")
-        if self.settings["per_minute"]:
-            out["sent_last_minute"] = f"{self._last_minute()}/{self.settings['per_minute']}"
-        if self.settings["per_day"]:
-            out["sent_today"] = f"{self.sent_today()}/{self.settings['per_day']}"
         if self.reconnects:
             out["reconnects"] = self.reconnects
         if self.watchdog.active:
