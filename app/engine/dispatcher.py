@@ -60,6 +60,8 @@ class _Snapshot:
     now: datetime
     room: dict[str, int]
     paused: bool
+    #: ``Engine.dispatch_epoch`` when taken: a pass whose snapshot is older than a pause claims nothing.
+    epoch: int
 
 
 @dataclass
@@ -182,7 +184,7 @@ class Dispatcher:
         that takes work can be handed, and whether sending is paused. A gateway paused (or sending paused)
         while the pass runs is seen by :meth:`_apply`, which hands its messages back untried."""
         room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
-        return _Snapshot(now, room, self.engine.settings["sending_paused"])
+        return _Snapshot(now, room, self.engine.settings["sending_paused"], self.engine.dispatch_epoch)
 
     def _store_pass(self, snapshot: "_Snapshot") -> "_Pass":
         """The store side of a pass: time-driven work, the due queue planned and claimed, all committed.
@@ -193,7 +195,7 @@ class Dispatcher:
         now = snapshot.now
         changed: list[MessageView] = []
         handed: list[tuple[str, OutboundSms, MessageView]] = []
-        more = False
+        more = stale = False
         with engine.db.session() as s:
             timed = self._housekeep_at is None or now >= self._housekeep_at
             if timed:
@@ -211,6 +213,10 @@ class Dispatcher:
                 rows = shared_queue.queued_batch(s, now, limit, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
                 blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})
+                if engine.dispatch_epoch != snapshot.epoch:
+                    # a gateway or all sending was paused (or resumed) since the snapshot, maybe before these
+                    # messages were queued: claim nothing on a stale view; the next pass takes a fresh one
+                    rows, stale = [], True
                 chosen, updates, last = self._plan(rows, room, paused, now, blocked)
                 for name, picked in chosen.items():
                     claimed = shared_queue.claim(s, [r["id"] for r in picked], name, instance=engine.instance_id,
@@ -223,7 +229,7 @@ class Dispatcher:
                 self._write(s, updates, changed)
                 full = len(rows) == limit and any(v > 0 for v in room.values()) and not paused
                 self._cursor = last if full and last is not None else None
-                more = bool(handed) or self._cursor is not None
+                more = bool(handed) or self._cursor is not None or stale
             s.commit()
             if timed and not more:
                 self._next_due_at = self._next_due(s, now)

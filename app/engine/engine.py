@@ -77,6 +77,9 @@ class Engine:
         self.contacts = ContactBook(self)
         self.users = UserBook(self)
         self.started = False
+        #: Counts pauses and resumes of gateways and of all sending: a dispatcher pass planned on an older
+        #: snapshot of them claims nothing.
+        self.dispatch_epoch = 0
         self._unread: int | None = None
         self._store_lane: ThreadPoolExecutor | None = None
 
@@ -172,6 +175,8 @@ class Engine:
             s.merge(SettingValue(key=key, value=json.dumps(value)))
             s.commit()
         self.settings[key] = value
+        if key == "sending_paused":
+            self.dispatch_epoch += 1
 
     # --- messages: operations ------------------------------------------------
 
@@ -522,6 +527,7 @@ class Engine:
     # --- gateway sink ----------------------------------------------------------------
 
     def gateway_state_changed(self, gateway: Gateway) -> None:
+        self.dispatch_epoch += 1
         if gateway.name in self.gateways:
             self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
             self.sessions.gateway_changed(gateway)
