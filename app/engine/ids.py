@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 from datetime import datetime, timezone
@@ -11,16 +12,18 @@ _ALPHABET = string.ascii_letters + string.digits
 
 def new_job_id(now: datetime | None = None) -> str:
     """A job id in the Retarus form ``J.20221116-102407.583-0lajfsfmoXIZJO93PQ``."""
-    now = now or datetime.now(timezone.utc)
-    stamp = now.strftime("%Y%m%d-%H%M%S.") + f"{now.microsecond // 1000:03d}"
-    return f"J.{stamp}-" + _random_tail()
+    return f"J.{_stamp(now or datetime.now(timezone.utc))}-" + _random_tail()
 
 
 def new_sms_id(now: datetime | None = None) -> str:
     """An SMS id in the Retarus form ``S.20220928-125820.022-0l8likueyRB3CT8FTG``."""
-    now = now or datetime.now(timezone.utc)
-    stamp = now.strftime("%Y%m%d-%H%M%S.") + f"{now.microsecond // 1000:03d}"
-    return f"S.{stamp}-" + _random_tail()
+    return f"S.{_stamp(now or datetime.now(timezone.utc))}-" + _random_tail()
+
+
+@functools.lru_cache(maxsize=8)
+def _stamp(now: datetime) -> str:
+    """The time part of an id (the jobs stored together share their time: formatted once)."""
+    return now.strftime("%Y%m%d-%H%M%S.") + f"{now.microsecond // 1000:03d}"
 
 
 def _random_tail() -> str:

@@ -59,16 +59,20 @@ def insert_rows(conn, rows: list[dict[str, Any]]) -> None:
     names = tuple(rows[0])
     _, get_shared, shared = _run_statement(names)
     start = 0
+    single = 0  # rows from here to ``start`` are written one by one, in one executemany
     while start < len(rows):
         first = get_shared(rows[start])
         end = start + 1
         while end < len(rows) and get_shared(rows[end]) == first:  # identical objects compare at once
             end += 1
         if end - start >= RUN_MIN:
+            if single < start:
+                _insert_each(conn, rows[single:start])
             _insert_run(conn, rows[start:end], names, first, shared)
-        else:
-            _insert_each(conn, rows[start:end])
+            single = end
         start = end
+    if single < len(rows):
+        _insert_each(conn, rows[single:])
 
 
 def _insert_run(conn, run: list[dict[str, Any]], names: tuple[str, ...], values: tuple, shared: list[str]) -> None:

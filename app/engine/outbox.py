@@ -103,10 +103,10 @@ class Outbox:
         return self.publish(*stored)
 
     def check(self, s, requests: list[OutboundRequest], *, user: str = "", job_id: str | None = None,
-              atomic: bool = False) -> tuple[str, Batch, Any]:
+              atomic: bool = False, now=None) -> tuple[str, Batch, Any]:
         """One job checked: its id, its rows to store (none when ``atomic`` and a recipient is refused)
-        with the refusals, and the time it is queued at."""
-        now = self.engine.clock.now()
+        with the refusals, and the time it is queued at (``now``, or the clock's)."""
+        now = now or self.engine.clock.now()
         settings = self.engine.settings
         job_id = job_id or new_job_id(now)
         batch = build_rows(s, requests, now=now, job_id=job_id, user=user,

@@ -86,11 +86,12 @@ class QueueGroup:
         outbox = self.outbox
         outcomes: list[Any] = []
         try:
+            now = outbox.engine.clock.now()  # the group is one transaction: its jobs are queued at one time
             with outbox.db.session() as s:
                 writer = _JobWriter(s)
                 for requests, kwargs in calls:
                     try:
-                        outcomes.append(self._check(s, writer, requests, **kwargs))
+                        outcomes.append(self._check(s, writer, requests, now=now, **kwargs))
                     except EngineError as exc:  # refused before anything of it was inserted
                         outcomes.append(exc)
                 writer.write()
@@ -110,11 +111,11 @@ class QueueGroup:
 
     def _check(self, s, writer: "_JobWriter", requests: list[OutboundRequest], *, user: str = "",
                source: str = "gui", job_id: str | None = None, job_options: str = "{}",
-               atomic: bool = False) -> tuple[str, Batch]:
+               atomic: bool = False, now=None) -> tuple[str, Batch]:
         """One job checked as :meth:`Outbox.store` checks it, handed to ``writer``."""
         if any(r.duplicate_detection or r.uid for r in requests):
             writer.write()  # its check looks for stored messages: the earlier jobs of the group count
-        job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic)
+        job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic, now=now)
         if batch.rows:
             writer.add(job_id, user, source, job_options, now, batch)
         return job_id, batch
@@ -159,9 +160,15 @@ class _JobWriter:
         conn = self.s.connection()
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         stored_time = time_converter(conn)
+        stamps: dict[int, Any] = {}  # the jobs of a group share their time: converted once
+
+        def stamp(now) -> Any:
+            if id(now) not in stamps:
+                stamps[id(now)] = stored_time(now)
+            return stamps[id(now)]
         conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                              f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
-                             [(job_id, user, source, "", options, stored_time(now))
+                             [(job_id, user, source, "", options, stamp(now))
                               for job_id, user, source, options, now, _ in jobs])
         rows = [row for *_, batch in jobs for row in batch.rows]
         _insert_rows(conn, rows)

@@ -12,7 +12,6 @@ from app.settings import Setting
 from app.sms.counter import count
 
 from .base import DeliveryReport, Gateway, IncomingSms, OutboundSms, SendResult
-from .send_limiter import LIMIT_SETTINGS
 
 _SAMPLE_TEXTS = (
     "Hi, can you call me back?",
@@ -27,7 +26,6 @@ _SAMPLE_TEXTS = (
 class SimulatorGateway(Gateway):
     kind = "simulator"
     SETTINGS = (
-        *LIMIT_SETTINGS,
         Setting("send_delay", float, 0.3, "Seconds each message takes to send.", minimum=0.0, maximum=600.0),
         Setting("report_delay", float, 1.0, "Seconds until the delivery report of a message that asked for one.",
                 minimum=0.0, maximum=3600.0),

@@ -1,13 +1,30 @@
-"""Send limits are one piece every gateway kind can use: the simulated gateway declares them as the modem
-does, holds what is over its per-minute limit with the reason, and reset-send-limit lets it go on."""
+"""Send limits are one piece every gateway kind can use: a kind that declares them (here a simulated
+gateway that does, as the modem does) holds what is over its per-minute limit with the reason, and
+reset-send-limit lets it go on."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.engine.requests import OutboundRequest
-from app.gateways.send_limiter import SendLimiter
+from app.gateways import registry
+from app.gateways.send_limiter import LIMIT_SETTINGS, SendLimiter
+from app.gateways.simulator import SimulatorGateway
 from app.store import models as m
+
+
+class LimitedSimulator(SimulatorGateway):
+    """The simulated gateway with the limit settings declared, as any kind may."""
+
+    kind = "limited-simulator"
+    SETTINGS = (*LIMIT_SETTINGS, *SimulatorGateway.SETTINGS)
+
+
+@pytest.fixture(autouse=True)
+def limited_kind(monkeypatch):
+    monkeypatch.setitem(registry.KINDS, LimitedSimulator.kind, f"{__name__}:LimitedSimulator")
 
 
 def test_the_limiter_counts_a_minute_and_a_day():
@@ -24,7 +41,7 @@ def test_the_limiter_counts_a_minute_and_a_day():
 
 async def test_a_simulated_gateway_holds_what_is_over_its_limit_until_reset(make_engine):
     engine = make_engine()
-    engine.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.0, "per_minute": 2})
+    engine.add_gateway("Sim", LimitedSimulator.kind, {"send_delay": 0.0, "report_delay": 0.0, "per_minute": 2})
     await engine.start()
     try:
         assert engine.gateways["Sim"].has_send_limits()
