@@ -238,3 +238,18 @@ async def test_a_burst_of_requests_costs_a_few_dispatcher_passes_not_one_each(ma
         assert passes <= 10, passes  # each wake-up during a pass joins the next one
     finally:
         await engine.stop()
+
+
+async def test_a_pass_planned_before_a_pause_claims_nothing_queued_after_it(engine_with):
+    engine = await engine_with("A")
+    snapshot = engine.dispatcher._snapshot(engine.clock.now())  # taken on the loop; the pass is slow to start
+    engine.pause_gateway("A")
+    [msg] = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    done = engine.dispatcher._store_pass(snapshot)
+    assert done.handed == [] and done.more  # nothing claimed on the stale view; the next pass looks again
+    assert engine.message(msg.id).status == m.QUEUED
+    engine.dispatcher.tick()  # a fresh snapshot: A is paused
+    assert engine.message(msg.id).status == m.QUEUED
+    engine.resume_gateway("A")
+    engine.dispatcher.tick()
+    assert engine.message(msg.id).status == m.SENDING

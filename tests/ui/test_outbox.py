@@ -141,24 +141,25 @@ def test_a_delivered_message_says_when_in_its_status_tooltip(window, qtbot):
 
 
 def test_the_history_of_a_message_shows_each_step_from_the_journal(window, qtbot):
+    from datetime import timedelta
+
     from tests.ui.conftest import complete
 
     engine = window.engine
-    engine.pause_gateway("Demo")
-    [msg] = engine.queue_messages([OutboundRequest(["+15550001"], "hello")]).accepted
+    later = engine.clock.now() + timedelta(days=1)
+    [msg] = engine.queue_messages([OutboundRequest(["+15550001"], "hello", scheduled_at=later)]).accepted
     engine.cancel([msg.id])
-    engine.retry([msg.id])
     tab = window.outbox_tab
     window.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(window.bridge.message_changed, timeout=5000,
                           check_params_cb=lambda m: m.id == msg.id and m.status == "sent"):
-        engine.resume_gateway("Demo")
+        engine.retry([msg.id])  # queued again, and sent at once
     tab.view.selectRow(0)
     dialog = tab.show_history()
     complete(qtbot, dialog.loaded)
     rows = [[dialog.tree.topLevelItem(i).text(c) for c in (1, 2, 3)] for i in range(dialog.tree.topLevelItemCount())]
-    assert rows[:4] == [["Queued", "", ""], ["Cancelled", "", "cancelled by the operator"], ["Queued again", "", ""],
-                        ["Handed to the gateway", "Demo", ""]]
+    assert rows[:4] == [["Scheduled", "", ""], ["Cancelled", "", "cancelled by the operator"],
+                        ["Queued again", "", ""], ["Handed to the gateway", "Demo", ""]]
     assert rows[4][:2] == ["Sent", "Demo"]
     assert dialog.windowTitle() == "History of the message to +15550001"
     dialog.close()
