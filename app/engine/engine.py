@@ -467,15 +467,15 @@ class Engine:
         return await gateway_memory.accept_identity(self, name)
 
     def simulate_incoming(self, gateway: str | None = None, *, sender: str | None = None,
-                          text: str | None = None) -> MessageView | None:
-        """Have a simulated gateway receive a message (for trying the console out)."""
+                          text: str | None = None) -> None:
+        """Have a simulated gateway receive a message (for trying the console out); it is stored moments
+        later, as any received message, and announced (MessageStored)."""
         candidates = [g for g in self.gateways.values()
                       if hasattr(g, "simulate_incoming") and (gateway is None or g.name == gateway)]
         running = [g for g in candidates if g.running]
         if not running:
             raise EngineError("no simulated gateway is running: start one in the Gateways tab")
         running[0].simulate_incoming(sender=sender, text=text)
-        return self._last_received
 
     # --- inbox: conversations, search, undoable delete, export, traffic -------------------
 
@@ -549,8 +549,8 @@ class Engine:
         self.outbox.requeue([s.message_id for s in sms])
         self.dispatcher.wake()
 
-    def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> None:
-        self.outbox.record_report(gateway, report)
+    def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> asyncio.Future | None:
+        return self.outbox.record_report(gateway, report)
 
     def awaiting_reports(self, gateway: str, since) -> list[tuple[str, str, Any]]:
         """(uid, reference, sent_at) of the messages ``gateway`` sent since ``since`` that have no final
@@ -561,28 +561,13 @@ class Engine:
                 Message.direction == m.OUT, Message.status == m.SENT, Message.gateway == gateway,
                 Message.sent_at >= since, col(Message.reference).is_not(None)))]
 
-    _last_received: MessageView | None = None
+    def gateway_received(self, gateway: Gateway, sms: IncomingSms) -> asyncio.Future | None:
+        """Store a received message (in the store lane, in order with the gateway's other news); the future
+        is done once it is committed."""
+        return self.outbox.record_received(gateway, sms)
 
-    def gateway_received(self, gateway: Gateway, sms: IncomingSms) -> None:
-        now = self.clock.now()
-        with self.db.session() as s:
-            if sms.fingerprint:
-                dup = s.exec(select(Message.id).where(Message.fingerprint == sms.fingerprint)).first()
-                if dup is not None:
-                    log.info("gateway %s: message %s read again, already stored", gateway.name, sms.fingerprint)
-                    return
-            from .ids import new_message_uid
-
-            row = Message(uid=new_message_uid(), direction=m.IN, status=lifecycle.RECEIVED, sender=sms.sender,
-                          recipient=sms.recipient, text=sms.text, message_type=sms.message_type,
-                          gateway=gateway.name, smsc=sms.smsc, pdu=sms.pdu, sent_at=sms.sent_at,
-                          created_at=now, updated_at=now, total_parts=sms.total_parts,
-                          received_parts=sms.received_parts, parts=sms.total_parts,
-                          fingerprint=sms.fingerprint)
-            s.add(row)
-            s.commit()
-            view = MessageView.of(row)
-        self._last_received = view
+    def message_received(self, view: MessageView) -> None:
+        """A received message was committed (on the loop): counted unread and announced."""
         self._unread_add(1)
         self.events.publish(MessageStored(view))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from sqlalchemy import bindparam, literal_column, or_
 from sqlmodel import col, select
 
-from app.gateways.base import DeliveryReport, Gateway, OutboundSms, SendResult
+from app.gateways.base import DeliveryReport, Gateway, IncomingSms, OutboundSms, SendResult
 from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
@@ -32,7 +32,7 @@ from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
-from .outcomes import Outcome, OutcomeWriter, Report, Returned, Work
+from .outcomes import Outcome, OutcomeWriter, Received, Report, Returned, Work, Written
 from .views import MessageView, changed_view, view_of, views_of
 
 if TYPE_CHECKING:
@@ -73,6 +73,8 @@ class Outbox:
         self.writer = OutcomeWriter(engine, self.random)
         #: News taken and not yet handed to the writer, in the order the gateways gave it.
         self._results: list[Work] = []
+        #: Futures of news whose giver waits for its commit (by the item's id, with the item).
+        self._waiting: dict[int, tuple[Work, asyncio.Future]] = {}
         self._flush_handle: asyncio.Handle | None = None
         #: Answers being committed in the store lane.
         self._flushing: asyncio.Future | None = None
@@ -150,11 +152,19 @@ class Outbox:
         """Take a gateway's answer; it is committed with the other news of this loop turn."""
         self._take(Outcome(gateway.name, sms, result))
 
-    def record_report(self, gateway: Gateway, report: DeliveryReport) -> None:
+    def record_report(self, gateway: Gateway, report: DeliveryReport) -> asyncio.Future | None:
         """A delivery report from any gateway kind: the message becomes delivered or undelivered. It is
-        written after every answer taken before it, so it never overtakes the outcome of its own send."""
+        written after every answer taken before it, so it never overtakes the outcome of its own send.
+        Returns a future done once it is committed (None without a running loop: committed already)."""
         if report.outcome != "pending":
-            self._take(Report(gateway.name, report))
+            return self._take(Report(gateway.name, report), wait=True)
+        return None
+
+    def record_received(self, gateway: Gateway, sms: IncomingSms) -> asyncio.Future | None:
+        """A message a gateway received, stored in order with the other news (a fingerprint already stored
+        is skipped). Returns a future done once it is committed, so a modem deletes it from its storage
+        only then (None without a running loop: committed already)."""
+        return self._take(Received(gateway.name, sms, self.engine.clock.now()), wait=True)
 
     def requeue(self, ids: list[int]) -> None:
         """Messages handed to a gateway that never tried them go back to the queue."""
@@ -163,16 +173,23 @@ class Outbox:
         if ids:
             self._take(Returned(tuple(ids)))
 
-    def _take(self, item: Work) -> None:
+    def _take(self, item: Work, *, wait: bool = False) -> asyncio.Future | None:
         """Queue news for the writer. With a running loop it is committed in the engine's store lane
         (a worker thread), FLUSH_LIMIT items at a time, and announced on the loop once committed;
-        without one (scripts) at once."""
+        without one (scripts) at once. ``wait``: return a future done once it is committed."""
         self._results.append(item)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return None
+        done = None
+        if wait:
+            done = loop.create_future()
+            self._waiting[id(item)] = (item, done)
         if self._flush_handle is None and self._flushing is None:
-            try:
-                self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
-            except RuntimeError:
-                self.flush()
+            self._flush_handle = loop.call_soon(self._flush_some)
+        return done
 
     def _flush_some(self) -> None:
         """Hand the next FLUSH_LIMIT items to the store lane; the rest follow when they are committed."""
@@ -195,6 +212,10 @@ class Outbox:
             self._flush_handle = asyncio.get_running_loop().call_later(0.5, self._flush_some)
             return
         self._announce_results(results, now, work.result())
+        for item in results:
+            _, done = self._waiting.pop(id(item), (None, None))
+            if done is not None and not done.done():
+                done.set_result(None)
         if self._results and self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
 
@@ -217,8 +238,11 @@ class Outbox:
             now = self.engine.clock.now()
             self._announce_results(results, now, self.writer.commit(results, now))
 
-    def _announce_results(self, results: list[Work], now, changed: list[MessageView]) -> None:
+    def _announce_results(self, results: list[Work], now, written: Written) -> None:
         """Publish committed news (on the loop's thread) and wake the dispatcher."""
+        for view in written.received:
+            self.engine.message_received(view)
+        changed = written.changed
         inflight = self.engine.dispatcher.inflight
         views: list[MessageView] = []
         changed_ids = {v.id for v in changed}

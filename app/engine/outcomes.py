@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, Union
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.gateways.base import DeliveryReport, OutboundSms, SendResult
+from app.gateways.base import DeliveryReport, IncomingSms, OutboundSms, SendResult
 from app.store import journal
 from app.store import models as m
 from app.store.timeutil import time_converter
 
 from . import lifecycle as lc
+from .ids import new_message_uid
 from .views import MessageView, views_of
 
 if TYPE_CHECKING:
@@ -51,13 +52,31 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Received:
+    """A message a gateway received (stored once: a fingerprint read again is skipped)."""
+
+    gateway: str
+    sms: IncomingSms
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Returned:
     """Messages handed to a gateway that never tried them."""
 
     ids: tuple[int, ...]
 
 
-Work = Union[Outcome, Report, Returned]
+Work = Union[Outcome, Report, Received, Returned]
+
+
+@dataclass
+class Written:
+    """What one run of news changed: the views of changed messages (not the sent ones, whose views the loop
+    has) and of stored received messages."""
+
+    changed: list[MessageView]
+    received: list[MessageView]
 
 _FAILURE_COLUMNS = (T.c.id, T.c.status, T.c.recipient, T.c.sender, T.c.user, T.c.message_type,
                     T.c.gateways_allowed, T.c.gateways_failed, T.c.attempts, T.c.scheduled_at, T.c.created_at)
@@ -74,10 +93,10 @@ class OutcomeWriter:
         self.engine = engine
         self.random = rng
 
-    def commit(self, work: list[Work], now: datetime) -> list[MessageView]:
-        """Write ``work`` in order; returns the views of the messages changed, except those sent (the loop
-        knows their views already)."""
+    def commit(self, work: list[Work], now: datetime) -> Written:
+        """Write ``work`` in order, in one transaction."""
         changed: list[int] = []
+        received: list[int] = []
         sent: list[Outcome] = []
         reported: dict[lc.Transition, list[dict[str, Any]]] = {}
         with self.engine.db.engine.begin() as conn:
@@ -94,11 +113,29 @@ class OutcomeWriter:
                 self._reported(conn, reported, changed)
                 if isinstance(item, Outcome):
                     changed += self._failed(conn, item, now)
+                elif isinstance(item, Received):
+                    received += self._received(conn, item)
                 else:
                     changed += lc.apply_all(conn, lc.RETURN_UNTRIED, item.ids, updated_at=now)
             self._sent(conn, sent, now)
             self._reported(conn, reported, changed)
-            return views_of(conn, changed)
+            return Written(views_of(conn, changed), views_of(conn, received))
+
+    # --- received ---------------------------------------------------------------------------------
+
+    def _received(self, conn: Connection, item: Received) -> list[int]:
+        sms = item.sms
+        if sms.fingerprint:
+            seen = conn.execute(select(T.c.id).where(T.c.fingerprint == sms.fingerprint).limit(1)).first()
+            if seen is not None:
+                log.info("gateway %s: message %s read again, already stored", item.gateway, sms.fingerprint)
+                return []
+        row = m.Message(uid=new_message_uid(), direction=m.IN, status=lc.RECEIVED, sender=sms.sender,
+                        recipient=sms.recipient, text=sms.text, message_type=sms.message_type, gateway=item.gateway,
+                        smsc=sms.smsc, pdu=sms.pdu, sent_at=sms.sent_at, created_at=item.at, updated_at=item.at,
+                        total_parts=sms.total_parts, received_parts=sms.received_parts, parts=sms.total_parts,
+                        fingerprint=sms.fingerprint).model_dump(exclude={"id"})
+        return [conn.execute(T.insert().values(**row)).inserted_primary_key[0]]
 
     # --- sent -------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar, Protocol
+from typing import Any, Awaitable, ClassVar, Protocol
 
 from app.settings import Setting, SettingGroup
 
@@ -103,8 +103,8 @@ class GatewaySink(Protocol):
 
     def gateway_sent(self, gateway: "Gateway", sms: OutboundSms, result: SendResult) -> None: ...
     def gateway_returned(self, gateway: "Gateway", sms: list[OutboundSms]) -> None: ...
-    def gateway_received(self, gateway: "Gateway", sms: IncomingSms) -> None: ...
-    def gateway_report(self, gateway: "Gateway", report: DeliveryReport) -> None: ...
+    def gateway_received(self, gateway: "Gateway", sms: IncomingSms) -> "Awaitable[None] | None": ...
+    def gateway_report(self, gateway: "Gateway", report: DeliveryReport) -> "Awaitable[None] | None": ...
     def awaiting_reports(self, gateway: str, since: datetime) -> list[tuple[str, str, datetime]]: ...
     def sent_count(self, gateway: str, since: datetime) -> int: ...
     def latest_sends(self, gateway: str, since: datetime, limit: int) -> list[datetime]: ...
@@ -342,10 +342,11 @@ class Gateway:
     async def send(self, sms: OutboundSms) -> SendResult:
         raise NotImplementedError
 
-    def received(self, sms: IncomingSms) -> None:
+    def received(self, sms: IncomingSms) -> "Awaitable[None] | None":
+        """Hand a received message to the engine; returns what to await for its commit (None: committed)."""
         self.counters.received += 1
         self.last_activity = time.time()
-        self.sink.gateway_received(self, sms)
+        return self.sink.gateway_received(self, sms)
 
     def info(self) -> dict[str, Any]:
         """Kind-specific facts for the Gateways tab and server status (signal, operator, URL)."""

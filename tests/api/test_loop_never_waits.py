@@ -43,9 +43,13 @@ async def test_requests_of_every_api_keep_the_store_off_the_loop(strict, start_a
             assert (await r.text()).startswith("STATUS:")
         r = await http.get("/http/remove-queued-message", params={**login, "message-id": uids[0]})
         assert r.status == 200
+        engine.simulate_incoming("Sim", sender="+4917099999999", text="a reply")  # stored in the store lane
+        await engine.outbox.settle()
         for command in ("request-server-status", "request-received-messages"):
             r = await http.get(f"/http/{command}", params=login)
-            assert r.status == 200 and "<" in await r.text()
+            body = await r.text()
+            assert r.status == 200 and "<" in body
+        assert "a reply" in body
         auth = {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
         r = await http.post("/rest/v1/jobs", headers=auth, json={"messages": [{"text": "hello", "recipients": [
             {"dst": "+4917012345678"}]}]})

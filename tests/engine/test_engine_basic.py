@@ -138,6 +138,7 @@ async def test_incoming_message_is_stored_unread_and_counted(make_engine):
     try:
         assert engine.unread_count() == 0
         engine.simulate_incoming(sender="+15551234", text="hi there")
+        await engine.outbox.settle()  # stored in the store lane
         [msg] = engine.list_messages("in")
         assert (msg.sender, msg.text, msg.read, msg.gateway) == ("+15551234", "hi there", False, "Sim")
         assert engine.unread_count() == 1

@@ -60,7 +60,8 @@ def test_english_plurals_are_real(window, qtbot):
     assert queue(window, qtbot, ["+15550002", "+15550003"]) == "2 messages queued"
     assert counter_text("hello").endswith("1 part · 155 left")
     assert " 2 parts · " in counter_text("x" * 200)
-    window.engine.simulate_incoming(sender="+15550009", text="one")
+    with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):  # stored in the store lane
+        window.engine.simulate_incoming(sender="+15550009", text="one")
     assert window.unread_label.text() == "1 unread"
 
 

@@ -324,9 +324,10 @@ class ModemGateway(ModemLink, Gateway):
     def own_number(self) -> str:
         return self.settings["number"]
 
-    def report(self, report: DeliveryReport) -> None:
+    def report(self, report: DeliveryReport):
+        """Hand a status report to the engine; returns what to await for its commit (None: committed)."""
         self.last_activity = time.time()
-        self.sink.gateway_report(self, report)
+        return self.sink.gateway_report(self, report)
 
     def signal_changed(self, rssi: int) -> None:
         if self.driver is not None:

@@ -228,7 +228,7 @@ class ModemLink:
             self.sink.gateway_state_changed(self)
         if loop.time() - self.channel.last_line >= self.settings["keepalive_seconds"]:
             await self.driver.at("AT", busy_retry=False)
-        self.receiver.expire()
+        await self.receiver.expire()
 
     # --- down time and the operator's alert --------------------------------------------------
 

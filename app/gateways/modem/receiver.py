@@ -136,12 +136,12 @@ class Receiver:
                     await self._stored_pdu(mem, index, pdu)
         if len(mems) > 1:
             await self.driver.restore_storage()
-        self.expire()
+        await self.expire()
         return found
 
     async def _stored_pdu(self, mem: str, index: int, pdu: str) -> None:
         try:
-            done = self.take(pdu, {(mem, index)})
+            done = await self.take(pdu, {(mem, index)})
         except Exception as exc:
             log.exception("%s: %s %d could not be handed over", self.gateway.name, mem, index)
             self._traffic(f"kept {mem} {index} on the modem: the console could not take it ({exc}); "
@@ -157,7 +157,7 @@ class Receiver:
 
     async def direct(self, pdu: str) -> None:
         try:
-            self.take(pdu, set())
+            await self.take(pdu, set())
         except Exception as exc:
             log.exception("%s: a +CMT/+CDS PDU could not be handed over", self.gateway.name)
             self._traffic(f"did not acknowledge a +CMT/+CDS PDU: the console could not take it ({exc})")
@@ -170,22 +170,23 @@ class Receiver:
 
     # --- decoding and handing over ----------------------------------------------------
 
-    def take(self, pdu: str, slots: set[Slot]) -> list[set[Slot]]:
-        """Decode and hand over one PDU; returns the slot sets that may now be deleted."""
+    async def take(self, pdu: str, slots: set[Slot]) -> list[set[Slot]]:
+        """Decode and hand over one PDU; returns, once the engine has committed what it was handed, the slot
+        sets that may now be deleted."""
         try:
             message = decode(pdu, direction="in", received_at=datetime.now(timezone.utc))
         except PduError as exc:
-            return self._undecodable(pdu, slots, exc)
+            return await self._undecodable(pdu, slots, exc)
         who = message.recipient if isinstance(message, StatusReport) else message.sender
         for note in message.notes:
             log.info("%s: PDU %s: %s", self.gateway.name, pdu, note)
             self._traffic(f"{'status report about' if isinstance(message, StatusReport) else 'PDU from'} "
                           f"{who}: {note}")
         if isinstance(message, StatusReport):
-            self.gateway.report(DeliveryReport(
+            await _committed(self.gateway.report(DeliveryReport(
                 reference=str(message.message_reference),
                 outcome={"failed": "undelivered"}.get(message.outcome, message.outcome),
-                reason=message.status_text, at=message.discharge_time, recipient=message.recipient))
+                reason=message.status_text, at=message.discharge_time, recipient=message.recipient)))
             return [slots]
         done = self.reassembler.add(message, time.monotonic())
         concat = message.concat
@@ -196,10 +197,10 @@ class Receiver:
             return []
         if concat is not None and concat.total > 1:
             slots = slots | self._release((message.sender, concat.reference, concat.total))
-        self._hand_over(self._incoming(done))
+        await self._hand_over(self._incoming(done))
         return [slots]
 
-    def _undecodable(self, pdu: str, slots: set[Slot], exc: PduError) -> list[set[Slot]]:
+    async def _undecodable(self, pdu: str, slots: set[Slot], exc: PduError) -> list[set[Slot]]:
         """A PDU whose essential fields cannot be read: a placeholder message keeps it (a SUBMIT stays put)."""
         found = exc.found
         where = ", ".join(f"{mem} {index}" for mem, index in sorted(slots)) or "a +CMT/+CDS line"
@@ -213,7 +214,7 @@ class Receiver:
         sender = found.get("sender") or found.get("recipient") or ""
         log.warning("%s: undecodable PDU %s: %s", self.gateway.name, pdu, exc)
         self._traffic(f"stored the PDU of {where} as an undecodable {what}: {exc}")
-        self._hand_over(IncomingSms(sender=sender, text=f"[{what} the modem could not decode: {exc}]",
+        await self._hand_over(IncomingSms(sender=sender, text=f"[{what} the modem could not decode: {exc}]",
                                     smsc=found.get("smsc") or "", pdu=pdu,
                                     fingerprint=fingerprint(self.gateway.name, [pdu])))
         return [slots]
@@ -221,12 +222,12 @@ class Receiver:
     def _traffic(self, text: str) -> None:
         self.gateway.log_traffic("info", text)
 
-    def expire(self) -> None:
+    async def expire(self) -> None:
         """Hand over sets still incomplete after the reassembly timeout (missing parts marked)."""
         for done in self.reassembler.expire(time.monotonic()):
             slots = self._release((done.sender, done.reference, done.total_parts))
             try:
-                self._hand_over(self._incoming(done))
+                await self._hand_over(self._incoming(done))
             except Exception as exc:
                 log.exception("%s: an incomplete message could not be handed over", self.gateway.name)
                 self._traffic(f"kept the parts of an incomplete message from {done.sender} on the modem: the "
@@ -246,6 +247,12 @@ class Receiver:
                            total_parts=done.total_parts, received_parts=done.parts_received,
                            fingerprint=fingerprint(self.gateway.name, done.pdus))
 
-    def _hand_over(self, sms: IncomingSms) -> None:
-        """The engine commits before this returns; an exception here keeps the PDUs on the SIM."""
-        self.gateway.received(sms)
+    async def _hand_over(self, sms: IncomingSms) -> None:
+        """Returns once the engine has committed the message; an exception here keeps the PDUs on the SIM."""
+        await _committed(self.gateway.received(sms))
+
+
+async def _committed(pending) -> None:
+    """Wait for the engine's commit of what was handed to it (None: committed already)."""
+    if pending is not None:
+        await pending

@@ -194,7 +194,7 @@ async def test_a_message_the_engine_cannot_take_leaves_the_reader_alive(modem_en
     def refuse(gateway, sms):
         if sms.text == "refused":
             raise RuntimeError("store unavailable")
-        real(gateway, sms)
+        return real(gateway, sms)  # what the receiver awaits before it deletes
 
     engine.gateway_received = refuse
     sim.receive("+4917077771", "refused")
