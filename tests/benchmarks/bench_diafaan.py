@@ -13,7 +13,8 @@ bearerbox + smsbox on loopback with a fake SMSC (``smsc = fake``, no
 fakesmsc client connected) and a spool store, so it queues what it accepts
 on disk, as the console does with its gateway paused; its replies ``0: Accepted``
 or ``3: Queued for later delivery`` both count as accepted. When Kannel is
-not installed its line says so. Target: at least 1,000 send-message/s.
+not installed its line says so. Target: at least 1,000 send-message/s. While the console is loaded, a
+second client asks for ``request-server-status`` every 20 ms; its answer times are printed (p50, p99).
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def bench_console(n: int, concurrency: int, workdir: Path, sending: bool) -> str
 
         accepted = lambda status, text: status == 200 and text.startswith("OK: ")  # noqa: E731
         asyncio.run(_load(url, params, min(500, n), concurrency, accepted))  # warm-up
-        seconds, ok, bad = asyncio.run(_load(url, params, n, concurrency, accepted))
+        (seconds, ok, bad), waits = asyncio.run(_with_status_probe(
+            _load(url, params, n, concurrency, accepted), f"http://127.0.0.1:{port}/http/request-server-status"))
     finally:
         proc.terminate()
         proc.join(10)
@@ -129,9 +131,35 @@ def bench_console(n: int, concurrency: int, workdir: Path, sending: bool) -> str
             f"{ok} OK, {stored - warm} committed, {mode})")
     if bad:
         line += f"\n         refusals, e.g.: {bad}"
+    if waits:
+        waits.sort()
+        line += (f"\n         request-server-status meanwhile: p50 {waits[len(waits) // 2] * 1000:.1f} ms, "
+                 f"p99 {waits[int(len(waits) * 0.99)] * 1000:.1f} ms ({len(waits)} asked)")
     if stored - warm != ok:
         line += f"\n         MISMATCH: {ok} OK replies but {stored - warm} messages committed"
     return line
+
+
+async def _with_status_probe(load, status_url: str):
+    """Run ``load`` while asking for the server status every 20 ms; returns its result and the answer times."""
+    waits: list[float] = []
+    done = asyncio.Event()
+
+    async def probe() -> None:
+        async with aiohttp.ClientSession() as http:
+            while not done.is_set():
+                t = time.perf_counter()
+                async with http.get(status_url, params={"username": "bench", "password": "bench"}) as r:
+                    await r.read()
+                waits.append(time.perf_counter() - t)
+                await asyncio.sleep(0.02)
+
+    task = asyncio.ensure_future(probe())
+    try:
+        return await load, waits
+    finally:
+        done.set()
+        await task
 
 
 KANNEL_CONF = """\
