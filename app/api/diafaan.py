@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from app.engine import blackout
 from app.engine.requests import EngineError, OutboundRequest
 from app.sms.prepare import MESSAGE_TYPES
 from app.store import models as m
@@ -308,11 +309,10 @@ def _scheduled(raw: str) -> datetime | None:
     if not raw:
         return None
     try:
-        when = datetime.fromisoformat(raw)
+        return blackout.parse_time(raw, naive_local=True)
     except ValueError:
-        raise DiafaanError(codes.UNKNOWN_COMMAND, f"scheduled must be an ISO 8601 time such as "
-                                                  f"2030-12-31T19:35:00, got {raw[:40]!r}") from None
-    return when if when.tzinfo else when.astimezone()
+        raise DiafaanError(codes.UNKNOWN_COMMAND, f"scheduled must be an ISO 8601 time between 1970 and 2999 "
+                                                  f"such as 2030-12-31T19:35:00, got {raw[:40]!r}") from None
 
 
 def setup(app: web.Application, ctx) -> None:

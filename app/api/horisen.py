@@ -116,7 +116,7 @@ class HorisenApi:
             raise HorisenError(413, "SESSION_MANAGER_BODY_TOO_LARGE", f"the body must be under {MAX_BODY} bytes")
         try:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise _bad("SESSION_MANAGER_INVALID_BODY", "the body must be a JSON object") from None
         if not isinstance(data, dict):
             raise _bad("SESSION_MANAGER_INVALID_BODY", "the body must be a JSON object")
@@ -186,7 +186,7 @@ class HorisenApi:
     @staticmethod
     def _one(request: web.Request, rows: list[dict], what: str) -> web.Response:
         sid = request.match_info["id"]
-        if not sid.isdigit() or len(sid) > 18:
+        if not (sid.isascii() and sid.isdigit()) or len(sid) > 18:
             raise _bad("SESSION_MANAGER_INVALID_ID", f"the {what} session id must be a whole number")
         for row in rows:
             if row["sessionID"] == str(int(sid)):

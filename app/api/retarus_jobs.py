@@ -22,7 +22,6 @@ from app.engine import blackout
 from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
 from app.sms.prepare import INVALID_CHARACTERS
-from app.store.timeutil import as_utc
 
 MAX_RECIPIENTS = 3000
 QOS_PRIORITY = {"EXPRESS": 1, "NORMAL": 0}
@@ -70,13 +69,15 @@ def parse_time(value: Any, name: str) -> datetime:
     if not isinstance(value, str):
         raise bad(f"{name} must be an ISO-8601 timestamp, not {value!r}")
     try:
-        return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        return blackout.parse_time(value)
     except ValueError:
-        raise bad(f"{name} {value!r} is not an ISO-8601 timestamp such as 2030-09-24T11:00:00.000+02:00") from None
+        raise bad(f"{name} {value[:40]!r} is not an ISO-8601 timestamp between 1970 and 2999 such as "
+                  "2030-09-24T11:00:00.000+02:00") from None
 
 
 def _int(value: Any, name: str, lo: int, hi: int, *, zero: bool = False) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit() \
+            and len(value) < 20:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad(f"{name} must be a whole number, not {value!r}")
