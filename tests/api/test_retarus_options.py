@@ -64,8 +64,8 @@ async def test_blackout_periods_per_job_and_per_recipient_hold_messages(api):
 async def test_text_options_encoding_max_parts_flash_and_invalid_characters(api):
     [ucs2] = await post(api, "+4917615500001", text="plain", encoding="utf-16")
     assert ucs2.encoding == "ucs2"
-    [cut] = await post(api, "+4917615500001", text="x" * 400, maxParts=1, flash="True")
-    assert cut.text == "x" * 160 and cut.parts == 1 and cut.flash
+    [one] = await post(api, "+4917615500001", text="x" * 160, maxParts=1, flash="True")
+    assert one.text == "x" * 160 and one.parts == 1 and one.flash
     [translit] = await post(api, "+4917615500001", text="Tschüß “quoted”", encoding="STANDARD",
                             invalidCharacters="TRANSLITERATE")
     assert translit.encoding == "gsm" and "“" not in translit.text
@@ -73,6 +73,16 @@ async def test_text_options_encoding_max_parts_flash_and_invalid_characters(api)
                           src="Shop")
     assert report.status_report and report.billcode == "B-7" and report.sender == "Shop"
     assert report.customer_ref == "+4917615500001"  # the recipient's own reference defaults to the number
+
+
+async def test_a_text_needing_more_parts_than_allowed_is_refused_up_front(api):
+    for text, options, words in (("x" * 400, {"maxParts": 2}, "more than maxParts 2"),
+                                 ("x" * 15_000_000, {}, "more than the 255 parts")):
+        r = await api.post("/jobs", json={"options": options, "messages": [
+            {"text": text, "recipients": [{"dst": "+4917615500001"}]}]})
+        assert r.status_code == 422 and words in r.json()["message"], r.text[:200]
+    with api.engine.db.session() as s:
+        assert s.exec(select(Message)).first() is None
 
 
 async def test_express_jobs_are_sent_before_normal_ones(api):
