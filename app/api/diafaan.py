@@ -160,7 +160,8 @@ class DiafaanApi:
         except AuthError as exc:
             if not name:
                 raise DiafaanError(codes.GUEST_NOT_AVAILABLE) from None
-            raise DiafaanError(codes.AUTHENTICATION, exc.reason, http_status=401 if exc.blocked else 200) from None
+            status = 429 if exc.throttled else 401 if exc.blocked else 200
+            raise DiafaanError(codes.AUTHENTICATION, exc.reason, http_status=status) from None
         wait = self.ctx.limiter.hit(user.name)
         if wait:
             raise DiafaanError(codes.NOT_ALLOWED, "too many requests, try again shortly", http_status=429)
@@ -281,14 +282,16 @@ class DiafaanApi:
                                                    __version__))
 
     async def request_received_messages(self, request: web.Request, params: Params) -> web.Response:
-        await self.login(request, params)
+        user = await self.login(request, params)
         limit = params.integer("limit", 1, MAX_RECEIVED) or MAX_RECEIVED
         remove = params.choice("remove", ("0", "1"), "0") == "1"
         newest = params.choice("order", ("newest", "oldest"), "oldest") == "newest"
         closed = tuple(g for g in self.engine.gateways
                        if not self.engine.connectors.route(PROTOCOL, g)["receive"])
+        # the rule of the README: an administrator gets every message the connector receives, another user
+        # the answers to that user's own messages
         found = await self.engine.in_lane(self.engine.received_messages, limit=limit, newest=newest, remove=remove,
-                                          gateways_excluded=closed)
+                                          gateways_excluded=closed, owner=None if user.admin else user.name)
         return xml_reply(diafaan_xml.received_messages(found, removed=remove))
 
     async def send_server_command(self, request: web.Request, params: Params) -> web.Response:

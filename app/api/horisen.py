@@ -153,6 +153,10 @@ class HorisenApi:
         try:
             user = await self.ctx.auth.check(client_id, secret, request.remote or "")
         except AuthError as exc:
+            if exc.throttled:
+                answer = oauth_error(429, "temporarily_unavailable", exc.reason)
+                answer.headers["Retry-After"] = self.ctx.limiter.retry_after(exc.retry_after)
+                return answer
             return oauth_error(401, "invalid_client", exc.reason)
         token, lifetime = self.tokens.issue(user.name, user)
         self.ctx.auth.session(user, request, PROTOCOL)

@@ -89,6 +89,8 @@ async def _authorize(ctx, request: web.Request) -> UserInfo:
     try:
         user = await ctx.auth.check(name, password, request.remote or "")
     except AuthError as exc:
+        if exc.throttled:
+            raise RetarusError(429, exc.reason, {"Retry-After": ctx.limiter.retry_after(exc.retry_after)}) from None
         raise RetarusError(401, exc.reason) from None
     wait = ctx.limiter.hit(user.name)
     if wait:
