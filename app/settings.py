@@ -161,6 +161,9 @@ GENERAL = SettingGroup((
     Setting("retry_max_age_seconds", int, 86400, "A message still failing this long after it was due fails "
             "with its last reason instead of being tried again (0: no age limit).", minimum=0, maximum=30 * 86400),
     Setting("sending_paused", bool, False, "Hold every outgoing message in the queue (global pause)."),
+    Setting("session_idle_seconds", int, 600, "An API client's customer session closes after this many seconds "
+            "without a request (shown as closed in the Sessions tab and the HORISEN API).", minimum=10,
+            maximum=7 * 86400),
     Setting("lease_seconds", int, 120, "How long an instance's claim on a message it is sending lasts without "
             "renewal; another instance sharing the store takes over the claims of one that stopped renewing.",
             minimum=10, maximum=86400),

@@ -181,6 +181,7 @@ class HorisenApi:
         return web.json_response({"data": page, "meta": {"pagination": q.pagination(total, len(page), link)}})
 
     def _customers(self) -> list[dict]:
+        self.engine.sessions.expire_idle()
         blocked = self.engine.sessions.blocked_users
         return [customer_record(s, blocked) for s in self.engine.sessions.customers.values()]
 

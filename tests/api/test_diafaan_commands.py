@@ -121,7 +121,8 @@ async def test_connectors_stop_refuse_their_clients_and_start_again(api):
     assert (await api(command="stop-connector", connector="diafaan"))[1] == "OK: stopped diafaan"
     status, text = await api(**send)
     assert status == 503 and text.startswith("ERROR:307 ") and "stopped" in text
-    assert not [s for s in api.engine.sessions.customers.values() if s.protocol == "diafaan" and s.user == "alice"]
+    assert not [s for s in api.engine.sessions.customers.values()
+                if s.protocol == "diafaan" and s.user == "alice" and s.state == "open"]
     assert (await api(command="start-connector", connector="Diafaan"))[1] == "OK: started diafaan"
     assert (await api(**send))[1].startswith("OK: ")
     assert (await api(command="restart-connector", connector="diafaan"))[1] == "OK: restarted diafaan"
