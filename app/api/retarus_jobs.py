@@ -114,6 +114,23 @@ def _periods(value: Any, name: str) -> list[str]:
     return list(value)
 
 
+def _camel(key: str) -> str:
+    """``customer_ref`` -> ``customerRef``: the official Python SDK sends its field names in snake case."""
+    head, *rest = key.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def _camel_keys(raw: dict, where: str) -> dict:
+    """``raw`` with snake-case keys in their Retarus spelling; a key given both ways is refused."""
+    out: dict = {}
+    for key, value in raw.items():
+        name = _camel(key) if isinstance(key, str) and "_" in key else key
+        if name in out:
+            raise bad(f"{where}: {name} is given twice")
+        out[name] = value
+    return out
+
+
 @dataclass
 class ParsedJob:
     requests: list[OutboundRequest]
@@ -128,6 +145,7 @@ def parse_options(raw: Any) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise bad("options must be an object")
+    raw = _camel_keys(raw, "options")
     known = {"src", "encoding", "billcode", "statusRequested", "flash", "customerRef", "validityMin", "maxParts",
              "invalidCharacters", "qos", "jobPeriod", "duplicateDetection", "blackoutPeriods"}
     unknown = sorted(set(raw) - known)
@@ -212,6 +230,7 @@ def parse_job(body: Any, *, country: str | None, now: datetime) -> ParsedJob:
         # the job is queued: a refused text refuses the whole job there, with 422
         numbers, refs, periods = [], [], []
         for j, rcp in enumerate(recipients):
+            rcp = _camel_keys(rcp, f"{where}.recipients[{j}]")
             dst = rcp.get("dst")
             if not isinstance(dst, str) or not dst.strip():
                 raise unprocessable(f"{where}.recipients[{j}] has no dst")

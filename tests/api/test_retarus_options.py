@@ -94,3 +94,18 @@ async def test_express_jobs_are_sent_before_normal_ones(api):
     api.engine.dispatcher.tick()
     assert api.engine.message(express.id).status == m.SENDING
     assert api.engine.message(normal.id).status == m.QUEUED
+
+
+def test_finished_is_never_before_sent_when_a_modem_report_carries_an_earlier_network_time():
+    from datetime import datetime, timedelta, timezone
+
+    from app.api.retarus_reports import job_report, recipient_report
+    from app.store.models import Job
+
+    sent = datetime(2030, 9, 24, 12, 0, 5, tzinfo=timezone.utc)
+    report_time = sent - timedelta(seconds=3)  # the SMSC's clock in the status report
+    row = ("S.1", "+4917615500001", m.DELIVERED, True, "", "", sent, report_time, sent - timedelta(seconds=9))
+    rcp = recipient_report(row)
+    assert rcp["processStatus"] == "DONE" and rcp["finishedTs"] >= rcp["sentTs"]
+    job = job_report(Job(id="J.1", created_at=sent - timedelta(seconds=9)), [row])
+    assert datetime.fromisoformat(job["finishedTs"]) >= sent
