@@ -108,6 +108,14 @@ class SettingGroup:
     def __getitem__(self, name: str) -> Setting:
         return self.by_name[name]
 
+    def resolve(self, name: str) -> str:
+        """The declared name that ``name`` means, letter case aside (``Enabled`` -> ``enabled``); ``name``
+        itself when none matches."""
+        if name in self.by_name:
+            return name
+        folded = name.casefold()
+        return next((n for n in self.by_name if n.casefold() == folded), name)
+
     def defaults(self) -> dict[str, Any]:
         return {s.name: s.default for s in self.settings}
 

@@ -11,6 +11,7 @@ internal failure (500).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
@@ -88,6 +89,10 @@ class Params:
     def names(self, name: str) -> list[str]:
         """A ``;``-separated list, blanks dropped."""
         return [p.strip() for p in self.get(name).split(";") if p.strip()]
+
+    def numbers(self, name: str) -> list[str]:
+        """A list of phone numbers separated by ``;`` or, as several Diafaan clients write them, ``,``."""
+        return [p.strip() for p in re.split(r"[;,]", self.get(name)) if p.strip()]
 
 
 async def read_params(request: web.Request) -> Params:
@@ -172,7 +177,7 @@ class DiafaanApi:
 
     async def send_message(self, request: web.Request, params: Params) -> web.Response:
         user = await self.login(request, params)
-        numbers = params.names("to")
+        numbers = params.numbers("to")
         contact_names = params.names("contact-name")
         if not numbers and not contact_names:
             raise DiafaanError(codes.NO_RECIPIENTS, "give numbers in to or names in contact-name")
@@ -224,10 +229,12 @@ class DiafaanApi:
         sender = params.get("from").strip()
         if len(sender) > 32:
             raise DiafaanError(codes.UNKNOWN_COMMAND, "from must be at most 32 characters")
-        requested = params.names("gateway")
-        for name in requested:
-            if name not in self.engine.gateways:
-                raise DiafaanError(codes.UNKNOWN_COMMAND, f"there is no gateway named {name!r}")
+        # the gateways named that exist (letter case aside); only a list naming none of them is refused
+        named = params.names("gateway")
+        known = {g.casefold(): g for g in self.engine.gateways}
+        requested = list(dict.fromkeys(known[n.casefold()] for n in named if n.casefold() in known))
+        if named and not requested:
+            raise DiafaanError(codes.UNKNOWN_COMMAND, f"there is no gateway named {named[0][:64]!r}")
         gateways = self.engine.connectors.send_gateways(PROTOCOL, requested)
         if gateways == []:
             raise DiafaanError(codes.MESSAGE_REJECTED, "no gateway is routed for messages of this connector")
