@@ -179,6 +179,22 @@ async def bench_small(url: str) -> tuple[float, float, float]:
     return (SMALL_JOBS / figures["seconds"], server_cpu * 1000 / SMALL_JOBS, figures["cpu"] * 1000 / SMALL_JOBS)
 
 
+def all_sent(engine: Engine, n: int) -> asyncio.Future:
+    """A future resolved once ``n`` messages of ``engine`` were recorded sent."""
+    done = asyncio.get_running_loop().create_future()
+    sent = 0
+
+    def listener(e):
+        nonlocal sent
+        if isinstance(e, ev.MessageChanged) and e.message.status == m.SENT:
+            sent += 1
+            if sent == n and not done.done():
+                done.set_result(None)
+
+    engine.events.subscribe(listener)
+    return done
+
+
 async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, float, float]:
     """Messages per second through the gateway to a provider in its own process (``serve STORE`` or ``answer``)."""
     proc = await asyncio.create_subprocess_exec(sys.executable, __file__, *provider,
@@ -192,17 +208,7 @@ async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, flo
     await engine.start()
     for i in range(0, GATEWAY_MESSAGES, BULK):
         engine.queue_messages([OutboundRequest([f"+49151{j:08d}" for j in range(i, i + BULK)], "Bulk text")])
-    done = asyncio.get_running_loop().create_future()
-    sent = 0
-
-    def listener(e):
-        nonlocal sent
-        if isinstance(e, ev.MessageChanged) and e.message.status == m.SENT:
-            sent += 1
-            if sent == GATEWAY_MESSAGES and not done.done():
-                done.set_result(None)
-
-    engine.events.subscribe(listener)
+    done = all_sent(engine, GATEWAY_MESSAGES)
     # the queued messages are in the search index, as they would be had they been queued a while ago
     await asyncio.to_thread(engine.db.derived.wait)
     cpu0 = cpu_seconds()
@@ -235,17 +241,7 @@ async def bench_trickle(batch_wait: float, rate: float = 1000.0) -> tuple[int, f
         engine.add_gateway("Retarus", "retarus", {"url": url, "username": USER, "password": PASSWORD,
                                                   "poll_interval": 3600.0, "batch_wait": batch_wait})
         await engine.start()
-        done = asyncio.get_running_loop().create_future()
-        sent = 0
-
-        def listener(e):
-            nonlocal sent
-            if isinstance(e, ev.MessageChanged) and e.message.status == m.SENT:
-                sent += 1
-                if sent == TRICKLE and not done.done():
-                    done.set_result(None)
-
-        engine.events.subscribe(listener)
+        done = all_sent(engine, TRICKLE)
         t0 = time.perf_counter()
         pending = []
         for i in range(TRICKLE):
