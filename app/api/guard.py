@@ -85,7 +85,9 @@ def error_response(path: str, status: int, message: str) -> web.Response:
         code = UNKNOWN_ERROR if status >= 500 else UNKNOWN_COMMAND
         return web.Response(status=status, text=error_line(code, message) + "\r\n", content_type="text/plain")
     if path.startswith(("/bulk/", "/oauth2/")):
-        code = "SESSION_MANAGER_INTERNAL_ERROR" if status >= 500 else "SESSION_MANAGER_BAD_REQUEST"
+        code = {404: "SESSION_MANAGER_NOT_FOUND", 405: "SESSION_MANAGER_METHOD_NOT_ALLOWED",
+                414: "SESSION_MANAGER_QUERY_TOO_LONG"}.get(status) or (
+            "SESSION_MANAGER_INTERNAL_ERROR" if status >= 500 else "SESSION_MANAGER_BAD_REQUEST")
         return web.json_response({"code": code, "message": message, "Code": code, "Message": message},
                                  status=status)
     return web.json_response({"code": status, "message": message}, status=status)
@@ -106,12 +108,20 @@ def log_failure(what: str, exc: BaseException) -> None:
 
 @web.middleware
 async def guard_middleware(request: web.Request, handler):
-    """Overlong query strings get 414, unexpected failures 500, both in the protocol's own shape."""
+    """Overlong query strings get 414, unknown paths and methods 404/405, unexpected failures 500, all in the
+    protocol's own shape."""
     if len(request.query_string) > MAX_LINE - 8 * 1024:
         return error_response(request.path, 414, "the query string is too long")
     try:
         return await handler(request)
-    except web.HTTPException:
+    except web.HTTPException as exc:
+        # the router's own 404 and 405 (no such path or method), answered in the protocol's shape
+        if exc.status in (404, 405) and request.path.startswith(("/rest/", "/http/", "/bulk/", "/oauth2/")):
+            shaped = error_response(request.path, exc.status, f"{exc.reason}: {request.method} "
+                                                               f"{request.path[:80]} is not part of this API")
+            if "Allow" in exc.headers:
+                shaped.headers["Allow"] = exc.headers["Allow"]
+            return shaped
         raise
     except Exception as exc:
         log_failure(f"{request.method} {request.path[:80]}", exc)

@@ -75,10 +75,22 @@ async def test_fuzzed_retarus_requests_are_answered_in_retarus_terms(server, cap
                     _value(rng)).replace("/", "").replace("?", "") or "x"]), params=params)
             text = await r.text()
             assert r.status < 500, (r.status, text)
-            if r.status >= 400 and r.status != 404 or r.content_type == "application/json" and r.status >= 400:
+            if r.status >= 400:
                 assert set(json.loads(text)) == {"code", "message"}, text
     assert not [rec for rec in caplog.records if rec.exc_info or rec.levelno >= logging.ERROR]
     assert SECRET not in caplog.text
+
+
+async def test_unknown_paths_and_methods_are_answered_in_each_protocols_shape(server):
+    async with aiohttp.ClientSession(base_url=server.url, headers=BASIC) as http:
+        r = await http.get("/rest/v1/nothing")
+        assert r.status == 404 and set(await r.json()) == {"code", "message"}
+        r = await http.delete("/rest/v1/jobs")
+        assert r.status == 405 and (await r.json())["code"] == 405 and "POST" in r.headers["Allow"]
+        r = await http.get("/bulk/sms-session-manager/v1/nothing")
+        assert r.status == 404 and (await r.json())["code"] == "SESSION_MANAGER_NOT_FOUND"
+        r = await http.delete("/http/send-message")
+        assert r.status == 405 and (await r.text()).startswith("ERROR:306 ")
 
 
 async def test_fuzzed_session_manager_requests_are_answered_in_horisen_terms(server, caplog):
