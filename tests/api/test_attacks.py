@@ -149,3 +149,11 @@ async def test_a_user_without_privileges_cannot_read_or_remove_the_admins_receiv
         root = ET.fromstring((await r.text()).encode())
         assert [m.findtext("MessageText") for m in root] == ["answer for the admin's application"]
         assert root[0].findtext("IsRemoved") == "0"
+
+
+async def test_parallel_guesses_at_many_user_names_from_one_address_are_throttled_per_address(server):
+    async with aiohttp.ClientSession(base_url=server.url) as http:
+        answers = await asyncio.gather(*(http.get("/rest/v1/version", headers=basic(f"user{i}", "guess"))
+                                         for i in range(300)))
+    statuses = [a.status for a in answers]
+    assert set(statuses) <= {401, 429} and statuses.count(401) <= 10, statuses.count(401)
