@@ -3,6 +3,7 @@
 * A request line longer than :data:`MAX_LINE` (the URL with its query
   string) is answered ``414 URI Too Long`` by the HTTP parser; a query string
   over a front end's own limit gets 414 in that protocol's shape.
+* A header line longer than :data:`MAX_FIELD` gets 431.
 * Anything else the parser refuses (a broken request line or header) gets
   its 4xx and one log line naming the address and the kind of fault, never the
   request's bytes (they may hold ``password=``).
@@ -43,7 +44,9 @@ class GuardedRequestHandler(web_protocol.RequestHandler):
     def handle_error(self, request, status: int = 500, exc: BaseException | None = None,
                      message: str | None = None) -> web.StreamResponse:
         if isinstance(exc, HttpProcessingError):
-            if isinstance(exc, LineTooLong):
+            if isinstance(exc, LineTooLong) and len(exc.args) > 1 and exc.args[1] == MAX_FIELD:
+                status, message = 431, "431 Request Header Fields Too Large: a header is longer than the server accepts"
+            elif isinstance(exc, LineTooLong):
                 status, message = 414, "414 URI Too Long: the request line is longer than the server accepts"
             else:
                 status = exc.code if 400 <= exc.code < 500 else 400

@@ -3,6 +3,7 @@ own terms, keep serving, and never write a password or token to the log."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import random
 import string
@@ -133,6 +134,15 @@ async def test_a_long_request_line_is_414_and_its_password_is_never_logged(serve
     async with aiohttp.ClientSession(base_url=server.url) as http:
         r = await http.get("/http/request-server-status", params={"username": "alice", "password": SECRET})
         assert r.status == 200
+
+
+async def test_an_overlong_header_is_431_and_its_credentials_are_never_logged(server, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = base64.b64encode(f"alice:{SECRET}".encode()).decode()
+    status, body = await _raw_request(server, b"GET /rest/v1/version HTTP/1.1\r\nAuthorization: Basic " +
+                                      token.encode() + b" " + b"x" * 20_000)
+    assert status == 431 and body.startswith(b"431 "), body
+    assert token not in caplog.text and SECRET not in caplog.text
 
 
 async def test_a_broken_request_line_is_one_log_line_without_its_bytes(server, caplog):
