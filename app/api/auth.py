@@ -121,8 +121,10 @@ class Authenticator:
     async def check(self, name: str, password: str, ip: str) -> UserInfo:
         """The user these credentials belong to; raises :class:`AuthError`.
 
-        A coroutine: the password derivation runs in a worker thread, and an
-        address with repeated failures waits :meth:`penalty` seconds first.
+        A coroutine: the password derivation runs in a worker thread. Unless the
+        credentials are remembered or proven, the check waits its turn behind the
+        other checks of its address and user name and the :meth:`penalty` their
+        failures earned, or is refused at once (``retry_after``) when that line is full.
         """
         blocked = self.engine.sessions.blocked_users
         key = (name, hmac.new(self._key, password.encode("utf-8", "surrogatepass"), hashlib.sha256).digest())
