@@ -7,6 +7,8 @@ value that one of them accepts is a value the program understands.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +33,10 @@ class Setting:
     required: bool = False
     #: For list settings: the type of each item.
     item_type: type | None = None
+    #: For text settings: a regular expression the whole value must match (the empty text always may).
+    pattern: str = ""
+    #: What ``pattern`` means, for the refusal.
+    pattern_text: str = ""
 
     def check(self, value: Any) -> Any:
         """Return ``value`` as this setting's type, or raise SettingError."""
@@ -43,6 +49,10 @@ class Setting:
             raise SettingError(f"expected {_TYPE_NAMES[int]}, got {value!r}")
         if not isinstance(value, t):
             raise SettingError(f"expected {_TYPE_NAMES.get(t, t.__name__)}, got {value!r}")
+        if t is float and not math.isfinite(value):
+            raise SettingError(f"expected a finite number, got {value!r}")
+        if self.pattern and value and not re.fullmatch(self.pattern, value):
+            raise SettingError(f"must be {self.pattern_text or 'of the form ' + self.pattern}, got {value!r}")
         if t is list and self.item_type is not None:
             for item in value:
                 if not isinstance(item, self.item_type):
@@ -98,6 +108,14 @@ class SettingGroup:
     def __getitem__(self, name: str) -> Setting:
         return self.by_name[name]
 
+    def resolve(self, name: str) -> str:
+        """The declared name that ``name`` means, letter case aside (``Enabled`` -> ``enabled``); ``name``
+        itself when none matches."""
+        if name in self.by_name:
+            return name
+        folded = name.casefold()
+        return next((n for n in self.by_name if n.casefold() == folded), name)
+
     def defaults(self) -> dict[str, Any]:
         return {s.name: s.default for s in self.settings}
 
@@ -124,7 +142,8 @@ def key_missing(values: dict, name: str) -> bool:
 #: Operational settings of the console, kept in the store.
 GENERAL = SettingGroup((
     Setting("default_country", str, "", "Country calling code used to turn national numbers "
-            "(0176...) into international ones, e.g. \"49\". Empty: numbers are kept as entered."),
+            "(0176...) into international ones, e.g. \"49\". Empty: numbers are kept as entered.",
+            pattern=r"[1-9][0-9]{0,2}", pattern_text="a calling code of 1 to 3 digits such as \"49\" (no + or 00)"),
     Setting("max_attempts", int, 5, "How many times a message is tried on transient errors before it fails.",
             minimum=1, maximum=100),
     Setting("retry_base_seconds", float, 5.0, "First retry delay; each further retry doubles it (with jitter).",
@@ -150,6 +169,9 @@ GENERAL = SettingGroup((
     Setting("retry_max_age_seconds", int, 86400, "A message still failing this long after it was due fails "
             "with its last reason instead of being tried again (0: no age limit).", minimum=0, maximum=30 * 86400),
     Setting("sending_paused", bool, False, "Hold every outgoing message in the queue (global pause)."),
+    Setting("session_idle_seconds", int, 600, "An API client's customer session closes after this many seconds "
+            "without a request (shown as closed in the Sessions tab and the HORISEN API).", minimum=10,
+            maximum=7 * 86400),
     Setting("lease_seconds", int, 120, "How long an instance's claim on a message it is sending lasts without "
             "renewal; another instance sharing the store takes over the claims of one that stopped renewing.",
             minimum=10, maximum=86400),

@@ -11,6 +11,7 @@ internal failure (500).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from app.engine import blackout
 from app.engine.requests import EngineError, OutboundRequest
 from app.sms.prepare import MESSAGE_TYPES
 from app.store import models as m
@@ -87,6 +89,10 @@ class Params:
     def names(self, name: str) -> list[str]:
         """A ``;``-separated list, blanks dropped."""
         return [p.strip() for p in self.get(name).split(";") if p.strip()]
+
+    def numbers(self, name: str) -> list[str]:
+        """A list of phone numbers separated by ``;`` or, as several Diafaan clients write them, ``,``."""
+        return [p.strip() for p in re.split(r"[;,]", self.get(name)) if p.strip()]
 
 
 async def read_params(request: web.Request) -> Params:
@@ -159,7 +165,8 @@ class DiafaanApi:
         except AuthError as exc:
             if not name:
                 raise DiafaanError(codes.GUEST_NOT_AVAILABLE) from None
-            raise DiafaanError(codes.AUTHENTICATION, exc.reason, http_status=401 if exc.blocked else 200) from None
+            status = 429 if exc.throttled else 401 if exc.blocked else 200
+            raise DiafaanError(codes.AUTHENTICATION, exc.reason, http_status=status) from None
         wait = self.ctx.limiter.hit(user.name)
         if wait:
             raise DiafaanError(codes.NOT_ALLOWED, "too many requests, try again shortly", http_status=429)
@@ -170,7 +177,7 @@ class DiafaanApi:
 
     async def send_message(self, request: web.Request, params: Params) -> web.Response:
         user = await self.login(request, params)
-        numbers = params.names("to")
+        numbers = params.numbers("to")
         contact_names = params.names("contact-name")
         if not numbers and not contact_names:
             raise DiafaanError(codes.NO_RECIPIENTS, "give numbers in to or names in contact-name")
@@ -222,10 +229,12 @@ class DiafaanApi:
         sender = params.get("from").strip()
         if len(sender) > 32:
             raise DiafaanError(codes.UNKNOWN_COMMAND, "from must be at most 32 characters")
-        requested = params.names("gateway")
-        for name in requested:
-            if name not in self.engine.gateways:
-                raise DiafaanError(codes.UNKNOWN_COMMAND, f"there is no gateway named {name!r}")
+        # the gateways named that exist (letter case aside); only a list naming none of them is refused
+        named = params.names("gateway")
+        known = {g.casefold(): g for g in self.engine.gateways}
+        requested = list(dict.fromkeys(known[n.casefold()] for n in named if n.casefold() in known))
+        if named and not requested:
+            raise DiafaanError(codes.UNKNOWN_COMMAND, f"there is no gateway named {named[0][:64]!r}")
         gateways = self.engine.connectors.send_gateways(PROTOCOL, requested)
         if gateways == []:
             raise DiafaanError(codes.MESSAGE_REJECTED, "no gateway is routed for messages of this connector")
@@ -280,14 +289,16 @@ class DiafaanApi:
                                                    __version__))
 
     async def request_received_messages(self, request: web.Request, params: Params) -> web.Response:
-        await self.login(request, params)
+        user = await self.login(request, params)
         limit = params.integer("limit", 1, MAX_RECEIVED) or MAX_RECEIVED
         remove = params.choice("remove", ("0", "1"), "0") == "1"
         newest = params.choice("order", ("newest", "oldest"), "oldest") == "newest"
         closed = tuple(g for g in self.engine.gateways
                        if not self.engine.connectors.route(PROTOCOL, g)["receive"])
+        # the rule of the README: an administrator gets every message the connector receives, another user
+        # the answers to that user's own messages
         found = await self.engine.in_lane(self.engine.received_messages, limit=limit, newest=newest, remove=remove,
-                                          gateways_excluded=closed)
+                                          gateways_excluded=closed, owner=None if user.admin else user.name)
         return xml_reply(diafaan_xml.received_messages(found, removed=remove))
 
     async def send_server_command(self, request: web.Request, params: Params) -> web.Response:
@@ -308,11 +319,10 @@ def _scheduled(raw: str) -> datetime | None:
     if not raw:
         return None
     try:
-        when = datetime.fromisoformat(raw)
+        return blackout.parse_time(raw, naive_local=True)
     except ValueError:
-        raise DiafaanError(codes.UNKNOWN_COMMAND, f"scheduled must be an ISO 8601 time such as "
-                                                  f"2030-12-31T19:35:00, got {raw[:40]!r}") from None
-    return when if when.tzinfo else when.astimezone()
+        raise DiafaanError(codes.UNKNOWN_COMMAND, f"scheduled must be an ISO 8601 time between 1970 and 2999 "
+                                                  f"such as 2030-12-31T19:35:00, got {raw[:40]!r}") from None
 
 
 def setup(app: web.Application, ctx) -> None:

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from app.engine.connectors import NAMES as CONNECTORS
 from app.engine.connectors import PROPERTIES as CONNECTOR_PROPERTIES
+from app.engine.connectors import ROUTING as CONNECTOR_ROUTING
 from app.engine.requests import EngineError
 from app.settings import GENERAL, SettingError
 
@@ -112,6 +113,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
         raise DiafaanError(codes.UNKNOWN_COMMAND, "parameter value is required")
     reload = params.choice("reload", ("0", "1"), "1") == "1"
     if command == "set-settings-property":
+        key = GENERAL.resolve(key)
         if key not in GENERAL:
             raise DiafaanError(codes.NOT_ALLOWED, f"unknown settings property {key!r} "
                                                   f"(known: {', '.join(GENERAL.by_name)})")
@@ -122,10 +124,13 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
         return _reply([f"OK: {key} set"])
     if command == "set-gateway-property":
         names = _gateways(engine, params)
+        if names:  # property names are matched without regard to letter case, as Diafaan's are
+            key = engine.gateway(names[0]).setting_group().resolve(key)
         _validate_all(engine, names, key, value)
         return await _each(names, lambda n: engine.set_gateway_property(n, key, value, reload=reload), f"{key} set for")
     connectors = _connectors(engine, params)
     if command == "set-connector-property":
+        key = CONNECTOR_PROPERTIES.resolve(key)
         if key not in CONNECTOR_PROPERTIES:
             raise DiafaanError(codes.NOT_ALLOWED, f"unknown connector property {key!r} "
                                                   f"(known: {', '.join(CONNECTOR_PROPERTIES.by_name)})")
@@ -133,6 +138,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
     gateways = _gateways(engine, params)
     for gw in gateways:
         engine.gateway(gw)
+    key = CONNECTOR_ROUTING.resolve(key)
     lines = []
     for conn in connectors:
         for gw in gateways:

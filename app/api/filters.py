@@ -144,7 +144,7 @@ def _reserved(q: ListQuery, key: str, value: str, fields: Mapping[str, type]) ->
 
 def _positive(what: str, value: str, maximum: int | None = None) -> int:
     value = value.strip()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
         raise FilterError(f"{what} must be a whole number of at least 1, got {value!r}")
     n = int(value)
     if maximum is not None and n > maximum:
@@ -177,6 +177,8 @@ def _operand(op: str, name: str, kind: type, raw: str) -> Any:
 def _typed(name: str, kind: type, raw: str) -> Any:
     if kind is int:
         try:
+            if len(raw.strip()) > 20:
+                raise ValueError(raw)
             return int(raw.strip())
         except ValueError:
             raise FilterError(f"{name} is a number, got {raw!r}") from None

@@ -116,7 +116,7 @@ class HorisenApi:
             raise HorisenError(413, "SESSION_MANAGER_BODY_TOO_LARGE", f"the body must be under {MAX_BODY} bytes")
         try:
             data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise _bad("SESSION_MANAGER_INVALID_BODY", "the body must be a JSON object") from None
         if not isinstance(data, dict):
             raise _bad("SESSION_MANAGER_INVALID_BODY", "the body must be a JSON object")
@@ -153,6 +153,10 @@ class HorisenApi:
         try:
             user = await self.ctx.auth.check(client_id, secret, request.remote or "")
         except AuthError as exc:
+            if exc.throttled:
+                answer = oauth_error(429, "temporarily_unavailable", exc.reason)
+                answer.headers["Retry-After"] = self.ctx.limiter.retry_after(exc.retry_after)
+                return answer
             return oauth_error(401, "invalid_client", exc.reason)
         token, lifetime = self.tokens.issue(user.name, user)
         self.ctx.auth.session(user, request, PROTOCOL)
@@ -177,6 +181,7 @@ class HorisenApi:
         return web.json_response({"data": page, "meta": {"pagination": q.pagination(total, len(page), link)}})
 
     def _customers(self) -> list[dict]:
+        self.engine.sessions.expire_idle()
         blocked = self.engine.sessions.blocked_users
         return [customer_record(s, blocked) for s in self.engine.sessions.customers.values()]
 
@@ -186,7 +191,7 @@ class HorisenApi:
     @staticmethod
     def _one(request: web.Request, rows: list[dict], what: str) -> web.Response:
         sid = request.match_info["id"]
-        if not sid.isdigit() or len(sid) > 18:
+        if not (sid.isascii() and sid.isdigit()) or len(sid) > 18:
             raise _bad("SESSION_MANAGER_INVALID_ID", f"the {what} session id must be a whole number")
         for row in rows:
             if row["sessionID"] == str(int(sid)):

@@ -59,6 +59,6 @@ def supplier_record(s: SupplierSession) -> dict[str, Any]:
         "sessionID": str(s.session_id), "gateID": s.gate_id, "connID": s.gate_id, "instNum": 1,
         "sessionType": s.kind, "startDT": iso(s.started), "status": s.status, "lastTickDT": iso(s.last_tick),
         "protocolVersion": KIND_PROTOCOLS.get(s.kind, s.kind), "supplier": s.kind, "gateName": s.gateway,
-        "connectionName": where, "remoteHost": s.device or s.remote_host, "remotePort": s.remote_port or None,
-        "localHost": "", "localPort": None, "gateCName": s.gateway, "connectionCName": s.gateway, **OWNER,
+        "connectionName": where, "remoteHost": s.device or s.remote_host, "remotePort": int(s.remote_port or 0),
+        "localHost": "", "localPort": 0, "gateCName": s.gateway, "connectionCName": s.gateway, **OWNER,
     }

@@ -89,6 +89,8 @@ async def _authorize(ctx, request: web.Request) -> UserInfo:
     try:
         user = await ctx.auth.check(name, password, request.remote or "")
     except AuthError as exc:
+        if exc.throttled:
+            raise RetarusError(429, exc.reason, {"Retry-After": ctx.limiter.retry_after(exc.retry_after)}) from None
         raise RetarusError(401, exc.reason) from None
     wait = ctx.limiter.hit(user.name)
     if wait:
@@ -101,10 +103,11 @@ async def _authorize(ctx, request: web.Request) -> UserInfo:
 @_handler
 async def post_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
     """Create a job; 201 with its id."""
+    # JSON is UTF-8 (RFC 8259; json.loads also recognises UTF-16/32): a charset parameter is not needed
     try:
-        body = await request.json(loads=json.loads)
-    except ValueError:
-        raise bad("the body is not valid JSON") from None
+        body = json.loads(await request.read())
+    except (ValueError, RecursionError):
+        raise bad("the body is not valid JSON (UTF-8)") from None
     engine = ctx.engine
     parsed = parse_job(body, country=engine.settings.get("default_country") or None, now=engine.clock.now())
     gateways = engine.connectors.send_gateways(PROTOCOL, [])

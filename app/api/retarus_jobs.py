@@ -22,7 +22,6 @@ from app.engine import blackout
 from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number, validate_sender
 from app.sms.prepare import INVALID_CHARACTERS
-from app.store.timeutil import as_utc
 
 MAX_RECIPIENTS = 3000
 QOS_PRIORITY = {"EXPRESS": 1, "NORMAL": 0}
@@ -70,13 +69,15 @@ def parse_time(value: Any, name: str) -> datetime:
     if not isinstance(value, str):
         raise bad(f"{name} must be an ISO-8601 timestamp, not {value!r}")
     try:
-        return as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        return blackout.parse_time(value)
     except ValueError:
-        raise bad(f"{name} {value!r} is not an ISO-8601 timestamp such as 2030-09-24T11:00:00.000+02:00") from None
+        raise bad(f"{name} {value[:40]!r} is not an ISO-8601 timestamp between 1970 and 2999 such as "
+                  "2030-09-24T11:00:00.000+02:00") from None
 
 
 def _int(value: Any, name: str, lo: int, hi: int, *, zero: bool = False) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit() \
+            and len(value) < 20:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad(f"{name} must be a whole number, not {value!r}")
@@ -113,6 +114,23 @@ def _periods(value: Any, name: str) -> list[str]:
     return list(value)
 
 
+def _camel(key: str) -> str:
+    """``customer_ref`` -> ``customerRef``: the official Python SDK sends its field names in snake case."""
+    head, *rest = key.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def _camel_keys(raw: dict, where: str) -> dict:
+    """``raw`` with snake-case keys in their Retarus spelling; a key given both ways is refused."""
+    out: dict = {}
+    for key, value in raw.items():
+        name = _camel(key) if isinstance(key, str) and "_" in key else key
+        if name in out:
+            raise bad(f"{where}: {name} is given twice")
+        out[name] = value
+    return out
+
+
 @dataclass
 class ParsedJob:
     requests: list[OutboundRequest]
@@ -127,6 +145,7 @@ def parse_options(raw: Any) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise bad("options must be an object")
+    raw = _camel_keys(raw, "options")
     known = {"src", "encoding", "billcode", "statusRequested", "flash", "customerRef", "validityMin", "maxParts",
              "invalidCharacters", "qos", "jobPeriod", "duplicateDetection", "blackoutPeriods"}
     unknown = sorted(set(raw) - known)
@@ -211,6 +230,7 @@ def parse_job(body: Any, *, country: str | None, now: datetime) -> ParsedJob:
         # the job is queued: a refused text refuses the whole job there, with 422
         numbers, refs, periods = [], [], []
         for j, rcp in enumerate(recipients):
+            rcp = _camel_keys(rcp, f"{where}.recipients[{j}]")
             dst = rcp.get("dst")
             if not isinstance(dst, str) or not dst.strip():
                 raise unprocessable(f"{where}.recipients[{j}] has no dst")

@@ -88,7 +88,8 @@ def recipient_report(row) -> dict[str, Any]:
     if sent_at:
         out["sentTs"] = ts(sent_at)
     if process in FINAL_PROCESS and (finished_at or sent_at):
-        out["finishedTs"] = ts(finished_at or sent_at)
+        # a modem's delivery report carries the network's clock, which can be behind ours
+        out["finishedTs"] = ts(max(t for t in (finished_at, sent_at) if t))
     return out
 
 
@@ -98,9 +99,15 @@ def open_condition():
                and_(Message.status == m.SENT, Message.status_report == True))  # noqa: E712
 
 
+#: What a job that does not set an option gets, as its report shows it (clients such as the official SDK
+#: read every one of these as required).
+EFFECTIVE_OPTIONS = {"src": "", "encoding": "STANDARD", "billcode": "", "statusRequested": False, "flash": False,
+                     "validityMin": 0, "customerRef": "", "qos": "NORMAL", "duplicateDetection": False}
+
+
 def job_report(job, rows: Iterable, *, with_ids: bool = True) -> dict[str, Any]:
     """The seed's job report: the submitted options, ``receiptTs``, ``finishedTs`` and ``recipientIds``."""
-    options = json.loads(job.options or "{}")
+    options = {**EFFECTIVE_OPTIONS, **json.loads(job.options or "{}")}
     out: dict[str, Any] = {"jobId": job.id}
     for key in ("src", "encoding", "billcode", "statusRequested", "flash", "validityMin", "customerRef", "qos",
                 "maxParts", "invalidCharacters", "jobPeriod", "duplicateDetection", "blackoutPeriods"):
@@ -113,7 +120,8 @@ def job_report(job, rows: Iterable, *, with_ids: bool = True) -> dict[str, Any]:
         process, _ = process_status(row[2], row[3])
         if process not in FINAL_PROCESS:
             break
-        finals.append(row[7] or row[6] or row[8])
+        times = [t for t in (row[7], row[6]) if t]
+        finals.append(max(times) if times else row[8])
     else:
         if rows:
             out["finishedTs"] = ts(max(finals))

@@ -21,6 +21,7 @@ from app.config import Config, parse_listen
 from app.settings import SettingError
 
 from .auth import Authenticator
+from .guard import GuardedRunner, guard_middleware
 from .ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Front-end modules, each with ``setup(app: web.Application, ctx: ApiContext)``.
-FRONT_ENDS = ("app.api.retarus", "app.api.diafaan", "app.api.horisen")
+FRONT_ENDS = ("app.api.retarus", "app.api.diafaan", "app.api.horisen", "app.api.openapi")
 #: Largest request body accepted (a 3,000-recipient job with long texts fits easily).
 MAX_BODY = 16 * 1024 * 1024
 #: ``[api] rate_limit`` when the configuration does not say.
@@ -54,7 +55,7 @@ class ApiServer:
     def __init__(self, engine: "Engine", cfg: Config, *, front_ends: tuple[str, ...] = FRONT_ENDS):
         limit = cfg.api.get("rate_limit", DEFAULT_RATE_LIMIT)
         self.ctx = ApiContext(engine=engine, cfg=cfg, auth=Authenticator(engine), limiter=RateLimiter(limit))
-        self.app = web.Application(client_max_size=MAX_BODY)
+        self.app = web.Application(client_max_size=MAX_BODY, middlewares=[guard_middleware])
         for name in front_ends:
             importlib.import_module(name).setup(self.app, self.ctx)
         self.port: int | None = None
@@ -89,7 +90,7 @@ class ApiServer:
         except SettingError as exc:
             raise ApiStartError(f"api.listen: {exc}") from None
         ssl_context = self._ssl_context()
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = GuardedRunner(self.app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024)
         try:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 DEFAULT_LIFETIME = 3600
-#: Tokens kept at most; the oldest go first when more are issued.
+#: Tokens one user holds at most; a new one ends that user's oldest, never another user's.
+MAX_PER_USER = 50
+#: Tokens kept at most; when full, a new one ends the oldest token of the user holding the most.
 MAX_TOKENS = 10_000
 
 
@@ -37,15 +39,37 @@ class TokenStore:
         self.lifetime = lifetime
         self.clock = clock
         self._grants: dict[str, Grant] = {}
+        #: Each user's token digests, oldest first.
+        self._by_user: dict[str, dict[str, None]] = {}
 
     def issue(self, name: str, user: Any) -> tuple[str, int]:
-        """A new token for ``user`` (named ``name``); returns the token and its lifetime in seconds."""
-        self._purge()
-        while len(self._grants) >= MAX_TOKENS:
-            del self._grants[next(iter(self._grants))]
+        """A new token for ``user`` (named ``name``); returns the token and its lifetime in seconds.
+
+        A user who already holds :data:`MAX_PER_USER` tokens loses the oldest of them, so no user can
+        push out the tokens of others."""
+        if len(self._grants) >= MAX_TOKENS:
+            self._purge()
+        own = self._by_user.setdefault(name, {})
+        while len(own) >= MAX_PER_USER:
+            self._drop(next(iter(own)))
+        if len(self._grants) >= MAX_TOKENS:
+            richest = max(self._by_user.values(), key=len)
+            self._drop(next(iter(richest)))
         token = secrets.token_urlsafe(32)
-        self._grants[_digest(token)] = Grant(user, name, self.clock() + self.lifetime)
+        key = _digest(token)
+        self._grants[key] = Grant(user, name, self.clock() + self.lifetime)
+        self._by_user.setdefault(name, {})[key] = None
         return token, self.lifetime
+
+    def _drop(self, key: str) -> None:
+        grant = self._grants.pop(key, None)
+        if grant is None:
+            return
+        own = self._by_user.get(grant.name)
+        if own is not None:
+            own.pop(key, None)
+            if not own:
+                del self._by_user[grant.name]
 
     def check(self, token: str) -> Grant | None:
         """The grant of a valid, unexpired token; None otherwise."""
@@ -54,21 +78,25 @@ class TokenStore:
         if grant is None:
             return None
         if grant.expires_at <= self.clock():
-            del self._grants[key]
+            self._drop(key)
             return None
         return grant
 
     def revoke_user(self, name: str) -> int:
         """Forget every token of a user (stopped by an operator); returns how many."""
-        keys = [k for k, g in self._grants.items() if g.name == name]
+        keys = list(self._by_user.get(name, ()))
         for k in keys:
-            del self._grants[k]
+            self._drop(k)
         return len(keys)
 
     def _purge(self) -> None:
         now = self.clock()
         for k in [k for k, g in self._grants.items() if g.expires_at <= now]:
-            del self._grants[k]
+            self._drop(k)
 
     def __len__(self) -> int:
         return len(self._grants)
+
+    def held_by(self, name: str) -> int:
+        """How many tokens user ``name`` holds."""
+        return len(self._by_user.get(name, ()))

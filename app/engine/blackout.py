@@ -10,15 +10,37 @@ time.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from app.store.timeutil import as_utc
 
 Period = tuple[datetime, datetime]
 
+#: Times a request may name (schedules, periods, report ranges): anything else is a client's mistake, and
+#: its arithmetic (adding a validity, converting an offset) could leave the calendar.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
+
 
 class BlackoutError(ValueError):
     """A blackout period cannot be understood; the message names it."""
+
+
+def parse_time(text: str, *, naive_local: bool = False) -> datetime:
+    """An ISO-8601 time (``Z`` allowed) as aware UTC, between 1970 and 2999; raises ValueError.
+
+    A time without an offset is UTC, or the server's local time with ``naive_local``.
+    """
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        if when.tzinfo is None and naive_local:
+            when = when.astimezone()
+        when = as_utc(when)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"{text[:40]!r} is not an ISO-8601 time") from None
+    if not EARLIEST <= when < LATEST:
+        raise ValueError(f"{text[:40]!r} is not between 1970 and 2999")
+    return when
 
 
 def parse_period(text: str) -> Period:
@@ -27,10 +49,10 @@ def parse_period(text: str) -> Period:
     if not sep or not start_text or not end_text:
         raise BlackoutError(f"blackout period {text!r} is not \"start/end\"")
     try:
-        start = as_utc(datetime.fromisoformat(start_text.strip()))
-        end = as_utc(datetime.fromisoformat(end_text.strip()))
+        start = parse_time(start_text)
+        end = parse_time(end_text)
     except ValueError:
-        raise BlackoutError(f"blackout period {text!r}: times must be ISO-8601, "
+        raise BlackoutError(f"blackout period {text[:100]!r}: times must be ISO-8601 between 1970 and 2999, "
                             "e.g. 2030-01-01T22:00:00+01:00") from None
     if end <= start:
         raise BlackoutError(f"blackout period {text!r} ends before it starts")

@@ -576,11 +576,13 @@ class Engine:
     # --- API front-ends --------------------------------------------------------------
 
     def received_messages(self, *, limit: int | None = None, newest: bool = False, remove: bool = False,
-                          gateways_excluded: tuple[str, ...] = ()) -> list[MessageView]:
-        """Received messages not yet removed by an API client; ``remove`` removes them."""
+                          gateways_excluded: tuple[str, ...] = (), owner: str | None = None) -> list[MessageView]:
+        """Received messages not yet removed by an API client (only those answering ``owner``'s messages
+        when given); ``remove`` removes them."""
         from .received import take_received
 
-        return take_received(self, limit=limit, newest=newest, remove=remove, gateways_excluded=gateways_excluded)
+        return take_received(self, limit=limit, newest=newest, remove=remove, gateways_excluded=gateways_excluded,
+                             owner=owner)
 
     def resolve_contact_names(self, names: list[str]) -> list[tuple[str, list[str]]]:
         """Contact and group names -> their numbers, in order (unknown names: empty)."""

@@ -31,8 +31,8 @@ from .ids import new_job_id
 from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
-from .requests import EngineError, OutboundRequest, QueueItem, QueueResult
 from .outcomes import Outcome, OutcomeWriter, Received, Report, Returned, Work, Written
+from .requests import EngineError, OutboundRequest, QueueItem, QueueResult, job_ref
 from .views import MessageView, changed_view, view_of, views_of
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Outbox:
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                                  f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
-                                 (job_id, user, source, "", job_options, time_converter(conn)(now)))
+                                 (job_id, user, source, job_ref(requests), job_options, time_converter(conn)(now)))
             _insert_rows(conn, batch.rows)
             ids = dict(conn.exec_driver_sql(f"SELECT uid, id FROM message WHERE job_id = {mark}", (job_id,)).all())
             for row in batch.rows:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from app.store.timeutil import time_converter
 
 from .queueing import Batch
-from .requests import EngineError, OutboundRequest, QueueResult
+from .requests import EngineError, OutboundRequest, QueueResult, job_ref
 
 if TYPE_CHECKING:
     from .outbox import Outbox
@@ -117,7 +117,7 @@ class QueueGroup:
             writer.write()  # its check looks for stored messages: the earlier jobs of the group count
         job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic, now=now)
         if batch.rows:
-            writer.add(job_id, user, source, job_options, now, batch)
+            writer.add(job_id, user, source, job_options, now, batch, job_ref(requests))
         return job_id, batch
 
     def _stored(self, futures: list[asyncio.Future], work: asyncio.Future) -> None:
@@ -146,10 +146,10 @@ class _JobWriter:
 
     def __init__(self, s):
         self.s = s
-        self._jobs: list[tuple[str, str, str, str, Any, Batch]] = []
+        self._jobs: list[tuple[str, str, str, str, Any, Batch, str]] = []
 
-    def add(self, job_id: str, user: str, source: str, job_options: str, now, batch: Batch) -> None:
-        self._jobs.append((job_id, user, source, job_options, now, batch))
+    def add(self, job_id: str, user: str, source: str, job_options: str, now, batch: Batch, ref: str = "") -> None:
+        self._jobs.append((job_id, user, source, job_options, now, batch, ref))
 
     def write(self) -> None:
         if not self._jobs:
@@ -168,9 +168,9 @@ class _JobWriter:
             return stamps[id(now)]
         conn.exec_driver_sql(f'INSERT INTO job (id, "user", source, customer_ref, options, created_at) '
                              f'VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark})',
-                             [(job_id, user, source, "", options, stamp(now))
-                              for job_id, user, source, options, now, _ in jobs])
-        rows = [row for *_, batch in jobs for row in batch.rows]
+                             [(job_id, user, source, ref, options, stamp(now))
+                              for job_id, user, source, options, now, _, ref in jobs])
+        rows = [row for *_, batch, _ref in jobs for row in batch.rows]
         _insert_rows(conn, rows)
         ids: dict[str, int] = {}
         for i in range(0, len(jobs), _ID_CHUNK):

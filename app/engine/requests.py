@@ -73,3 +73,8 @@ class QueueResult:
 
 class EngineError(ValueError):
     """An operation was refused; the message says why in the operator's terms."""
+
+
+def job_ref(requests: list[OutboundRequest]) -> str:
+    """The job's own reference (the Retarus ``customerRef`` of a job): its requests share it."""
+    return (requests[0].customer_ref or "")[:64] if requests else ""

@@ -45,27 +45,67 @@ class SupplierSession:
     gate_id: int = 0
 
 
+#: Closed customer sessions kept for the Sessions tab and the HORISEN API (the oldest go first).
+MAX_CLOSED = 1000
+#: Seconds between two looks for idle sessions while requests come in.
+_SWEEP_SECONDS = 1.0
+
+
 class SessionRegistry:
-    def __init__(self, engine: "Engine"):
+    def __init__(self, engine: "Engine", *, clock=time.time):
         self.engine = engine
+        self.clock = clock
         self._ids = itertools.count(1)
+        #: Open and recently closed customer sessions by id, oldest first.
         self.customers: dict[int, CustomerSession] = {}
+        #: (user, address, protocol) -> id of the open session.
+        self._open: dict[tuple[str, str, str], int] = {}
+        self._closed = 0
+        self._swept = 0.0
         #: Users whose API access was stopped by an operator, until unblocked.
         self.blocked_users: set[str] = set()
 
     # customer sessions are opened and ticked by the HTTP API
     def open_customer(self, user: str, ip: str, server: str, protocol: str, protocol_version: str = "",
                       user_id: int = 0) -> CustomerSession:
-        for sess in self.customers.values():
-            if (sess.user, sess.ip, sess.protocol) == (user, ip, protocol):
-                ticked = replace(sess, last_tick=time.time())
-                self.customers[sess.session_id] = ticked
-                return ticked
-        sess = CustomerSession(next(self._ids), user, ip, server, protocol, protocol_version, user_id=user_id,
-                               blocked=user in self.blocked_users)
+        now = self.clock()
+        if now - self._swept >= _SWEEP_SECONDS:
+            self.expire_idle()
+        sid = self._open.get((user, ip, protocol))
+        if sid is not None:
+            ticked = replace(self.customers[sid], last_tick=now)
+            self.customers[sid] = ticked
+            return ticked
+        sess = CustomerSession(next(self._ids), user, ip, server, protocol, protocol_version, started=now,
+                               last_tick=now, user_id=user_id, blocked=user in self.blocked_users)
         self.customers[sess.session_id] = sess
+        self._open[(user, ip, protocol)] = sess.session_id
         self.engine.events.publish(SessionsChanged())
         return sess
+
+    def expire_idle(self) -> int:
+        """Close the sessions idle for longer than the ``session_idle_seconds`` setting; returns how many."""
+        now = self._swept = self.clock()
+        horizon = now - self.engine.settings.get("session_idle_seconds", 600)
+        idle = [sid for sid in self._open.values() if self.customers[sid].last_tick < horizon]
+        self._close(idle)
+        return len(idle)
+
+    def _close(self, ids: list[int], *, blocked: bool = False) -> None:
+        """Mark sessions closed (and blocked); keep the latest MAX_CLOSED closed ones."""
+        if not ids:
+            return
+        for sid in ids:
+            sess = self.customers[sid]
+            if sess.state != "closed":
+                self._open.pop((sess.user, sess.ip, sess.protocol), None)
+                self._closed += 1
+            self.customers[sid] = replace(sess, state="closed", blocked=sess.blocked or blocked)
+        if self._closed > MAX_CLOSED:
+            for sid in [sid for sid, sess in self.customers.items() if sess.state == "closed"][:self._closed - MAX_CLOSED]:
+                del self.customers[sid]
+            self._closed = MAX_CLOSED
+        self.engine.events.publish(SessionsChanged())
 
     def load_blocked(self) -> None:
         """Read the users an operator stopped; they stay blocked across restarts."""
@@ -112,23 +152,27 @@ class SessionRegistry:
 
     def _end_blocked(self, user: str) -> int:
         self.blocked_users.add(user)
-        ended = [sid for sid, s in self.customers.items() if s.user == user]
-        for sid in ended:
-            del self.customers[sid]
+        ended = [sid for key, sid in self._open.items() if key[0] == user]
+        # the user's sessions stay listed, closed and blocked, so everyone sees who was stopped
+        self._close(ended, blocked=True)
+        for sid, sess in self.customers.items():
+            if sess.user == user and not sess.blocked:
+                self.customers[sid] = replace(sess, blocked=True)
         self.engine.events.publish(SessionsChanged())
         return len(ended)
 
     def end_protocol(self, protocol: str) -> int:
         """End every customer session of one API front-end (its connector was stopped)."""
-        ended = [sid for sid, s in self.customers.items() if s.protocol == protocol]
-        for sid in ended:
-            del self.customers[sid]
-        self.engine.events.publish(SessionsChanged())
+        ended = [sid for key, sid in self._open.items() if key[2] == protocol]
+        self._close(ended)
         return len(ended)
 
     def unblock(self, user: str) -> None:
         self._store_blocked(user, False)
         self.blocked_users.discard(user)
+        for sid, sess in self.customers.items():
+            if sess.user == user and sess.blocked:
+                self.customers[sid] = replace(sess, blocked=False)
         self.engine.events.publish(SessionsChanged())
 
     def suppliers(self) -> list[SupplierSession]:

@@ -1,7 +1,8 @@
 """``kind = "retarus"``: sends through a Retarus-compatible SMS REST v1
 endpoint (Retarus itself, or another SMS Console's served API).
 
-Messages the engine hands over are batched: those with the same text, sender
+Messages the engine hands over are batched (a message waits up to
+``batch_wait`` seconds for others to join it): those with the same text, sender
 and options (encoding, flash, status report, validity, class of service —
 ``qos`` ``EXPRESS`` for a priority above 0 — and billcode) become one job of
 up to ``batch_size`` recipients, and up to ``concurrency`` jobs are posted at
@@ -61,6 +62,8 @@ class RetarusGateway(Gateway):
         Setting("verify_tls", bool, True, "Check the server's TLS certificate."),
         Setting("batch_size", int, MAX_BATCH, "Most recipients in one job.", minimum=1, maximum=MAX_BATCH),
         Setting("concurrency", int, 2, "Jobs posted at the same time.", minimum=1, maximum=16),
+        Setting("batch_wait", float, 0.05, "Seconds a message waits for others with the same text to join its "
+                "job (0: post what is there at once).", minimum=0.0, maximum=5.0),
         Setting("retries", int, 5, "Posts of one job after connection errors or 5xx before it goes back to the "
                 "queue (the engine then retries it with its own backoff).", minimum=0, maximum=100),
         Setting("backoff", float, 0.5, "First wait after a failed post; doubles on each further failure.",
@@ -157,15 +160,34 @@ class RetarusGateway(Gateway):
                 out.append(groups.pop(self._key(sms)))
         return out + list(groups.values())
 
+    async def _gather(self, items: list[OutboundSms]) -> None:
+        """Add to ``items`` what the queue holds and what comes within ``batch_wait`` of the first message,
+        up to the window: messages handed over one at a time still share a job."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings["batch_wait"]
+        while len(items) < self.window:
+            if self._queue.empty():
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return
+                try:
+                    item = await asyncio.wait_for(self._queue.get(), remaining)
+                except TimeoutError:
+                    return
+            else:
+                item = self._queue.get_nowait()
+            items.append(item)
+            self._posting += 1
+
     async def _work(self) -> None:
         groups: list[list[OutboundSms]] = []
+        items: list[OutboundSms] = []
         try:
             while True:
                 items = [await self._queue.get()]
-                while not self._queue.empty() and len(items) < self.window:
-                    items.append(self._queue.get_nowait())
-                self._posting += len(items)
-                groups = self._groups(items)
+                self._posting += 1
+                await self._gather(items)
+                groups, items = self._groups(items), []
                 while groups:
                     await self._slots.acquire()
                     group = groups.pop(0)
@@ -176,7 +198,7 @@ class RetarusGateway(Gateway):
                         continue
                     self._post(group)
         except asyncio.CancelledError:
-            waiting = [sms for group in groups for sms in group]
+            waiting = items + [sms for group in groups for sms in group]
             if waiting:  # gathered but not posted: back to the queue
                 self._posting -= len(waiting)
                 self.sink.gateway_returned(self, waiting)

@@ -18,8 +18,11 @@ what happens to characters GSM 7-bit cannot carry: ``REFUSE`` (raise
 (``?``; the default of ``sms.text``), ``TO_UTF16`` (send the message in
 UCS-2 instead; what ``sms.automatic`` does), ``TRANSLITERATE`` (apply
 :data:`~app.sms.translit.TRANSLITERATION`, then go on as the type says:
-``?`` for what is left in GSM mode, UCS-2 in automatic mode). ``max_parts``
-(1–20) truncates the text to what that many parts hold.
+``?`` for what is left in GSM mode, UCS-2 in automatic mode). A text that
+needs more parts than ``max_parts`` (1–20), or than the
+:data:`MAX_CONCAT_PARTS` a concatenated SMS can have, is refused with
+:class:`EncodeError`: nothing is cut off silently, and a huge text is refused
+before it costs any work.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ MESSAGE_TYPES = ("sms.automatic", "sms.text", "sms.unicode", "sms.flash", "sms.f
 INVALID_CHARACTERS = ("REFUSE", "REPLACE", "TO_UTF16", "TRANSLITERATE")
 RETARUS_ENCODINGS = ("STANDARD", "UTF-16")
 MAX_PARTS = 20
+#: Parts a concatenated SMS can have at most (one octet counts them, TS 23.040 9.2.3.24.1).
+MAX_CONCAT_PARTS = 255
+#: No text longer than this fits in MAX_CONCAT_PARTS parts (153 GSM 7-bit characters each).
+_LONGEST_TEXT = MAX_CONCAT_PARTS * 153
 
 #: Message type → (encoding mode of :func:`app.sms.counter.layout`, flash).
 _TYPES = {"sms.automatic": ("auto", False), "sms.text": ("gsm", False), "sms.unicode": ("ucs2", False),
@@ -50,6 +57,7 @@ class Prepared:
     flash: bool
     national: bool
     count: SmsCount
+    #: Always False: a text longer than its part limit is refused (kept for callers that read it).
     truncated: bool = False
     replaced: list[str] = field(default_factory=list)
 
@@ -60,18 +68,6 @@ def _invalid(text: str, national: bool) -> list[str]:
     if lay.text == text:
         return []
     return list(dict.fromkeys(c for c, sent in zip(text, lay.text) if c != sent))
-
-
-def _truncate(text: str, encoding: str, national: bool, max_parts: int) -> str:
-    """The longest prefix of ``text`` that fits in ``max_parts`` parts."""
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if layout(text[:mid], encoding, national).parts <= max_parts:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo]
 
 
 def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | None = None,
@@ -95,6 +91,9 @@ def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | N
                               f"{', '.join(INVALID_CHARACTERS)}")
     if max_parts is not None and not 1 <= max_parts <= MAX_PARTS:
         raise EncodeError(f"maxParts must be between 1 and {MAX_PARTS}, not {max_parts}")
+    if len(text) > _LONGEST_TEXT:
+        raise EncodeError(f"the text of {len(text):,} characters needs more than the {MAX_CONCAT_PARTS} parts "
+                          "a concatenated SMS can have")
     replaced: list[str] = []
     if mode != "ucs2":
         if policy == "TRANSLITERATE":
@@ -110,8 +109,9 @@ def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | N
                 text = layout(text, "gsm", national).text
                 replaced += [c for c in invalid if c not in replaced]
                 mode = "gsm"
-    truncated = False
-    if max_parts is not None and layout(text, mode, national).parts > max_parts:
-        text, truncated = _truncate(text, mode, national, max_parts), True
     final = count(text, encoding=mode, national=national)
-    return Prepared(text, final.encoding, flash, national, final, truncated, replaced)
+    limit = max_parts or MAX_CONCAT_PARTS
+    if final.parts > limit:
+        allowed = f"maxParts {max_parts}" if max_parts else f"the {MAX_CONCAT_PARTS} a concatenated SMS can have"
+        raise EncodeError(f"the text needs {final.parts} parts, more than {allowed}")
+    return Prepared(text, final.encoding, flash, national, final, False, replaced)

@@ -95,8 +95,10 @@ class CustomerSessionModel(_ListModel):
 
     def load(self):
         sessions = self.engine.sessions
+        sessions.expire_idle()
         rows = [(s.user, [s.session_id, s.user, s.ip, s.protocol, _when(s.started), _when(s.last_tick),
-                          self.tr("blocked") if s.blocked or s.user in sessions.blocked_users else s.state])
+                          self.tr("stopped") if s.blocked or s.user in sessions.blocked_users
+                          else self.tr("closed") if s.state == "closed" else s.state])
                 for s in sessions.customers.values()]
         listed = {key for key, _ in rows}
         rows += [(user, ["", user, "", "", "", "", self.tr("stopped")])

@@ -738,6 +738,10 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
         <source>stopped</source>
         <translation>gestoppt</translation>
     </message>
+    <message>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
 </context>
 <context>
     <name>ExportRunner</name>

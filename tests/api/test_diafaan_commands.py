@@ -85,7 +85,8 @@ async def test_set_gateway_property_validates_before_storing(api):
     gw = api.engine.gateway("Sim")
     assert gw.settings["send_delay"] == 0.5 and gw.state.value == "running"
     for prop, value in (("send_delay", "slow"), ("send_delay", "-1"), ("failure_rate", "2"),
-                        ("colour", "red"), ("name", "Other")):
+                        ("send_delay", "nan"), ("send_delay", "inf"), ("send_delay", "-inf"),
+                        ("failure_rate", "NaN"), ("send_delay", "1e309"), ("colour", "red"), ("name", "Other")):
         text = (await api(command="set-gateway-property", gateway="Sim", property=prop, value=value))[1]
         assert text.startswith("ERROR:307 "), (prop, value, text)
     assert stored_settings(api.engine) == {"send_delay": 0.5, "report_delay": 0.0}
@@ -102,9 +103,15 @@ async def test_set_settings_property_validates_before_storing(api):
         "OK: max_attempts set"
     assert api.engine.settings["max_attempts"] == 7
     for prop, value in (("max_attempts", "0"), ("max_attempts", "lots"), ("interrupted_rule", "panic"),
-                        ("LogEventsToEmail", "1")):
+                        ("LogEventsToEmail", "1"), ("retry_base_seconds", "nan"), ("retry_base_seconds", "inf"),
+                        ("retry_max_seconds", "-inf"), ("retry_base_seconds", "1e309"), ("max_attempts", "²"),
+                        ("default_country", "Germany"), ("default_country", "+49"), ("default_country", "0049"),
+                        ("default_country", "1234")):
         assert (await api(command="set-settings-property", property=prop, value=value))[1].startswith("ERROR:307 ")
     assert api.engine.settings["max_attempts"] == 7
+    assert api.engine.settings["retry_base_seconds"] == 5.0 and api.engine.settings["default_country"] == ""
+    assert (await api(command="set-settings-property", property="default_country", value="41"))[1] == \
+        "OK: default_country set"
 
 
 async def test_connectors_stop_refuse_their_clients_and_start_again(api):
@@ -114,7 +121,8 @@ async def test_connectors_stop_refuse_their_clients_and_start_again(api):
     assert (await api(command="stop-connector", connector="diafaan"))[1] == "OK: stopped diafaan"
     status, text = await api(**send)
     assert status == 503 and text.startswith("ERROR:307 ") and "stopped" in text
-    assert not [s for s in api.engine.sessions.customers.values() if s.protocol == "diafaan" and s.user == "alice"]
+    assert not [s for s in api.engine.sessions.customers.values()
+                if s.protocol == "diafaan" and s.user == "alice" and s.state == "open"]
     assert (await api(command="start-connector", connector="Diafaan"))[1] == "OK: started diafaan"
     assert (await api(**send))[1].startswith("OK: ")
     assert (await api(command="restart-connector", connector="diafaan"))[1] == "OK: restarted diafaan"

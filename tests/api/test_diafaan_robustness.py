@@ -3,9 +3,11 @@ own terms, keep serving, and never write a password or token to the log."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import random
 import string
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -84,3 +86,68 @@ async def test_an_internal_failure_is_error_300_and_logs_no_secret(server, caplo
     assert engine.message(uid) is not None
     with engine.db.session() as s:
         assert s.exec(select(func.count()).select_from(Message)).one() == 1
+
+
+async def _raw_request(server, line: bytes) -> tuple[int, bytes]:
+    """Send one raw request line over a socket; the answer's status and body (read while sending, as a
+    server may answer and close before it has read all of an overlong line)."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    received = bytearray()
+
+    async def read() -> None:
+        try:
+            while chunk := await reader.read(65536):
+                received.extend(chunk)
+        except ConnectionError:
+            pass
+
+    reading = asyncio.create_task(read())
+    data = line + b"\r\nHost: x\r\nConnection: close\r\n\r\n"
+    try:
+        for i in range(0, len(data), 65536):
+            writer.write(data[i:i + 65536])
+            await writer.drain()
+    except ConnectionError:
+        pass
+    await reading
+    writer.close()
+    head, _, body = bytes(received).partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+@pytest.mark.parametrize("length, status, answer", [
+    (9_000, 200, b"OK: "),              # a GET with a long text (past aiohttp's own 8,190-byte line) is served
+    (265_000, 414, b"ERROR:306 "),     # past the Diafaan query-string limit: its own error line
+    (2_000_000, 414, b"414 URI Too Long"),  # past the request-line limit: the HTTP parser's answer
+])
+async def test_a_long_request_line_is_414_and_its_password_is_never_logged(server, caplog, length, status, answer):
+    caplog.set_level(logging.DEBUG)
+    start = (f"GET /http/send-message?username=alice&password={quote(SECRET)}&to=%2B491701234567"
+             f"&message=").encode()
+    got, body = await _raw_request(server, start + b"x" * (length - len(start)) + b" HTTP/1.1")
+    assert got == status and body.startswith(answer), (got, body[:200])
+    assert quote(SECRET) not in caplog.text
+    assert SECRET not in caplog.text and "password=T" not in caplog.text
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) <= 1
+    async with aiohttp.ClientSession(base_url=server.url) as http:
+        r = await http.get("/http/request-server-status", params={"username": "alice", "password": SECRET})
+        assert r.status == 200
+
+
+async def test_an_overlong_header_is_431_and_its_credentials_are_never_logged(server, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = base64.b64encode(f"alice:{SECRET}".encode()).decode()
+    status, body = await _raw_request(server, b"GET /rest/v1/version HTTP/1.1\r\nAuthorization: Basic " +
+                                      token.encode() + b" " + b"x" * 20_000)
+    assert status == 431 and body.startswith(b"431 "), body
+    assert token not in caplog.text and SECRET not in caplog.text
+
+
+async def test_a_broken_request_line_is_one_log_line_without_its_bytes(server, caplog):
+    caplog.set_level(logging.DEBUG)
+    status, _ = await _raw_request(server, f"GET /http/x?password={quote(SECRET)} HTTP/1.1 extra\x00".encode())
+    assert 400 <= status < 500
+    assert quote(SECRET) not in caplog.text
+    assert not any(r.exc_info or r.exc_text for r in caplog.records)

@@ -186,3 +186,11 @@ async def test_oversized_and_malformed_requests_are_refused_without_harm(api):
     assert (await r.text()).startswith("ERROR:306 ")
     # the server still works
     assert (await api("send-message", to="+491701234567", message="x"))[1].startswith("OK: ")
+
+
+async def test_a_text_needing_more_than_255_parts_is_an_error_line(api):
+    status, text = await api("send-message", "POST", to="+491700000001;+491700000002", message="😀" * 9000)
+    assert status == 200 and text.split("\r\n") == [text.split("\r\n")[0]] * 2
+    assert text.startswith("ERROR:311 Message rejected") and "more than the 255" in text
+    with api.engine.db.session() as s:
+        assert s.exec(select(Message)).first() is None

@@ -41,8 +41,8 @@ async def api(start_api, make_engine, make_user):
         yield call
 
 
-async def send(api, **params) -> str:
-    status, text = await api("send-message", to="+491701234567", message="hi", **params)
+async def send(api, to="+491701234567", **params) -> str:
+    status, text = await api("send-message", to=to, message="hi", **params)
     assert text.startswith("OK: "), text
     return text[4:]
 
@@ -104,6 +104,7 @@ async def test_remove_queued_message_cancels_only_waiting_messages(api):
 
 async def test_received_messages_xml_in_order_with_limit_newest_and_remove(api):
     texts = ["first", "second <&> \"third\"", "ctrl\x01char"]
+    await send(api, to="+15550001")  # the answers to alice's message are hers
     for t in texts:
         api.engine.simulate_incoming("Sim", sender="+15550001", text=t)
     status, body = await api("request-received-messages")
@@ -127,6 +128,30 @@ async def test_received_messages_xml_in_order_with_limit_newest_and_remove(api):
     assert [x.findtext("MessageText") for x in left] == ["ctrl\ufffdchar"]
     for bad in ({"limit": "0"}, {"limit": "many"}, {"remove": "yes"}, {"order": "random"}):
         assert (await api("request-received-messages", **bad))[1].startswith("ERROR:306 ")
+
+
+async def test_a_user_gets_and_removes_only_the_answers_to_their_own_messages(api, make_user):
+    engine = api.engine
+    make_user(engine, "root", "toor", admin=True)
+    await send(api, to="+15550001")                                  # alice writes to 1
+    await send(api, to="+15550002", username="bob", password="pw")   # bob writes to 2
+    await send(api, to="+15550003", username="root", password="toor")  # the admin's application writes to 3
+    await send(api, to="+15550001", username="bob", password="pw")   # then bob writes to 1 as well
+    engine.simulate_incoming("Sim", sender="+15550001", text="for bob, the last to write")
+    engine.simulate_incoming("Sim", sender="+15550002", text="for bob")
+    engine.simulate_incoming("Sim", sender="+15550003", text="for the admin")
+    engine.simulate_incoming("Sim", sender="+15550009", text="unsolicited")
+
+    def texts(body: str) -> list[str]:
+        return [x.findtext("MessageText") for x in ET.fromstring(body.encode())]
+
+    assert texts((await api("request-received-messages", remove="1"))[1]) == []   # alice: nothing of hers
+    assert texts((await api("request-received-messages", remove="1", username="bob", password="pw"))[1]) == [
+        "for bob, the last to write", "for bob"]
+    assert texts((await api("request-received-messages", username="bob", password="pw"))[1]) == []
+    # the admin's message and the unsolicited one are untouched by the others, and the admin gets them
+    assert texts((await api("request-received-messages", username="root", password="toor"))[1]) == [
+        "for the admin", "unsolicited"]
 
 
 async def test_server_status_lists_gateways_and_the_send_queue(api):

@@ -120,7 +120,11 @@ async def test_stop_ends_and_blocks_the_client_until_unblocked(api):
     token = await api.token()
     status, body = await api.call("PUT", "/customer-connections/stop", token, json={"authName": "alice"})
     assert status == 201 and body == {"authName": "alice"}
-    assert not [s for s in api.engine.sessions.customers.values() if s.user == "alice"]
+    # alice's sessions stay listed, closed and blocked, so everyone can see who was stopped
+    listed = [s for s in api.engine.sessions.customers.values() if s.user == "alice"]
+    assert listed and all(s.state == "closed" and s.blocked for s in listed)
+    status, body = await api.call("GET", "/sess-manager?eq(authName)=alice", token)
+    assert body["data"] and all(r["blocked"] is True and r["state"] == "closed" for r in body["data"])
     status, text = await api.diafaan("alice", "secret")
     assert status == 401 and "stopped by the operator" in text
     # a HORISEN client with a token is refused too
@@ -229,3 +233,47 @@ async def test_stopping_an_unknown_user_is_refused_and_blocks_nobody(api):
     status, reply = await api.call("PUT", "/customer-connections/stop", token, json={"authName": "nobody"})
     assert status == 404 and reply["code"] == "SESSION_MANAGER_AUTH_NAME_NOT_FOUND" and "nobody" in reply["message"]
     assert "nobody" not in api.engine.sessions.blocked_users
+
+
+#: The object properties as the HORISEN session manager document types them (SmsSession, SmsSessionSupplier).
+DOCUMENTED = {
+    "SmsSession": "sessionID string, customer string, accountName string, accountID integer, ipAddr string, "
+                  "serverAddr string, blocked boolean, sessionStart string, sessionLastTick string, authName string, "
+                  "protocol string, protocolVersion string, mode string, state string, ownerId integer, "
+                  "ownerBpName string, ownerBpBriefName string",
+    "SmsSessionSupplier": "sessionID string, gateID integer, connID integer, instNum integer, sessionType string, "
+                          "startDT string, status string, lastTickDT string, protocolVersion string, "
+                          "supplier string, gateName string, connectionName string, remoteHost string, "
+                          "remotePort integer, localHost string, localPort integer, gateCName string, "
+                          "connectionCName string, ownerId integer, ownerBpName string, ownerBpBriefName string",
+}
+
+
+def _typed_as_documented(record: dict, kind: str) -> list[str]:
+    """The fields of ``record`` whose JSON type differs from the document's (strings may be null)."""
+    wrong = []
+    fields = dict(item.split() for item in DOCUMENTED[kind].split(", "))
+    assert set(record) == set(fields), set(record) ^ set(fields)
+    for name, typ in fields.items():
+        value = record[name]
+        ok = {"integer": type(value) is int, "boolean": type(value) is bool,
+              "string": value is None or type(value) is str}[typ]
+        if not ok:
+            wrong.append(f"{name}={value!r} (documented {typ})")
+    return wrong
+
+
+async def test_every_field_has_its_documented_type_for_typed_clients(api):
+    api.engine.pause_gateway("Sim2")
+    await api.engine.stop_gateway("Sim2")  # a stopped gateway has no connection and no times
+    assert (await api.diafaan("alice", "secret"))[0] == 200
+    token = await api.token()
+    await api.call("PUT", "/customer-connections/stop", token, json={"authName": "alice"})
+    _status, customers = await api.call("GET", "/sess-manager?all=yes", token)
+    _status, suppliers = await api.call("GET", "/sess-manager-suppliers?all=yes", token)
+    assert customers["data"] and len(suppliers["data"]) == 2
+    assert any(r["blocked"] is True for r in customers["data"])
+    for record in customers["data"]:
+        assert _typed_as_documented(record, "SmsSession") == []
+    for record in suppliers["data"]:
+        assert _typed_as_documented(record, "SmsSessionSupplier") == []

@@ -12,6 +12,7 @@ import pytest
 
 from app.engine import events as ev
 from app.store import models as m
+from app.store.models import Job
 from tests.conftest import next_event
 
 
@@ -71,6 +72,8 @@ async def test_job_is_created_sent_and_reported_delivered(api):
     assert report["billcode"] == "Billingcode" and report["customerRef"] == "JOBREF.000001"
     assert report["statusRequested"] is True and report["qos"] == "EXPRESS" and report["validityMin"] == 5
     assert len(report["recipientIds"]) == 3 and all(SMS_ID.match(i) for i in report["recipientIds"])
+    with api.engine.db.session() as s:  # the job's reference is its own column, as a search would use it
+        assert s.get(Job, job_id).customer_ref == "JOBREF.000001"
     assert datetime.fromisoformat(report["finishedTs"]) >= datetime.fromisoformat(report["receiptTs"])
 
     r = await api.get("/sms", params={"jobId": job_id})

@@ -64,8 +64,8 @@ async def test_blackout_periods_per_job_and_per_recipient_hold_messages(api):
 async def test_text_options_encoding_max_parts_flash_and_invalid_characters(api):
     [ucs2] = await post(api, "+4917615500001", text="plain", encoding="utf-16")
     assert ucs2.encoding == "ucs2"
-    [cut] = await post(api, "+4917615500001", text="x" * 400, maxParts=1, flash="True")
-    assert cut.text == "x" * 160 and cut.parts == 1 and cut.flash
+    [one] = await post(api, "+4917615500001", text="x" * 160, maxParts=1, flash="True")
+    assert one.text == "x" * 160 and one.parts == 1 and one.flash
     [translit] = await post(api, "+4917615500001", text="Tschüß “quoted”", encoding="STANDARD",
                             invalidCharacters="TRANSLITERATE")
     assert translit.encoding == "gsm" and "“" not in translit.text
@@ -73,6 +73,16 @@ async def test_text_options_encoding_max_parts_flash_and_invalid_characters(api)
                           src="Shop")
     assert report.status_report and report.billcode == "B-7" and report.sender == "Shop"
     assert report.customer_ref == "+4917615500001"  # the recipient's own reference defaults to the number
+
+
+async def test_a_text_needing_more_parts_than_allowed_is_refused_up_front(api):
+    for text, options, words in (("x" * 400, {"maxParts": 2}, "more than maxParts 2"),
+                                 ("x" * 15_000_000, {}, "more than the 255 parts")):
+        r = await api.post("/jobs", json={"options": options, "messages": [
+            {"text": text, "recipients": [{"dst": "+4917615500001"}]}]})
+        assert r.status_code == 422 and words in r.json()["message"], r.text[:200]
+    with api.engine.db.session() as s:
+        assert s.exec(select(Message)).first() is None
 
 
 async def test_express_jobs_are_sent_before_normal_ones(api):
@@ -84,3 +94,18 @@ async def test_express_jobs_are_sent_before_normal_ones(api):
     api.engine.dispatcher.tick()
     assert api.engine.message(express.id).status == m.SENDING
     assert api.engine.message(normal.id).status == m.QUEUED
+
+
+def test_finished_is_never_before_sent_when_a_modem_report_carries_an_earlier_network_time():
+    from datetime import datetime, timedelta, timezone
+
+    from app.api.retarus_reports import job_report, recipient_report
+    from app.store.models import Job
+
+    sent = datetime(2030, 9, 24, 12, 0, 5, tzinfo=timezone.utc)
+    report_time = sent - timedelta(seconds=3)  # the SMSC's clock in the status report
+    row = ("S.1", "+4917615500001", m.DELIVERED, True, "", "", sent, report_time, sent - timedelta(seconds=9))
+    rcp = recipient_report(row)
+    assert rcp["processStatus"] == "DONE" and rcp["finishedTs"] >= rcp["sentTs"]
+    job = job_report(Job(id="J.1", created_at=sent - timedelta(seconds=9)), [row])
+    assert datetime.fromisoformat(job["finishedTs"]) >= sent

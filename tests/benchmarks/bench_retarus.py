@@ -7,7 +7,9 @@ Run: ``python tests/benchmarks/bench_retarus.py``
   a concurrent local client (target at least 1,000/s);
 * provider gateway: 30,000 queued messages handed by one console's Retarus
   gateway to another console's served API, until all are recorded sent
-  (target at least 5,000/s), and the number of HTTP requests it took.
+  (target at least 5,000/s), and the number of HTTP requests it took;
+  and jobs per 1,000 messages of one text that arrive one request each,
+  without and with ``batch_wait``.
 
 Each side runs in its own process, so a figure measures one console, not the
 client that drives it as well: the small jobs come from a load process (a
@@ -177,6 +179,22 @@ async def bench_small(url: str) -> tuple[float, float, float]:
     return (SMALL_JOBS / figures["seconds"], server_cpu * 1000 / SMALL_JOBS, figures["cpu"] * 1000 / SMALL_JOBS)
 
 
+def all_sent(engine: Engine, n: int) -> asyncio.Future:
+    """A future resolved once ``n`` messages of ``engine`` were recorded sent."""
+    done = asyncio.get_running_loop().create_future()
+    sent = 0
+
+    def listener(e):
+        nonlocal sent
+        if isinstance(e, ev.MessageChanged) and e.message.status == m.SENT:
+            sent += 1
+            if sent == n and not done.done():
+                done.set_result(None)
+
+    engine.events.subscribe(listener)
+    return done
+
+
 async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, float, float]:
     """Messages per second through the gateway to a provider in its own process (``serve STORE`` or ``answer``)."""
     proc = await asyncio.create_subprocess_exec(sys.executable, __file__, *provider,
@@ -190,17 +208,7 @@ async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, flo
     await engine.start()
     for i in range(0, GATEWAY_MESSAGES, BULK):
         engine.queue_messages([OutboundRequest([f"+49151{j:08d}" for j in range(i, i + BULK)], "Bulk text")])
-    done = asyncio.get_running_loop().create_future()
-    sent = 0
-
-    def listener(e):
-        nonlocal sent
-        if isinstance(e, ev.MessageChanged) and e.message.status == m.SENT:
-            sent += 1
-            if sent == GATEWAY_MESSAGES and not done.done():
-                done.set_result(None)
-
-    engine.events.subscribe(listener)
+    done = all_sent(engine, GATEWAY_MESSAGES)
     # the queued messages are in the search index, as they would be had they been queued a while ago
     await asyncio.to_thread(engine.db.derived.wait)
     cpu0 = cpu_seconds()
@@ -216,6 +224,39 @@ async def bench_gateway(tmp: Path, *provider: str) -> tuple[float, int, int, flo
     provider_cpu = float((await proc.stdout.read()).decode().split()[-1])
     await proc.wait()
     return GATEWAY_MESSAGES / elapsed, requests, jobs, cpu, provider_cpu
+
+
+TRICKLE = 1000
+
+
+async def bench_trickle(batch_wait: float, rate: float = 1000.0) -> tuple[int, float]:
+    """Jobs posted for TRICKLE messages with the same text that arrive one request each (``rate`` a second),
+    through the gateway to a provider that only answers; and the seconds until all were sent."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, __file__, "answer",
+                                                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+    url = (await proc.stdout.readline()).decode().strip()
+    with tempfile.TemporaryDirectory() as d:
+        engine = Engine(Database(f"sqlite:///{Path(d) / 'trickle.db'}"))
+        engine.open_store()
+        engine.add_gateway("Retarus", "retarus", {"url": url, "username": USER, "password": PASSWORD,
+                                                  "poll_interval": 3600.0, "batch_wait": batch_wait})
+        await engine.start()
+        done = all_sent(engine, TRICKLE)
+        t0 = time.perf_counter()
+        pending = []
+        for i in range(TRICKLE):
+            pending.append(asyncio.ensure_future(engine.queue_messages_async(
+                [OutboundRequest([f"+49152{i:08d}"], "Same text, one request each")])))
+            await asyncio.sleep(1 / rate)
+        await asyncio.gather(*pending)
+        await asyncio.wait_for(done, 120)
+        elapsed = time.perf_counter() - t0
+        jobs = engine.gateways["Retarus"].jobs_posted
+        await engine.stop()
+    proc.stdin.close()
+    await proc.stdout.read()
+    await proc.wait()
+    return jobs, elapsed
 
 
 async def main() -> None:
@@ -242,6 +283,11 @@ async def main() -> None:
         print(f"provider gateway, {GATEWAY_MESSAGES:,} messages to a provider that only answers: "
               f"{gw_rate:,.0f} messages/s, {requests} HTTP requests ({jobs} jobs); "
               f"CPU: sending console {cpu:.2f} s, provider {provider_cpu:.2f} s (whole run)")
+        for wait in (0.0, 0.05):
+            jobs, elapsed = await bench_trickle(wait)
+            print(f"provider gateway, {TRICKLE:,} messages with one text arriving one request each "
+                  f"(about 1,000/s), batch_wait {wait * 1000:.0f} ms: {jobs * 1000 / TRICKLE:.0f} jobs per 1,000 "
+                  f"messages, all sent in {elapsed:.2f} s")
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the end")
 
 

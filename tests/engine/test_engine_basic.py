@@ -262,8 +262,8 @@ async def test_text_options_shape_what_is_stored(make_engine):
         OutboundRequest(["+15550005"], "price ☺", encoding="STANDARD", invalid_characters="REFUSE"),
         OutboundRequest(["+15550006"], "hi", message_type="sms.fax"),
     ])
-    truncated, text, unicode_, translit, refused, bad_type = r.items
-    assert truncated.message.parts == 2 and len(truncated.message.text) == 306
+    too_long, text, unicode_, translit, refused, bad_type = r.items
+    assert too_long.message is None and too_long.code == "invalid-text" and "more than maxParts 2" in too_long.error
     assert text.message.text == "Grüße ?"
     assert engine.message(unicode_.message.id).parts == 1
     assert translit.message.text == '"quoted" - dash'

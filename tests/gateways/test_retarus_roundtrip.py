@@ -193,3 +193,25 @@ async def test_statuses_older_than_the_tracking_age_are_not_asked_for_again(star
         assert [set(j.refs) for j in jobs.values()] == [{recent.uid}]
     finally:
         await again.stop()
+
+
+async def test_messages_handed_over_one_at_a_time_share_jobs(start_api, make_user, make_engine, tmp_path):
+    import math
+    import time
+
+    b = await provider(start_api, make_user)
+    a = await client_engine(make_engine, tmp_path, b.url + "/rest/v1", batch_wait=0.05)
+    try:
+        sent = settle(a, m.SENT, 200)
+        started = time.monotonic()
+        for i in range(200):  # one request each, as API clients send them
+            a.queue_messages([OutboundRequest([f"+4917615501{i:03d}"], "Same text for all")])
+            await asyncio.sleep(0.0005)
+        spread = time.monotonic() - started
+        await asyncio.wait_for(sent, 20)
+        jobs = a.gateways["Retarus"].jobs_posted
+        print(f"\n200 messages handed over one at a time in {spread:.2f} s: {jobs} jobs")
+        # each job gathers everything of one batch_wait at least: one job per message before
+        assert jobs <= math.ceil(spread / 0.05) + 1 and jobs <= 50, (jobs, spread)
+    finally:
+        await a.stop()

@@ -46,16 +46,30 @@ def test_national_text_is_not_invalid():
     assert prepare("Şişli", message_type="sms.text", national=False).text == "?i?li"
 
 
-def test_max_parts_truncates():
-    result = prepare("a" * 500, max_parts=2)
-    assert result.truncated and result.text == "a" * 306 and result.count.parts == 2
-    single = prepare("a" * 500, max_parts=1)
-    assert single.text == "a" * 160
-    emoji = prepare("😀" * 100, max_parts=1)
-    assert emoji.text == "😀" * 35
-    assert not prepare("short", max_parts=1).truncated
+def test_a_text_longer_than_max_parts_is_refused_not_cut():
+    assert prepare("a" * 306, max_parts=2).count.parts == 2
+    with pytest.raises(EncodeError, match="needs 4 parts, more than maxParts 2"):
+        prepare("a" * 500, max_parts=2)
+    assert prepare("a" * 160, max_parts=1).count.parts == 1
+    with pytest.raises(EncodeError, match="more than maxParts 1"):
+        prepare("a" * 161, max_parts=1)
+    with pytest.raises(EncodeError, match="more than maxParts 1"):
+        prepare("😀" * 36, max_parts=1)
+    assert prepare("😀" * 35, max_parts=1).count.parts == 1
     with pytest.raises(EncodeError, match="between 1 and 20"):
         prepare("x", max_parts=21)
+
+
+def test_a_text_needing_more_than_255_parts_is_refused_at_once():
+    assert prepare("a" * 255 * 153).count.parts == 255
+    with pytest.raises(EncodeError, match="needs 256 parts, more than the 255"):
+        prepare("a" * (255 * 153 - 1) + "€")  # the euro sign takes two septets
+    with pytest.raises(EncodeError, match="39,016 characters needs more than the 255 parts"):
+        prepare("a" * (255 * 153 + 1))
+    with pytest.raises(EncodeError, match="more than the 255"):
+        prepare("ж" * (255 * 67 + 1))
+    with pytest.raises(EncodeError, match="15,000,000 characters needs more than the 255 parts"):
+        prepare("x" * 15_000_000)
 
 
 def test_prepared_message_encodes_to_counted_parts():
