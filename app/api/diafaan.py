@@ -28,7 +28,7 @@ from . import diafaan_codes as codes
 from . import diafaan_xml
 from .auth import AuthError, UserInfo
 from .diafaan_codes import DiafaanError, error_line, status_line, text_reply, xml_reply
-from .diafaan_commands import ENGINE, connector_gate, run_server_command
+from .diafaan_commands import run_server_command
 from .diafaan_queue import QueueBatcher
 
 log = logging.getLogger(__name__)
@@ -327,7 +327,7 @@ def _scheduled(raw: str) -> datetime | None:
 
 def setup(app: web.Application, ctx) -> None:
     api = DiafaanApi(ctx)
-    app[ENGINE] = ctx.engine
-    app.middlewares.append(connector_gate)
-    app.router.add_route("GET", "/http/{command}", api.handle)
-    app.router.add_route("POST", "/http/{command}", api.handle)
+    sub = web.Application()  # its connector gate and error shape are in DiafaanApi.handle
+    sub.router.add_route("GET", "/{command}", api.handle)
+    sub.router.add_route("POST", "/{command}", api.handle)
+    app.add_subapp("/http", sub)

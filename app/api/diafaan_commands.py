@@ -169,18 +169,3 @@ def _configuration(engine: "Engine") -> web.Response:
     connectors = [(name, dict(engine.connectors.properties[name]),
                    {gw: engine.connectors.route(name, gw) for gw in engine.gateways}) for name in CONNECTORS]
     return xml_reply(diafaan_xml.server_configuration(gateways, connectors))
-
-
-#: The engine, for middlewares that have no handler object to hold it.
-ENGINE = web.AppKey("engine", object)
-#: Paths of the front-ends whose modules do not check their connector themselves.
-GATED_PREFIXES = {"/rest/": "retarus"}
-
-
-@web.middleware
-async def connector_gate(request: web.Request, handler):
-    """Refuse the clients of a stopped connector (Retarus: 503 with its JSON error shape)."""
-    for prefix, name in GATED_PREFIXES.items():
-        if request.path.startswith(prefix) and not request.app[ENGINE].connectors.running(name):
-            return web.json_response({"code": 503, "message": f"the {name} connector is stopped"}, status=503)
-    return await handler(request)

@@ -248,8 +248,11 @@ class HorisenApi:
 
 def setup(app: web.Application, ctx) -> None:
     api = HorisenApi(ctx)
-    app[TOKENS] = api.tokens
-    app.router.add_post(TOKEN_PATH, api.access_token)
+    app[TOKENS] = api.tokens  # the token store, for the operator's tools and tests
+    oauth = web.Application()
+    oauth.router.add_post(TOKEN_PATH.removeprefix("/oauth2"), api.access_token)
+    app.add_subapp("/oauth2", oauth)
+    manager = web.Application()
     routes = (
         ("GET", "/sess-manager", VIEW_CUSTOMERS, api.list_customers),
         ("GET", "/sess-manager/{id}", VIEW_CUSTOMERS, api.get_customer),
@@ -259,4 +262,5 @@ def setup(app: web.Application, ctx) -> None:
         ("PUT", "/supplier-gates/{action}", MANAGE_SUPPLIERS, api.supplier_action),
     )
     for method, path, privilege, handler in routes:
-        app.router.add_route(method, BASE + path, api.guarded(privilege, handler))
+        manager.router.add_route(method, path, api.guarded(privilege, handler))
+    app.add_subapp(BASE, manager)

@@ -19,15 +19,13 @@ import logging
 from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import exists
-from sqlmodel import col, select
-
+from app.engine import job_queries
 from app.engine.requests import EngineError
-from app.store.models import Job, Message
+from app.store.models import Job
 
 from .auth import AuthError, UserInfo
 from .retarus_jobs import RetarusError, bad, parse_bool, parse_job, parse_time, unprocessable
-from .retarus_reports import COLUMNS, job_report, open_condition, recipient_report
+from .retarus_reports import COLUMNS, job_report, recipient_report
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +38,23 @@ _CTX = web.AppKey("retarus_ctx", object)
 
 
 def setup(app: web.Application, ctx) -> None:
-    """Add the ``/rest/v1/`` routes to the server's application."""
-    app[_CTX] = ctx
-    app.router.add_post(f"{PREFIX}/jobs", post_job)
-    app.router.add_get(f"{PREFIX}/jobs", list_jobs)
-    app.router.add_get(f"{PREFIX}/jobs/{{job_id}}", get_job)
-    app.router.add_get(f"{PREFIX}/sms", list_sms)
-    app.router.add_get(f"{PREFIX}/version", version)
+    """Serve the ``/rest/v1/`` API as a sub-application of the server's, with its own middleware."""
+    sub = web.Application(middlewares=[connector_gate])
+    sub[_CTX] = ctx
+    sub.router.add_post("/jobs", post_job)
+    sub.router.add_get("/jobs", list_jobs)
+    sub.router.add_get("/jobs/{job_id}", get_job)
+    sub.router.add_get("/sms", list_sms)
+    sub.router.add_get("/version", version)
+    app.add_subapp(PREFIX, sub)
+
+
+@web.middleware
+async def connector_gate(request: web.Request, handler):
+    """The clients of a stopped Retarus connector get 503 in the API's JSON error shape."""
+    if not request.app[_CTX].engine.connectors.running(PROTOCOL):
+        return web.json_response({"code": 503, "message": f"the {PROTOCOL} connector is stopped"}, status=503)
+    return await handler(request)
 
 
 def _error(exc: RetarusError) -> web.Response:
@@ -124,32 +132,20 @@ async def post_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
     return web.json_response({"jobId": result.job_id}, status=201)
 
 
-def _visible(user: UserInfo, q):
-    return q if user.admin else q.where(Job.user == user.name)
+def _owner(user: UserInfo) -> str | None:
+    """Whose jobs the user sees: their own, or everyone's for an administrator."""
+    return None if user.admin else user.name
 
 
-def _job(ctx, user: UserInfo, job_id: str) -> Job:
-    with ctx.engine.db.session() as s:
-        job = s.exec(_visible(user, select(Job).where(Job.id == job_id))).first()
+async def _job(ctx, user: UserInfo, job_id: str) -> Job:
+    job = await ctx.engine.in_lane(job_queries.find_job, ctx.engine, job_id, _owner(user))
     if job is None:
         raise RetarusError(404, f"there is no job {job_id!r} for this user")
     return job
 
 
-def _jobs(ctx, stmt) -> list[Job]:
-    with ctx.engine.db.session() as s:
-        return list(s.exec(stmt))
-
-
-def _rows(ctx, job_ids: list[str]) -> dict[str, list]:
-    out: dict[str, list] = {j: [] for j in job_ids}
-    with ctx.engine.db.session() as s:
-        for i in range(0, len(job_ids), 500):
-            q = select(Message.job_id, *COLUMNS).where(col(Message.job_id).in_(job_ids[i:i + 500])) \
-                .order_by(col(Message.id))
-            for row in s.exec(q):
-                out[row[0]].append(row[1:])
-    return out
+async def _rows(ctx, job_ids: list[str]) -> dict[str, list]:
+    return await ctx.engine.in_lane(job_queries.job_messages, ctx.engine, job_ids, COLUMNS)
 
 
 @_handler
@@ -158,8 +154,8 @@ async def get_job(ctx, user: UserInfo, request: web.Request) -> web.Response:
     job_id = request.match_info["job_id"].strip()
     if not job_id:
         raise bad("no job id given")
-    job = await ctx.engine.in_lane(_job, ctx, user, job_id)
-    rows = await ctx.engine.in_lane(_rows, ctx, [job.id])
+    job = await _job(ctx, user, job_id)
+    rows = await _rows(ctx, [job.id])
     return web.json_response(job_report(job, rows[job.id]))
 
 
@@ -169,8 +165,8 @@ async def list_sms(ctx, user: UserInfo, request: web.Request) -> web.Response:
     job_id = request.query.get("jobId", "").strip()
     if not job_id:
         raise bad("no jobId given")
-    job = await ctx.engine.in_lane(_job, ctx, user, job_id)
-    rows = await ctx.engine.in_lane(_rows, ctx, [job.id])
+    job = await _job(ctx, user, job_id)
+    rows = await _rows(ctx, [job.id])
     return web.json_response([recipient_report(r) for r in rows[job.id]])
 
 
@@ -202,13 +198,10 @@ async def list_jobs(ctx, user: UserInfo, request: web.Request) -> web.Response:
         raise bad("fromTs may be at most 30 days before toTs")
     limit = _query_int(request, "limit", 100, 1, 1000)
     offset = _query_int(request, "offset", 0, 0, 2**31)
-    stmt = _visible(user, select(Job).where(Job.created_at >= from_ts, Job.created_at <= to_ts))
-    if q.get("open"):
-        pending = exists().where(Message.job_id == Job.id, open_condition())
-        stmt = stmt.where(pending if parse_bool(q["open"], "open") else ~pending)
-    stmt = stmt.order_by(col(Job.created_at), col(Job.id)).offset(offset).limit(limit)
-    jobs = await ctx.engine.in_lane(_jobs, ctx, stmt)
-    rows = await ctx.engine.in_lane(_rows, ctx, [j.id for j in jobs])
+    unfinished = parse_bool(q["open"], "open") if q.get("open") else None
+    jobs = await ctx.engine.in_lane(job_queries.jobs_between, ctx.engine, from_ts, to_ts, user=_owner(user),
+                                    unfinished=unfinished, limit=limit, offset=offset)
+    rows = await _rows(ctx, [j.id for j in jobs])
     return web.json_response([job_report(j, rows[j.id], with_ids=False) for j in jobs])
 
 

@@ -27,8 +27,6 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, or_
-from sqlmodel import col
 
 from app.store import models as m
 from app.store.models import Message
@@ -93,10 +91,6 @@ def recipient_report(row) -> dict[str, Any]:
     return out
 
 
-def open_condition():
-    """SQL condition: the message is not final in Retarus terms."""
-    return or_(col(Message.status).in_(m.PENDING_STATES),
-               and_(Message.status == m.SENT, Message.status_report == True))  # noqa: E712
 
 
 #: What a job that does not set an option gets, as its report shows it (clients such as the official SDK
