@@ -171,7 +171,7 @@ class Dispatcher:
         for v in done.changed:
             self.engine.events.publish(MessageChanged(v))
         if done.handed:
-            self.engine.outbox.requeue([sms.message_id for _, sms, _ in done.handed])
+            self.engine.outbox.requeue([sms for _, sms, _ in done.handed])
 
     # --- one pass ----------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class Dispatcher:
             if gw is not None and gw.state == GatewayState.RUNNING and not paused:
                 gw.submit(sms)
             else:  # sending or the gateway paused, stopped or removed while the pass ran: back to the queue, untried
-                untried.append(sms.message_id)
+                untried.append(sms)
         if untried:
             engine.outbox.requeue(untried)
         now = done.now
@@ -327,7 +327,7 @@ class Dispatcher:
     def _hand(self, row: dict, gateway: str, now: datetime) -> tuple[OutboundSms, MessageView]:
         # the view of the row as the claim wrote it (lifecycle.CLAIM)
         row.update(status=lc.CLAIM.target, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now,
-                   reason="")
+                   reason="", claim_seq=row["claim_seq"] + 1)
         validity = None
         if row["expires_at"] is not None:
             validity = max(0, int((row["expires_at"] - now).total_seconds()))
@@ -335,7 +335,7 @@ class Dispatcher:
                           sender=row["sender"], message_type=row["message_type"],
                           encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
                           validity_seconds=validity, customer_ref=row["customer_ref"],
-                          priority=row["priority"], billcode=row["billcode"] or "")
+                          priority=row["priority"], billcode=row["billcode"] or "", claim=row["claim_seq"])
         return sms, view_of(row)
 
     # --- time-driven work ----------------------------------------------------------

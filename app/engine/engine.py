@@ -546,7 +546,7 @@ class Engine:
         self.dispatcher.wake()
 
     def gateway_returned(self, gateway: Gateway, sms: list[OutboundSms]) -> None:
-        self.outbox.requeue([s.message_id for s in sms])
+        self.outbox.requeue(sms)
         self.dispatcher.wake()
 
     def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> asyncio.Future | None:

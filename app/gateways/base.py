@@ -60,6 +60,9 @@ class OutboundSms:
     priority: int = 0
     #: Billing code to pass on to a provider that accepts one.
     billcode: str = ""
+    #: The token of the engine's claim on the message when it was handed over (gateways pass it on
+    #: untouched): its outcome is written only while that claim holds.
+    claim: int = 0
 
 
 @dataclass(frozen=True)

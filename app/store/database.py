@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -45,8 +45,22 @@ def _v4_parts_as_rows(s: Session) -> None:
     s.exec(text("DROP INDEX IF EXISTS ix_message_reference"))
 
 
+def _add_column(s: Session, table: str, column: str, ddl: str) -> None:
+    """Add a column unless it is there already (a migration run again changes nothing)."""
+    from sqlalchemy import inspect
+
+    if column not in {c["name"] for c in inspect(s.connection()).get_columns(table)}:
+        s.exec(text(f'ALTER TABLE "{table}" ADD COLUMN {column} {ddl}'))
+
+
+def _v5_shared_store(s: Session) -> None:
+    """Version 5: several consoles on one store. A message's claim has a token (``claim_seq``) that its
+    outcome is written under; consoles register in ``instance`` (created with the other tables)."""
+    _add_column(s, "message", "claim_seq", "INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
-                                                    4: _v4_parts_as_rows}
+                                                    4: _v4_parts_as_rows, 5: _v5_shared_store}
 
 
 class StoreError(RuntimeError):

@@ -116,6 +116,9 @@ class Message(SQLModel, table=True):
     # Shared queue (several instances on one database)
     claimed_by: Optional[str] = Field(default=None, max_length=64)
     lease_until: Optional[datetime] = _ts(default=None)
+    #: Counted up by each claim: the token an outcome is written under (fencing), so the answer to a send
+    #: whose claim was taken over changes nothing.
+    claim_seq: int = 0
 
 
 #: States of one part of a sent message.
