@@ -17,6 +17,7 @@ from .engine import Engine
 
 def apply_config(engine: Engine, cfg: Config) -> None:
     engine.open_store()
+    engine.cluster.register()  # a console whose name is taken writes nothing to a shared store
     where = str(cfg.path) if cfg.path else "config"
     with engine.db.session() as s:
         for i, u in enumerate(cfg.users):

@@ -184,6 +184,8 @@ class Dispatcher:
         that takes work can be handed, and whether sending is paused. A gateway paused (or sending paused)
         while the pass runs is seen by :meth:`_apply`, which hands its messages back untried."""
         room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
+        if self.engine.cluster.lost:  # another console runs under this one's name now: it takes nothing
+            room = {}
         return _Snapshot(now, room, self.engine.settings["sending_paused"], self.engine.dispatch_epoch)
 
     def _store_pass(self, snapshot: "_Snapshot") -> "_Pass":

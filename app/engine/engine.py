@@ -33,6 +33,7 @@ from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChange
                      MessagesDeleted, MessageStored)
 from . import conversations, gateway_memory, job_progress, lifecycle, undo_delete
 from .export import ExportTask
+from .instances import InstanceRegistry
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
@@ -76,6 +77,8 @@ class Engine:
         self.connectors = ConnectorRegistry(self)
         self.contacts = ContactBook(self)
         self.users = UserBook(self)
+        #: The consoles sharing the store (this one registers at start).
+        self.cluster = InstanceRegistry(self)
         self.started = False
         #: Counts pauses and resumes of gateways and of all sending: a dispatcher pass planned on an older
         #: snapshot of them claims nothing.
@@ -108,7 +111,10 @@ class Engine:
 
     async def start(self) -> None:
         """Recover interrupted work, start enabled gateways, start dispatching. The store work runs in
-        the store lane; what it changed is announced on the loop."""
+        the store lane; what it changed is announced on the loop.
+
+        On a shared store the console first takes its name (refused, with InstanceNameInUse, while another
+        live console has it)."""
         self.events.attach(asyncio.get_running_loop())
         records = await self.in_lane(self._prepare)
         for rec in records:
@@ -119,10 +125,13 @@ class Engine:
         self.started = True
         await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"]))
         self.dispatcher.start()
+        self.cluster.start()
 
     def _prepare(self) -> list[GatewayRecord]:
-        """The store side of :meth:`start`: schema, settings, interrupted messages, the gateways' records."""
+        """The store side of :meth:`start`: schema, settings, this console's name, interrupted messages, the
+        gateways' records."""
         self.open_store()
+        self.cluster.register()
         self.ensure_demo_gateway()
         self.outbox.recover_interrupted()
         with self.db.session() as s:
@@ -133,6 +142,7 @@ class Engine:
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
         await self.outbox.settle()
+        await self.cluster.stop()
         self.started = False
         await self.in_lane(self.db.close)
         if self._store_lane is not None:

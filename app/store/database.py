@@ -177,7 +177,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event",
+        "message_part", "message_event", "instance",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

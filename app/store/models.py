@@ -195,6 +195,26 @@ class GatewayRecord(SQLModel, table=True):
     origin: str = Field(default="store", max_length=8)
 
 
+class InstanceRecord(SQLModel, table=True):
+    """A console sharing the store: registered at its start, its heartbeat kept by the store's clock."""
+
+    __tablename__ = "instance"
+
+    name: str = Field(primary_key=True, max_length=64)
+    host: str = Field(default="", max_length=255)
+    pid: int = 0
+    #: Which run of the console holds the name (a new one at each start).
+    token: str = Field(default="", max_length=32)
+    #: "running" or "stopped" (a running console whose heartbeat is old is gone).
+    state: str = Field(default="running", max_length=16)
+    started_at: Optional[datetime] = _ts(default=None)
+    heartbeat_at: Optional[datetime] = _ts(default=None)
+    #: Messages per second its gateways sent since the previous heartbeat.
+    send_rate: float = 0.0
+    #: The gateways it runs, ``;``-separated.
+    gateways: str = Field(default="", sa_type=Text)
+
+
 class User(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)
