@@ -123,7 +123,8 @@ class Engine:
             except (SettingError, ValueError) as exc:
                 log.error("gateway %s cannot be loaded: %s", rec.name, exc)
         self.started = True
-        await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"]))
+        here = self.cluster.owners.assigned = self.cluster.owners.assign()  # on a shared store: this console's
+        await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"] and g.name in here))
         self.dispatcher.start()
         self.cluster.start()
 
@@ -403,7 +404,9 @@ class Engine:
             raise EngineError(f"there is no gateway named {name!r}") from None
 
     async def start_gateway(self, name: str) -> None:
-        await self.gateway(name).start()
+        gw = self.gateway(name)
+        await self.cluster.owners.check_start(name)
+        await gw.start()
         self.dispatcher.wake()
 
     async def stop_gateway(self, name: str) -> None:
@@ -430,6 +433,7 @@ class Engine:
         enabled = settings.pop("enabled", enabled)
         if not name:
             raise EngineError("a gateway needs a name")
+        settings.setdefault("owner", self.cluster.owners.default_owner(kind))
         if name in self.gateways:
             raise EngineError(f"a gateway named {name!r} exists already")
         try:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from app.store.database import StoreError
 from app.store.models import InstanceRecord
 
+from .gateway_owners import GatewayOwners
 from .shared_queue import store_now
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class InstanceRegistry:
         self._task: asyncio.Task | None = None
         self._sent = 0
         self._sent_at = time.monotonic()
+        #: Which console runs which gateway.
+        self.owners = GatewayOwners(engine)
 
     @property
     def name(self) -> str:
@@ -135,6 +138,7 @@ class InstanceRegistry:
         with self.engine.db.engine.begin() as conn:
             conn.execute(update(I).where(I.c.name == self.name, I.c.token == self.token).values(
                 state=STOPPED, heartbeat_at=store_now(conn, self.engine.clock.now()), send_rate=0.0, gateways=""))
+        self.owners.release()
         self.registered = False
 
     # --- heartbeat -----------------------------------------------------------------------------------
@@ -161,6 +165,8 @@ class InstanceRegistry:
             rate, running = self._rate(), self._running()
             try:
                 await loop.run_in_executor(self.engine.store_lane, self.beat, rate, running)
+                if not self.lost:
+                    await self.owners.reconcile()
             except Exception as exc:  # the store is away: its health is told elsewhere, once
                 log.debug("heartbeat not written: %s", exc)
 

@@ -161,6 +161,8 @@ COMMON_SETTINGS = (
     Setting("kind", str, "", "Gateway kind.", required=True),
     Setting("enabled", bool, True, "Start the gateway with the console."),
     Setting("window", int, 4, "Messages handed to the gateway at once.", minimum=1, maximum=1000),
+    Setting("owner", str, "", "The console (its [store] instance name) that runs the gateway when several "
+            "share a store: a modem's machine. Empty: any one console, one at a time."),
 )
 
 

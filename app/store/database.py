@@ -55,8 +55,11 @@ def _add_column(s: Session, table: str, column: str, ddl: str) -> None:
 
 def _v5_shared_store(s: Session) -> None:
     """Version 5: several consoles on one store. A message's claim has a token (``claim_seq``) that its
-    outcome is written under; consoles register in ``instance`` (created with the other tables)."""
+    outcome is written under; consoles register in ``instance`` (created with the other tables); a
+    gateway has the console running it (``runner``) until ``runner_until``."""
     _add_column(s, "message", "claim_seq", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(s, "gateway", "runner", "VARCHAR(64)")
+    _add_column(s, "gateway", "runner_until", "TIMESTAMP")
 
 
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,

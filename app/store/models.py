@@ -193,6 +193,10 @@ class GatewayRecord(SQLModel, table=True):
     settings: str = Field(default="{}", sa_type=Text)
     #: Where the gateway was declared: "config" (file wins) or "store".
     origin: str = Field(default="store", max_length=8)
+    #: The console running it now (several consoles on one store), and until when its run holds
+    #: (the store's clock) unless renewed.
+    runner: Optional[str] = Field(default=None, max_length=64)
+    runner_until: Optional[datetime] = _ts(default=None)
 
 
 class InstanceRecord(SQLModel, table=True):

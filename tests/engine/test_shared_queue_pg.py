@@ -33,8 +33,8 @@ def instance(url: str, name: str, gateway: str, clock=None) -> Engine:
 
 async def test_two_instances_send_every_message_exactly_once(pg_url):
     one = instance(pg_url, "one", "G1")
-    one.add_gateway("G1", KIND, {"window": 20})
-    one.add_gateway("G2", KIND, {"window": 20})
+    one.add_gateway("G1", KIND, {"window": 20, "owner": "one"})
+    one.add_gateway("G2", KIND, {"window": 20, "owner": "two"})
     two = instance(pg_url, "two", "G2")
     queued = one.queue_messages([OutboundRequest([f"+1555{i:07d}" for i in range(400)], "shared")]).accepted
     done = asyncio.get_running_loop().create_future()
@@ -62,15 +62,15 @@ async def test_a_dead_instances_claims_are_sent_by_the_other(pg_url):
     # leases are measured by the store's clock: this one is short so that it really runs out
     one = instance(pg_url, "one", "G1")
     one.settings["lease_seconds"] = 1
-    one.add_gateway("G1", KIND, {"window": 5})
-    one.add_gateway("G2", KIND, {"window": 5})
+    one.add_gateway("G1", KIND, {"window": 5, "owner": "one"})
+    one.add_gateway("G2", KIND, {"window": 5, "owner": "two"})
     await one.start()
     await one.dispatcher.stop()
     one.gateways["G1"].hold = asyncio.Event()  # "one" never gets an answer: it dies while sending
     queued = one.queue_messages([OutboundRequest([f"+1555{i:07d}" for i in range(8)], "x")]).accepted
     one.dispatcher.tick()
     assert one.status_counts() == {m.SENDING: 5, m.QUEUED: 3}
-    for task in (one.gateways["G1"]._worker,):
+    for task in (one.gateways["G1"]._worker, one.cluster._task):
         task.cancel()
     one.db.close()
 
@@ -108,8 +108,8 @@ class SkewedClock(Clock):
 async def test_a_clock_running_ahead_takes_over_no_healthy_claim(pg_url):
     """Lease times are the store's: 60 s of skew against a 30 s lease sends nothing twice."""
     one = instance(pg_url, "one", "G1")
-    one.add_gateway("G1", KIND, {"window": 10})
-    one.add_gateway("G2", KIND, {"window": 10})
+    one.add_gateway("G1", KIND, {"window": 10, "owner": "one"})
+    one.add_gateway("G2", KIND, {"window": 10, "owner": "two"})
     one.set_setting("lease_seconds", 30)
     two = instance(pg_url, "two", "G2", SkewedClock(60))
     await one.start()
