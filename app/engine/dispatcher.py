@@ -73,6 +73,8 @@ class _Pass:
     handed: list[tuple[str, OutboundSms, MessageView]]
     more: bool
     next_due: datetime | None
+    #: Whether the pass talked to the store (a pass with nothing to do may not).
+    touched: bool = True
 
 
 class Dispatcher:
@@ -142,12 +144,16 @@ class Dispatcher:
                 self._meanwhile = None
                 self._idle.set()
                 raise
-            except Exception:
-                log.exception("dispatcher pass failed")
+            except Exception as exc:
+                if not self.engine.store_health.failed(exc):
+                    log.exception("dispatcher pass failed")
                 done = None
+            else:
+                if done.touched:
+                    self.engine.store_health.ok()
             newer, self._meanwhile = self._meanwhile, None
             try:
-                delay = self._apply(done, newer) if done is not None else MAX_IDLE
+                delay = self._apply(done, newer) if done is not None else self._after_failure()
             finally:
                 self._idle.set()
             if self._stopping:
@@ -162,6 +168,11 @@ class Dispatcher:
                     pass
             else:
                 await asyncio.sleep(0)
+
+    def _after_failure(self) -> float:
+        """The wait after a failed pass: growing while the store is away."""
+        health = self.engine.store_health
+        return MAX_IDLE if health.reachable else health.retry_delay()
 
     def _return_claims(self, work: asyncio.Future) -> None:
         """A pass finished after the dispatcher was cancelled: what it claimed goes back to the queue."""
@@ -232,11 +243,13 @@ class Dispatcher:
                 full = len(rows) == limit and any(v > 0 for v in room.values()) and not paused
                 self._cursor = last if full and last is not None else None
                 more = bool(handed) or self._cursor is not None or stale
+            touched = s.in_transaction()
             s.commit()
             if timed and not more:
                 self._next_due_at = self._next_due(s, now)
+                touched = True
             next_due = None if more else self._next_due_at
-        return _Pass(now, changed, handed, more, next_due)
+        return _Pass(now, changed, handed, more, next_due, touched)
 
     def _apply(self, done: "_Pass", newer: set[int] | None = None) -> float:
         """Announce a committed pass and hand its messages to their gateways; returns the wait before the next.

@@ -34,6 +34,7 @@ from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChange
 from . import conversations, gateway_memory, job_progress, lifecycle, undo_delete
 from .export import ExportTask
 from .instances import InstanceRegistry
+from .store_health import StoreHealth
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
@@ -79,6 +80,8 @@ class Engine:
         self.users = UserBook(self)
         #: The consoles sharing the store (this one registers at start).
         self.cluster = InstanceRegistry(self)
+        #: Whether the store answers (told once when it goes away and once when it is back).
+        self.store_health = StoreHealth(self)
         self.started = False
         #: Counts pauses and resumes of gateways and of all sending: a dispatcher pass planned on an older
         #: snapshot of them claims nothing.

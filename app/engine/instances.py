@@ -167,8 +167,11 @@ class InstanceRegistry:
                 await loop.run_in_executor(self.engine.store_lane, self.beat, rate, running)
                 if not self.lost:
                     await self.owners.reconcile()
-            except Exception as exc:  # the store is away: its health is told elsewhere, once
-                log.debug("heartbeat not written: %s", exc)
+            except Exception as exc:
+                if not self.engine.store_health.failed(exc):
+                    log.exception("heartbeat not written")
+            else:
+                self.engine.store_health.ok()
 
     def _sent_total(self) -> int:
         return sum(g.counters.sent for g in list(self.engine.gateways.values()))

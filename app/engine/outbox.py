@@ -206,13 +206,16 @@ class Outbox:
 
     def _flushed(self, results, now, work: asyncio.Future) -> None:
         self._flushing = None
+        health = self.engine.store_health
         if work.cancelled() or work.exception() is not None:
-            if not work.cancelled():
+            if not work.cancelled() and not health.failed(work.exception()):
                 log.error("recording %d send outcomes and reports failed; trying again", len(results),
                           exc_info=work.exception())
             self._results[:0] = results  # nothing of them is lost: tried again shortly
-            self._flush_handle = asyncio.get_running_loop().call_later(0.5, self._flush_some)
+            delay = 0.5 if health.reachable else health.retry_delay()
+            self._flush_handle = asyncio.get_running_loop().call_later(delay, self._flush_some)
             return
+        health.ok()
         self._announce_results(results, now, work.result())
         for item in results:
             _, done = self._waiting.pop(id(item), (None, None))

@@ -94,6 +94,10 @@ class MainWindow(QMainWindow):
         self.unread_label.setObjectName("unreadLabel")
         self.statusBar().addPermanentWidget(self.unread_label)
         self.statusBar().addPermanentWidget(self.gateways_tab.sending_pause.status_label(self))
+        from .store_status import StoreStatusLabel
+
+        self.store_status = StoreStatusLabel(bridge, self)
+        self.statusBar().addPermanentWidget(self.store_status)
         self.notifier = Notifier(self)
         self.csv_drop = CsvDrop(self, lambda path: self.compose().import_csv(path))  # a CSV file: a bulk send
         bridge.message_stored.connect(self._on_stored)
