@@ -94,13 +94,7 @@ class Engine:
     def open_store(self) -> None:
         """Create or migrate the schema and read the stored settings."""
         self.db.create()
-        with self.db.session() as s:
-            for row in s.exec(select(SettingValue)):
-                if row.key in GENERAL:
-                    try:
-                        self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
-                    except (SettingError, ValueError):
-                        log.warning("ignoring stored setting %s with an invalid value", row.key)
+        self.load_settings()
         self.connectors.load()
         self.sessions.load_blocked()
 
@@ -111,6 +105,16 @@ class Engine:
                 s.add(GatewayRecord(name=DEMO_GATEWAY["name"], kind=DEMO_GATEWAY["kind"],
                                     settings=json.dumps(DEMO_GATEWAY["settings"])))
                 s.commit()
+
+    def load_settings(self) -> None:
+        """Read the stored settings (at start, and when another console sharing the store changed them)."""
+        with self.db.session() as s:
+            for row in s.exec(select(SettingValue)):
+                if row.key in GENERAL:
+                    try:
+                        self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
+                    except (SettingError, ValueError):
+                        log.warning("ignoring stored setting %s with an invalid value", row.key)
 
     async def start(self) -> None:
         """Recover interrupted work, start enabled gateways, start dispatching. The store work runs in
@@ -174,6 +178,7 @@ class Engine:
         settings["enabled"] = rec.enabled
         gw = gateway_class(rec.kind)(rec.name, settings, self)
         gw.origin = rec.origin  # "config": declared in the configuration file, which wins at start
+        gw.record = (rec.settings, rec.enabled)  # as stored: a change by another console rebuilds it
         return gw
 
     # --- settings ------------------------------------------------------------

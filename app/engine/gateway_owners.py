@@ -122,7 +122,7 @@ class GatewayOwners:
         rebuilt: set[str] = set()
         for rec in records:
             gw = engine.gateways.get(rec.name)
-            if gw is None or gw.settings.get("owner", ANY) != owner_of(rec.settings):
+            if gw is None or getattr(gw, "record", None) != (rec.settings, rec.enabled):
                 if gw is not None:
                     await gw.stop()
                 try:

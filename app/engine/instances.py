@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from app.store.database import StoreError
 from app.store.models import InstanceRecord
 
+from .config_sync import ConfigSync
 from .gateway_owners import GatewayOwners
 from .shared_queue import store_now
 
@@ -84,6 +85,8 @@ class InstanceRegistry:
         self._sent_at = time.monotonic()
         #: Which console runs which gateway.
         self.owners = GatewayOwners(engine)
+        #: Follows the configuration changes other consoles make.
+        self.config = ConfigSync(engine)
 
     @property
     def name(self) -> str:
@@ -146,8 +149,10 @@ class InstanceRegistry:
     def start(self) -> None:
         if self.shared and self._task is None:
             self._task = asyncio.create_task(self._run(), name="instance heartbeat")
+            self.config.start()
 
     async def stop(self) -> None:
+        await self.config.stop()
         if self._task is not None:
             self._task.cancel()
             try:

@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, derived, journal, loop_guard, models, search
+from . import conversations, derived, journal, loop_guard, models, notify, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ class Database:
                 search.install(conn, self.is_sqlite)
                 conversations.install(conn, self.is_sqlite)
                 journal.install(conn, self.is_sqlite)
+                notify.install(conn, self.is_sqlite)
         except Exception as exc:
             raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
         with self.session() as s:
