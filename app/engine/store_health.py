@@ -29,10 +29,13 @@ MAX_BACKOFF = 10.0
 
 def unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` says the store cannot be reached (connection refused or lost, server shutting down)."""
-    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
-        return True
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        # PostgreSQL: no SQLSTATE (the client could not talk to it), class 08 (connection exception) or 57P
+        # (the server shutting down or refusing connections); a deadlock or a lock timeout is not an outage
+        state = getattr(getattr(exc, "orig", None), "sqlstate", "")
+        return state is None or state.startswith(("08", "57P"))
     if isinstance(exc, sa_exc.TimeoutError):  # no connection from the pool in time
         return True
     return isinstance(exc, (ConnectionError, TimeoutError))

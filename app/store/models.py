@@ -59,7 +59,8 @@ class Message(SQLModel, table=True):
         Index("ix_message_expiry", "status", "expires_at", **_where("expires_at IS NOT NULL")),
         Index("ix_message_schedule", "status", "scheduled_at", **_where("scheduled_at IS NOT NULL")),
         Index("ix_message_retry", "status", "next_attempt_at", **_where("next_attempt_at IS NOT NULL")),
-        Index("ix_message_claim", "status", "claimed_by", "lease_until", **_where("claimed_by IS NOT NULL")),
+        # not the lease's time: renewing a lease changes no indexed column (a HOT update on PostgreSQL)
+        Index("ix_message_claim", "status", "claimed_by", **_where("claimed_by IS NOT NULL")),
         Index("ix_message_fingerprint", "fingerprint", **_where("fingerprint IS NOT NULL")),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
