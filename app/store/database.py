@@ -68,6 +68,10 @@ MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: 
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store}
 
 
+#: The advisory lock a console holds while it creates or migrates a shared store's schema.
+_SCHEMA_LOCK = 0x534D5343
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or is of a newer schema than this program."""
 
@@ -128,7 +132,29 @@ class Database:
         return Session(self.engine, expire_on_commit=False)
 
     def create(self) -> None:
-        """Create the schema on first start, or migrate an older one."""
+        """Create the schema on first start, or migrate an older one.
+
+        On a shared store one console at a time does it (an advisory lock): two consoles replacing the
+        same triggers at once would deadlock each other."""
+        if self.is_sqlite:
+            self._create()
+            return
+        try:
+            lock = self.engine.connect()
+        except Exception as exc:
+            raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
+        try:
+            lock.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK})")
+            lock.commit()
+            self._create()
+        finally:
+            try:
+                lock.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK})")
+                lock.commit()
+            finally:
+                lock.close()
+
+    def _create(self) -> None:
         try:
             SQLModel.metadata.create_all(self.engine, tables=_tables())
             with self.engine.begin() as conn:  # search table, conversation summary, filter indexes
