@@ -154,7 +154,24 @@ class Database:
             finally:
                 lock.close()
 
+    def _installed(self) -> bool:
+        """PostgreSQL: whether the store is at this schema version with its triggers in place. Then nothing
+        is replaced: replacing a trigger on the message table waits for every console's writes to it, and
+        while they wait for the replacing transaction's other locks, they deadlock."""
+        if self.is_sqlite:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                version = conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).scalar()
+                triggers = conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                                             "('message_journal', 'smsconsole_setting_changed')")).scalar()
+        except Exception:  # noqa: BLE001 - a new store: no schema_version yet
+            return False
+        return version == SCHEMA_VERSION and triggers == 2
+
     def _create(self) -> None:
+        if self._installed():
+            return
         try:
             SQLModel.metadata.create_all(self.engine, tables=_tables())
             with self.engine.begin() as conn:  # search table, conversation summary, filter indexes
