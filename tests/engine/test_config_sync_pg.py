@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-
-import pytest
 
 from app.config import Config
 from app.engine import events as ev
-from app.engine.engine import Engine
 from app.engine.routing import RoutingRule
 from app.runtime import engine_for
-from app.store.database import Database
 
+from .consoles import console, needs_postgres, until
 from .scripted_gateway import KIND
 
-PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server")]
-
-
-def console(url: str, name: str) -> Engine:
-    engine = Engine(Database(url), instance_id=name)
-    engine.open_store()
-    return engine
-
-
-async def until(predicate, what: str, timeout: float = 10.0) -> None:
-    # the other console hears of the change through the store: look again shortly
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+pytestmark = needs_postgres
 
 
 async def test_a_running_console_follows_settings_rules_and_gateways_another_one_changes(pg_url):

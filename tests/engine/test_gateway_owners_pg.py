@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 
@@ -12,13 +11,11 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError, OutboundRequest
 from app.engine.routing import RoutingRule
 from app.store import models as m
-from app.store.database import Database
 
+from .consoles import console, needs_postgres, until
 from .scripted_gateway import KIND
 
-PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server")]
+pytestmark = needs_postgres
 
 
 @pytest.fixture(autouse=True)
@@ -27,23 +24,8 @@ def quick_heartbeat(monkeypatch):
     monkeypatch.setattr(instances, "STALE", 1.0)
 
 
-def console(url: str, name: str) -> Engine:
-    engine = Engine(Database(url), instance_id=name)
-    engine.open_store()
-    return engine
-
-
 def running(engine: Engine) -> set[str]:
     return {g.name for g in engine.gateways.values() if g.running}
-
-
-async def until(predicate, what: str, timeout: float = 20.0) -> None:
-    # other consoles' heartbeats decide: look again after a beat
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 def die(engine: Engine) -> None:

@@ -20,19 +20,11 @@ from app.engine.instances import InstanceNameInUse
 from app.engine.requests import OutboundRequest
 from app.runtime import engine_for
 from app.store import models as m
-from app.store.database import Database
 
+from .consoles import console, needs_postgres
 from .scripted_gateway import KIND
 
-PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server")]
-
-
-def console(url: str, name: str) -> Engine:
-    engine = Engine(Database(url), instance_id=name)
-    engine.open_store()
-    return engine
+pytestmark = needs_postgres
 
 
 def set_row(engine: Engine, name: str, **values) -> None:

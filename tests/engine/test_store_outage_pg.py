@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
-import pytest
 from sqlalchemy.engine import make_url
 
 from app.engine import events as ev
@@ -16,20 +14,11 @@ from app.engine.requests import OutboundRequest
 from app.store import models as m
 from app.store.database import Database
 
+from .consoles import needs_postgres, until
 from .scripted_gateway import KIND
 from .tcp_proxy import TcpRelay
 
-PG_URL = os.environ.get("SMSCONSOLE_TEST_PG_URL")
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="SMSCONSOLE_TEST_PG_URL is not set: no PostgreSQL server")]
-
-
-async def until(predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+pytestmark = needs_postgres
 
 
 async def test_an_outage_is_told_once_each_way_and_loses_nothing(pg_url, caplog):
