@@ -56,7 +56,8 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row.enabled = gw.get("enabled", True)
             settings = {k: v for k, v in gw.items() if k not in ("name", "kind", "enabled")}
             # a modem belongs to the machine whose file declares it; providers to any one console
-            settings.setdefault("owner", engine.cluster.owners.default_owner(gw["kind"]))
+            if engine.cluster.owners.default_owner(gw["kind"]):
+                settings.setdefault("owner", engine.cluster.owners.default_owner(gw["kind"]))
             # passwords and PINs of the file stay in memory: the store never holds them in plain text
             secret_keys = {st.name for st in gateway_class(gw["kind"]).setting_group() if st.secret}
             engine.gateway_secrets[name] = {k: settings.pop(k) for k in list(settings) if k in secret_keys}

@@ -130,7 +130,7 @@ class Engine:
             except (SettingError, ValueError) as exc:
                 log.error("gateway %s cannot be loaded: %s", rec.name, exc)
         self.started = True
-        here = self.cluster.owners.assigned = self.cluster.owners.assign()  # on a shared store: this console's
+        here = self.cluster.owners.assigned  # on a shared store: this console's, and the shared ones it holds
         await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"] and g.name in here))
         self.dispatcher.start()
         self.cluster.start()
@@ -142,6 +142,7 @@ class Engine:
         self.cluster.register()
         self.ensure_demo_gateway()
         self.outbox.recover_interrupted()
+        self.cluster.owners.assigned = self.cluster.owners.assign()
         with self.db.session() as s:
             return list(s.exec(select(GatewayRecord).order_by(GatewayRecord.id)))
 
@@ -441,7 +442,8 @@ class Engine:
         enabled = settings.pop("enabled", enabled)
         if not name:
             raise EngineError("a gateway needs a name")
-        settings.setdefault("owner", self.cluster.owners.default_owner(kind))
+        if self.cluster.owners.default_owner(kind):  # a modem added on a shared store is this console's
+            settings.setdefault("owner", self.cluster.owners.default_owner(kind))
         if name in self.gateways:
             raise EngineError(f"a gateway named {name!r} exists already")
         try:

@@ -2,19 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <source>ErrorHook</source>
-        <comment> The details are in the log file %s.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ErrorHook</source>
-        <comment>Something went wrong: %s. The console goes on; what you were doing may not have finished.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AddModemDialog</name>
     <message>
         <source>Add modem</source>
