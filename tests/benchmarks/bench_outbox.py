@@ -16,6 +16,7 @@ counting messages sent twice. (The PostgreSQL database given is emptied.)
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import asyncio
 import os
 import signal
@@ -49,6 +50,11 @@ def queue(engine: Engine, count: int) -> float:
     return elapsed
 
 
+def unfinished(engine: Engine) -> int:
+    counts = engine.status_counts()
+    return sum(counts.get(st, 0) for st in (m.QUEUED, m.SCHEDULED, m.SENDING))
+
+
 async def dispatch(engine: Engine, count: int | None) -> tuple[float, float, int]:
     """Start the engine; run until ``count`` messages are sent (None: until the queue is empty)."""
     loop = asyncio.get_running_loop()
@@ -66,8 +72,8 @@ async def dispatch(engine: Engine, count: int | None) -> tuple[float, float, int
     watch = LoopWatch().start()
     t0 = time.perf_counter()
     await engine.start()
-    if count is None:
-        while engine.queue_length() or any(g.busy for g in engine.gateways.values()):
+    if count is None:  # until no message waits or is being sent (by this console or another one)
+        while unfinished(engine) or any(g.busy for g in engine.gateways.values()):
             await asyncio.sleep(0.2)
     else:
         await done
@@ -164,7 +170,8 @@ def pg_run(url: str, count: int, sqlite_rate: float) -> None:
         print(f"dispatch (PostgreSQL, {n} instance{'s' if n > 1 else ''}): {total:,} sends in {elapsed:.2f} s = "
               f"{rates[n]:,.0f} msg/s; " + "; ".join(f"{o[0]}: {int(o[1]):,} sent, longest stall {o[3]} ms"
                                                      for o in outs)
-              + f"; stored sent {sent:,} of {count:,}; sent twice: {total - sent}")
+              + f"; stored sent {sent:,} of {count:,}; sent twice: {total - sent}"
+              + "".join(f"; {st}: {n}" for st, n in sorted(Counter(st for st, _ in stored).items()) if st != m.SENT))
         db.close()
     print(f"PostgreSQL 1 instance / SQLite: {rates[1] / sqlite_rate:.2f}x (target >= 0.8); "
           f"2 instances / 1: {rates[2] / rates[1]:.2f}x (target >= 1.8); 3 / 1: {rates[3] / rates[1]:.2f}x")
