@@ -21,8 +21,11 @@ def build_engine(config_path: str | None, db_url: str | None) -> tuple[Engine, C
 
 def engine_for(cfg: Config, db_url: str | None) -> Engine:
     """The engine on ``db_url`` (else the config's store, else the default one), configured by ``cfg``."""
+    from app.engine.instances import default_instance_name
+
     url = db_url or cfg.store["url"] or None
-    engine = Engine(Database(url), instance_id=cfg.store["instance"] or "local")
+    db = Database(url)
+    engine = Engine(db, instance_id=cfg.store["instance"] or default_instance_name(not db.is_sqlite))
     apply_config(engine, cfg)
     return engine
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
 
 from sqlmodel import select
 
 from app.config import Config, ConfigError
 from app.gateways.registry import gateway_class
-from app.store.models import GatewayRecord, User
+from app.store.models import GatewayRecord, SettingValue, User
 from app.store.passwords import hash_password, verify_password
 
 from .engine import Engine
 
+log = logging.getLogger(__name__)
+
 
 def apply_config(engine: Engine, cfg: Config) -> None:
     engine.open_store()
+    engine.cluster.register()  # a console whose name is taken writes nothing to a shared store
     where = str(cfg.path) if cfg.path else "config"
     with engine.db.session() as s:
         for i, u in enumerate(cfg.users):
@@ -50,6 +55,9 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row.kind = gw["kind"]
             row.enabled = gw.get("enabled", True)
             settings = {k: v for k, v in gw.items() if k not in ("name", "kind", "enabled")}
+            # a modem belongs to the machine whose file declares it; providers to any one console
+            if engine.cluster.owners.default_owner(gw["kind"]):
+                settings.setdefault("owner", engine.cluster.owners.default_owner(gw["kind"]))
             # passwords and PINs of the file stay in memory: the store never holds them in plain text
             secret_keys = {st.name for st in gateway_class(gw["kind"]).setting_group() if st.secret}
             engine.gateway_secrets[name] = {k: settings.pop(k) for k in list(settings) if k in secret_keys}
@@ -57,12 +65,25 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row.origin = "config"
             s.add(row)
         s.commit()
+    shared = engine.cluster.shared
+    if shared:  # settings another console (or this one, earlier) wrote: this file replaces them for all
+        with engine.db.session() as s:
+            stored_keys = set(s.exec(select(SettingValue.key)))
     for key, value in cfg.settings.items():
+        if shared and key in stored_keys and engine.settings.get(key) != value:
+            log.warning("%s: settings.%s = %r replaces %r for every console sharing the store", where, key, value,
+                        engine.settings.get(key))
         engine.set_setting(key, value)
     from .routing import RoutingRule
 
-    engine.set_routing_rules([RoutingRule(gateways=tuple(r["gateways"]), name=r["name"], destination=r["destination"],
-                                          sender=r["sender"], user=r["user"], message_type=r["message_type"],
-                                          enabled=r["enabled"]) for r in cfg.routing], origin="config")
+    rules = [RoutingRule(gateways=tuple(r["gateways"]), name=r["name"], destination=r["destination"],
+                         sender=r["sender"], user=r["user"], message_type=r["message_type"], enabled=r["enabled"],
+                         origin="config") for r in cfg.routing]
+    if shared:
+        stored = [dataclasses.replace(r, id=None) for r in engine.routing_rules() if r.origin == "config"]
+        if stored and stored != rules:
+            log.warning("%s: its %d routing rule(s) replace the %d another console's file wrote, for every "
+                        "console sharing the store", where, len(rules), len(stored))
+    engine.set_routing_rules(rules, origin="config")
     for number in cfg.blocked:
         engine.block_number(number, "config file")

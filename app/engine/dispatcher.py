@@ -73,6 +73,8 @@ class _Pass:
     handed: list[tuple[str, OutboundSms, MessageView]]
     more: bool
     next_due: datetime | None
+    #: Whether the pass talked to the store (a pass with nothing to do may not).
+    touched: bool = True
 
 
 class Dispatcher:
@@ -142,12 +144,16 @@ class Dispatcher:
                 self._meanwhile = None
                 self._idle.set()
                 raise
-            except Exception:
-                log.exception("dispatcher pass failed")
+            except Exception as exc:
+                if not self.engine.store_health.failed(exc):
+                    log.exception("dispatcher pass failed")
                 done = None
+            else:
+                if done.touched:
+                    self.engine.store_health.ok()
             newer, self._meanwhile = self._meanwhile, None
             try:
-                delay = self._apply(done, newer) if done is not None else MAX_IDLE
+                delay = self._apply(done, newer) if done is not None else self._after_failure()
             finally:
                 self._idle.set()
             if self._stopping:
@@ -163,6 +169,11 @@ class Dispatcher:
             else:
                 await asyncio.sleep(0)
 
+    def _after_failure(self) -> float:
+        """The wait after a failed pass: growing while the store is away."""
+        health = self.engine.store_health
+        return MAX_IDLE if health.reachable else health.retry_delay()
+
     def _return_claims(self, work: asyncio.Future) -> None:
         """A pass finished after the dispatcher was cancelled: what it claimed goes back to the queue."""
         if work.cancelled() or work.exception() is not None:
@@ -171,7 +182,7 @@ class Dispatcher:
         for v in done.changed:
             self.engine.events.publish(MessageChanged(v))
         if done.handed:
-            self.engine.outbox.requeue([sms.message_id for _, sms, _ in done.handed])
+            self.engine.outbox.requeue([sms for _, sms, _ in done.handed])
 
     # --- one pass ----------------------------------------------------------------
 
@@ -184,6 +195,8 @@ class Dispatcher:
         that takes work can be handed, and whether sending is paused. A gateway paused (or sending paused)
         while the pass runs is seen by :meth:`_apply`, which hands its messages back untried."""
         room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
+        if self.engine.cluster.lost:  # another console runs under this one's name now: it takes nothing
+            room = {}
         return _Snapshot(now, room, self.engine.settings["sending_paused"], self.engine.dispatch_epoch)
 
     def _store_pass(self, snapshot: "_Snapshot") -> "_Pass":
@@ -230,11 +243,13 @@ class Dispatcher:
                 full = len(rows) == limit and any(v > 0 for v in room.values()) and not paused
                 self._cursor = last if full and last is not None else None
                 more = bool(handed) or self._cursor is not None or stale
+            touched = s.in_transaction()
             s.commit()
             if timed and not more:
                 self._next_due_at = self._next_due(s, now)
+                touched = True
             next_due = None if more else self._next_due_at
-        return _Pass(now, changed, handed, more, next_due)
+        return _Pass(now, changed, handed, more, next_due, touched)
 
     def _apply(self, done: "_Pass", newer: set[int] | None = None) -> float:
         """Announce a committed pass and hand its messages to their gateways; returns the wait before the next.
@@ -256,7 +271,7 @@ class Dispatcher:
             if gw is not None and gw.state == GatewayState.RUNNING and not paused:
                 gw.submit(sms)
             else:  # sending or the gateway paused, stopped or removed while the pass ran: back to the queue, untried
-                untried.append(sms.message_id)
+                untried.append(sms)
         if untried:
             engine.outbox.requeue(untried)
         now = done.now
@@ -327,7 +342,7 @@ class Dispatcher:
     def _hand(self, row: dict, gateway: str, now: datetime) -> tuple[OutboundSms, MessageView]:
         # the view of the row as the claim wrote it (lifecycle.CLAIM)
         row.update(status=lc.CLAIM.target, gateway=gateway, attempts=row["attempts"] + 1, updated_at=now,
-                   reason="")
+                   reason="", claim_seq=row["claim_seq"] + 1)
         validity = None
         if row["expires_at"] is not None:
             validity = max(0, int((row["expires_at"] - now).total_seconds()))
@@ -335,7 +350,7 @@ class Dispatcher:
                           sender=row["sender"], message_type=row["message_type"],
                           encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
                           validity_seconds=validity, customer_ref=row["customer_ref"],
-                          priority=row["priority"], billcode=row["billcode"] or "")
+                          priority=row["priority"], billcode=row["billcode"] or "", claim=row["claim_seq"])
         return sms, view_of(row)
 
     # --- time-driven work ----------------------------------------------------------

@@ -33,6 +33,8 @@ from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChange
                      MessagesDeleted, MessageStored)
 from . import conversations, gateway_memory, job_progress, lifecycle, undo_delete
 from .export import ExportTask
+from .instances import InstanceRegistry
+from .store_health import StoreHealth
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
@@ -76,6 +78,10 @@ class Engine:
         self.connectors = ConnectorRegistry(self)
         self.contacts = ContactBook(self)
         self.users = UserBook(self)
+        #: The consoles sharing the store (this one registers at start).
+        self.cluster = InstanceRegistry(self)
+        #: Whether the store answers (told once when it goes away and once when it is back).
+        self.store_health = StoreHealth(self)
         self.started = False
         #: Counts pauses and resumes of gateways and of all sending: a dispatcher pass planned on an older
         #: snapshot of them claims nothing.
@@ -88,13 +94,7 @@ class Engine:
     def open_store(self) -> None:
         """Create or migrate the schema and read the stored settings."""
         self.db.create()
-        with self.db.session() as s:
-            for row in s.exec(select(SettingValue)):
-                if row.key in GENERAL:
-                    try:
-                        self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
-                    except (SettingError, ValueError):
-                        log.warning("ignoring stored setting %s with an invalid value", row.key)
+        self.load_settings()
         self.connectors.load()
         self.sessions.load_blocked()
 
@@ -106,9 +106,22 @@ class Engine:
                                     settings=json.dumps(DEMO_GATEWAY["settings"])))
                 s.commit()
 
+    def load_settings(self) -> None:
+        """Read the stored settings (at start, and when another console sharing the store changed them)."""
+        with self.db.session() as s:
+            for row in s.exec(select(SettingValue)):
+                if row.key in GENERAL:
+                    try:
+                        self.settings[row.key] = GENERAL[row.key].check(json.loads(row.value))
+                    except (SettingError, ValueError):
+                        log.warning("ignoring stored setting %s with an invalid value", row.key)
+
     async def start(self) -> None:
         """Recover interrupted work, start enabled gateways, start dispatching. The store work runs in
-        the store lane; what it changed is announced on the loop."""
+        the store lane; what it changed is announced on the loop.
+
+        On a shared store the console first takes its name (refused, with InstanceNameInUse, while another
+        live console has it)."""
         self.events.attach(asyncio.get_running_loop())
         records = await self.in_lane(self._prepare)
         for rec in records:
@@ -117,14 +130,19 @@ class Engine:
             except (SettingError, ValueError) as exc:
                 log.error("gateway %s cannot be loaded: %s", rec.name, exc)
         self.started = True
-        await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"]))
+        here = self.cluster.owners.assigned  # on a shared store: this console's, and the shared ones it holds
+        await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"] and g.name in here))
         self.dispatcher.start()
+        self.cluster.start()
 
     def _prepare(self) -> list[GatewayRecord]:
-        """The store side of :meth:`start`: schema, settings, interrupted messages, the gateways' records."""
+        """The store side of :meth:`start`: schema, settings, this console's name, interrupted messages, the
+        gateways' records."""
         self.open_store()
+        self.cluster.register()
         self.ensure_demo_gateway()
         self.outbox.recover_interrupted()
+        self.cluster.owners.assigned = self.cluster.owners.assign()
         with self.db.session() as s:
             return list(s.exec(select(GatewayRecord).order_by(GatewayRecord.id)))
 
@@ -133,6 +151,7 @@ class Engine:
         await self.dispatcher.stop()
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
         await self.outbox.settle()
+        await self.cluster.stop()
         self.started = False
         await self.in_lane(self.db.close)
         if self._store_lane is not None:
@@ -160,6 +179,7 @@ class Engine:
         settings["enabled"] = rec.enabled
         gw = gateway_class(rec.kind)(rec.name, settings, self)
         gw.origin = rec.origin  # "config": declared in the configuration file, which wins at start
+        gw.record = (rec.settings, rec.enabled)  # as stored: a change by another console rebuilds it
         return gw
 
     # --- settings ------------------------------------------------------------
@@ -393,7 +413,9 @@ class Engine:
             raise EngineError(f"there is no gateway named {name!r}") from None
 
     async def start_gateway(self, name: str) -> None:
-        await self.gateway(name).start()
+        gw = self.gateway(name)
+        await self.cluster.owners.check_start(name)
+        await gw.start()
         self.dispatcher.wake()
 
     async def stop_gateway(self, name: str) -> None:
@@ -420,6 +442,8 @@ class Engine:
         enabled = settings.pop("enabled", enabled)
         if not name:
             raise EngineError("a gateway needs a name")
+        if self.cluster.owners.default_owner(kind):  # a modem added on a shared store is this console's
+            settings.setdefault("owner", self.cluster.owners.default_owner(kind))
         if name in self.gateways:
             raise EngineError(f"a gateway named {name!r} exists already")
         try:
@@ -546,7 +570,7 @@ class Engine:
         self.dispatcher.wake()
 
     def gateway_returned(self, gateway: Gateway, sms: list[OutboundSms]) -> None:
-        self.outbox.requeue([s.message_id for s in sms])
+        self.outbox.requeue(sms)
         self.dispatcher.wake()
 
     def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> asyncio.Future | None:

@@ -64,6 +64,15 @@ Event = object
 Listener = Callable[[Event], None]
 
 
+@dataclass(frozen=True)
+class StoreHealthChanged:
+    """The store went away (``reachable`` false, with the cause) or answers again (after ``gone_for`` s)."""
+
+    reachable: bool
+    cause: str = ""
+    gone_for: float = 0.0
+
+
 class EventBus:
     """Listeners run on the event loop's thread. An event published from another thread (an engine
     operation run in the store lane) is handed to the loop and delivered there, in order."""

@@ -61,7 +61,7 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
         fresh = engine._build(rec)
         engine.gateways[name] = fresh
         engine.events.publish(GatewaysChanged())
-        if fresh.settings["enabled"]:
+        if fresh.settings["enabled"] and engine.cluster.owners.runs_here(name):
             await engine.start_gateway(name)
     else:
         gw.settings[key] = value

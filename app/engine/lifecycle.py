@@ -31,6 +31,9 @@ T = Message.__table__
 _TIME_COLUMNS = frozenset(c.name for c in T.columns if isinstance(c.type, UTCDateTime))
 #: Columns that hold the claim of the console sending a message (several consoles, one store).
 CLAIM_COLUMNS = ("claimed_by", "lease_until")
+#: The fencing token of a claim: counted up by every claim, so a claim taken over and made again by the
+#: same console is still another claim.
+CLAIM_SEQ = "claim_seq"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class Transition:
     clears: tuple[str, ...] = ()
     #: SQL expressions the transition applies itself (column -> expression over the row).
     computed: tuple[tuple[str, str], ...] = ()
+    #: Written only by the holder of the message's claim: each row names the claim it was handed under
+    #: (``b_by``: the console, ``b_seq``: the claim's token); a late writer, whose claim was taken over
+    #: meanwhile, changes nothing.
+    fenced: bool = False
 
     def check(self, keys: Iterable[str]) -> None:
         extra = set(keys) - self.sets
@@ -57,18 +64,19 @@ _EMPTY = {"gateways_failed": "''", "reason": "''"}
 
 
 def _t(name: str, sources: Sequence[str], target: str | None, sets: Iterable[str] = (),
-       clears: Iterable[str] = (), computed: Iterable[tuple[str, str]] = ()) -> Transition:
+       clears: Iterable[str] = (), computed: Iterable[tuple[str, str]] = (), fenced: bool = False) -> Transition:
     return Transition(name, tuple(sources), target, frozenset(sets) | {"updated_at"}, tuple(clears),
-                      tuple(computed))
+                      tuple(computed), fenced)
 
 
 WAITING = (m.QUEUED, m.SCHEDULED)
 RETRYABLE_FINAL = (m.FAILED, m.EXPIRED, m.UNDELIVERED, m.CANCELLED)
 
 # --- the dispatcher -----------------------------------------------------------------------------
-#: A console takes a queued message to hand it to a gateway; its claim lasts until ``lease_until``.
+#: A console takes a queued message to hand it to a gateway; its claim lasts until ``lease_until`` (a time
+#: of the store's clock) and gets a new token.
 CLAIM = _t("claim", [m.QUEUED], m.SENDING, ["gateway", "claimed_by", "lease_until"],
-           computed=[("attempts", "attempts + 1"), ("reason", "''")])
+           computed=[("attempts", "attempts + 1"), ("reason", "''"), (CLAIM_SEQ, f"{CLAIM_SEQ} + 1")])
 #: Past its validity before it could be sent.
 EXPIRE = _t("expire", WAITING, m.EXPIRED, ["reason", "finished_at"])
 #: Its number went on the opt-out list while it waited.
@@ -80,21 +88,23 @@ RELEASE = _t("release", [m.SCHEDULED], m.QUEUED, ["reason"])
 #: Why a waiting message waits (a reason only; the status stays).
 NOTE = _t("note", WAITING, None, ["reason", "scheduled_at"])
 
-# --- gateways' answers --------------------------------------------------------------------------
+# --- gateways' answers (written only under the claim they were sent under) -------------------------
 #: The gateway accepted it; its parts are rows of ``message_part``.
 SENT = _t("sent", [m.SENDING], m.SENT, ["sent_at", "reference", "parts", "gateway"],
-          clears=["reason", "next_attempt_at", "gateways_failed", *CLAIM_COLUMNS])
+          clears=["reason", "next_attempt_at", "gateways_failed", *CLAIM_COLUMNS], fenced=True)
 #: A retryable error with another candidate gateway left: tried there next.
 FAIL_OVER = _t("fail over", [m.SENDING], m.QUEUED, ["gateways_failed", "reason"],
-               clears=["gateway", "next_attempt_at", *CLAIM_COLUMNS])
+               clears=["gateway", "next_attempt_at", *CLAIM_COLUMNS], fenced=True)
 #: A retryable error and no other candidate: tried again after a backoff.
 RETRY_LATER = _t("retry later", [m.SENDING], m.QUEUED, ["next_attempt_at", "reason"],
-                 clears=["gateway", "gateways_failed", *CLAIM_COLUMNS])
+                 clears=["gateway", "gateways_failed", *CLAIM_COLUMNS], fenced=True)
 #: A permanent error, or too many tries.
-SEND_FAILED = _t("send failed", [m.SENDING], m.FAILED, ["reason", "finished_at"], clears=CLAIM_COLUMNS)
+SEND_FAILED = _t("send failed", [m.SENDING], m.FAILED, ["reason", "finished_at"], clears=CLAIM_COLUMNS,
+                 fenced=True)
 #: Handed to a gateway that never tried it (stopped, paused, removed meanwhile).
 RETURN_UNTRIED = _t("return untried", [m.SENDING], m.QUEUED, [],
-                    clears=["gateway", *CLAIM_COLUMNS], computed=[("attempts", "max(attempts - 1, 0)")])
+                    clears=["gateway", *CLAIM_COLUMNS], computed=[("attempts", "max(attempts - 1, 0)")],
+                    fenced=True)
 
 # --- delivery reports -----------------------------------------------------------------------------
 DELIVERED = _t("delivered", [m.SENT, m.SENDING], m.DELIVERED, ["reason", "finished_at"], clears=CLAIM_COLUMNS)
@@ -165,17 +175,25 @@ def _sql(transition: Transition, keys: tuple[str, ...], dialect: str, mark: str,
     where = f"id IN ({', '.join([mark] * by_list)})" if by_list else f"id = {mark}"
     states = ", ".join(f"'{s}'" for s in transition.sources)
     where += f" AND status = {mark}" if expect else f" AND status IN ({states})"
+    if transition.fenced:
+        where += f" AND claimed_by = {mark} AND {CLAIM_SEQ} = {mark}"
     return f"UPDATE message SET {', '.join(sets)} WHERE {where}"
 
 
+#: The keys of a row that name the message and its claim rather than giving values.
+_NAMING = ("b_id", "b_by", "b_seq")
+
+
 def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], *,
-          expect: str | None = None) -> None:
+          expect: str | None = None) -> int:
     """Apply ``transition`` to each row (``b_id`` names the message; the other keys are its values, the
     same keys in every row), in one executemany. A message not in one of the transition's source
-    states (or, with ``expect``, not in that state: the one it was read with) is left as it is."""
+    states (or, with ``expect``, not in that state: the one it was read with) is left as it is; so is,
+    for a fenced transition, one whose claim is no longer the row's (``b_by``, ``b_seq``).
+    Returns how many messages changed."""
     if not rows:
-        return
-    keys = tuple(k for k in rows[0] if k != "b_id")
+        return 0
+    keys = tuple(k for k in rows[0] if k not in _NAMING)
     transition.check(keys)
     if expect is not None and expect not in transition.sources:
         raise ValueError(f"transition {transition.name!r} does not leave {expect!r}")
@@ -185,6 +203,7 @@ def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], 
     times = [i for i, k in enumerate(keys) if k in _TIME_COLUMNS]
     get = itemgetter(*keys, "b_id")
     extra = (expect,) if expect is not None else ()
+    fence = itemgetter("b_by", "b_seq") if transition.fenced else None
     converted: dict[int, Any] = {}  # rows of one change share their time values: each converted once
 
     def values(row: dict) -> tuple:
@@ -199,9 +218,9 @@ def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], 
                         c = converted[id(t)] = store(t)
                     v[i] = c
             v = tuple(v)
-        return v + extra
+        return v + extra + fence(row) if fence is not None else v + extra
 
-    conn.exec_driver_sql(sql, [values(r) for r in rows])
+    return conn.exec_driver_sql(sql, [values(r) for r in rows]).rowcount
 
 
 #: Ids changed at most in one set-based statement.
@@ -210,7 +229,9 @@ _CHUNK = 500
 
 def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **values: Any) -> list[int]:
     """Apply ``transition`` with the same ``values`` to every message of ``ids`` in a source state;
-    returns the ids it changed."""
+    returns the ids it changed. Not for fenced transitions (each message has its own claim)."""
+    if transition.fenced:
+        raise ValueError(f"transition {transition.name!r} is written under each message's own claim: use apply")
     keys = tuple(sorted(values))
     transition.check(keys)
     mark = _mark(conn)
@@ -228,5 +249,5 @@ def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **va
 def describe() -> list[dict[str, Any]]:
     """Every declared transition, for documentation and tests."""
     return [{"name": t.name, "from": list(t.sources), "to": t.target, "sets": sorted(t.sets - {"updated_at"}),
-             "clears": list(t.clears), "computed": dict(t.computed)} for t in TRANSITIONS]
+             "clears": list(t.clears), "computed": dict(t.computed), "fenced": t.fenced} for t in TRANSITIONS]
 

@@ -166,12 +166,14 @@ class Outbox:
         only then (None without a running loop: committed already)."""
         return self._take(Received(gateway.name, sms, self.engine.clock.now()), wait=True)
 
-    def requeue(self, ids: list[int]) -> None:
-        """Messages handed to a gateway that never tried them go back to the queue."""
-        for i in ids:
+    def requeue(self, sms: Iterable[OutboundSms]) -> None:
+        """Messages handed to a gateway that never tried them go back to the queue (while this console's
+        claim on them holds)."""
+        claims = tuple((one.message_id, one.claim) for one in sms)
+        for i, _ in claims:
             self.engine.dispatcher.inflight.pop(i, None)
-        if ids:
-            self._take(Returned(tuple(ids)))
+        if claims:
+            self._take(Returned(claims))
 
     def _take(self, item: Work, *, wait: bool = False) -> asyncio.Future | None:
         """Queue news for the writer. With a running loop it is committed in the engine's store lane
@@ -204,13 +206,16 @@ class Outbox:
 
     def _flushed(self, results, now, work: asyncio.Future) -> None:
         self._flushing = None
+        health = self.engine.store_health
         if work.cancelled() or work.exception() is not None:
-            if not work.cancelled():
+            if not work.cancelled() and not health.failed(work.exception()):
                 log.error("recording %d send outcomes and reports failed; trying again", len(results),
                           exc_info=work.exception())
             self._results[:0] = results  # nothing of them is lost: tried again shortly
-            self._flush_handle = asyncio.get_running_loop().call_later(0.5, self._flush_some)
+            delay = 0.5 if health.reachable else health.retry_delay()
+            self._flush_handle = asyncio.get_running_loop().call_later(delay, self._flush_some)
             return
+        health.ok()
         self._announce_results(results, now, work.result())
         for item in results:
             _, done = self._waiting.pop(id(item), (None, None))
@@ -337,11 +342,16 @@ class Outbox:
         """:meth:`take_over_expired` without announcing the changes (for a worker thread); returns them."""
         now = self.engine.clock.now()
         with self.db.session() as s:
-            ids = shared_queue.expired_claims(s, instance=self.engine.instance_id, now=now,
-                                              skip_locked=not self.db.is_sqlite)
-            if not ids:
+            expired = shared_queue.expired_claims(s, instance=self.engine.instance_id, now=now,
+                                                  skip_locked=not self.db.is_sqlite)
+            if not expired.ids:
                 return []
-            return self._settle(s, ids)
+            for owner, (count, oldest, newest) in sorted(expired.by_instance.items()):
+                lapsed = f"{newest:.1f} s" if oldest - newest < 0.1 else f"{newest:.1f} to {oldest:.1f} s"
+                log.warning("taking over %d message(s) claimed by instance %r, whose claims had expired %s "
+                            "ago (lease %d s): it stopped renewing them", count, owner, lapsed,
+                            self.engine.settings["lease_seconds"])
+            return self._settle(s, expired.ids)
 
     def _announce(self, views: list[MessageView]) -> int:
         for v in views:

@@ -62,9 +62,9 @@ class Received:
 
 @dataclass(frozen=True)
 class Returned:
-    """Messages handed to a gateway that never tried them."""
+    """Messages handed to a gateway that never tried them: (id, claim token) pairs."""
 
-    ids: tuple[int, ...]
+    claims: tuple[tuple[int, int], ...]
 
 
 Work = Union[Outcome, Report, Received, Returned]
@@ -79,7 +79,8 @@ class Written:
     received: list[MessageView]
 
 _FAILURE_COLUMNS = (T.c.id, T.c.status, T.c.recipient, T.c.sender, T.c.user, T.c.message_type,
-                    T.c.gateways_allowed, T.c.gateways_failed, T.c.attempts, T.c.scheduled_at, T.c.created_at)
+                    T.c.gateways_allowed, T.c.gateways_failed, T.c.attempts, T.c.scheduled_at, T.c.created_at,
+                    T.c.claimed_by, T.c.claim_seq)
 
 
 def _mark(conn: Connection) -> str:
@@ -116,7 +117,7 @@ class OutcomeWriter:
                 elif isinstance(item, Received):
                     received += self._received(conn, item)
                 else:
-                    changed += lc.apply_all(conn, lc.RETURN_UNTRIED, item.ids, updated_at=now)
+                    changed += self._returned(conn, item, now)
             self._sent(conn, sent, now)
             self._reported(conn, reported, changed)
             return Written(views_of(conn, changed), views_of(conn, received))
@@ -144,14 +145,19 @@ class OutcomeWriter:
             return
         mark = _mark(conn)
         with_parts = [o for o in sent if o.result.references]
+        me = self.engine.instance_id
         if with_parts:  # the parts of an earlier send of the same message are gone with this one
             conn.exec_driver_sql(
                 f"DELETE FROM message_part WHERE message_id = {mark} AND EXISTS "
-                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sending')",
-                [(o.sms.message_id, o.sms.message_id) for o in with_parts])
-        lc.apply(conn, lc.SENT, [{"b_id": o.sms.message_id, "sent_at": now, "updated_at": now,
-                                  "reference": ",".join(o.result.references) or None, "parts": o.result.parts,
-                                  "gateway": o.gateway} for o in sent])
+                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sending' AND claimed_by = {mark} "
+                f"AND claim_seq = {mark})",
+                [(o.sms.message_id, o.sms.message_id, me, o.sms.claim) for o in with_parts])
+        rows = [{"b_id": o.sms.message_id, "b_by": me, "b_seq": o.sms.claim, "sent_at": now, "updated_at": now,
+                 "reference": ",".join(o.result.references) or None, "parts": o.result.parts,
+                 "gateway": o.gateway} for o in sent]
+        if lc.apply(conn, lc.SENT, rows) < len(rows):
+            self._late(conn, [(o.sms.message_id, o.gateway, "sent", rows[i]["reference"])
+                              for i, o in enumerate(sent)])
         if with_parts:  # parts only of messages this write made sent (not of one another console took over)
             stamp = time_converter(conn)(now)
             conn.exec_driver_sql(
@@ -166,11 +172,39 @@ class OutcomeWriter:
     def _failed(self, conn: Connection, item: Outcome, now: datetime) -> list[int]:
         """Fail over to another candidate, retry after a backoff, or fail with the last reason."""
         row = conn.execute(select(*_FAILURE_COLUMNS).where(T.c.id == item.sms.message_id)).mappings().first()
-        if row is None or row["status"] != m.SENDING:
+        if row is None or row["status"] != m.SENDING or (row["claimed_by"], row["claim_seq"]) != (
+                self.engine.instance_id, item.sms.claim):
+            self._late(conn, [(item.sms.message_id, item.gateway, "failed", None)])
             return []
         transition, values = self.failure(dict(row), item.gateway, item.result.reason, item.result.retryable, now)
-        lc.apply(conn, transition, [{"b_id": row["id"], "updated_at": now, **values}], expect=m.SENDING)
+        lc.apply(conn, transition, [{"b_id": row["id"], "b_by": row["claimed_by"], "b_seq": row["claim_seq"],
+                                     "updated_at": now, **values}], expect=m.SENDING)
         return [row["id"]]
+
+    def _returned(self, conn: Connection, item: Returned, now: datetime) -> list[int]:
+        """Messages a gateway never tried go back to the queue, those still under this console's claim."""
+        me = self.engine.instance_id
+        rows = [{"b_id": i, "b_by": me, "b_seq": seq, "updated_at": now} for i, seq in item.claims]
+        ids = [i for i, _ in item.claims]
+        if lc.apply(conn, lc.RETURN_UNTRIED, rows) == len(rows):
+            return ids
+        back = {r[0] for r in conn.execute(select(T.c.id).where(T.c.id.in_(ids), T.c.status == m.QUEUED,
+                                                               T.c.claimed_by.is_(None)))}
+        return [i for i in ids if i in back]
+
+    def _late(self, conn: Connection, answers: list[tuple[int, str, str, str | None]]) -> None:
+        """Say which gateway answers came too late: the claim they were sent under had been taken over
+        (another console settled or re-sent the message), so nothing of them was written."""
+        ids = [a[0] for a in answers]
+        now = {r[0]: r[1:] for r in conn.execute(select(T.c.id, T.c.status, T.c.claimed_by, T.c.gateway,
+                                                         T.c.reference).where(T.c.id.in_(ids)))}
+        for message_id, gateway, outcome, reference in answers:
+            status, owner, at, ref = now.get(message_id, (None, None, None, None))
+            if outcome == "sent" and status == m.SENT and at == gateway and ref == reference and owner is None:
+                continue  # written
+            where = "deleted" if status is None else f"now {status}" + (f", claimed by {owner!r}" if owner else "")
+            log.warning("message %d: the %s answer from gateway %s came after this console's claim on it was "
+                        "taken over (%s); nothing was written", message_id, outcome, gateway, where)
 
     def failure(self, row: dict[str, Any], gateway: str, reason: str, retryable: bool,
                 now: datetime) -> tuple[lc.Transition, dict[str, Any]]:

@@ -128,11 +128,13 @@ class Router:
         return best
 
     def untried_up(self, route: Route, failed_now: str) -> list[str]:
-        """Candidates that are running and have not failed the message yet (failover targets)."""
+        """Candidates that are running (here or on another console sharing the store) and have not failed
+        the message yet (failover targets)."""
         failed = route.failed | {failed_now}
+        elsewhere = self.engine.cluster.owners.remote_up
         return [n for n in route.candidates
-                if n not in failed and n in self.engine.gateways
-                and self.engine.gateways[n].state == GatewayState.RUNNING]
+                if n not in failed and (n in elsewhere or (n in self.engine.gateways
+                                                           and self.engine.gateways[n].state == GatewayState.RUNNING))]
 
     def why_waiting(self, route: Route) -> str:
         """The Outbox's words for a message no candidate can take now."""
@@ -147,8 +149,16 @@ class Router:
                 return f"waiting: gateway {', '.join(route.allowed)} does not exist"
             return "waiting: there is no gateway; add one in the Gateways tab"
         states = []
+        owners = self.engine.cluster.owners
         for name in route.candidates:
             gw = self.engine.gateways.get(name)
+            if gw is not None and not owners.runs_here(name):
+                why = owners.why_not_here(name)
+                if why is None:  # it runs on another console: that one sends the message
+                    return ""
+                if why:
+                    states.append(why)
+                    continue
             if gw is None:
                 states.append(f"{name} does not exist")
             elif gw.state == GatewayState.RUNNING and not gw.under_limits():

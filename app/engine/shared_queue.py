@@ -6,10 +6,17 @@ a time) and the claim is a conditional update (``status = 'queued'``) that
 returns the ids it really took. A claim carries a lease: the instance renews
 the leases of the messages it is sending, and when an instance stops renewing
 (it died), another one settles its claims under the interrupted-send rule.
+
+Lease times are the store's (PostgreSQL's ``now()``), never a host's: a
+console whose clock runs ahead does not see healthy claims as expired. (A
+SQLite store is one machine's: its time is the engine's clock.) Each claim
+also gets a token (``claim_seq``); outcomes are written under it
+(:mod:`app.engine.lifecycle`'s fenced transitions).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -77,25 +84,53 @@ def blocked_among(s: Session, numbers: set[str]) -> dict[str, str]:
     return dict(s.connection().execute(q).all())
 
 
+def store_now(conn, local: datetime) -> datetime:
+    """The store's time (UTC): PostgreSQL's ``now()`` (the transaction's start); ``local`` on SQLite."""
+    if conn.dialect.name == "sqlite":
+        return local
+    return conn.exec_driver_sql("SELECT now() AT TIME ZONE 'UTC'").scalar().replace(tzinfo=timezone.utc)
+
+
 def claim(s: Session, ids: list[int], gateway: str, *, instance: str, now: datetime,
           lease: float) -> set[int]:
-    """Mark queued messages ``sending`` for ``gateway``; returns the ids this instance really claimed."""
+    """Mark queued messages ``sending`` for ``gateway``, with a lease measured by the store's clock;
+    returns the ids this instance really claimed (each claim's token is its ``claim_seq`` as read, plus one:
+    the rows were read locked, or on SQLite in the one writer's transaction)."""
     if not ids:
         return set()
-    return set(lifecycle.apply_all(s.connection(), lifecycle.CLAIM, ids, gateway=gateway, claimed_by=instance,
-                                   lease_until=now + timedelta(seconds=lease), updated_at=now))
+    conn = s.connection()
+    until = store_now(conn, now) + timedelta(seconds=lease)
+    return set(lifecycle.apply_all(conn, lifecycle.CLAIM, ids, gateway=gateway, claimed_by=instance,
+                                   lease_until=until, updated_at=now))
 
 
 def renew_leases(s: Session, *, instance: str, now: datetime, lease: float) -> int:
-    """Extend the leases of everything this instance is sending."""
-    stmt = (update(T).where(T.c.status == m.SENDING, T.c.claimed_by == instance)
-            .values(lease_until=now + timedelta(seconds=lease)))
+    """Extend the leases of everything this instance is sending (by the store's clock)."""
+    until = store_now(s.connection(), now) + timedelta(seconds=lease)
+    stmt = (update(T).where(T.c.status == m.SENDING, T.c.claimed_by == instance).values(lease_until=until))
     return s.connection().execute(stmt).rowcount
 
 
-def expired_claims(s: Session, *, instance: str, now: datetime, skip_locked: bool) -> list[int]:
-    """Messages another instance claimed and stopped renewing."""
-    q = select(T.c.id).where(T.c.status == m.SENDING, T.c.claimed_by != instance, T.c.lease_until < now)
+@dataclass(frozen=True)
+class ExpiredClaims:
+    """Claims another instance stopped renewing: the messages, whose they were, and since when they lapsed."""
+
+    ids: list[int]
+    #: instance -> (messages, seconds its oldest and newest lapsed lease had been expired)
+    by_instance: dict[str, tuple[int, float, float]]
+
+
+def expired_claims(s: Session, *, instance: str, now: datetime, skip_locked: bool) -> ExpiredClaims:
+    """Messages another instance claimed and stopped renewing (expired by the store's clock)."""
+    conn = s.connection()
+    at = store_now(conn, now)
+    q = select(T.c.id, T.c.claimed_by, T.c.lease_until).where(
+        T.c.status == m.SENDING, T.c.claimed_by != instance, T.c.lease_until < at)
     if skip_locked:
         q = q.with_for_update(skip_locked=True)
-    return [r[0] for r in s.connection().execute(q)]
+    ids: list[int] = []
+    lapsed: dict[str, list[float]] = {}
+    for id_, owner, until in conn.execute(q):
+        ids.append(id_)
+        lapsed.setdefault(owner, []).append((at - until).total_seconds())
+    return ExpiredClaims(ids, {k: (len(v), max(v), min(v)) for k, v in lapsed.items()})

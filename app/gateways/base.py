@@ -60,6 +60,9 @@ class OutboundSms:
     priority: int = 0
     #: Billing code to pass on to a provider that accepts one.
     billcode: str = ""
+    #: The token of the engine's claim on the message when it was handed over (gateways pass it on
+    #: untouched): its outcome is written only while that claim holds.
+    claim: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,8 @@ COMMON_SETTINGS = (
     Setting("kind", str, "", "Gateway kind.", required=True),
     Setting("enabled", bool, True, "Start the gateway with the console."),
     Setting("window", int, 4, "Messages handed to the gateway at once.", minimum=1, maximum=1000),
+    Setting("owner", str, "", "The console (its [store] instance name) that runs the gateway when several "
+            "share a store: a modem's machine. Empty: any one console, one at a time."),
 )
 
 

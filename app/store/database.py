@@ -14,14 +14,14 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, derived, journal, loop_guard, models, search
+from . import conversations, derived, journal, loop_guard, models, notify, search
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -45,8 +45,31 @@ def _v4_parts_as_rows(s: Session) -> None:
     s.exec(text("DROP INDEX IF EXISTS ix_message_reference"))
 
 
+def _add_column(s: Session, table: str, column: str, ddl: str) -> None:
+    """Add a column unless it is there already (a migration run again changes nothing)."""
+    from sqlalchemy import inspect
+
+    if column not in {c["name"] for c in inspect(s.connection()).get_columns(table)}:
+        s.exec(text(f'ALTER TABLE "{table}" ADD COLUMN {column} {ddl}'))
+
+
+def _v5_shared_store(s: Session) -> None:
+    """Version 5: several consoles on one store. A message's claim has a token (``claim_seq``) that its
+    outcome is written under; consoles register in ``instance`` (created with the other tables); a
+    gateway has the console running it (``runner``) until ``runner_until``."""
+    _add_column(s, "message", "claim_seq", "INTEGER NOT NULL DEFAULT 0")
+    s.exec(text("DROP INDEX IF EXISTS ix_message_claim"))  # without the lease's time (see models.Message)
+    s.exec(text("CREATE INDEX ix_message_claim ON message (status, claimed_by) WHERE claimed_by IS NOT NULL"))
+    _add_column(s, "gateway", "runner", "VARCHAR(64)")
+    _add_column(s, "gateway", "runner_until", "TIMESTAMP")
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
-                                                    4: _v4_parts_as_rows}
+                                                    4: _v4_parts_as_rows, 5: _v5_shared_store}
+
+
+#: The advisory lock a console holds while it creates or migrates a shared store's schema.
+_SCHEMA_LOCK = 0x534D5343
 
 
 class StoreError(RuntimeError):
@@ -109,13 +132,58 @@ class Database:
         return Session(self.engine, expire_on_commit=False)
 
     def create(self) -> None:
-        """Create the schema on first start, or migrate an older one."""
+        """Create the schema on first start, or migrate an older one.
+
+        On a shared store one console at a time does it (an advisory lock): two consoles replacing the
+        same triggers at once would deadlock each other."""
+        if self.is_sqlite:
+            self._create()
+            return
+        try:
+            lock = self.engine.connect()
+        except Exception as exc:
+            raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
+        try:
+            lock.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK})")
+            lock.commit()
+            self._create()
+        finally:
+            try:
+                lock.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK})")
+                lock.commit()
+            finally:
+                lock.close()
+
+    def _installed(self) -> bool:
+        """PostgreSQL: whether the store is at this schema version with its triggers in place. Then nothing
+        is replaced: replacing a trigger on the message table waits for every console's writes to it, and
+        while they wait for the replacing transaction's other locks, they deadlock."""
+        if self.is_sqlite:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                version = conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).scalar()
+                triggers = conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                                             "('message_journal', 'smsconsole_setting_changed')")).scalar()
+        except Exception:  # noqa: BLE001 - a new store: no schema_version yet
+            return False
+        return version == SCHEMA_VERSION and triggers == 2
+
+    def _create(self) -> None:
+        if self._installed():
+            return
         try:
             SQLModel.metadata.create_all(self.engine, tables=_tables())
             with self.engine.begin() as conn:  # search table, conversation summary, filter indexes
                 search.install(conn, self.is_sqlite)
                 conversations.install(conn, self.is_sqlite)
                 journal.install(conn, self.is_sqlite)
+                notify.install(conn, self.is_sqlite)
+                if not self.is_sqlite:  # room on each page for a row's next version: updates that change no
+                    # indexed column (a lease renewed, a reason noted) stay on the page (HOT)
+                    options = conn.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'message'")).scalar()
+                    if "fillfactor=80" not in (options or []):
+                        conn.execute(text("ALTER TABLE message SET (fillfactor = 80)"))
         except Exception as exc:
             raise StoreError(f"cannot open the store at {self.display_url}: {exc}") from exc
         with self.session() as s:
@@ -163,7 +231,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event",
+        "message_part", "message_event", "instance",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

@@ -59,7 +59,8 @@ class Message(SQLModel, table=True):
         Index("ix_message_expiry", "status", "expires_at", **_where("expires_at IS NOT NULL")),
         Index("ix_message_schedule", "status", "scheduled_at", **_where("scheduled_at IS NOT NULL")),
         Index("ix_message_retry", "status", "next_attempt_at", **_where("next_attempt_at IS NOT NULL")),
-        Index("ix_message_claim", "status", "claimed_by", "lease_until", **_where("claimed_by IS NOT NULL")),
+        # not the lease's time: renewing a lease changes no indexed column (a HOT update on PostgreSQL)
+        Index("ix_message_claim", "status", "claimed_by", **_where("claimed_by IS NOT NULL")),
         Index("ix_message_fingerprint", "fingerprint", **_where("fingerprint IS NOT NULL")),
         Index("ix_message_dir_id", "direction", "id"),
         Index("ix_message_job", "job_id"),
@@ -116,6 +117,9 @@ class Message(SQLModel, table=True):
     # Shared queue (several instances on one database)
     claimed_by: Optional[str] = Field(default=None, max_length=64)
     lease_until: Optional[datetime] = _ts(default=None)
+    #: Counted up by each claim: the token an outcome is written under (fencing), so the answer to a send
+    #: whose claim was taken over changes nothing.
+    claim_seq: int = 0
 
 
 #: States of one part of a sent message.
@@ -190,6 +194,30 @@ class GatewayRecord(SQLModel, table=True):
     settings: str = Field(default="{}", sa_type=Text)
     #: Where the gateway was declared: "config" (file wins) or "store".
     origin: str = Field(default="store", max_length=8)
+    #: The console running it now (several consoles on one store), and until when its run holds
+    #: (the store's clock) unless renewed.
+    runner: Optional[str] = Field(default=None, max_length=64)
+    runner_until: Optional[datetime] = _ts(default=None)
+
+
+class InstanceRecord(SQLModel, table=True):
+    """A console sharing the store: registered at its start, its heartbeat kept by the store's clock."""
+
+    __tablename__ = "instance"
+
+    name: str = Field(primary_key=True, max_length=64)
+    host: str = Field(default="", max_length=255)
+    pid: int = 0
+    #: Which run of the console holds the name (a new one at each start).
+    token: str = Field(default="", max_length=32)
+    #: "running" or "stopped" (a running console whose heartbeat is old is gone).
+    state: str = Field(default="running", max_length=16)
+    started_at: Optional[datetime] = _ts(default=None)
+    heartbeat_at: Optional[datetime] = _ts(default=None)
+    #: Messages per second its gateways sent since the previous heartbeat.
+    send_rate: float = 0.0
+    #: The gateways it runs, ``;``-separated.
+    gateways: str = Field(default="", sa_type=Text)
 
 
 class User(SQLModel, table=True):

@@ -17,6 +17,7 @@ class EngineBridge(QObject):
     gateway_alert = Signal(str, str)     # gateway name, what the operator must hear
     sessions_changed = Signal()
     routing_rules_changed = Signal()
+    store_health_changed = Signal(object)  # StoreHealthChanged
 
     def __init__(self, engine: Engine, parent: QObject | None = None):
         super().__init__(parent)
@@ -40,6 +41,8 @@ class EngineBridge(QObject):
             self.sessions_changed.emit()
         elif isinstance(event, ev.RoutingRulesChanged):
             self.routing_rules_changed.emit()
+        elif isinstance(event, ev.StoreHealthChanged):
+            self.store_health_changed.emit(event)
 
     def close(self) -> None:
         self._unsubscribe()

@@ -94,6 +94,15 @@ class MainWindow(QMainWindow):
         self.unread_label.setObjectName("unreadLabel")
         self.statusBar().addPermanentWidget(self.unread_label)
         self.statusBar().addPermanentWidget(self.gateways_tab.sending_pause.status_label(self))
+        from .store_status import StoreStatusLabel
+
+        self.store_status = StoreStatusLabel(bridge, self)
+        self.statusBar().addPermanentWidget(self.store_status)
+        self.cluster_action = None
+        if self.engine.cluster.shared:  # several consoles on one store: View → Cluster
+            self.cluster_action = self._action(self.tr("&Cluster…"), self.show_cluster, None,
+                                               self.tr("The consoles sharing the store and their gateways"))
+            self.view_menu.addAction(self.cluster_action)
         self.notifier = Notifier(self)
         self.csv_drop = CsvDrop(self, lambda path: self.compose().import_csv(path))  # a CSV file: a bulk send
         bridge.message_stored.connect(self._on_stored)
@@ -102,6 +111,14 @@ class MainWindow(QMainWindow):
         bridge.gateway_alert.connect(lambda gateway, text: self.notifier.gateway_alert(gateway, text))
         self.update_unread()
         restore_layout(self)
+
+    def show_cluster(self) -> None:
+        from .cluster_view import ClusterDialog
+
+        dialog = ClusterDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.cluster_dialog = dialog
 
     @property
     def attached(self) -> bool:

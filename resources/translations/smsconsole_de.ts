@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name></name>
+    <message>
+        <source>ErrorHook</source>
+        <comment> The details are in the log file %s.</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ErrorHook</source>
+        <comment>Something went wrong: %s. The console goes on; what you were doing may not have finished.</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddModemDialog</name>
     <message>
         <source>Add modem</source>
@@ -257,6 +270,114 @@
         <source>Remove</source>
         <extracomment>Values for ``{placeholders}`` (a contact&apos;s name, the columns of a CSV row). Why the number cannot be used (&quot;&quot; when it can).</extracomment>
         <translation>Entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterDialog</name>
+    <message>
+        <source>Cluster</source>
+        <extracomment>Seconds between two refreshes.</extracomment>
+        <translation>Verbund</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>Konsole</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Rechner</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Heartbeat</source>
+        <translation>Lebenszeichen</translation>
+    </message>
+    <message>
+        <source>Gateways</source>
+        <translation>Gateways</translation>
+    </message>
+    <message>
+        <source>Send rate</source>
+        <translation>Senderate</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Besitzer</translation>
+    </message>
+    <message>
+        <source>Runs on</source>
+        <translation>Läuft auf</translation>
+    </message>
+    <message>
+        <source>Change &amp;owner…</source>
+        <translation>&amp;Besitzer ändern…</translation>
+    </message>
+    <message>
+        <source>Consoles sharing the store %1</source>
+        <translation>Konsolen, die sich den Speicher %1 teilen</translation>
+    </message>
+    <message>
+        <source>Gateways and the console that runs each</source>
+        <translation>Gateways und die Konsole, die jedes betreibt</translation>
+    </message>
+    <message>
+        <source>Read the consoles</source>
+        <translation>Konsolen lesen</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>verschwunden</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <source> (this console)</source>
+        <translation> (diese Konsole)</translation>
+    </message>
+    <message>
+        <source>any console</source>
+        <translation>jede Konsole</translation>
+    </message>
+    <message>
+        <source>no console</source>
+        <translation>keine Konsole</translation>
+    </message>
+    <message>
+        <source>(any console, one at a time)</source>
+        <translation>(jede Konsole, jeweils eine)</translation>
+    </message>
+    <message>
+        <source>Owner of %1</source>
+        <translation>Besitzer von %1</translation>
+    </message>
+    <message>
+        <source>Console that runs gateway %1:</source>
+        <translation>Konsole, die Gateway %1 betreibt:</translation>
+    </message>
+    <message>
+        <source>Change the owner of %1</source>
+        <translation>Besitzer von %1 ändern</translation>
     </message>
 </context>
 <context>
@@ -732,7 +853,7 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
     </message>
     <message>
         <source>blocked</source>
-        <translation>gesperrt</translation>
+        <translation type="vanished">gesperrt</translation>
     </message>
     <message>
         <source>stopped</source>
@@ -741,6 +862,13 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
     <message>
         <source>closed</source>
         <translation>geschlossen</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorHook</name>
+    <message>
+        <source>SMS Console</source>
+        <translation>SMS Console</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1586,14 @@ Nachrichten, die Ihre Gateways empfangen, erscheinen hier.</translation>
     <message>
         <source>Reply queued</source>
         <translation>Antwort eingereiht</translation>
+    </message>
+    <message>
+        <source>&amp;Cluster…</source>
+        <translation>&amp;Verbund…</translation>
+    </message>
+    <message>
+        <source>The consoles sharing the store and their gateways</source>
+        <translation>Die Konsolen, die sich den Speicher teilen, und ihre Gateways</translation>
     </message>
     <message>
         <source>&amp;New message…</source>
@@ -2482,6 +2618,17 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>SIM changed</source>
         <translation>SIM gewechselt</translation>
+    </message>
+</context>
+<context>
+    <name>StoreStatusLabel</name>
+    <message>
+        <source>Store unreachable since %1: sending and receiving wait</source>
+        <translation>Speicher seit %1 nicht erreichbar: Senden und Empfangen warten</translation>
+    </message>
+    <message>
+        <source>Store reachable again after %1 s</source>
+        <translation>Speicher nach %1 s wieder erreichbar</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ import pytest
 from app.store import database
 from app.store.database import SCHEMA_VERSION, Database, StoreError
 from app.store.models import Message
+from sqlalchemy import text
 from sqlmodel import select
 from app.store.passwords import hash_password, verify_password
 
@@ -177,3 +178,16 @@ async def test_a_migrated_multipart_message_is_delivered_by_the_reports_of_its_o
     assert engine.message("u-multi").status == m.DELIVERED
     assert engine.message("u-single").status == m.SENT
     engine.db.close()
+
+
+def test_the_shared_store_migration_can_run_again(tmp_path):
+    """Schema 5 adds what is missing and leaves a store that has it as it is."""
+    db = Database(f"sqlite:///{tmp_path / 'again.db'}")
+    db.create()
+    with db.session() as s:
+        database.MIGRATIONS[5](s)
+        database.MIGRATIONS[5](s)
+        s.commit()
+    with db.session() as s:
+        assert s.exec(text("SELECT claim_seq FROM message")).all() == []
+    db.close()

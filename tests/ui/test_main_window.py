@@ -148,3 +148,15 @@ def test_sessions_tab_lists_gateway_connections(window, qtbot):
     assert model.index(0, 1).data() == "Demo" and model.index(0, 3).data() == "running"
     complete(qtbot, window.engine.stop_gateway("Demo"))
     assert model.index(0, 3).data() == "stopped"
+
+
+def test_the_status_bar_tells_when_the_store_is_away_and_back(window, qtbot):
+    from app.engine.events import StoreHealthChanged
+
+    label = window.store_status
+    assert label.isHidden()
+    window.engine.events.publish(StoreHealthChanged(False, "OperationalError: connection refused"))
+    assert label.isVisible() and "Store unreachable since" in label.text()
+    assert label.toolTip() == "OperationalError: connection refused"
+    window.engine.events.publish(StoreHealthChanged(True, "", 18.2))
+    assert label.isHidden() and window.statusBar().currentMessage() == "Store reachable again after 18.2 s"
