@@ -18,6 +18,7 @@ from app.engine.requests import EngineError, OutboundRequest, QueueResult
 from .contact_picker import ContactPicker
 from .csv_drop import CsvDrop
 from .csv_import_dialog import CsvImportDialog
+from .discard_guard import DiscardGuard
 from .icons import icon
 from .recipient_field import Recipient, RecipientField, split_recipients
 from .sms_counter import CounterBar
@@ -118,6 +119,12 @@ class ComposeDialog(QDialog):
         self.send_button.setToolTip(self.tr("Queue the message (Ctrl+Enter)"))
         buttons.accepted.connect(self.send)
         buttons.rejected.connect(self.reject)
+        # Send is the default button whatever has the focus: Enter on Cancel or a side button never discards
+        self.send_button.setDefault(True)
+        for button in (buttons.button(QDialogButtonBox.StandardButton.Cancel), self.contacts_button,
+                       self.csv_button, self.counter_bar.replace_button):
+            button.setAutoDefault(False)
+        self.guard = DiscardGuard(self, self.has_input, self.tr("this message"))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.send)
 
@@ -167,6 +174,14 @@ class ComposeDialog(QDialog):
         (self.text_edit if to else self.to_edit).setFocus()
         # a CSV file dropped anywhere on the dialog, the text and To fields included, is imported
         self.csv_drop = CsvDrop(self, self.import_csv, also=(self.text_edit.viewport(), self.to_edit))
+
+    def has_input(self) -> bool:
+        """Whether the operator typed anything that closing would lose."""
+        return bool(self.text_edit.toPlainText().strip() or self.recipients.recipients()
+                    or self.to_edit.text().strip())
+
+    def reject(self) -> None:
+        self.guard.reject()
 
     # --- recipients ------------------------------------------------------------------------
 

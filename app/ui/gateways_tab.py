@@ -328,22 +328,23 @@ class GatewaysTab(QWidget):
         return dialog
 
     def add_gateway(self, kind: str) -> GatewayDialog:
-        dialog = GatewayDialog(kind, self, taken=set(self.engine.gateways))
-        dialog.accepted.connect(lambda: self._added(dialog))
+        dialog = GatewayDialog(kind, self, taken=set(self.engine.gateways), save=self._add)
         dialog.open()
         return dialog
 
-    def _added(self, dialog: GatewayDialog) -> None:
+    def _add(self, dialog: GatewayDialog) -> str | None:
+        """Store the new gateway and start it; a problem keeps the dialog open with everything typed."""
         name = dialog.name()
-        if not self._save_secrets(name, dialog.secrets):
-            return
+        problem = self._save_secrets(dialog, name)
+        if problem:
+            return problem
         try:
             self.engine.add_gateway(name, dialog.kind, dialog.settings)
         except EngineError as exc:
-            show_error(self, self.tr("Add gateway"), self.tr("The gateway was not added: %s") % exc)
-            return
+            return self.tr("The gateway was not added: %s") % exc
         if name in self.engine.gateways and dialog.settings.get("enabled", True):
             spawn(self.engine.start_gateway(name), self, self.tr("Start %s") % name)
+        return None
 
     def edit_selected(self) -> GatewayDialog | None:
         names = self.selected_names()
@@ -357,7 +358,8 @@ class GatewaysTab(QWidget):
                            "other buttons of this tab work as for any gateway.") % g.name
         elif g.kind not in EDIT_TITLES:
             note = self.tr("The settings of a %s gateway are changed in the configuration file.") % g.kind
-        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings, read_only_note=note)
+        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings, read_only_note=note,
+                               save=lambda d: self._save_secrets(d, g.name))
         dialog.setObjectName("gatewayDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not note:
@@ -366,8 +368,6 @@ class GatewaysTab(QWidget):
         return dialog
 
     def _edited(self, dialog: GatewayDialog, before: GatewayView):
-        if not self._save_secrets(before.name, dialog.secrets):
-            return None
         changed = [(k, v) for k, v in dialog.settings.items() if before.settings.get(k) != v]
         secrets = dict(dialog.secrets)
         if changed or secrets:
@@ -388,19 +388,25 @@ class GatewaysTab(QWidget):
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 5000)
 
-    def _save_secrets(self, name: str, secrets: dict[str, str]) -> bool:
-        if not secrets.get("password"):
-            return True
-        from app.gateways.credentials import save_password
+    def _save_secrets(self, dialog: GatewayDialog, name: str) -> str | None:
+        """Keep the password where the dialog says; None when stored, else the problem in words."""
+        password = dialog.secrets.get("password")
+        if not password:
+            return None
+        from app.gateways.credentials import CredentialError, save_password, save_password_to_file
 
+        if dialog.password_store == "file":
+            try:
+                save_password_to_file(name, password, dialog.settings.get("credentials_file") or None)
+            except CredentialError as exc:
+                return str(exc)
+            return None
         try:
-            save_password(name, secrets["password"])
+            save_password(name, password)
         except Exception as exc:  # no keyring backend on this desktop
-            show_error(self, self.tr("Password not stored"),
-                       self.tr("The password could not be kept in the keyring (%s). Put it in an environment "
-                               "variable named in \"password env\", or in the secrets file, and save again.") % exc)
-            return False
-        return True
+            reason = str(exc).split(" (", 1)[0] if isinstance(exc, CredentialError) else str(exc)
+            return dialog.keyring_failed(reason)
+        return None
 
     def remove_selected(self) -> None:
         names = self.selected_names()
