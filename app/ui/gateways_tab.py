@@ -28,6 +28,19 @@ from .tasks import show_error, spawn
 
 NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, SIGNAL, ACTIVITY, DETAILS = range(10)
 _DETAIL_SKIP = ("signal_dbm", "signal_bars", "signal")
+#: States from which Start brings a gateway up (a disconnected modem reconnects by itself).
+STARTABLE = frozenset({"stopped", "error", "authentication failed", "PIN required", "PUK required"})
+#: States in which the gateway holds its connection, so its signal and operator are current.
+CONNECTED = frozenset({"running", "paused"})
+
+
+def allowed_actions(states: list[str]) -> dict[str, bool]:
+    """Which of Start, Stop, Restart, Pause and Resume apply to gateways in these states."""
+    return {"start": any(s in STARTABLE for s in states),
+            "stop": any(s not in ("stopped", "stopping") for s in states),
+            "restart": any(s not in ("starting", "stopping") for s in states),
+            "pause": any(s == "running" for s in states),
+            "resume": any(s == "paused" for s in states)}
 
 
 def details_text(g: GatewayView) -> str:
@@ -96,20 +109,28 @@ class GatewayTableModel(QAbstractTableModel):
             return None
         g = self._rows[index.row()]
         c = index.column()
+        held = self.sending_paused() and g.state == "running"
         if role == Qt.ItemDataRole.DisplayRole:
             state = state_words(g.state) + (f" — {g.state_reason}" if g.state_reason else "")
-            signal = g.info.get("operator", "") if g.kind == "modem" else ""
+            if held:
+                state = self.tr("running — all sending paused")
+            signal = g.info.get("operator", "") if g.kind == "modem" and g.state in CONNECTED else ""
             return [g.name, kind_title(g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
                     None, details_text(g)][c]
         if role == Qt.ItemDataRole.ForegroundRole and c == STATE:
-            return gateway_colour(g.state)
+            return gateway_colour("paused" if held else g.state)
         if role == Qt.ItemDataRole.DecorationRole and c == STATE:
-            return dot(GATEWAY_COLOURS.get(g.state, "#c62828"))
+            return dot(GATEWAY_COLOURS.get("paused" if held else g.state, "#c62828"))
         if role == Qt.ItemDataRole.DecorationRole and c == NAME:
             return icon({"modem": "modem", "simulator": "simulator"}.get(g.kind, "provider"))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if c == STATE and held:
+                return self.tr("Pause all sending holds every outgoing message in the queue; this gateway "
+                               "still receives. Resume all sending to send again.")
             if c == STATE and g.state_reason:
                 return g.state_reason
+            if c == SIGNAL and g.kind == "modem" and g.state not in CONNECTED:
+                return self.tr("No signal reading while the modem is %s") % state_words(g.state)
             if c == SIGNAL and "signal" in g.info:
                 return f"{g.info['signal']} · {g.info.get('operator', '')}"
             if c == ACTIVITY:
@@ -118,11 +139,18 @@ class GatewayTableModel(QAbstractTableModel):
                 return details_text(g)
         if role == SparkRole and c == ACTIVITY:
             return tuple(g.per_minute) or (0,) * 60
-        if role == BarsRole and c == SIGNAL and isinstance(g.info.get("signal_bars"), int):
+        if role == BarsRole and c == SIGNAL and g.state in CONNECTED and isinstance(g.info.get("signal_bars"), int):
             return g.info["signal_bars"]
         if role == Qt.ItemDataRole.TextAlignmentRole and c in (SENT, FAILED, RECEIVED, BUSY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def sending_paused(self) -> bool:
+        return bool(self.engine.settings.get("sending_paused"))
+
+    def pause_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, STATE), self.index(len(self._rows) - 1, STATE))
 
     def name_at(self, row: int) -> str:
         return self._rows[row].name
@@ -181,6 +209,8 @@ class GatewaysTab(QWidget):
             a = QAction(icon(icon_name) if icon_name else QAction(self).icon(), text, self)
             a.setToolTip(tip)
             if shortcut:
+                tip += f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+                a.setToolTip(tip)
                 a.setShortcut(QKeySequence(shortcut))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(a)
@@ -192,16 +222,19 @@ class GatewaysTab(QWidget):
         self.remove_action = action(self.tr("Remove"), self.tr("Remove the selected gateway"),
                                     self.remove_selected, "delete", QKeySequence.StandardKey.Delete)
         self.start_action = action(self.tr("Start"), self.tr("Start the selected gateways"),
-                                   lambda: self._each(self.engine.start_gateway, self.tr("Start")), "start")
+                                   lambda: self._each(self.engine.start_gateway, self.tr("Start")), "start",
+                                   "Ctrl+Shift+O")
         self.stop_action = action(self.tr("Stop"), self.tr("Stop the selected gateways; waiting messages stay "
                                                            "queued"),
-                                  lambda: self._each(self.engine.stop_gateway, self.tr("Stop")), "stop")
+                                  lambda: self._each(self.engine.stop_gateway, self.tr("Stop")), "stop",
+                                  "Ctrl+Shift+X")
         self.restart_action = action(self.tr("Restart"), self.tr("Stop and start the selected gateways"),
                                      lambda: self._each(self.engine.restart_gateway, self.tr("Restart")), "refresh")
         self.pause_action = action(self.tr("Pause"), self.tr("Hold sending on the selected gateways"),
-                                   lambda: self._each_now(self.engine.pause_gateway), "pause")
+                                   lambda: self._each_now(self.engine.pause_gateway), "pause", "Ctrl+Shift+P")
         self.resume_action = action(self.tr("Resume"), self.tr("Send again on the selected gateways"),
-                                    lambda: self._each_now(self.engine.resume_gateway), "resume")
+                                    lambda: self._each_now(self.engine.resume_gateway), "resume",
+                                    "Ctrl+Shift+G")
         self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
             "Start the selected gateways' daily and hourly counts from zero"),
             lambda: self._each_now(self.engine.reset_send_limit))
@@ -216,6 +249,7 @@ class GatewaysTab(QWidget):
             bar.addAction(a)
         bar.addSeparator()
         self.sending_pause = SendingPause(self.engine, self)
+        self.sending_pause.paused_changed.connect(lambda _p: self.model.pause_changed())
         bar.addAction(self.sending_pause.action)
 
         self.details = QLabel(self)
@@ -259,12 +293,26 @@ class GatewaysTab(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.show_traffic())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.model.dataChanged.connect(lambda *_: self.update_actions())
         self.model.modelReset.connect(self._after_reset)
         bridge.gateway_state_changed.connect(self._state_changed)
         self._tick = QTimer(self, interval=2000, timeout=self._refresh_live)
         self._tick.start()
         if self.model.rowCount():
             self.view.selectRow(0)
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        """Each action is enabled only where it applies to the selected gateways' states."""
+        rows = self.selected_rows()
+        states = [self.model.view_at(r).state for r in rows]
+        allowed = allowed_actions(states)
+        for key, a in (("start", self.start_action), ("stop", self.stop_action), ("restart", self.restart_action),
+                       ("pause", self.pause_action), ("resume", self.resume_action)):
+            a.setEnabled(allowed[key])
+        for a in (self.edit_action, self.remove_action, self.reset_limit_action):
+            a.setEnabled(bool(rows))
 
     # --- selection, traffic ---------------------------------------------------------------
 
@@ -281,6 +329,7 @@ class GatewaysTab(QWidget):
         if self.model.rowCount() and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
         self.show_traffic()
+        self.update_actions()
 
     def _refresh_live(self) -> None:
         if self.isVisible():

@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
 
         self.view_menu.insertAction(self._tab_actions_start, self.inbox_tab.toggle_view_action)
         self.tools_menu.insertAction(self.simulate_action, self.gateways_tab.sending_pause.action)
+        self.gateway_menu = self.menuBar().insertMenu(self.tools_menu.menuAction(), self._gateway_menu())
+        self.tabs.currentChanged.connect(self.focus_main_view)
+        self.inbox_tab.page_shown.connect(lambda _p: self.focus_main_view(self.tabs.currentIndex()))
         for a in self._engine_actions:
             a.setEnabled(True)
         self.unread_label = QLabel(self)
@@ -102,6 +105,42 @@ class MainWindow(QMainWindow):
         bridge.gateway_alert.connect(lambda gateway, text: self.notifier.gateway_alert(gateway, text))
         self.update_unread()
         restore_layout(self)
+
+    def _gateway_menu(self):
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.tr("Gate&way"), self)
+        menu.setObjectName("gatewayMenu")
+        tab = self.gateways_tab
+        for a in (tab.start_action, tab.stop_action, tab.restart_action, tab.pause_action, tab.resume_action):
+            menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(tab.sending_pause.action)
+        # the menu acts on the Gateways tab's selection: choosing it from another tab shows that tab too
+        for a in (tab.start_action, tab.stop_action, tab.restart_action, tab.pause_action, tab.resume_action):
+            a.triggered.connect(lambda _c=False: self.tabs.setCurrentWidget(tab))
+        return menu
+
+    def show_tab(self, index: int) -> None:
+        """Show a tab with its main view focused, so the tab's shortcuts work at once."""
+        self.tabs.setCurrentIndex(index)
+        self.focus_main_view(index)
+
+    def main_view(self, index: int):
+        """The list or table a tab's keyboard shortcuts act on."""
+        if not self.attached:
+            return None
+        tab = self.tabs.widget(index)
+        if tab is self.inbox_tab:
+            return self.inbox_tab.main_view()
+        if tab is self.sessions_tab:
+            return self.sessions_tab.customers.view
+        return getattr(tab, "view", None)
+
+    def focus_main_view(self, index: int) -> None:
+        view = self.main_view(index)
+        if view is not None:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def attached(self) -> bool:
@@ -149,7 +188,7 @@ class MainWindow(QMainWindow):
         self._tab_actions_start = view_menu.addSeparator()
         self.tab_actions = []
         for i, (name, _icon) in enumerate(self._tab_titles()):
-            a = self._action(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            a = self._action(name, lambda _c=False, i=i: self.show_tab(i), f"Ctrl+{i + 1}")
             view_menu.addAction(a)
             self.tab_actions.append(a)
         self.tools_menu = tools = menu.addMenu(self.tr("&Tools"))
