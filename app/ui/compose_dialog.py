@@ -111,6 +111,12 @@ class ComposeDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828;")
         self.problem_label.hide()
+        self.warning_label = QLabel(self)
+        self.warning_label.setObjectName("warningLabel")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #ef6c00;")
+        self.warning_label.hide()
+        self.recipients.changed.connect(self.update_warnings)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.send_button = buttons.addButton(self.tr("&Send"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -163,6 +169,7 @@ class ComposeDialog(QDialog):
         layout.addWidget(self.text_edit, 1)
         layout.addWidget(self.counter_bar)
         layout.addWidget(options)
+        layout.addWidget(self.warning_label)
         layout.addWidget(self.problem_label)
         layout.addWidget(buttons)
         for a, b in ((self.to_edit, self.text_edit), (self.text_edit, self.sender_edit),
@@ -174,6 +181,29 @@ class ComposeDialog(QDialog):
         (self.text_edit if to else self.to_edit).setFocus()
         # a CSV file dropped anywhere on the dialog, the text and To fields included, is imported
         self.csv_drop = CsvDrop(self, self.import_csv, also=(self.text_edit.viewport(), self.to_edit))
+        self.update_warnings()
+
+    def warnings(self) -> list[str]:
+        """What would keep the message from leaving as the operator expects, said before sending."""
+        out = []
+        national = [r.number for r in self.recipients.recipients()
+                    if not r.error and r.number.startswith("0") and len(r.number) > 8]
+        if national and not self.engine.settings.get("default_country"):
+            out.append(self.tr("No default country is set, so %s leaves as typed and most networks refuse it. "
+                               "Type the number with + and its country code, or set the country in Settings → "
+                               "General.") % ", ".join(national[:3]))
+        if self.engine.settings.get("sending_paused"):
+            out.append(self.tr("All sending is paused: the message waits in the queue until sending is resumed "
+                               "(Gateway menu)."))
+        elif not any(g.state == "running" for g in self.engine.gateway_views()):
+            out.append(self.tr("No gateway can send now: the message waits in the queue until one is started "
+                               "in the Gateways tab."))
+        return out
+
+    def update_warnings(self) -> None:
+        warnings = self.warnings()
+        self.warning_label.setText("\n".join(warnings))
+        self.warning_label.setVisible(bool(warnings))
 
     def has_input(self) -> bool:
         """Whether the operator typed anything that closing would lose."""

@@ -121,6 +121,16 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False: self.tabs.setCurrentWidget(tab))
         return menu
 
+    def show_first_run(self, api_url: str | None = None):
+        """The first-run assistant (non-modal); ``api_url``: where the HTTP API listens."""
+        from .first_run import DEFAULT_API_URL, FirstRunAssistant
+
+        self.api_url = api_url or getattr(self, "api_url", None) or DEFAULT_API_URL
+        wizard = FirstRunAssistant(self, self.api_url)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
     def show_tab(self, index: int) -> None:
         """Show a tab with its main view focused, so the tab's shortcuts work at once."""
         self.tabs.setCurrentIndex(index)
@@ -174,6 +184,9 @@ class MainWindow(QMainWindow):
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         about_action = self._action(self.tr("&About"), self.about)
         shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self.first_run_action = self._action(self.tr("&First-run assistant…"), lambda: self.show_first_run(),
+                                             tip=self.tr("Default country, an API user with a curl example, the "
+                                                         "first gateway and a test message"))
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -199,6 +212,7 @@ class MainWindow(QMainWindow):
         tools.addAction(self.simulate_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(shortcuts_action)
+        help_menu.addAction(self.first_run_action)
         help_menu.addAction(about_action)
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -209,7 +223,7 @@ class MainWindow(QMainWindow):
         # what needs the engine waits for it
         self._engine_actions = (self.new_message_action, self.find_action, self.contacts_action,
                                 self.settings_action, self.simulate_action, self.refresh_action,
-                                self.blocked_action)
+                                self.blocked_action, self.first_run_action)
         for a in self._engine_actions:
             a.setEnabled(False)
 
