@@ -4,13 +4,10 @@ limit; and the traffic log of the selected gateway."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QHBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QSplitter, QTableView,
+                               QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from app.engine.requests import EngineError
 from app.engine.views import GatewayView
@@ -25,6 +22,7 @@ from .icons import dot, icon
 from .routing_section import RoutingSection
 from .sending_pause import SendingPause
 from .tasks import show_error, spawn
+from .traffic_pane import TrafficPane, traffic_lines
 
 NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, SIGNAL, ACTIVITY, DETAILS = range(10)
 _DETAIL_SKIP = ("signal_dbm", "signal_bars", "signal")
@@ -256,29 +254,13 @@ class GatewaysTab(QWidget):
         self.details.setObjectName("gatewayDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.traffic = QPlainTextEdit(self)
-        self.traffic.setObjectName("trafficLog")
-        self.traffic.setReadOnly(True)
-        self.traffic.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.traffic.setPlaceholderText(self.tr("No traffic yet. The gateway's dialogue with its modem or provider "
-                                                "appears here, most recent first."))
-        font = QGuiApplication.font()
-        font.setFamily("monospace")
-        font.setStyleHint(font.StyleHint.Monospace)
-        self.traffic.setFont(font)
-        self.copy_traffic_button = QPushButton(self.tr("Copy log"), self)
-        self.copy_traffic_button.setObjectName("copyTrafficButton")
-        self.copy_traffic_button.setToolTip(self.tr("Copy the whole traffic log, for a support request"))
-        self.copy_traffic_button.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.traffic.toPlainText()))
+        self.traffic_pane = TrafficPane(self)
+        self.traffic = self.traffic_pane.text
         lower = QWidget(self)
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(6, 6, 6, 6)
-        top = QHBoxLayout()
-        top.addWidget(self.details, 1)
-        top.addWidget(self.copy_traffic_button)
-        ll.addLayout(top)
-        ll.addWidget(self.traffic, 1)
+        ll.addWidget(self.details)
+        ll.addWidget(self.traffic_pane, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("gatewaysSplitter")
@@ -286,7 +268,9 @@ class GatewaysTab(QWidget):
         self.splitter.addWidget(lower)
         self.routing = RoutingSection(bridge, self)
         self.splitter.addWidget(self.routing)
-        self.splitter.setSizes([260, 200, 220])
+        self.splitter.setSizes([220, 320, 160])  # the traffic log gets room; every pane can be resized
+        for i in range(3):
+            self.splitter.setCollapsible(i, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)
@@ -342,18 +326,14 @@ class GatewaysTab(QWidget):
             self.details.setText(self.tr("No gateway selected.") if self.model.rowCount()
                                  else self.tr("No gateways yet. Add one with Add → Simulator, a Retarus provider "
                                               "or a modem."))
-            self.traffic.clear()
+            self.traffic_pane.clear()
             return
         name = names[0]
         g = self.model.view_at(self.model.index(self.selected_rows()[0], 0).row())
         self.details.setText(f"<b>{name}</b> — {state_words(g.state)}" + (f" ({g.state_reason})" if g.state_reason else "")
                              + (f"<br>{details_text(g)}" if details_text(g) else ""))
-        lines = [f"{datetime.fromtimestamp(t.at).strftime('%H:%M:%S.%f')[:-3]} "
-                 f"{'→' if t.direction == 'out' else '←' if t.direction == 'in' else '·'} {t.text}"
-                 for t in self.engine.gateway_traffic(name)]
-        text = "\n".join(lines)
-        if text != self.traffic.toPlainText():
-            self.traffic.setPlainText(text)
+        # the engine gives the newest first; the log reads as it happened
+        self.traffic_pane.set_lines(name, traffic_lines(reversed(self.engine.gateway_traffic(name))))
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.view.selectionModel().selectedRows()})
