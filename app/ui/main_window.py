@@ -282,13 +282,14 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def simulate_incoming(self) -> None:
-        from app.engine.requests import EngineError
+    def simulate_incoming(self):
+        """Ask for the sender and the text, then have the simulated gateway receive them."""
+        from .simulate_dialog import SimulateDialog
 
-        try:
-            self.engine.simulate_incoming()
-        except EngineError as exc:
-            show_error(self, self.tr("Simulate incoming message"), str(exc))
+        self.simulate_dialog = dialog = SimulateDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> None:
         from .shortcuts import shortcuts_html
@@ -320,7 +321,8 @@ class MainWindow(QMainWindow):
     def update_unread(self) -> None:
         n = self.engine.unread_count()
         self.unread_label.setText(self.tr("%n unread", "", n))
-        self.setWindowTitle(f"{APP_NAME} ({n})" if n else APP_NAME)
+        # the count first: the desktop adds the application's name to a title that does not end with it
+        self.setWindowTitle(f"({n}) {APP_NAME}" if n else APP_NAME)
         self.notifier.set_unread(n)
 
     # --- window state -------------------------------------------------------------------

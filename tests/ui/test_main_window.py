@@ -84,8 +84,11 @@ def test_compose_needs_recipient_and_text(window, qtbot):
 
 
 def test_incoming_message_shows_unread_in_bold_with_count(window, qtbot):
+    window.simulate_action.trigger()
+    dialog = window.simulate_dialog
+    dialog.text_edit.setPlainText("Hello from the simulator")
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
-        window.simulate_action.trigger()
+        dialog.receive_button.click()
     model = window.inbox_tab.model
     assert model.rowCount() == 1
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
