@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .compose_dialog import ComposeDialog
     from .engine_bridge import EngineBridge
 
-INBOX, OUTBOX, SESSIONS, GATEWAYS = range(4)
+INBOX, OUTBOX, SESSIONS, GATEWAYS, STATISTICS = range(5)
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +54,8 @@ class MainWindow(QMainWindow):
 
     def _tab_titles(self) -> tuple[tuple[str, str], ...]:
         return ((self.tr("&Inbox"), "inbox"), (self.tr("&Outbox"), "outbox"),
-                (self.tr("S&essions"), "sessions"), (self.tr("&Gateways"), "gateways"))
+                (self.tr("S&essions"), "sessions"), (self.tr("&Gateways"), "gateways"),
+                (self.tr("S&tatistics"), "statistics"))
 
     def attach(self, bridge: "EngineBridge") -> None:
         """Fill the window from the engine: the tabs' contents, the status bar, the actions."""
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         from .notifier import Notifier
         from .outbox_tab import OutboxTab
         from .sessions_tab import SessionsTab
+        from .statistics_tab import StatisticsTab
 
         self.bridge = bridge
         self.engine = bridge.engine
@@ -71,9 +73,10 @@ class MainWindow(QMainWindow):
         self.outbox_tab = OutboxTab(bridge, self)
         self.sessions_tab = SessionsTab(bridge, self)
         self.gateways_tab = GatewaysTab(bridge, self)
+        self.statistics_tab = StatisticsTab(bridge, self)
         current = self.tabs.currentIndex()
         for i, (tab, (title, name)) in enumerate(zip((self.inbox_tab, self.outbox_tab, self.sessions_tab,
-                                                      self.gateways_tab), self._tab_titles())):
+                                                      self.gateways_tab, self.statistics_tab), self._tab_titles())):
             opening = self.tabs.widget(i)
             self.tabs.removeTab(i)
             opening.deleteLater()
@@ -331,7 +334,8 @@ class MainWindow(QMainWindow):
         if self.attached:
             save_state(self)
             self.notifier.hide()
+            self.statistics_tab.sampler.stop()
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "INBOX", "OUTBOX", "SESSIONS", "GATEWAYS"]
+__all__ = ["MainWindow", "INBOX", "OUTBOX", "SESSIONS", "GATEWAYS", "STATISTICS"]
