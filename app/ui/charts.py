@@ -85,8 +85,9 @@ class Chart(QWidget):
         widest = max((fm.horizontalAdvance(lab) for lab in self.labels), default=1) + 8
         every = max(1, int(widest * len(positions) / max(rect.width(), 1)) + 1)
         for i, x in enumerate(positions):
-            if i % every == 0 or i == len(positions) - 1 and every == 1:
-                p.drawText(QRectF(x - widest / 2, rect.bottom() + 2, widest, fm.height()),
+            if i % every == 0:
+                left = min(max(0.0, x - widest / 2), self.width() - widest)  # whole, also at the edges
+                p.drawText(QRectF(left, rect.bottom() + 2, widest, fm.height()),
                            Qt.AlignmentFlag.AlignHCenter, self.labels[i])
 
     def _legend(self, p: QPainter) -> None:

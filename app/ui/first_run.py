@@ -9,7 +9,8 @@ import shlex
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit,
                                QPushButton, QRadioButton, QVBoxLayout, QWizard, QWizardPage)
 
 from app.engine.requests import EngineError, OutboundRequest
@@ -32,9 +33,9 @@ def first_run_needed(engine) -> bool:
 def curl_example(url: str, user: str, password: str, to: str = "+4917612345678") -> str:
     """A copy-paste request that sends one message through the console's Diafaan API."""
     q = shlex.quote
-    return (f"curl -sS -G {q(url + '/http/send-message')} \\\n  --data-urlencode {q('username=' + user)} "
-            f"--data-urlencode {q('password=' + password)} \\\n  --data-urlencode {q('to=' + to)} "
-            f"--data-urlencode {q('message=Hello from SMS Console')}")
+    fields = (f"username={user}", f"password={password}", f"to={to}", "message=Hello from SMS Console")
+    return f"curl -sS -G {q(url + '/http/send-message')}" + "".join(
+        f" \\\n  --data-urlencode {q(f)}" for f in fields)
 
 
 def _note(text: str, parent) -> QLabel:
@@ -85,7 +86,12 @@ class ApiPage(QWizardPage):
         self.example = QPlainTextEdit(self)
         self.example.setObjectName("curlExample")
         self.example.setReadOnly(True)
-        self.example.setMaximumHeight(90)
+        self.example.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        font = QGuiApplication.font()
+        font.setFamily("monospace")
+        font.setStyleHint(font.StyleHint.Monospace)
+        self.example.setFont(font)
+        self.example.setFixedHeight(self.example.fontMetrics().height() * 5 + 16)
         self.copy_button = QPushButton(self.tr("Copy"), self)
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.example.toPlainText()))
@@ -94,7 +100,10 @@ class ApiPage(QWizardPage):
         form.addRow(self.tr("User name:"), self.name_edit)
         form.addRow(self.tr("Password:"), self.password_edit)
         form.addRow(self.tr("Try it:"), self.example)
-        form.addRow("", self.copy_button)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addStretch(1)
+        form.addRow("", copy_row)
         if existing:
             form.addRow(_note(self.tr("Users of the console: %s (Settings → Users).") % ", ".join(existing), self))
         for w in (self.name_edit, self.password_edit):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from app.gateways.modem import profiles
@@ -248,7 +248,10 @@ class GatewayDialog(QDialog):
         layout.addWidget(self.note_label)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problem_label)
-        layout.addWidget(self.fallback_button)
+        fallback_row = QHBoxLayout()
+        fallback_row.addWidget(self.fallback_button)
+        fallback_row.addStretch(1)
+        layout.addLayout(fallback_row)
         layout.addWidget(buttons)
         self.settings: dict[str, Any] = {}
         self.secrets: dict[str, str] = {}

@@ -111,7 +111,7 @@ class GatewayTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             state = state_words(g.state) + (f" — {g.state_reason}" if g.state_reason else "")
             if held:
-                state = self.tr("running — all sending paused")
+                state = self.tr("all sending paused")
             signal = g.info.get("operator", "") if g.kind == "modem" and g.state in CONNECTED else ""
             return [g.name, kind_title(g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
                     None, details_text(g)][c]
@@ -330,7 +330,10 @@ class GatewaysTab(QWidget):
             return
         name = names[0]
         g = self.model.view_at(self.model.index(self.selected_rows()[0], 0).row())
+        held = self.tr("; all sending is paused, it only receives") if (
+            g.state == "running" and self.model.sending_paused()) else ""
         self.details.setText(f"<b>{name}</b> — {state_words(g.state)}" + (f" ({g.state_reason})" if g.state_reason else "")
+                             + held
                              + (f"<br>{details_text(g)}" if details_text(g) else ""))
         # the engine gives the newest first; the log reads as it happened
         self.traffic_pane.set_lines(name, traffic_lines(reversed(self.engine.gateway_traffic(name))))

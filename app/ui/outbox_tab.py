@@ -100,6 +100,7 @@ class OutboxTab(MessageActions, QWidget):
         self.job_view.setObjectName("jobList")
         self.job_view.setModel(self.jobs)
         self.job_view.setItemDelegate(JobDelegate(self.job_view))
+        self.job_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the bars fit the width
         self.job_view.setToolTip(self.tr("Jobs: the messages submitted together, with their progress"))
         self.job_view.selectionModel().currentChanged.connect(lambda _c, _p: self.apply_filter())
         self.jobs.modelReset.connect(self._keep_job)

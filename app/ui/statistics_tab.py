@@ -134,12 +134,16 @@ class StatisticsTab(QWidget):
     def show_statistics(self, stats: Statistics) -> None:
         self.stats = stats
         self.when.setText("  " + self.tr("as of %s") % datetime.now().strftime("%H:%M"))
-        names = lambda key: f"{key[0] or self.tr('no gateway')} {_direction(key[1])}"  # noqa: E731
+        def names(key: tuple[str, str]) -> str:
+            if not key[0]:
+                return self.tr("not handed to a gateway") if key[1] == "out" else self.tr("received")
+            return f"{key[0]} {_direction(key[1])}"
+
         hours = [h.astimezone().strftime("%H:00") for h in stats.hours]
         self.cards["per_hour"].chart.set_data(hours, [(names(k), v) for k, v in sorted(stats.per_hour.items())])
         days = [d.strftime("%m-%d") for d in stats.days]
         self.cards["per_day"].chart.set_data(days, [(names(k), v) for k, v in sorted(stats.per_day.items())])
-        self.cards["per_hour"].summary.setText(self.tr("%d sent, %d received") % (
+        self.cards["per_hour"].summary.setText(self.tr("%d outgoing, %d received") % (
             sum(sum(v) for k, v in stats.per_hour.items() if k[1] == "out"),
             sum(sum(v) for k, v in stats.per_hour.items() if k[1] == "in")))
         failures = self.cards["failures"]

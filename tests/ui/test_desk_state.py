@@ -50,7 +50,9 @@ def test_a_stopped_modem_shows_no_signal_and_global_pause_shows_on_each_row(wind
     assert demo.data() == "running"
     engine.pause_all()
     tab.sending_pause.sync()
-    assert demo.data() == "running — all sending paused"
+    assert demo.data() == "all sending paused"
+    tab.show_traffic()
+    assert "all sending is paused" in tab.details.text()
     assert "Resume all sending" in demo.data(Qt.ItemDataRole.ToolTipRole)
     engine.resume_all()
     tab.sending_pause.sync()
