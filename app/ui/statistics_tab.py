@@ -69,7 +69,9 @@ class ChartCard(QFrame):
 def _direction(direction: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    return QCoreApplication.translate("StatisticsTab", "sent" if direction == "out" else "received")
+    if direction == "out":
+        return QCoreApplication.translate("StatisticsTab", "sent")
+    return QCoreApplication.translate("StatisticsTab", "received")
 
 
 class StatisticsTab(QWidget):
