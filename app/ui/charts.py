@@ -113,8 +113,15 @@ def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() or abs(value) >= 10 else f"{value:.1f}"
 
 
-class StackedBars(Chart):
-    """Counts over time (hours, days), one stacked bar per label, a colour per series."""
+class _TimeChart(Chart):
+    """Figures over time: the axes, the labels under them and the legend around ``paint_figures``."""
+
+    def top(self) -> float:
+        raise NotImplementedError
+
+    def paint_figures(self, p: QPainter, rect: QRectF, top: float) -> list[float]:
+        """Paint the figures; returns the x of each label."""
+        raise NotImplementedError
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
@@ -122,10 +129,20 @@ class StackedBars(Chart):
         if self._empty(p):
             return
         rect = self._plot_rect()
-        n = len(self.labels)
-        totals = [sum(values[i] for _n, values in self.series) for i in range(n)]
-        top = _nice(max(totals, default=0))
+        top = _nice(self.top())
         self._axes(p, rect, top)
+        self._x_labels(p, rect, self.paint_figures(p, rect, top))
+        self._legend(p)
+
+
+class StackedBars(_TimeChart):
+    """Counts over time (hours, days), one stacked bar per label, a colour per series."""
+
+    def top(self) -> float:
+        return max((sum(values[i] for _n, values in self.series) for i in range(len(self.labels))), default=0)
+
+    def paint_figures(self, p: QPainter, rect: QRectF, top: float) -> list[float]:
+        n = len(self.labels)
         step = rect.width() / max(n, 1)
         width = max(2.0, step * 0.7)
         for i in range(n):
@@ -135,22 +152,17 @@ class StackedBars(Chart):
                 if h > 0:
                     p.fillRect(QRectF(rect.left() + i * step + (step - width) / 2, y - h, width, h), series_colour(s))
                 y -= h
-        self._x_labels(p, rect, [rect.left() + (i + 0.5) * step for i in range(n)])
-        self._legend(p)
+        return [rect.left() + (i + 0.5) * step for i in range(n)]
 
 
-class Lines(Chart):
+class Lines(_TimeChart):
     """Values over time, one line per series; ``None`` leaves a gap (no reading)."""
 
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self._empty(p):
-            return
-        rect = self._plot_rect()
+    def top(self) -> float:
+        return max((v for _n, values in self.series for v in values if v is not None), default=0)
+
+    def paint_figures(self, p: QPainter, rect: QRectF, top: float) -> list[float]:
         n = len(self.labels)
-        top = _nice(max((v for _n, values in self.series for v in values if v is not None), default=0))
-        self._axes(p, rect, top)
         step = rect.width() / max(n - 1, 1)
         for s, (_name, values) in enumerate(self.series):
             path, drawing = QPainterPath(), False
@@ -163,8 +175,7 @@ class Lines(Chart):
                 drawing = True
             p.setPen(QPen(series_colour(s), 1.8))
             p.drawPath(path)
-        self._x_labels(p, rect, [rect.left() + i * step for i in range(n)])
-        self._legend(p)
+        return [rect.left() + i * step for i in range(n)]
 
 
 class HorizontalBars(Chart):
