@@ -61,6 +61,7 @@ def test_retarus_without_a_keyring_keeps_the_dialog_and_offers_the_secrets_file(
     assert dialog.editors["url"].text() == "https://sms4a.de2.retarus.com/rest/v1"  # proposed
     assert dialog.editors["timeout"].text() == "30 s"  # the value as it is, with its unit
     dialog.name_edit.setText("Retarus")
+    dialog.editors["enabled"].setChecked(False)  # kept, not started: no provider answers in this test
     dialog.editors["username"].setText("acme")
     dialog.editors["password"].setText("s3cret")
     dialog.check_and_accept()
