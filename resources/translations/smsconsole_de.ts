@@ -2,19 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <source>ErrorHook</source>
-        <comment> The details are in the log file %s.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ErrorHook</source>
-        <comment>Something went wrong: %s. The console goes on; what you were doing may not have finished.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AddModemDialog</name>
     <message>
         <source>Add modem</source>
@@ -895,8 +882,16 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
 <context>
     <name>ErrorHook</name>
     <message>
+        <source> The details are in the log file %s.</source>
+        <translation> Die Einzelheiten stehen in der Protokolldatei %s.</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %s. The console goes on; what you were doing may not have finished.</source>
+        <translation>Etwas ist schiefgegangen: %s. Die Konsole läuft weiter; was Sie gerade getan haben, ist vielleicht nicht abgeschlossen.</translation>
+    </message>
+    <message>
         <source>SMS Console</source>
-        <translation type="unfinished"></translation>
+        <translation>SMS Console</translation>
     </message>
 </context>
 <context>
