@@ -22,19 +22,6 @@ def german_desktop():
     QLocale.setDefault(before)
 
 
-@pytest.fixture
-def api_server(window, qtbot):
-    from app.api.server import ApiServer
-    from app.config import Config
-
-    cfg = Config()
-    cfg.api["listen"] = "127.0.0.1:0"
-    server = ApiServer(window.engine, cfg, front_ends=("app.api.diafaan",))
-    complete(qtbot, server.start())
-    yield server
-    complete(qtbot, server.stop())
-
-
 async def run_shell(command: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_shell(command, stdout=asyncio.subprocess.PIPE,
                                                  stderr=asyncio.subprocess.STDOUT)
@@ -42,7 +29,21 @@ async def run_shell(command: str) -> tuple[int, str]:
     return proc.returncode, out.decode()
 
 
-def test_the_assistant_sets_country_api_user_gateway_and_sends_a_test(window, qtbot, german_desktop, api_server):
+def test_the_assistant_sets_country_api_user_gateway_and_sends_a_test(window, qtbot, german_desktop):
+    from app.api.server import ApiServer
+    from app.config import Config
+
+    cfg = Config()
+    cfg.api["listen"] = "127.0.0.1:0"
+    api_server = ApiServer(window.engine, cfg, front_ends=("app.api.diafaan",))
+    complete(qtbot, api_server.start())
+    try:
+        run_assistant(window, qtbot, api_server)
+    finally:
+        complete(qtbot, api_server.stop())
+
+
+def run_assistant(window, qtbot, api_server):
     engine = window.engine
     assert first_run_needed(engine)
     wizard = window.show_first_run(api_server.url)
