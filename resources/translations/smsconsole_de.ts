@@ -849,7 +849,7 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
     </message>
     <message>
         <source>blocked</source>
-        <translation>gesperrt</translation>
+        <translation type="vanished">gesperrt</translation>
     </message>
     <message>
         <source>stopped</source>
