@@ -1,4 +1,4 @@
-"""Command line: ``smsconsole [gui]``, ``serve``, ``count``, ``pdu``."""
+"""Command line: ``smsconsole [gui]``, ``serve``, ``doctor``, ``count``, ``pdu``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.gateways.modem import commands as modem_commands
 
     modem_commands.register(sub)
+    from app import doctor
+
+    doctor.register(sub, _store_options)
     parser.set_defaults(func=run_gui)
     return parser
 
@@ -78,6 +81,17 @@ def run_serve(args) -> int:
     return 0
 
 
+def refuse_without_qt_libraries() -> None:
+    """Before Qt starts (it would abort the process): say in one line what the window lacks and how to fix it."""
+    from app.qt_libraries import display_problem, missing_libraries
+
+    missing = missing_libraries()
+    problem = missing.message() if missing else display_problem()
+    if problem:
+        print(f"smsconsole: {problem}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def run_gui(args) -> int:
     from app.config import Config, ConfigError, load_config
     from app.logging_setup import setup_logging
@@ -88,6 +102,7 @@ def run_gui(args) -> int:
     except ConfigError as exc:
         print(f"smsconsole: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    refuse_without_qt_libraries()
     from app.ui.application import run_application
 
     def open_engine():

@@ -37,6 +37,7 @@ ACTION_ICONS = (
     "outbox",
     "sessions",
     "gateways",
+    "statistics",
     "start",
     "stop",
     "pause",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Front-end modules, each with ``setup(app: web.Application, ctx: ApiContext)``.
-FRONT_ENDS = ("app.api.retarus", "app.api.diafaan", "app.api.horisen", "app.api.openapi")
+FRONT_ENDS = ("app.api.retarus", "app.api.diafaan", "app.api.horisen", "app.api.openapi", "app.api.prometheus")
 #: Largest request body accepted (a 3,000-recipient job with long texts fits easily).
 MAX_BODY = 16 * 1024 * 1024
 #: ``[api] rate_limit`` when the configuration does not say.

@@ -106,3 +106,38 @@ def resolve_password(gateway: str, settings: dict) -> str:
         return value
     raise CredentialError(f"gateway {gateway}: no password: set password_env, store it in the keyring "
                           f"(service {SERVICE}, user {keyring_user(gateway)}), or add it to {path} (mode 0600)")
+
+
+def _toml_string(value: str) -> str:
+    escaped = "".join(c if c >= " " and c not in '"\\' else f"\\u{ord(c):04x}" for c in value)
+    return f'"{escaped}"'
+
+
+def save_password_to_file(gateway: str, password: str, path: Path | None = None) -> Path:
+    """Keep the password in the secrets file (created with mode 0600), next to the ones already there.
+
+    The fallback where no keyring exists; returns the file's path. A file that holds more than the
+    ``[gateways]`` table of strings is left alone (CredentialError), so nothing in it is lost."""
+    path = Path(path or default_secrets_file())
+    data: dict = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise CredentialError(f"{path}: cannot read: {exc}") from None
+    table = data.get("gateways", {})
+    if set(data) - {"gateways"} or not isinstance(table, dict) or not all(isinstance(v, str)
+                                                                          for v in table.values()):
+        raise CredentialError(f"{path} holds more than a [gateways] table of passwords: add "
+                              f"{_toml_string(gateway)} = \"...\" to it by hand")
+    table = {**table, gateway: password}
+    text = "[gateways]\n" + "".join(f"{_toml_string(k)} = {_toml_string(v)}\n" for k, v in table.items())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise CredentialError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return path

@@ -93,6 +93,10 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
         await engine.start()
         apply_scheme(app, engine.settings.get("color_scheme", "system"))
         api = await _start_api(engine, cfg, window)
+        from .first_run import first_run_needed
+
+        if first_run_needed(engine):
+            window.show_first_run(api.url if api is not None else None)
         await closed.wait()
         if api is not None:
             await api.stop()

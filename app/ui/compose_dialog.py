@@ -18,6 +18,7 @@ from app.engine.requests import EngineError, OutboundRequest, QueueResult
 from .contact_picker import ContactPicker
 from .csv_drop import CsvDrop
 from .csv_import_dialog import CsvImportDialog
+from .discard_guard import DiscardGuard
 from .icons import icon
 from .recipient_field import Recipient, RecipientField, split_recipients
 from .sms_counter import CounterBar
@@ -110,6 +111,12 @@ class ComposeDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828;")
         self.problem_label.hide()
+        self.warning_label = QLabel(self)
+        self.warning_label.setObjectName("warningLabel")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #ef6c00;")
+        self.warning_label.hide()
+        self.recipients.changed.connect(self.update_warnings)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.send_button = buttons.addButton(self.tr("&Send"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -118,6 +125,12 @@ class ComposeDialog(QDialog):
         self.send_button.setToolTip(self.tr("Queue the message (Ctrl+Enter)"))
         buttons.accepted.connect(self.send)
         buttons.rejected.connect(self.reject)
+        # Send is the default button whatever has the focus: Enter on Cancel or a side button never discards
+        self.send_button.setDefault(True)
+        for button in (buttons.button(QDialogButtonBox.StandardButton.Cancel), self.contacts_button,
+                       self.csv_button, self.counter_bar.replace_button):
+            button.setAutoDefault(False)
+        self.guard = DiscardGuard(self, self.has_input, self.tr("this message"))
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.send)
 
@@ -156,6 +169,7 @@ class ComposeDialog(QDialog):
         layout.addWidget(self.text_edit, 1)
         layout.addWidget(self.counter_bar)
         layout.addWidget(options)
+        layout.addWidget(self.warning_label)
         layout.addWidget(self.problem_label)
         layout.addWidget(buttons)
         for a, b in ((self.to_edit, self.text_edit), (self.text_edit, self.sender_edit),
@@ -167,6 +181,37 @@ class ComposeDialog(QDialog):
         (self.text_edit if to else self.to_edit).setFocus()
         # a CSV file dropped anywhere on the dialog, the text and To fields included, is imported
         self.csv_drop = CsvDrop(self, self.import_csv, also=(self.text_edit.viewport(), self.to_edit))
+        self.update_warnings()
+
+    def warnings(self) -> list[str]:
+        """What would keep the message from leaving as the operator expects, said before sending."""
+        out = []
+        national = [r.number for r in self.recipients.recipients()
+                    if not r.error and r.number.startswith("0") and len(r.number) > 8]
+        if national and not self.engine.settings.get("default_country"):
+            out.append(self.tr("No default country is set, so %s leaves as typed and most networks refuse it. "
+                               "Type the number with + and its country code, or set the country in Settings → "
+                               "General.") % ", ".join(national[:3]))
+        if self.engine.settings.get("sending_paused"):
+            out.append(self.tr("All sending is paused: the message waits in the queue until sending is resumed "
+                               "(Gateway menu)."))
+        elif not any(g.state == "running" for g in self.engine.gateway_views()):
+            out.append(self.tr("No gateway can send now: the message waits in the queue until one is started "
+                               "in the Gateways tab."))
+        return out
+
+    def update_warnings(self) -> None:
+        warnings = self.warnings()
+        self.warning_label.setText("\n".join(warnings))
+        self.warning_label.setVisible(bool(warnings))
+
+    def has_input(self) -> bool:
+        """Whether the operator typed anything that closing would lose."""
+        return bool(self.text_edit.toPlainText().strip() or self.recipients.recipients()
+                    or self.to_edit.text().strip())
+
+    def reject(self) -> None:
+        self.guard.reject()
 
     # --- recipients ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
 
 from app.engine.conversations import ConversationRow
+from app.engine.desk_reads import numbers_with_received
 from app.engine.views import MessageView
 
 from .engine_bridge import EngineBridge
@@ -18,13 +19,26 @@ from .filtering import counterpart
 RowRole = Qt.ItemDataRole.UserRole + 1
 
 
+def with_received_first(rows: list[ConversationRow], received: set[str]) -> list[ConversationRow]:
+    """Conversations with received (or unread) messages first, outbound-only ones after; each most recent first."""
+    return sorted(rows, key=lambda r: r.number not in received)
+
+
 class ConversationListModel(QAbstractListModel):
+    """Correspondents: those who wrote to us first (most recent first), then those we only wrote to.
+
+    The order holds over the conversations loaded so far (the most recent, a page at a time)."""
+
     PAGE = 200
 
     def __init__(self, bridge: EngineBridge, parent=None):
         super().__init__(parent)
         self.engine = bridge.engine
         self._rows: list[ConversationRow] = []
+        #: Numbers that sent us a message, among the conversations loaded.
+        self.received: set[str] = set()
+        #: Numbers found to have only outbound messages: a message from one makes its row say so.
+        self._outbound_only: set[str] = set()
         self._more = True
         self.unread_only = False
         self.text = ""
@@ -60,9 +74,12 @@ class ConversationListModel(QAbstractListModel):
                                          text=self.text)
         self._more = len(page) == self.PAGE
         if page:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+            self._learn(page)
+            self.layoutAboutToBeChanged.emit()
+            old = list(self._rows)
+            self._rows = with_received_first(old + page, self.received)
+            self._remap(old)
+            self.layoutChanged.emit()
 
     def set_filter(self, *, unread_only: bool, text: str) -> None:
         self.unread_only, self.text = unread_only, text
@@ -72,10 +89,33 @@ class ConversationListModel(QAbstractListModel):
         """Read again as many conversations as are loaded (at least a page)."""
         limit = max(self.PAGE, len(self._rows))
         rows = self.engine.conversations(limit=limit, unread_only=self.unread_only, text=self.text)
+        self._learn(rows)
         self.beginResetModel()
-        self._rows = rows
+        self._rows = with_received_first(rows, self.received)
         self._more = len(rows) == limit
         self.endResetModel()
+
+    def _learn(self, rows: list[ConversationRow]) -> None:
+        """Note which correspondents wrote to us: known from the row, else one index walk each."""
+        unknown = []
+        for r in rows:
+            if r.unread or r.last_direction == "in":
+                self.received.add(r.number)
+                self._outbound_only.discard(r.number)
+            elif r.number not in self.received and r.number not in self._outbound_only:
+                unknown.append(r.number)
+        found = numbers_with_received(self.engine, unknown)
+        self.received |= found
+        self._outbound_only |= set(unknown) - found
+
+    def _remap(self, old: list[ConversationRow]) -> None:
+        """Move persistent indexes (the selection) with their rows after a reorder."""
+        where = {r.number: i for i, r in enumerate(self._rows)}
+        for i, r in enumerate(old):
+            self.changePersistentIndex(self.index(i), self.index(where[r.number]))
+
+    def is_received(self, row: int) -> bool:
+        return self._rows[row].number in self.received
 
     def _soon(self, *_args) -> None:
         self._refresh.start()

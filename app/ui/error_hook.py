@@ -50,13 +50,15 @@ class ErrorHook:
             self.show(exc)
 
     def words(self, exc: BaseException) -> str:
-        tr = QCoreApplication.translate
         store = describe_store_error(exc)
         if store is not None:
             return store
-        where = tr("ErrorHook", " The details are in the log file %s.") % self.log_path if self.log_path else ""
-        return tr("ErrorHook", "Something went wrong: %s. The console goes on; what you were doing may not have "
-                  "finished.") % (str(exc) or type(exc).__name__) + where
+        # QCoreApplication.translate written out: pyside6-lupdate reads no alias of it
+        where = (QCoreApplication.translate("ErrorHook", " The details are in the log file %s.") % self.log_path
+                 if self.log_path else "")
+        return QCoreApplication.translate(
+            "ErrorHook", "Something went wrong: %s. The console goes on; what you were doing may not have "
+            "finished.") % (str(exc) or type(exc).__name__) + where
 
     def show(self, exc: BaseException) -> QMessageBox:
         text = self.words(exc)

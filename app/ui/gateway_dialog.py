@@ -8,16 +8,19 @@ with a note: the file wins each time the console starts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
-                               QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from app.gateways.modem import profiles
 from app.gateways.modem.discovery import list_ports
 from app.gateways.registry import gateway_class
 from app.settings import Setting, SettingError
+
+from .discard_guard import DiscardGuard
 
 #: Kinds this dialog adds (modems have their own dialog with port discovery).
 KIND_TITLES = {"simulator": QT_TRANSLATE_NOOP("GatewayKinds", "Simulator"),
@@ -32,6 +35,26 @@ def kind_title(kind: str) -> str:
 #: Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.
 KEYRING_SECRETS = ("password",)
 _HIDDEN = ("name", "kind", "window")
+#: Values proposed for a new gateway of a kind, where its own default is empty.
+PROPOSED = {"retarus": {"url": "https://sms4a.de2.retarus.com/rest/v1"}}
+#: Units of numeric settings, shown after the number.
+_UNITS = {"timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"), "backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "poll_interval": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "poll_max_interval": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "status_max_age": QT_TRANSLATE_NOOP("GatewayDialog", " h"),
+          "send_delay": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "report_delay": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "sim_send_delay": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "command_timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "send_timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s")}
+
+
+class NumberBox(QDoubleSpinBox):
+    """A decimal number shown as briefly as it is (30, not 30.000), with its unit."""
+
+    def textFromValue(self, value: float) -> str:
+        return QLocale().toString(value, "g", 12)
 
 
 class PortCombo(QComboBox):
@@ -92,12 +115,16 @@ def _editor(kind: str, setting: Setting, value: Any, parent: QWidget) -> QWidget
         w.setChecked(bool(value))
     elif setting.type is int:
         w = QSpinBox(parent)
+        if setting.name in _UNITS:
+            w.setSuffix(QCoreApplication.translate("GatewayDialog", _UNITS[setting.name]))
         w.setRange(int(setting.minimum if setting.minimum is not None else -2**31),
                    int(min(setting.maximum if setting.maximum is not None else 2**31 - 1, 2**31 - 1)))
         w.setValue(int(value))
     elif setting.type is float:
-        w = QDoubleSpinBox(parent)
+        w = NumberBox(parent)
         w.setDecimals(3)
+        if setting.name in _UNITS:
+            w.setSuffix(QCoreApplication.translate("GatewayDialog", _UNITS[setting.name]))
         w.setRange(setting.minimum if setting.minimum is not None else -1e9,
                    setting.maximum if setting.maximum is not None else 1e9)
         w.setValue(float(value))
@@ -143,15 +170,22 @@ def as_text(value: Any) -> str:
 
 class GatewayDialog(QDialog):
     def __init__(self, kind: str, parent: QWidget | None = None, *, name: str = "",
-                 values: dict[str, Any] | None = None, taken: set[str] = frozenset(), read_only_note: str = ""):
-        """``read_only_note``: show the settings without changing them, and say why."""
+                 values: dict[str, Any] | None = None, taken: set[str] = frozenset(), read_only_note: str = "",
+                 save: Callable[["GatewayDialog"], str | None] | None = None):
+        """``read_only_note``: show the settings without changing them, and say why.
+
+        ``save`` stores what was entered and returns None, or a problem in words: then the dialog stays
+        open with every field as typed, says what went wrong and offers the fallback."""
         super().__init__(parent)
         self.kind = kind
         self.editing = bool(name)
         self.read_only = bool(read_only_note)
         self.taken = taken
+        self.save = save
+        #: Where a password goes: the platform keyring, or (the fallback the operator chose) the secrets file.
+        self.password_store = "keyring"
         self.group = gateway_class(kind).setting_group()
-        values = {**self.group.defaults(), **(values or {})}
+        values = {**self.group.defaults(), **({} if name else PROPOSED.get(kind, {})), **(values or {})}
         title = kind_title(kind)
         if self.read_only:
             self.setWindowTitle(self.tr("Gateway %s") % name)
@@ -188,6 +222,15 @@ class GatewayDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #c62828;")
         self.problem_label.hide()
+        from app.gateways.credentials import default_secrets_file
+
+        self.fallback_button = QPushButton(self.tr("Keep the password in the secrets file"), self)
+        self.fallback_button.setObjectName("secretsFileButton")
+        self.fallback_button.setToolTip(self.tr("Write it to %s, readable by you only, and save the gateway")
+                                        % default_secrets_file())
+        self.fallback_button.setAutoDefault(False)
+        self.fallback_button.clicked.connect(self.save_to_secrets_file)
+        self.fallback_button.hide()
         self.note_label = QLabel(read_only_note, self)
         self.note_label.setObjectName("readOnlyNote")
         self.note_label.setWordWrap(True)
@@ -205,9 +248,39 @@ class GatewayDialog(QDialog):
         layout.addWidget(self.note_label)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problem_label)
+        fallback_row = QHBoxLayout()
+        fallback_row.addWidget(self.fallback_button)
+        fallback_row.addStretch(1)
+        layout.addLayout(fallback_row)
         layout.addWidget(buttons)
         self.settings: dict[str, Any] = {}
         self.secrets: dict[str, str] = {}
+        self._initial = self._typed()
+        self.guard = DiscardGuard(self, lambda: not self.read_only and self._typed() != self._initial,
+                                  self.tr("this gateway's settings"))
+
+    def _typed(self) -> tuple:
+        return (self.name_edit.text(),) + tuple(
+            repr(_value(self.group[k], w)) if not isinstance(w, QLineEdit) else w.text()
+            for k, w in self.editors.items())
+
+    def reject(self) -> None:
+        self.guard.reject()
+
+    def save_to_secrets_file(self) -> None:
+        """The fallback where no keyring exists: the password goes to the secrets file."""
+        self.password_store = "file"
+        self.check_and_accept()
+
+    def keyring_failed(self, reason: str) -> str:
+        """The problem text when the keyring refused the password; shows the fallback button."""
+        from app.gateways.credentials import default_secrets_file
+
+        self.fallback_button.show()
+        return self.tr("The password could not be kept in the keyring: %s.\nNothing you typed is lost. Keep "
+                       "the password in the secrets file %s (readable by you only), or clear Password and "
+                       "name an environment variable that holds it in \"Password variable\", then save.") % (
+            reason, default_secrets_file())
 
     def check_and_accept(self) -> None:
         """Validate against the kind's declared settings; say what is wrong, in words."""
@@ -235,6 +308,10 @@ class GatewayDialog(QDialog):
         except SettingError as exc:
             return self._problem(self.tr("%s\nCorrect it and save again.") % exc)
         self.settings, self.secrets = settings, secrets
+        if self.save is not None:
+            problem = self.save(self)
+            if problem:
+                return self._problem(problem)
         self.accept()
 
     def name(self) -> str:

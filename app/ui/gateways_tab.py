@@ -4,13 +4,10 @@ limit; and the traffic log of the selected gateway."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableView, QToolBar, QToolButton, QVBoxLayout, QHBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QSplitter, QTableView,
+                               QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from app.engine.requests import EngineError
 from app.engine.views import GatewayView
@@ -25,9 +22,23 @@ from .icons import dot, icon
 from .routing_section import RoutingSection
 from .sending_pause import SendingPause
 from .tasks import show_error, spawn
+from .traffic_pane import TrafficPane, traffic_lines
 
 NAME, KIND, STATE, SENT, FAILED, RECEIVED, BUSY, SIGNAL, ACTIVITY, DETAILS = range(10)
 _DETAIL_SKIP = ("signal_dbm", "signal_bars", "signal")
+#: States from which Start brings a gateway up (a disconnected modem reconnects by itself).
+STARTABLE = frozenset({"stopped", "error", "authentication failed", "PIN required", "PUK required"})
+#: States in which the gateway holds its connection, so its signal and operator are current.
+CONNECTED = frozenset({"running", "paused"})
+
+
+def allowed_actions(states: list[str]) -> dict[str, bool]:
+    """Which of Start, Stop, Restart, Pause and Resume apply to gateways in these states."""
+    return {"start": any(s in STARTABLE for s in states),
+            "stop": any(s not in ("stopped", "stopping") for s in states),
+            "restart": any(s not in ("starting", "stopping") for s in states),
+            "pause": any(s == "running" for s in states),
+            "resume": any(s == "paused" for s in states)}
 
 
 def details_text(g: GatewayView) -> str:
@@ -96,20 +107,28 @@ class GatewayTableModel(QAbstractTableModel):
             return None
         g = self._rows[index.row()]
         c = index.column()
+        held = self.sending_paused() and g.state == "running"
         if role == Qt.ItemDataRole.DisplayRole:
             state = state_words(g.state) + (f" — {g.state_reason}" if g.state_reason else "")
-            signal = g.info.get("operator", "") if g.kind == "modem" else ""
+            if held:
+                state = self.tr("all sending paused")
+            signal = g.info.get("operator", "") if g.kind == "modem" and g.state in CONNECTED else ""
             return [g.name, kind_title(g.kind), state, g.sent, g.failed, g.received, g.busy, signal,
                     None, details_text(g)][c]
         if role == Qt.ItemDataRole.ForegroundRole and c == STATE:
-            return gateway_colour(g.state)
+            return gateway_colour("paused" if held else g.state)
         if role == Qt.ItemDataRole.DecorationRole and c == STATE:
-            return dot(GATEWAY_COLOURS.get(g.state, "#c62828"))
+            return dot(GATEWAY_COLOURS.get("paused" if held else g.state, "#c62828"))
         if role == Qt.ItemDataRole.DecorationRole and c == NAME:
             return icon({"modem": "modem", "simulator": "simulator"}.get(g.kind, "provider"))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if c == STATE and held:
+                return self.tr("Pause all sending holds every outgoing message in the queue; this gateway "
+                               "still receives. Resume all sending to send again.")
             if c == STATE and g.state_reason:
                 return g.state_reason
+            if c == SIGNAL and g.kind == "modem" and g.state not in CONNECTED:
+                return self.tr("No signal reading while the modem is %s") % state_words(g.state)
             if c == SIGNAL and "signal" in g.info:
                 return f"{g.info['signal']} · {g.info.get('operator', '')}"
             if c == ACTIVITY:
@@ -118,11 +137,18 @@ class GatewayTableModel(QAbstractTableModel):
                 return details_text(g)
         if role == SparkRole and c == ACTIVITY:
             return tuple(g.per_minute) or (0,) * 60
-        if role == BarsRole and c == SIGNAL and isinstance(g.info.get("signal_bars"), int):
+        if role == BarsRole and c == SIGNAL and g.state in CONNECTED and isinstance(g.info.get("signal_bars"), int):
             return g.info["signal_bars"]
         if role == Qt.ItemDataRole.TextAlignmentRole and c in (SENT, FAILED, RECEIVED, BUSY):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def sending_paused(self) -> bool:
+        return bool(self.engine.settings.get("sending_paused"))
+
+    def pause_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, STATE), self.index(len(self._rows) - 1, STATE))
 
     def name_at(self, row: int) -> str:
         return self._rows[row].name
@@ -181,6 +207,8 @@ class GatewaysTab(QWidget):
             a = QAction(icon(icon_name) if icon_name else QAction(self).icon(), text, self)
             a.setToolTip(tip)
             if shortcut:
+                tip += f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+                a.setToolTip(tip)
                 a.setShortcut(QKeySequence(shortcut))
                 a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.addAction(a)
@@ -192,16 +220,19 @@ class GatewaysTab(QWidget):
         self.remove_action = action(self.tr("Remove"), self.tr("Remove the selected gateway"),
                                     self.remove_selected, "delete", QKeySequence.StandardKey.Delete)
         self.start_action = action(self.tr("Start"), self.tr("Start the selected gateways"),
-                                   lambda: self._each(self.engine.start_gateway, self.tr("Start")), "start")
+                                   lambda: self._each(self.engine.start_gateway, self.tr("Start")), "start",
+                                   "Ctrl+Shift+O")
         self.stop_action = action(self.tr("Stop"), self.tr("Stop the selected gateways; waiting messages stay "
                                                            "queued"),
-                                  lambda: self._each(self.engine.stop_gateway, self.tr("Stop")), "stop")
+                                  lambda: self._each(self.engine.stop_gateway, self.tr("Stop")), "stop",
+                                  "Ctrl+Shift+X")
         self.restart_action = action(self.tr("Restart"), self.tr("Stop and start the selected gateways"),
                                      lambda: self._each(self.engine.restart_gateway, self.tr("Restart")), "refresh")
         self.pause_action = action(self.tr("Pause"), self.tr("Hold sending on the selected gateways"),
-                                   lambda: self._each_now(self.engine.pause_gateway), "pause")
+                                   lambda: self._each_now(self.engine.pause_gateway), "pause", "Ctrl+Shift+P")
         self.resume_action = action(self.tr("Resume"), self.tr("Send again on the selected gateways"),
-                                    lambda: self._each_now(self.engine.resume_gateway), "resume")
+                                    lambda: self._each_now(self.engine.resume_gateway), "resume",
+                                    "Ctrl+Shift+G")
         self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
             "Start the selected gateways' daily and hourly counts from zero"),
             lambda: self._each_now(self.engine.reset_send_limit))
@@ -216,35 +247,20 @@ class GatewaysTab(QWidget):
             bar.addAction(a)
         bar.addSeparator()
         self.sending_pause = SendingPause(self.engine, self)
+        self.sending_pause.paused_changed.connect(lambda _p: self.model.pause_changed())
         bar.addAction(self.sending_pause.action)
 
         self.details = QLabel(self)
         self.details.setObjectName("gatewayDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.traffic = QPlainTextEdit(self)
-        self.traffic.setObjectName("trafficLog")
-        self.traffic.setReadOnly(True)
-        self.traffic.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.traffic.setPlaceholderText(self.tr("No traffic yet. The gateway's dialogue with its modem or provider "
-                                                "appears here, most recent first."))
-        font = QGuiApplication.font()
-        font.setFamily("monospace")
-        font.setStyleHint(font.StyleHint.Monospace)
-        self.traffic.setFont(font)
-        self.copy_traffic_button = QPushButton(self.tr("Copy log"), self)
-        self.copy_traffic_button.setObjectName("copyTrafficButton")
-        self.copy_traffic_button.setToolTip(self.tr("Copy the whole traffic log, for a support request"))
-        self.copy_traffic_button.clicked.connect(
-            lambda: QGuiApplication.clipboard().setText(self.traffic.toPlainText()))
+        self.traffic_pane = TrafficPane(self)
+        self.traffic = self.traffic_pane.text
         lower = QWidget(self)
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(6, 6, 6, 6)
-        top = QHBoxLayout()
-        top.addWidget(self.details, 1)
-        top.addWidget(self.copy_traffic_button)
-        ll.addLayout(top)
-        ll.addWidget(self.traffic, 1)
+        ll.addWidget(self.details)
+        ll.addWidget(self.traffic_pane, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("gatewaysSplitter")
@@ -252,19 +268,35 @@ class GatewaysTab(QWidget):
         self.splitter.addWidget(lower)
         self.routing = RoutingSection(bridge, self)
         self.splitter.addWidget(self.routing)
-        self.splitter.setSizes([260, 200, 220])
+        self.splitter.setSizes([220, 320, 160])  # the traffic log gets room; every pane can be resized
+        for i in range(3):
+            self.splitter.setCollapsible(i, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)
         layout.addWidget(self.splitter, 1)
 
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.show_traffic())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.model.dataChanged.connect(lambda *_: self.update_actions())
         self.model.modelReset.connect(self._after_reset)
         bridge.gateway_state_changed.connect(self._state_changed)
         self._tick = QTimer(self, interval=2000, timeout=self._refresh_live)
         self._tick.start()
         if self.model.rowCount():
             self.view.selectRow(0)
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        """Each action is enabled only where it applies to the selected gateways' states."""
+        rows = self.selected_rows()
+        states = [self.model.view_at(r).state for r in rows]
+        allowed = allowed_actions(states)
+        for key, a in (("start", self.start_action), ("stop", self.stop_action), ("restart", self.restart_action),
+                       ("pause", self.pause_action), ("resume", self.resume_action)):
+            a.setEnabled(allowed[key])
+        for a in (self.edit_action, self.remove_action, self.reset_limit_action):
+            a.setEnabled(bool(rows))
 
     # --- selection, traffic ---------------------------------------------------------------
 
@@ -281,6 +313,7 @@ class GatewaysTab(QWidget):
         if self.model.rowCount() and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
         self.show_traffic()
+        self.update_actions()
 
     def _refresh_live(self) -> None:
         if self.isVisible():
@@ -293,18 +326,17 @@ class GatewaysTab(QWidget):
             self.details.setText(self.tr("No gateway selected.") if self.model.rowCount()
                                  else self.tr("No gateways yet. Add one with Add → Simulator, a Retarus provider "
                                               "or a modem."))
-            self.traffic.clear()
+            self.traffic_pane.clear()
             return
         name = names[0]
         g = self.model.view_at(self.model.index(self.selected_rows()[0], 0).row())
+        held = self.tr("; all sending is paused, it only receives") if (
+            g.state == "running" and self.model.sending_paused()) else ""
         self.details.setText(f"<b>{name}</b> — {state_words(g.state)}" + (f" ({g.state_reason})" if g.state_reason else "")
+                             + held
                              + (f"<br>{details_text(g)}" if details_text(g) else ""))
-        lines = [f"{datetime.fromtimestamp(t.at).strftime('%H:%M:%S.%f')[:-3]} "
-                 f"{'→' if t.direction == 'out' else '←' if t.direction == 'in' else '·'} {t.text}"
-                 for t in self.engine.gateway_traffic(name)]
-        text = "\n".join(lines)
-        if text != self.traffic.toPlainText():
-            self.traffic.setPlainText(text)
+        # the engine gives the newest first; the log reads as it happened
+        self.traffic_pane.set_lines(name, traffic_lines(reversed(self.engine.gateway_traffic(name))))
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.view.selectionModel().selectedRows()})
@@ -328,22 +360,23 @@ class GatewaysTab(QWidget):
         return dialog
 
     def add_gateway(self, kind: str) -> GatewayDialog:
-        dialog = GatewayDialog(kind, self, taken=set(self.engine.gateways))
-        dialog.accepted.connect(lambda: self._added(dialog))
+        dialog = GatewayDialog(kind, self, taken=set(self.engine.gateways), save=self._add)
         dialog.open()
         return dialog
 
-    def _added(self, dialog: GatewayDialog) -> None:
+    def _add(self, dialog: GatewayDialog) -> str | None:
+        """Store the new gateway and start it; a problem keeps the dialog open with everything typed."""
         name = dialog.name()
-        if not self._save_secrets(name, dialog.secrets):
-            return
+        problem = self._save_secrets(dialog, name)
+        if problem:
+            return problem
         try:
             self.engine.add_gateway(name, dialog.kind, dialog.settings)
         except EngineError as exc:
-            show_error(self, self.tr("Add gateway"), self.tr("The gateway was not added: %s") % exc)
-            return
+            return self.tr("The gateway was not added: %s") % exc
         if name in self.engine.gateways and dialog.settings.get("enabled", True):
             spawn(self.engine.start_gateway(name), self, self.tr("Start %s") % name)
+        return None
 
     def edit_selected(self) -> GatewayDialog | None:
         names = self.selected_names()
@@ -357,7 +390,8 @@ class GatewaysTab(QWidget):
                            "other buttons of this tab work as for any gateway.") % g.name
         elif g.kind not in EDIT_TITLES:
             note = self.tr("The settings of a %s gateway are changed in the configuration file.") % g.kind
-        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings, read_only_note=note)
+        dialog = GatewayDialog(g.kind, self, name=g.name, values=g.settings, read_only_note=note,
+                               save=lambda d: self._save_secrets(d, g.name))
         dialog.setObjectName("gatewayDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if not note:
@@ -366,8 +400,6 @@ class GatewaysTab(QWidget):
         return dialog
 
     def _edited(self, dialog: GatewayDialog, before: GatewayView):
-        if not self._save_secrets(before.name, dialog.secrets):
-            return None
         changed = [(k, v) for k, v in dialog.settings.items() if before.settings.get(k) != v]
         secrets = dict(dialog.secrets)
         if changed or secrets:
@@ -388,19 +420,25 @@ class GatewaysTab(QWidget):
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 5000)
 
-    def _save_secrets(self, name: str, secrets: dict[str, str]) -> bool:
-        if not secrets.get("password"):
-            return True
-        from app.gateways.credentials import save_password
+    def _save_secrets(self, dialog: GatewayDialog, name: str) -> str | None:
+        """Keep the password where the dialog says; None when stored, else the problem in words."""
+        password = dialog.secrets.get("password")
+        if not password:
+            return None
+        from app.gateways.credentials import CredentialError, save_password, save_password_to_file
 
+        if dialog.password_store == "file":
+            try:
+                save_password_to_file(name, password, dialog.settings.get("credentials_file") or None)
+            except CredentialError as exc:
+                return str(exc)
+            return None
         try:
-            save_password(name, secrets["password"])
+            save_password(name, password)
         except Exception as exc:  # no keyring backend on this desktop
-            show_error(self, self.tr("Password not stored"),
-                       self.tr("The password could not be kept in the keyring (%s). Put it in an environment "
-                               "variable named in \"password env\", or in the secrets file, and save again.") % exc)
-            return False
-        return True
+            reason = str(exc).split(" (", 1)[0] if isinstance(exc, CredentialError) else str(exc)
+            return dialog.keyring_failed(reason)
+        return None
 
     def remove_selected(self) -> None:
         names = self.selected_names()

@@ -41,6 +41,8 @@ class InboxTab(MessageActions, QWidget):
     status = Signal(str)
     #: Forward: open the compose dialog with this text.
     forward_requested = Signal(str)
+    #: The page shown (CONVERSATIONS or MESSAGES) changed.
+    page_shown = Signal(int)
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,6 +157,11 @@ class InboxTab(MessageActions, QWidget):
         self.filters.setVisible(page == MESSAGES)
         if page == CONVERSATIONS:
             self.conversations.read_if_shown()
+        self.page_shown.emit(page)
+
+    def main_view(self):
+        """The list the shortcuts act on: the conversations, or the table of all messages."""
+        return self.conversations.list_view if self.pages.currentIndex() == CONVERSATIONS else self.view
 
     def toggle_page(self) -> None:
         self.show_page(MESSAGES if self.pages.currentIndex() == CONVERSATIONS else CONVERSATIONS)

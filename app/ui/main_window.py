@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .compose_dialog import ComposeDialog
     from .engine_bridge import EngineBridge
 
-INBOX, OUTBOX, SESSIONS, GATEWAYS = range(4)
+INBOX, OUTBOX, SESSIONS, GATEWAYS, STATISTICS = range(5)
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +54,8 @@ class MainWindow(QMainWindow):
 
     def _tab_titles(self) -> tuple[tuple[str, str], ...]:
         return ((self.tr("&Inbox"), "inbox"), (self.tr("&Outbox"), "outbox"),
-                (self.tr("S&essions"), "sessions"), (self.tr("&Gateways"), "gateways"))
+                (self.tr("S&essions"), "sessions"), (self.tr("&Gateways"), "gateways"),
+                (self.tr("S&tatistics"), "statistics"))
 
     def attach(self, bridge: "EngineBridge") -> None:
         """Fill the window from the engine: the tabs' contents, the status bar, the actions."""
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         from .notifier import Notifier
         from .outbox_tab import OutboxTab
         from .sessions_tab import SessionsTab
+        from .statistics_tab import StatisticsTab
 
         self.bridge = bridge
         self.engine = bridge.engine
@@ -71,9 +73,10 @@ class MainWindow(QMainWindow):
         self.outbox_tab = OutboxTab(bridge, self)
         self.sessions_tab = SessionsTab(bridge, self)
         self.gateways_tab = GatewaysTab(bridge, self)
+        self.statistics_tab = StatisticsTab(bridge, self)
         current = self.tabs.currentIndex()
         for i, (tab, (title, name)) in enumerate(zip((self.inbox_tab, self.outbox_tab, self.sessions_tab,
-                                                      self.gateways_tab), self._tab_titles())):
+                                                      self.gateways_tab, self.statistics_tab), self._tab_titles())):
             opening = self.tabs.widget(i)
             self.tabs.removeTab(i)
             opening.deleteLater()
@@ -88,6 +91,9 @@ class MainWindow(QMainWindow):
 
         self.view_menu.insertAction(self._tab_actions_start, self.inbox_tab.toggle_view_action)
         self.tools_menu.insertAction(self.simulate_action, self.gateways_tab.sending_pause.action)
+        self.gateway_menu = self.menuBar().insertMenu(self.tools_menu.menuAction(), self._gateway_menu())
+        self.tabs.currentChanged.connect(self.focus_main_view)
+        self.inbox_tab.page_shown.connect(lambda _p: self.focus_main_view(self.tabs.currentIndex()))
         for a in self._engine_actions:
             a.setEnabled(True)
         self.unread_label = QLabel(self)
@@ -119,6 +125,52 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self.cluster_dialog = dialog
+
+    def _gateway_menu(self):
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.tr("Gate&way"), self)
+        menu.setObjectName("gatewayMenu")
+        tab = self.gateways_tab
+        for a in (tab.start_action, tab.stop_action, tab.restart_action, tab.pause_action, tab.resume_action):
+            menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(tab.sending_pause.action)
+        # the menu acts on the Gateways tab's selection: choosing it from another tab shows that tab too
+        for a in (tab.start_action, tab.stop_action, tab.restart_action, tab.pause_action, tab.resume_action):
+            a.triggered.connect(lambda _c=False: self.tabs.setCurrentWidget(tab))
+        return menu
+
+    def show_first_run(self, api_url: str | None = None):
+        """The first-run assistant (non-modal); ``api_url``: where the HTTP API listens."""
+        from .first_run import DEFAULT_API_URL, FirstRunAssistant
+
+        self.api_url = api_url or getattr(self, "api_url", None) or DEFAULT_API_URL
+        wizard = FirstRunAssistant(self, self.api_url)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
+    def show_tab(self, index: int) -> None:
+        """Show a tab with its main view focused, so the tab's shortcuts work at once."""
+        self.tabs.setCurrentIndex(index)
+        self.focus_main_view(index)
+
+    def main_view(self, index: int):
+        """The list or table a tab's keyboard shortcuts act on."""
+        if not self.attached:
+            return None
+        tab = self.tabs.widget(index)
+        if tab is self.inbox_tab:
+            return self.inbox_tab.main_view()
+        if tab is self.sessions_tab:
+            return self.sessions_tab.customers.view
+        return getattr(tab, "view", None)
+
+    def focus_main_view(self, index: int) -> None:
+        view = self.main_view(index)
+        if view is not None:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def attached(self) -> bool:
@@ -152,6 +204,9 @@ class MainWindow(QMainWindow):
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         about_action = self._action(self.tr("&About"), self.about)
         shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self.first_run_action = self._action(self.tr("&First-run assistant…"), lambda: self.show_first_run(),
+                                             tip=self.tr("Default country, an API user with a curl example, the "
+                                                         "first gateway and a test message"))
 
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -166,7 +221,7 @@ class MainWindow(QMainWindow):
         self._tab_actions_start = view_menu.addSeparator()
         self.tab_actions = []
         for i, (name, _icon) in enumerate(self._tab_titles()):
-            a = self._action(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            a = self._action(name, lambda _c=False, i=i: self.show_tab(i), f"Ctrl+{i + 1}")
             view_menu.addAction(a)
             self.tab_actions.append(a)
         self.tools_menu = tools = menu.addMenu(self.tr("&Tools"))
@@ -177,6 +232,7 @@ class MainWindow(QMainWindow):
         tools.addAction(self.simulate_action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(shortcuts_action)
+        help_menu.addAction(self.first_run_action)
         help_menu.addAction(about_action)
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -187,7 +243,7 @@ class MainWindow(QMainWindow):
         # what needs the engine waits for it
         self._engine_actions = (self.new_message_action, self.find_action, self.contacts_action,
                                 self.settings_action, self.simulate_action, self.refresh_action,
-                                self.blocked_action)
+                                self.blocked_action, self.first_run_action)
         for a in self._engine_actions:
             a.setEnabled(False)
 
@@ -246,13 +302,14 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def simulate_incoming(self) -> None:
-        from app.engine.requests import EngineError
+    def simulate_incoming(self):
+        """Ask for the sender and the text, then have the simulated gateway receive them."""
+        from .simulate_dialog import SimulateDialog
 
-        try:
-            self.engine.simulate_incoming()
-        except EngineError as exc:
-            show_error(self, self.tr("Simulate incoming message"), str(exc))
+        self.simulate_dialog = dialog = SimulateDialog(self.engine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> None:
         from .shortcuts import shortcuts_html
@@ -284,7 +341,8 @@ class MainWindow(QMainWindow):
     def update_unread(self) -> None:
         n = self.engine.unread_count()
         self.unread_label.setText(self.tr("%n unread", "", n))
-        self.setWindowTitle(f"{APP_NAME} ({n})" if n else APP_NAME)
+        # the count first: the desktop adds the application's name to a title that does not end with it
+        self.setWindowTitle(f"({n}) {APP_NAME}" if n else APP_NAME)
         self.notifier.set_unread(n)
 
     # --- window state -------------------------------------------------------------------
@@ -293,7 +351,8 @@ class MainWindow(QMainWindow):
         if self.attached:
             save_state(self)
             self.notifier.hide()
+            self.statistics_tab.sampler.stop()
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "INBOX", "OUTBOX", "SESSIONS", "GATEWAYS"]
+__all__ = ["MainWindow", "INBOX", "OUTBOX", "SESSIONS", "GATEWAYS", "STATISTICS"]

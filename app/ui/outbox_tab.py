@@ -20,6 +20,7 @@ from .history_dialog import HistoryDialog
 from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
 from .message_actions import MessageActions
+from .reason_words import ShownTextDelegate, ShownTextRole, plain_reason, status_with_reason
 from .message_export import ExportRunner
 from .message_table_model import (Column, MessageTableModel, first_line, local_time, setup_message_view,
                                   time_column)
@@ -52,6 +53,8 @@ class OutboxModel(MessageTableModel):
         super().__init__(bridge, "out", columns, parent)
 
     def extra_data(self, msg: MessageView, column: int, role: int):
+        if column == STATUS and role == ShownTextRole:
+            return status_with_reason(state_words(msg.status), msg.status, msg.reason)
         if column == STATUS and role == Qt.ItemDataRole.ForegroundRole:
             return status_colour(msg.status)
         if column == STATUS and role == Qt.ItemDataRole.DecorationRole:
@@ -60,6 +63,8 @@ class OutboxModel(MessageTableModel):
             return msg.reason or None
         if column == STATUS and role == Qt.ItemDataRole.ToolTipRole:
             lines = []
+            if msg.reason and msg.status != m.DELIVERED and plain_reason(msg.status, msg.reason) != msg.reason:
+                lines.append(msg.reason)  # the standard's own words, for a support request
             if msg.status == m.DELIVERED and msg.finished_at is not None:
                 lines.append(self.tr("Delivered %s") % local_time(msg.finished_at))
             if msg.possible_duplicate:
@@ -84,8 +89,10 @@ class OutboxTab(MessageActions, QWidget):
         self.view.setModel(self.model)
         # the Delivered column starts hidden (the status says delivered, its tooltip when), so the
         # table fits a 1,280-pixel window; the header's menu shows it
-        setup_message_view(self.view, stretch=REASON, widths={TO: 130, TEXT: 280, STATUS: 115, GATEWAY: 90,
-                                                             PARTS: 50}, hidden=(DELIVERED_AT,))
+        # the reason shows with the status (the Reason column, hidden, has the words as they came)
+        setup_message_view(self.view, stretch=STATUS, widths={TO: 125, TEXT: 200, GATEWAY: 80, PARTS: 45},
+                           hidden=(DELIVERED_AT, REASON))
+        self.view.setItemDelegateForColumn(STATUS, ShownTextDelegate(self.view))
         self.empty = EmptyHint(self.view, self._empty_text)
 
         self.jobs = JobListModel(bridge, self)
@@ -93,6 +100,7 @@ class OutboxTab(MessageActions, QWidget):
         self.job_view.setObjectName("jobList")
         self.job_view.setModel(self.jobs)
         self.job_view.setItemDelegate(JobDelegate(self.job_view))
+        self.job_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the bars fit the width
         self.job_view.setToolTip(self.tr("Jobs: the messages submitted together, with their progress"))
         self.job_view.selectionModel().currentChanged.connect(lambda _c, _p: self.apply_filter())
         self.jobs.modelReset.connect(self._keep_job)
@@ -115,7 +123,7 @@ class OutboxTab(MessageActions, QWidget):
         self.splitter.addWidget(self.job_view)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 880])
+        self.splitter.setSizes([180, 1000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -63,6 +63,13 @@ class RecipientEdit(QLineEdit):
     """The entry of the chip field: a paste of many numbers becomes many chips."""
 
     pasted = Signal(str)
+    #: The focus left the entry (Tab, a click elsewhere): what is typed becomes a chip.
+    left = Signal()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # not the completer's list opening
+            self.left.emit()
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -96,6 +103,7 @@ class RecipientField(QFrame):
                                      "country of the settings."))
         self.edit.returnPressed.connect(self.commit)
         self.edit.pasted.connect(self._pasted)
+        self.edit.left.connect(self.commit)
         self.edit.textEdited.connect(self._edited)
         self.completer = QCompleter(self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -157,6 +165,9 @@ class RecipientField(QFrame):
             found = [c for c in self.engine.contacts.list(token) if c.name.lower() == token.lower()]
             if found:
                 return [Recipient(c.number, c.name, {"name": c.name, "number": c.number}) for c in found]
+        if not any(ch.isdigit() for ch in token):
+            return [Recipient(token, token, error=self.tr("%s is not a phone number, nor the name of a contact")
+                              % token)]
         return [self._number(token, "")]
 
     def normalise(self, raw: str) -> Recipient:

@@ -1,5 +1,6 @@
-"""The Settings dialog: default country, notifications, colours, language, the HTTP API's address,
-TLS and send-server-command, and the API users with their privileges."""
+"""The Settings dialog: default country, notifications, colours, language; retries, the duplicate
+check and interrupted messages; the HTTP API's address, TLS and send-server-command, and the API
+users with their privileges."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError
 from app.settings import SettingError
 
+from .sending_settings import SendingSettings
 from .theme import apply_scheme
 from .translations import LANGUAGE_ENV, LANGUAGE_KEY, LANGUAGES
 from .user_dialog import UserDialog
@@ -64,6 +66,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Colours:"), self.scheme_combo)
         form.addRow(self.tr("&Language:"), self.language_combo)
         tabs.addTab(general, self.tr("General"))
+        self.sending = SendingSettings(st, self)
+        tabs.addTab(self.sending, self.tr("Sending"))
 
         api = QWidget(self)
         form = QFormLayout(api)
@@ -202,7 +206,7 @@ class SettingsDialog(QDialog):
                   "notify_new_messages": self.notify_check.isChecked(),
                   "color_scheme": self.scheme_combo.currentData(), "api_listen": listen,
                   "api_tls_cert": self.cert_edit.text().strip(), "api_tls_key": self.key_edit.text().strip(),
-                  "send_server_command_enabled": self.command_check.isChecked()}
+                  "send_server_command_enabled": self.command_check.isChecked(), **self.sending.values()}
         country = values["default_country"]
         if country and not (country.isdigit() and len(country) <= 3 and country[0] != "0"):
             self._problem(self.tr("The default country is a calling code of 1 to 3 digits, such as 49 or 1."))

@@ -96,4 +96,5 @@ class CounterBar(QWidget):
         cursor.endEditBlock()
         cursor.setPosition(min(position, len(self.edit.toPlainText())))
         self.edit.setTextCursor(cursor)
+        self.edit.setFocus()  # the button hides now: the focus stays in the text, not on the next button
         self.replaced.emit()

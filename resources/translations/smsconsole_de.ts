@@ -2,19 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name></name>
-    <message>
-        <source>ErrorHook</source>
-        <comment> The details are in the log file %s.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ErrorHook</source>
-        <comment>Something went wrong: %s. The console goes on; what you were doing may not have finished.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AddModemDialog</name>
     <message>
         <source>Add modem</source>
@@ -92,6 +79,45 @@
     <message>
         <source>Start %s</source>
         <translation>%s starten</translation>
+    </message>
+</context>
+<context>
+    <name>ApiPage</name>
+    <message>
+        <source>Sending from other programs</source>
+        <translation>Senden aus anderen Programmen</translation>
+    </message>
+    <message>
+        <source>The console serves an HTTP API at %s (the Diafaan, Retarus and HORISEN protocols). Programs sign in with a user of the console.</source>
+        <translation>Die Konsole bietet unter %s eine HTTP-API an (die Protokolle von Diafaan, Retarus und HORISEN). Programme melden sich mit einem Benutzer der Konsole an.</translation>
+    </message>
+    <message>
+        <source>Create an API user</source>
+        <translation>API-Benutzer anlegen</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Benutzername:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>Try it:</source>
+        <translation>Ausprobieren:</translation>
+    </message>
+    <message>
+        <source>Users of the console: %s (Settings → Users).</source>
+        <translation>Benutzer der Konsole: %s (Einstellungen → Benutzer).</translation>
+    </message>
+    <message>
+        <source>The password needs at least 8 characters.</source>
+        <translation>Das Passwort braucht mindestens 8 Zeichen.</translation>
     </message>
 </context>
 <context>
@@ -262,6 +288,49 @@
             <numerusform>%n wartende Nachricht an gesperrte Nummern fehlgeschlagen.</numerusform>
             <numerusform>%n wartende Nachrichten an gesperrte Nummern fehlgeschlagen.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Chart</name>
+    <message>
+        <source>No figures yet</source>
+        <extracomment>Series colours, told apart in light and dark schemes.</extracomment>
+        <translation>Noch keine Zahlen</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+</context>
+<context>
+    <name>ChartCard</name>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>Save the figures of this chart as a CSV file</source>
+        <translation>Die Zahlen dieses Diagramms als CSV-Datei speichern</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>Save this chart as a picture</source>
+        <translation>Dieses Diagramm als Bild speichern</translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
     </message>
 </context>
 <context>
@@ -483,6 +552,10 @@
         <translation>Die Nachricht einreihen (Strg+Eingabe)</translation>
     </message>
     <message>
+        <source>this message</source>
+        <translation>diese Nachricht</translation>
+    </message>
+    <message>
         <source>&amp;To:</source>
         <translation>&amp;An:</translation>
     </message>
@@ -505,6 +578,18 @@
     <message>
         <source>Priority:</source>
         <translation>Priorität:</translation>
+    </message>
+    <message>
+        <source>No default country is set, so %s leaves as typed and most networks refuse it. Type the number with + and its country code, or set the country in Settings → General.</source>
+        <translation>Es ist kein Standardland eingestellt, daher geht %s so hinaus, wie es eingegeben ist, und die meisten Netze lehnen es ab. Geben Sie die Nummer mit + und Landesvorwahl ein oder stellen Sie das Land unter Einstellungen → Allgemein ein.</translation>
+    </message>
+    <message>
+        <source>All sending is paused: the message waits in the queue until sending is resumed (Gateway menu).</source>
+        <translation>Alles Senden ist angehalten: Die Nachricht wartet in der Warteschlange, bis das Senden fortgesetzt wird (Menü Gateway).</translation>
+    </message>
+    <message>
+        <source>No gateway can send now: the message waits in the queue until one is started in the Gateways tab.</source>
+        <translation>Kein Gateway kann jetzt senden: Die Nachricht wartet in der Warteschlange, bis eines auf der Registerkarte Gateways gestartet wird.</translation>
     </message>
     <message>
         <source>Import recipients</source>
@@ -775,6 +860,25 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
     </message>
 </context>
 <context>
+    <name>CountryPage</name>
+    <message>
+        <source>Default country</source>
+        <translation>Standardland</translation>
+    </message>
+    <message>
+        <source>National numbers such as 0176 5550123 are sent with this country&apos;s code (+49 176 5550123). Without one they leave as typed, and most networks refuse them.</source>
+        <translation>Nationale Nummern wie 0176 5550123 werden mit der Vorwahl dieses Landes gesendet (+49 176 5550123). Ohne Land gehen sie so hinaus, wie sie eingegeben sind, und die meisten Netze lehnen sie ab.</translation>
+    </message>
+    <message>
+        <source>None: every number must start with + and its country code</source>
+        <translation>Keines: Jede Nummer muss mit + und Landesvorwahl beginnen</translation>
+    </message>
+    <message>
+        <source>Country:</source>
+        <translation>Land:</translation>
+    </message>
+</context>
+<context>
     <name>CsvImportDialog</name>
     <message>
         <source>Import recipients from %s</source>
@@ -865,7 +969,34 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
     </message>
 </context>
 <context>
+    <name>DiscardGuard</name>
+    <message>
+        <source>Discard?</source>
+        <translation>Verwerfen?</translation>
+    </message>
+    <message>
+        <source>Discard %s? What you typed is lost.</source>
+        <translation>%s verwerfen? Was Sie eingegeben haben, geht verloren.</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Keep editing</source>
+        <translation>&amp;Weiter bearbeiten</translation>
+    </message>
+</context>
+<context>
     <name>ErrorHook</name>
+    <message>
+        <source> The details are in the log file %s.</source>
+        <translation> Die Einzelheiten stehen in der Protokolldatei %s.</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %s. The console goes on; what you were doing may not have finished.</source>
+        <translation>Etwas ist schiefgegangen: %s. Die Konsole läuft weiter; was Sie gerade getan haben, ist vielleicht nicht abgeschlossen.</translation>
+    </message>
     <message>
         <source>SMS Console</source>
         <translation>SMS Console</translation>
@@ -977,10 +1108,30 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     </message>
 </context>
 <context>
+    <name>FirstRunAssistant</name>
+    <message>
+        <source>Set up SMS Console</source>
+        <translation>SMS Console einrichten</translation>
+    </message>
+    <message>
+        <source>SMS Console test message: it works.</source>
+        <translation>Testnachricht von SMS Console: Es funktioniert.</translation>
+    </message>
+</context>
+<context>
     <name>GatewayDialog</name>
     <message>
+        <source> s</source>
+        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway. Values proposed for a new gateway of a kind, where its own default is empty. Units of numeric settings, shown after the number.</extracomment>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
         <source>Speed (baud)</source>
-        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway. Field labels of the settings whose names read badly as words; the others are their names, capitalised.</extracomment>
+        <extracomment>Field labels of the settings whose names read badly as words; the others are their names, capitalised.</extracomment>
         <translation>Geschwindigkeit (Baud)</translation>
     </message>
     <message>
@@ -1045,6 +1196,7 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     </message>
     <message>
         <source>Gateway %s</source>
+        <extracomment>Where a password goes: the platform keyring, or (the fallback the operator chose) the secrets file.</extracomment>
         <translation>Gateway %s</translation>
     </message>
     <message>
@@ -1070,6 +1222,24 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     <message>
         <source>unchanged</source>
         <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Keep the password in the secrets file</source>
+        <translation>Passwort in der Geheimnisdatei ablegen</translation>
+    </message>
+    <message>
+        <source>Write it to %s, readable by you only, and save the gateway</source>
+        <translation>In %s schreiben (nur für Sie lesbar) und das Gateway speichern</translation>
+    </message>
+    <message>
+        <source>this gateway&apos;s settings</source>
+        <translation>die Einstellungen dieses Gateways</translation>
+    </message>
+    <message>
+        <source>The password could not be kept in the keyring: %s.
+Nothing you typed is lost. Keep the password in the secrets file %s (readable by you only), or clear Password and name an environment variable that holds it in &quot;Password variable&quot;, then save.</source>
+        <translation>Das Passwort konnte nicht im Schlüsselbund abgelegt werden: %s.
+Nichts von Ihrer Eingabe ist verloren. Legen Sie das Passwort in der Geheimnisdatei %s ab (nur für Sie lesbar), oder leeren Sie „Passwort“ und nennen Sie unter „Passwort-Variable“ eine Umgebungsvariable, die es enthält; dann speichern.</translation>
     </message>
     <message>
         <source>Give the gateway a name.</source>
@@ -1114,9 +1284,45 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     </message>
 </context>
 <context>
+    <name>GatewayPage</name>
+    <message>
+        <source>The first gateway</source>
+        <translation>Das erste Gateway</translation>
+    </message>
+    <message>
+        <source>Messages leave through a gateway: a USB GSM modem, a provider, or the built-in simulator, which sends nothing and lets you try the console.</source>
+        <translation>Nachrichten gehen über ein Gateway hinaus: ein USB-GSM-Modem, einen Anbieter oder den eingebauten Simulator, der nichts sendet und zum Ausprobieren dient.</translation>
+    </message>
+    <message>
+        <source>The built-in simulator (no hardware)</source>
+        <translation>Der eingebaute Simulator (keine Hardware)</translation>
+    </message>
+    <message>
+        <source>A modem on this machine:</source>
+        <translation>Ein Modem an diesem Rechner:</translation>
+    </message>
+    <message>
+        <source>A provider (Retarus)</source>
+        <translation>Ein Anbieter (Retarus)</translation>
+    </message>
+    <message>
+        <source>none found (plug one in, or add it later in Gateways)</source>
+        <translation>keines gefunden (eines anstecken oder später unter Gateways hinzufügen)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Gateways now: %s. More can be added in the Gateways tab.</source>
+        <translation>Gateways jetzt: %s. Weitere lassen sich auf der Registerkarte Gateways hinzufügen.</translation>
+    </message>
+</context>
+<context>
     <name>GatewayTableModel</name>
     <message>
         <source>Name</source>
+        <extracomment>States from which Start brings a gateway up (a disconnected modem reconnects by itself). States in which the gateway holds its connection, so its signal and operator are current.</extracomment>
         <translation>Name</translation>
     </message>
     <message>
@@ -1154,6 +1360,18 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <message>
         <source>Details</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <source>all sending paused</source>
+        <translation>alles Senden angehalten</translation>
+    </message>
+    <message>
+        <source>Pause all sending holds every outgoing message in the queue; this gateway still receives. Resume all sending to send again.</source>
+        <translation>„Alles Senden anhalten“ hält jede ausgehende Nachricht in der Warteschlange; dieses Gateway empfängt weiter. „Alles Senden fortsetzen“ sendet wieder.</translation>
+    </message>
+    <message>
+        <source>No signal reading while the modem is %s</source>
+        <translation>Keine Signalmessung, solange das Modem %s ist</translation>
     </message>
     <message>
         <source>Messages sent per minute over the last hour: %d in all</source>
@@ -1255,16 +1473,8 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
         <translation>Die neue SIM (oder das neue Modem), die die ausgewählten Modem-Gateways gefunden haben, als ihre übernehmen, damit sie wieder senden</translation>
     </message>
     <message>
-        <source>No traffic yet. The gateway&apos;s dialogue with its modem or provider appears here, most recent first.</source>
-        <translation>Noch kein Verkehr. Der Dialog des Gateways mit seinem Modem oder Anbieter erscheint hier, der neueste zuerst.</translation>
-    </message>
-    <message>
-        <source>Copy log</source>
-        <translation>Protokoll kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the whole traffic log, for a support request</source>
-        <translation>Das ganze Verkehrsprotokoll kopieren, für eine Supportanfrage</translation>
+        <source>; all sending is paused, it only receives</source>
+        <translation>; alles Senden ist angehalten, es empfängt nur</translation>
     </message>
     <message>
         <source>No gateway selected.</source>
@@ -1273,10 +1483,6 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <message>
         <source>No gateways yet. Add one with Add → Simulator, a Retarus provider or a modem.</source>
         <translation>Noch keine Gateways. Fügen Sie eines mit Hinzufügen → Simulator, einem Retarus-Anbieter oder einem Modem hinzu.</translation>
-    </message>
-    <message>
-        <source>Add gateway</source>
-        <translation>Gateway hinzufügen</translation>
     </message>
     <message>
         <source>The gateway was not added: %s</source>
@@ -1303,14 +1509,6 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
         <translation>%s ändern</translation>
     </message>
     <message>
-        <source>Password not stored</source>
-        <translation>Passwort nicht gespeichert</translation>
-    </message>
-    <message>
-        <source>The password could not be kept in the keyring (%s). Put it in an environment variable named in &quot;password env&quot;, or in the secrets file, and save again.</source>
-        <translation>Das Passwort konnte nicht im Schlüsselbund verwahrt werden (%s). Legen Sie es in eine Umgebungsvariable, deren Name unter „password env“ steht, oder in die Geheimnisdatei, und speichern Sie erneut.</translation>
-    </message>
-    <message>
         <source>Remove gateway</source>
         <translation>Gateway entfernen</translation>
     </message>
@@ -1321,6 +1519,30 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <message>
         <source>Remove %s</source>
         <translation>%s entfernen</translation>
+    </message>
+    <message>
+        <source>No traffic yet. The gateway&apos;s dialogue with its modem or provider appears here, most recent first.</source>
+        <translation type="vanished">Noch kein Verkehr. Der Dialog des Gateways mit seinem Modem oder Anbieter erscheint hier, der neueste zuerst.</translation>
+    </message>
+    <message>
+        <source>Copy log</source>
+        <translation type="vanished">Protokoll kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the whole traffic log, for a support request</source>
+        <translation type="vanished">Das ganze Verkehrsprotokoll kopieren, für eine Supportanfrage</translation>
+    </message>
+    <message>
+        <source>Add gateway</source>
+        <translation type="vanished">Gateway hinzufügen</translation>
+    </message>
+    <message>
+        <source>Password not stored</source>
+        <translation type="vanished">Passwort nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>The password could not be kept in the keyring (%s). Put it in an environment variable named in &quot;password env&quot;, or in the secrets file, and save again.</source>
+        <translation type="vanished">Das Passwort konnte nicht im Schlüsselbund verwahrt werden (%s). Legen Sie es in eine Umgebungsvariable, deren Name unter „password env“ steht, oder in die Geheimnisdatei, und speichern Sie erneut.</translation>
     </message>
 </context>
 <context>
@@ -1388,6 +1610,13 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     </message>
 </context>
 <context>
+    <name>HorizontalBars</name>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
     <name>InboxModel</name>
     <message>
         <source>Received</source>
@@ -1418,7 +1647,7 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <name>InboxTab</name>
     <message>
         <source>Sent &amp;too</source>
-        <extracomment>Something to tell in the status bar (deleted with undo, exported...). Forward: open the compose dialog with this text.</extracomment>
+        <extracomment>Something to tell in the status bar (deleted with undo, exported...). Forward: open the compose dialog with this text. The page shown (CONVERSATIONS or MESSAGES) changed.</extracomment>
         <translation>Auch &amp;gesendete</translation>
     </message>
     <message>
@@ -1584,16 +1813,16 @@ Nachrichten, die Ihre Gateways empfangen, erscheinen hier.</translation>
         <translation>&amp;Gateways</translation>
     </message>
     <message>
+        <source>S&amp;tatistics</source>
+        <translation>S&amp;tatistik</translation>
+    </message>
+    <message>
         <source>Reply queued</source>
         <translation>Antwort eingereiht</translation>
     </message>
     <message>
-        <source>&amp;Cluster…</source>
-        <translation>&amp;Verbund…</translation>
-    </message>
-    <message>
-        <source>The consoles sharing the store and their gateways</source>
-        <translation>Die Konsolen, die sich den Speicher teilen, und ihre Gateways</translation>
+        <source>Gate&amp;way</source>
+        <translation>Gate&amp;way</translation>
     </message>
     <message>
         <source>&amp;New message…</source>
@@ -1656,6 +1885,14 @@ Nachrichten, die Ihre Gateways empfangen, erscheinen hier.</translation>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
+        <source>&amp;First-run assistant…</source>
+        <translation>&amp;Einrichtungsassistent…</translation>
+    </message>
+    <message>
+        <source>Default country, an API user with a curl example, the first gateway and a test message</source>
+        <translation>Standardland, ein API-Benutzer mit curl-Beispiel, das erste Gateway und eine Testnachricht</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1693,10 +1930,6 @@ Nachrichten, die Ihre Gateways empfangen, erscheinen hier.</translation>
             <numerusform>%n Nachricht eingereiht</numerusform>
             <numerusform>%n Nachrichten eingereiht</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Simulate incoming message</source>
-        <translation>Eingehende Nachricht simulieren</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -1738,6 +1971,18 @@ Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in
     <message>
         <source>HTTP API on %s</source>
         <translation>HTTP-API auf %s</translation>
+    </message>
+    <message>
+        <source>&amp;Cluster…</source>
+        <translation>&amp;Verbund…</translation>
+    </message>
+    <message>
+        <source>The consoles sharing the store and their gateways</source>
+        <translation>Die Konsolen, die sich den Speicher teilen, und ihre Gateways</translation>
+    </message>
+    <message>
+        <source>Simulate incoming message</source>
+        <translation type="vanished">Eingehende Nachricht simulieren</translation>
     </message>
 </context>
 <context>
@@ -1999,9 +2244,134 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>passed on to the phone; the network cannot confirm delivery</source>
+        <extracomment>The text a cell shows when it says more than its value (a status with its reason). Standard texts (TP-Status, +CMS ERROR) -&gt; plain words.</extracomment>
+        <translation>an das Telefon weitergegeben; das Netz kann die Zustellung nicht bestätigen</translation>
+    </message>
+    <message>
+        <source>replaced by a newer message</source>
+        <translation>durch eine neuere Nachricht ersetzt</translation>
+    </message>
+    <message>
+        <source>the network is busy</source>
+        <translation>das Netz ist ausgelastet</translation>
+    </message>
+    <message>
+        <source>the phone is busy</source>
+        <translation>das Telefon ist beschäftigt</translation>
+    </message>
+    <message>
+        <source>the phone is off or out of reach</source>
+        <translation>das Telefon ist aus oder nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>the network refused the message</source>
+        <translation>das Netz hat die Nachricht abgelehnt</translation>
+    </message>
+    <message>
+        <source>the network service is not available</source>
+        <translation>der Netzdienst ist nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>the phone reported an error</source>
+        <translation>das Telefon meldete einen Fehler</translation>
+    </message>
+    <message>
+        <source>error in the network</source>
+        <translation>Fehler im Netz</translation>
+    </message>
+    <message>
+        <source>the number cannot receive SMS</source>
+        <translation>die Nummer kann keine SMS empfangen</translation>
+    </message>
+    <message>
+        <source>the phone refused the message</source>
+        <translation>das Telefon hat die Nachricht abgelehnt</translation>
+    </message>
+    <message>
+        <source>the number cannot be reached</source>
+        <translation>die Nummer ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>the recipient&apos;s network cannot be reached</source>
+        <translation>das Netz des Empfängers ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>the phone was not reached before the message expired</source>
+        <translation>das Telefon war vor Ablauf der Nachricht nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>cancelled by the sender</source>
+        <translation>vom Absender zurückgezogen</translation>
+    </message>
+    <message>
+        <source>deleted by the network operator</source>
+        <translation>vom Netzbetreiber gelöscht</translation>
+    </message>
+    <message>
+        <source>the network does not know the message</source>
+        <translation>das Netz kennt die Nachricht nicht</translation>
+    </message>
+    <message>
+        <source>the number does not exist</source>
+        <translation>die Nummer gibt es nicht</translation>
+    </message>
+    <message>
+        <source>the number is not known to the network</source>
+        <translation>die Nummer ist dem Netz nicht bekannt</translation>
+    </message>
+    <message>
+        <source>the phone is out of service</source>
+        <translation>das Telefon ist außer Betrieb</translation>
+    </message>
+    <message>
+        <source>the number is barred</source>
+        <translation>die Nummer ist gesperrt</translation>
+    </message>
+    <message>
+        <source>barred by the operator</source>
+        <translation>vom Betreiber gesperrt</translation>
+    </message>
+    <message>
+        <source>the phone&apos;s memory is full</source>
+        <translation>der Speicher des Telefons ist voll</translation>
+    </message>
+    <message>
+        <source>the network is out of order</source>
+        <translation>das Netz ist gestört</translation>
+    </message>
+    <message>
+        <source>network failure</source>
+        <translation>Netzstörung</translation>
+    </message>
+    <message>
+        <source>temporary network failure</source>
+        <translation>vorübergehende Netzstörung</translation>
+    </message>
+    <message>
+        <source>the SIM has no SMS subscription</source>
+        <translation>die SIM hat keinen SMS-Vertrag</translation>
+    </message>
+    <message>
+        <source>the service centre is busy</source>
+        <translation>die SMS-Zentrale ist ausgelastet</translation>
+    </message>
+    <message>
+        <source>the number is not valid</source>
+        <translation>die Nummer ist ungültig</translation>
+    </message>
+    <message>
+        <source>the recipient is barred</source>
+        <translation>der Empfänger ist gesperrt</translation>
+    </message>
+</context>
+<context>
     <name>RecipientField</name>
     <message>
         <source>Number, contact name or @group; paste many at once</source>
+        <extracomment>The focus left the entry (Tab, a click elsewhere): what is typed becomes a chip.</extracomment>
         <translation>Nummer, Kontaktname oder @Gruppe; viele auf einmal einfügen</translation>
     </message>
     <message>
@@ -2011,6 +2381,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>there is no group %s with members</source>
         <translation>es gibt keine Gruppe %s mit Mitgliedern</translation>
+    </message>
+    <message>
+        <source>%s is not a phone number, nor the name of a contact</source>
+        <translation>%s ist keine Telefonnummer und kein Kontaktname</translation>
     </message>
     <message numerus="yes">
         <source>%s: %n recipient(s)</source>
@@ -2302,6 +2676,53 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
 </context>
 <context>
+    <name>SendingSettings</name>
+    <message>
+        <source>Send it again (it may arrive twice)</source>
+        <translation>Erneut senden (kann doppelt ankommen)</translation>
+    </message>
+    <message>
+        <source>Mark it failed; I decide whether to retry</source>
+        <translation>Als fehlgeschlagen markieren; ich entscheide über einen neuen Versuch</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>&amp;Tries before a message fails:</source>
+        <translation>&amp;Versuche, bis eine Nachricht fehlschlägt:</translation>
+    </message>
+    <message>
+        <source>First &amp;retry after:</source>
+        <translation>Erster &amp;neuer Versuch nach:</translation>
+    </message>
+    <message>
+        <source>Longest wait between tries:</source>
+        <translation>Längste Wartezeit zwischen Versuchen:</translation>
+    </message>
+    <message>
+        <source>Give up on a message failing for:</source>
+        <translation>Eine Nachricht aufgeben, die fehlschlägt seit:</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate check window:</source>
+        <translation>&amp;Zeitfenster der Dublettenprüfung:</translation>
+    </message>
+    <message>
+        <source>A message &amp;interrupted by a stop:</source>
+        <translation>Eine durch Anhalten &amp;unterbrochene Nachricht:</translation>
+    </message>
+    <message>
+        <source>Each retry waits twice as long as the one before. The duplicate check applies when a client asks for it: the same sender, recipient and text within the window.</source>
+        <translation>Jeder neue Versuch wartet doppelt so lange wie der vorige. Die Dublettenprüfung gilt, wenn ein Client sie verlangt: derselbe Absender, Empfänger und Text innerhalb des Zeitfensters.</translation>
+    </message>
+</context>
+<context>
     <name>SessionsTab</name>
     <message>
         <source>Customer sessions (API clients)</source>
@@ -2401,6 +2822,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>General</source>
         <translation>Allgemein</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Senden</translation>
     </message>
     <message>
         <source>as the configuration file says (127.0.0.1:9710)</source>
@@ -2535,6 +2960,33 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
 </context>
 <context>
+    <name>SimulateDialog</name>
+    <message>
+        <source>Simulate incoming message</source>
+        <translation>Eingehende Nachricht simulieren</translation>
+    </message>
+    <message>
+        <source>What the message says</source>
+        <translation>Was in der Nachricht steht</translation>
+    </message>
+    <message>
+        <source>&amp;Receive</source>
+        <translation>&amp;Empfangen</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>&amp;Text:</source>
+        <translation>&amp;Text:</translation>
+    </message>
+    <message>
+        <source>Type who sends the message and what it says.</source>
+        <translation>Geben Sie ein, wer die Nachricht sendet und was darin steht.</translation>
+    </message>
+</context>
+<context>
     <name>SmsCounter</name>
     <message numerus="yes">
         <source>%n part(s)</source>
@@ -2621,6 +3073,114 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
 </context>
 <context>
+    <name>StatisticsTab</name>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>empfangen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <extracomment>New figures were shown.</extracomment>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the figures again (they refresh each minute while shown)</source>
+        <translation>Die Zahlen neu lesen (solange sichtbar, jede Minute)</translation>
+    </message>
+    <message>
+        <source>Messages per hour, last 24 hours</source>
+        <translation>Nachrichten pro Stunde, letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Messages per day, last 14 days</source>
+        <translation>Nachrichten pro Tag, letzte 14 Tage</translation>
+    </message>
+    <message>
+        <source>Delivery and failures by reason, last 24 hours</source>
+        <translation>Zustellung und Fehler nach Grund, letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Queue and send rate, since the console started (a day at most)</source>
+        <translation>Warteschlange und Senderate seit dem Start der Konsole (höchstens ein Tag)</translation>
+    </message>
+    <message>
+        <source>Modem signal and registration, a day at most</source>
+        <translation>Signal und Netzanmeldung der Modems, höchstens ein Tag</translation>
+    </message>
+    <message>
+        <source>No failed message in the last 24 hours</source>
+        <translation>Keine fehlgeschlagene Nachricht in den letzten 24 Stunden</translation>
+    </message>
+    <message>
+        <source>No modem reading yet</source>
+        <translation>Noch keine Modem-Messung</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <source>as of %s</source>
+        <translation>Stand %s</translation>
+    </message>
+    <message>
+        <source>not handed to a gateway</source>
+        <translation>keinem Gateway übergeben</translation>
+    </message>
+    <message>
+        <source>%d outgoing, %d received</source>
+        <translation>%d ausgehend, %d empfangen</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>ohne Grund</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>No message reached an outcome yet.</source>
+        <translation>Noch keine Nachricht hat ein Ergebnis.</translation>
+    </message>
+    <message>
+        <source>%d %% delivered: %d delivered, %d failed</source>
+        <translation>%d %% zugestellt: %d zugestellt, %d fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Queue length</source>
+        <translation>Länge der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Sent per minute</source>
+        <translation>Gesendet pro Minute</translation>
+    </message>
+    <message>
+        <source>Now: %d waiting, %.1f sent per minute</source>
+        <translation>Jetzt: %d wartend, %.1f gesendet pro Minute</translation>
+    </message>
+    <message>
+        <source>%s (bars of 5)</source>
+        <translation>%s (Balken von 5)</translation>
+    </message>
+    <message>
+        <source>%s: %s now, registered in %d %% of the readings</source>
+        <translation>%s: jetzt %s, angemeldet in %d %% der Messungen</translation>
+    </message>
+    <message>
+        <source>no signal</source>
+        <translation>kein Signal</translation>
+    </message>
+    <message>
+        <source>No modem gateway.</source>
+        <translation>Kein Modem-Gateway.</translation>
+    </message>
+</context>
+<context>
     <name>StoreStatusLabel</name>
     <message>
         <source>Store unreachable since %1: sending and receiving wait</source>
@@ -2660,6 +3220,60 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>Last activity</source>
         <translation>Letzte Aktivität</translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message>
+        <source>A test message</source>
+        <translation>Eine Testnachricht</translation>
+    </message>
+    <message>
+        <source>Send a short message to your own phone to see it work, or leave it out.</source>
+        <translation>Senden Sie eine kurze Nachricht an Ihr eigenes Telefon, um es zu prüfen, oder lassen Sie es aus.</translation>
+    </message>
+    <message>
+        <source>Send a test message to:</source>
+        <translation>Testnachricht senden an:</translation>
+    </message>
+    <message>
+        <source>your mobile number</source>
+        <translation>Ihre Mobilnummer</translation>
+    </message>
+</context>
+<context>
+    <name>TrafficPane</name>
+    <message>
+        <source>No traffic yet. The gateway&apos;s dialogue with its modem or provider appears here as it happens, the newest at the bottom.</source>
+        <translation>Noch kein Verkehr. Der Dialog des Gateways mit seinem Modem oder Anbieter erscheint hier, wie er geschieht, das Neueste unten.</translation>
+    </message>
+    <message>
+        <source>Filter the log (e.g. CMGS, ERROR, a number)</source>
+        <translation>Protokoll filtern (z. B. CMGS, ERROR, eine Nummer)</translation>
+    </message>
+    <message>
+        <source>Copy log</source>
+        <translation>Protokoll kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the lines shown, for a support request</source>
+        <translation>Die gezeigten Zeilen kopieren, für eine Supportanfrage</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <source>Save the lines shown to a text file</source>
+        <translation>Die gezeigten Zeilen in einer Textdatei speichern</translation>
+    </message>
+    <message>
+        <source>Save traffic log</source>
+        <translation>Verkehrsprotokoll speichern</translation>
+    </message>
+    <message>
+        <source>Log files (*.log *.txt);;All files (*)</source>
+        <translation>Protokolldateien (*.log *.txt);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>

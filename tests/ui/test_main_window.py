@@ -16,25 +16,26 @@ def test_the_frame_shows_before_the_engine_and_attach_fills_it(qtbot, qloop, mak
     from app.ui.main_window import MainWindow
 
     make_qapplication()
-    frame = MainWindow()  # no engine yet: the four tabs, menus and toolbar, actions waiting
+    frame = MainWindow()  # no engine yet: the five tabs, menus and toolbar, actions waiting
     qtbot.addWidget(frame)
     assert not frame.attached
-    assert [frame.tabs.tabText(i).replace("&", "") for i in range(4)] == ["Inbox", "Outbox", "Sessions", "Gateways"]
+    assert [frame.tabs.tabText(i).replace("&", "") for i in range(5)] == ["Inbox", "Outbox", "Sessions", "Gateways",
+                                                                           "Statistics"]
     assert "Opening the message store" in frame.tabs.widget(0).text()
     assert not frame.new_message_action.isEnabled() and not frame.find_action.isEnabled()
     frame.tabs.setCurrentIndex(OUTBOX)
     frame.attach(EngineBridge(make_engine()))
-    assert frame.attached and frame.tabs.count() == 4
+    assert frame.attached and frame.tabs.count() == 5
     assert frame.tabs.widget(OUTBOX) is frame.outbox_tab and frame.tabs.currentIndex() == OUTBOX
     assert frame.new_message_action.isEnabled() and frame.find_action.isEnabled()
     assert frame.inbox_tab.toggle_view_action in frame.view_menu.actions()
     assert frame.gateways_tab.sending_pause.action in frame.tools_menu.actions()
 
 
-def test_window_has_the_four_tabs(window):
+def test_window_has_the_five_tabs(window):
     tabs = window.tabs
     assert [tabs.tabText(i).replace("&", "") for i in range(tabs.count())] == [
-        "Inbox", "Outbox", "Sessions", "Gateways"]
+        "Inbox", "Outbox", "Sessions", "Gateways", "Statistics"]
 
 
 def test_compose_send_and_see_it_sent_in_the_outbox(window, qtbot):
@@ -84,8 +85,11 @@ def test_compose_needs_recipient_and_text(window, qtbot):
 
 
 def test_incoming_message_shows_unread_in_bold_with_count(window, qtbot):
+    window.simulate_action.trigger()
+    dialog = window.simulate_dialog
+    dialog.text_edit.setPlainText("Hello from the simulator")
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
-        window.simulate_action.trigger()
+        dialog.receive_button.click()
     model = window.inbox_tab.model
     assert model.rowCount() == 1
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()

@@ -60,11 +60,11 @@ def test_without_a_tray_the_title_and_the_status_bar_tell(window, qtbot):
     assert notifier.tray is None
     look_elsewhere(qtbot)
     receive(window, qtbot, "+15550009", "Meeting moved to 3pm")
-    assert window.windowTitle() == f"{APP_NAME} (1)"
+    assert window.windowTitle() == f"(1) {APP_NAME}"
     assert window.statusBar().currentMessage() == "New message from +15550009: Meeting moved to 3pm"
     assert window.unread_label.text() == "1 unread"
     receive(window, qtbot, "+15550009", "Room 4")
-    assert window.windowTitle() == f"{APP_NAME} (2)"
+    assert window.windowTitle() == f"(2) {APP_NAME}"
     assert window.statusBar().currentMessage() == "New message from +15550009: Room 4"
     window.engine.mark_read([m.id for m in window.engine.list_messages("in")], True)
     assert window.windowTitle() == APP_NAME

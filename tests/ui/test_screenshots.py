@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.engine.requests import OutboundRequest
-from app.ui.main_window import GATEWAYS, INBOX, OUTBOX, SESSIONS
+from app.ui.main_window import GATEWAYS, INBOX, OUTBOX, SESSIONS, STATISTICS
 from app.ui.theme import apply_scheme, is_dark
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots" / "out"
@@ -76,7 +76,7 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
                                 text="Grüße „Anna“ – your order {name} is ready ✓")
         dialog.recipients.commit()
         shots["compose"] = grab(dialog)
-        dialog.close()
+        dialog.done(0)  # past the question that guards typed work
         settings = window.show_settings()
         shots["settings"] = grab(settings)
         settings.close()
@@ -85,6 +85,7 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
         contacts.close()
         shots.update(gateway_dialogs(window))
         shots["history"] = history_shot(window, qtbot)
+        shots.update(desk_shots(window, qtbot))
         for name, pixmap in shots.items():
             path = OUT / f"{name}-{scheme}.png"
             assert pixmap.save(str(path)), path
@@ -94,6 +95,80 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
             assert (corner.lightness() < 128) == (scheme == "dark"), name
     finally:
         apply_scheme(app, "light")
+
+
+def desk_shots(window, qtbot) -> dict:
+    """The operator's desk: statistics, gateway state under a global pause, the first-run assistant,
+    compose warnings, the discard question, the keyring fallback, sending settings, simulate incoming."""
+    import keyring
+    from keyring.backends import fail
+
+    from tests.ui.conftest import complete
+
+    shots = {}
+    engine = window.engine
+    window.resize(1180, 720)
+    window.show_tab(STATISTICS)
+    tab = window.statistics_tab
+    tab.sampler.sample()
+    complete(qtbot, tab.refresh())
+    shots["statistics"] = grab(window)
+    from app.engine import lifecycle
+
+    waiting = [m.id for m in engine.list_messages("out", limit=40) if m.status == "queued"][:1]
+    engine._transition(waiting, lifecycle.BLOCK, reason="no response from SME (SC not making further attempts)")
+    window.show_tab(OUTBOX)
+    shots["outbox-1180"] = grab(window)
+    window.show_tab(GATEWAYS)
+    gateways = window.gateways_tab
+    gateways.view.selectRow(0)
+    engine.pause_all()
+    gateways.sending_pause.sync()
+    gateways.show_traffic()
+    shots["gateways-paused"] = grab(window)
+    engine.resume_all()
+    gateways.sending_pause.sync()
+
+    wizard = window.show_first_run("http://127.0.0.1:9710")
+    shots["first-run-country"] = grab(wizard)
+    wizard.next()
+    shots["first-run-api"] = grab(wizard)
+    wizard.next()
+    shots["first-run-gateway"] = grab(wizard)
+    wizard.done(0)
+
+    dialog = window.compose(to="01765550123", text="Hello")
+    complete(qtbot, engine.stop_gateway("Demo"))
+    dialog.update_warnings()
+    shots["compose-warnings"] = grab(dialog)
+    dialog.reject()
+    shots["discard-question"] = grab(dialog.guard.box)
+    dialog.guard.box.done(0)
+    dialog.done(0)
+    complete(qtbot, engine.start_gateway("Demo"))
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        retarus = gateways.add_gateway("retarus")
+        retarus.name_edit.setText("Retarus")
+        retarus.editors["username"].setText("shop")
+        retarus.editors["password"].setText("secret-password")
+        retarus.check_and_accept()
+        shots["retarus-no-keyring"] = grab(retarus)
+        retarus.done(0)
+    finally:
+        keyring.set_keyring(before)
+    settings = window.show_settings()
+    settings.tabs.setCurrentIndex(1)
+    shots["settings-sending"] = grab(settings)
+    settings.close()
+    simulate = window.simulate_incoming()
+    simulate.text_edit.setPlainText("Is my order ready?")
+    shots["simulate-incoming"] = grab(simulate)
+    simulate.done(0)
+    window.resize(1280, 760)
+    return shots
 
 
 def history_shot(window, qtbot):
@@ -148,7 +223,7 @@ def test_screenshots_in_german(qtbot, qloop, make_engine, monkeypatch):
             shots[name] = grab(win)
         dialog = win.compose(to="+4917612345678", text="Grüße „Anna“ ✓")
         shots["compose"] = grab(dialog)
-        dialog.close()
+        dialog.done(0)
         for name, pixmap in shots.items():
             assert pixmap.save(str(OUT / f"{name}-de.png"))
         assert win.tabs.tabText(INBOX) == "Post&eingang"

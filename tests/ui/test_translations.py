@@ -75,8 +75,8 @@ def test_a_german_locale_shows_the_window_in_german(qtbot, qloop, make_engine, s
     try:
         assert [win.tabs.tabText(i) for i in range(4)] == ["Post&eingang", "Post&ausgang", "S&itzungen",
                                                            "&Gateways"]
-        assert [a.text() for a in win.menuBar().actions()] == ["&Datei", "&Bearbeiten", "A&nsicht", "E&xtras",
-                                                               "&Hilfe"]
+        assert [a.text() for a in win.menuBar().actions()] == ["&Datei", "&Bearbeiten", "A&nsicht", "Gate&way",
+                                                               "E&xtras", "&Hilfe"]
         assert win.new_message_action.text() == "&Neue Nachricht…"
         assert queue(win, qtbot, ["+15550001"]) == "1 Nachricht eingereiht"
         assert queue(win, qtbot, ["+15550002", "+15550003"]) == "2 Nachrichten eingereiht"
