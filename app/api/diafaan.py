@@ -286,7 +286,7 @@ class DiafaanApi:
         connectors = {n: self.engine.connectors.running(n) for n in self.engine.connectors.properties}
         counts, queue = self.engine.status_figures()  # kept by the engine: no count over the store
         return xml_reply(diafaan_xml.server_status(self.engine.gateway_views(), connectors, counts, queue,
-                                                   __version__))
+                                                   __version__, self.engine.recent_figures))
 
     async def request_received_messages(self, request: web.Request, params: Params) -> web.Response:
         user = await self.login(request, params)

@@ -63,7 +63,7 @@ def received_messages(messages: Iterable[MessageView], removed: bool) -> bytes:
 
 
 def server_status(gateways: list[GatewayView], connectors: dict[str, bool], counts: dict[str, int],
-                  queue: int, version: str) -> bytes:
+                  queue: int, version: str, recent=None) -> bytes:
     """``<ServerStatus>`` with gateways, connectors and ``<Statistics>``."""
     root = ET.Element("ServerStatus")
     _child(root, "Server", Name="SMS Console", Version=version)
@@ -98,6 +98,14 @@ def server_status(gateways: list[GatewayView], connectors: dict[str, bool], coun
                        ("MessagesCancelled", counts.get("cancelled", 0)),
                        ("MessagesReceived", counts.get("received", 0))):
         _child(stats, tag, str(value))
+    if recent is not None:  # the last hour's traffic and the last day's delivery rate, read every minute
+        rate = recent.delivery_rate
+        for tag, value in (("MessagesSentLastHour", recent.sent_last_hour),
+                           ("MessagesReceivedLastHour", recent.received_last_hour),
+                           ("MessagesDeliveredLastDay", recent.delivered_last_day),
+                           ("MessagesFailedLastDay", recent.failed_last_day),
+                           ("DeliveryRateLastDay", "" if rate is None else f"{rate:.3f}")):
+            _child(stats, tag, str(value))
     return _document(root)
 
 

@@ -24,7 +24,7 @@ from app.gateways.base import GatewayState, OutboundSms
 from app.store import journal
 from app.store import models as m
 
-from . import blackout, shared_queue
+from . import blackout, shared_queue, statistics
 from . import lifecycle as lc
 from .events import MessageChanged, MessagesDeleted
 from .outbox import blocked_reason
@@ -95,6 +95,7 @@ class Dispatcher:
         self._annotate_at: datetime | None = None
         self._leases_at: datetime | None = None
         self._prune_at: datetime | None = None
+        self._recent_at: datetime | None = None
         self._housekeep_at: datetime | None = None
         self._next_due_at: datetime | None = None
 
@@ -375,6 +376,9 @@ class Dispatcher:
                 self._change(row, updates, lc.RELEASE, updated_at=now, reason=reason)
         self._write(s, updates, changed)
         self.engine.counts.advance(s.connection())
+        if self._recent_at is None or now >= self._recent_at:
+            self._recent_at = now + timedelta(seconds=statistics.RECENT_EVERY)
+            self.engine.recent_figures = statistics.read_recent(s.connection(), self.engine.db.is_sqlite, now)
         if self._prune_at is None or now >= self._prune_at:
             pruned = journal.prune(s.connection(), now, self.engine.settings["journal_retention_days"])
             # more to prune: the next slice soon; else look again in a while

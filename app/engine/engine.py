@@ -71,6 +71,8 @@ class Engine:
         #: Messages per state, kept up to date from the journal (request-server-status, statistics).
         self.counts = StatusCounts(shared=not db.is_sqlite)
         self.events.subscribe(self.counts.on_event)
+        #: The last hour's traffic and the last day's delivery rate (read every minute in the store lane).
+        self.recent_figures = None
         self.outbox = Outbox(self)
         self.router = Router(self)
         self.dispatcher = Dispatcher(self)

@@ -121,6 +121,43 @@ def read_statistics(engine: "Engine", now: datetime | None = None, *, days: int 
                       failed=sum(int(outcomes.get(s, 0)) for s in FAILED_STATES), failures=failures)
 
 
+@dataclass(frozen=True)
+class RecentFigures:
+    """What monitoring asks for most (``request-server-status``): the last hour's traffic and the last day's
+    delivery rate, read by the dispatcher's time-driven work every ``RECENT_EVERY`` seconds."""
+
+    at: datetime
+    sent_last_hour: int
+    received_last_hour: int
+    delivered_last_day: int
+    failed_last_day: int
+
+    @property
+    def delivery_rate(self) -> float | None:
+        done = self.delivered_last_day + self.failed_last_day
+        return self.delivered_last_day / done if done else None
+
+
+#: Seconds between two readings of :class:`RecentFigures`.
+RECENT_EVERY = 60.0
+
+
+def read_recent(conn, is_sqlite: bool, now: datetime) -> RecentFigures:
+    """The recent figures, through the time index (blocking: the store lane runs it)."""
+    now = now.astimezone(timezone.utc)
+    naive = {"hour": (now - timedelta(hours=1)).replace(tzinfo=None),
+             "day": (now - timedelta(days=1)).replace(tzinfo=None)}
+    p = "+" if is_sqlite else ""  # SQLite: stay on the time index, as read_statistics does
+    by_direction = dict(conn.execute(sql(
+        f"SELECT direction, count(*) FROM message WHERE created_at >= :hour GROUP BY {p}direction"), naive).all())
+    failed = ", ".join(f"'{s}'" for s in FAILED_STATES)
+    outcomes = dict(conn.execute(sql(
+        f"SELECT status, count(*) FROM message WHERE created_at >= :day AND {p}direction = '{m.OUT}' "
+        f"AND {p}status IN ('{m.DELIVERED}', {failed}) GROUP BY status"), naive).all())
+    return RecentFigures(now, int(by_direction.get(m.OUT, 0)), int(by_direction.get(m.IN, 0)),
+                         int(outcomes.get(m.DELIVERED, 0)), sum(int(outcomes.get(s, 0)) for s in FAILED_STATES))
+
+
 async def statistics(engine: "Engine", sampler: "StatisticsSampler | None" = None) -> Statistics:
     """The figures, read in the engine's store lane, with the sampler's series."""
     stats = await asyncio.get_running_loop().run_in_executor(engine.store_lane, read_statistics, engine)

@@ -171,3 +171,24 @@ async def test_server_status_lists_gateways_and_the_send_queue(api):
     # username and password are mandatory here: no guest
     assert (await api("request-server-status", username=None, password=None))[1].startswith("ERROR:306 ")
     assert (await api("request-server-status", password="bad"))[1].startswith("ERROR:304 ")
+
+
+async def test_server_status_gives_the_last_hour_and_the_last_days_delivery_rate(api):
+    from app.store import models as m
+
+    for _ in range(2):
+        await send(api)
+    for _ in range(300):  # the simulated gateway sends and reports at once
+        await asyncio.sleep(0.01)
+        if api.engine.status_counts().get(m.DELIVERED, 0) == 2:
+            break
+    api.engine.dispatcher._recent_at = None  # read with the next pass's time-driven work (every minute)
+    api.engine.dispatcher._housekeep_at = None
+    api.engine.dispatcher.wake()
+    for _ in range(300):
+        await asyncio.sleep(0.01)
+        if api.engine.recent_figures is not None and api.engine.recent_figures.delivered_last_day == 2:
+            break
+    stats = ET.fromstring((await api("request-server-status"))[1].encode()).find("Statistics")
+    assert stats.findtext("MessagesSentLastHour") == "2" and stats.findtext("MessagesReceivedLastHour") == "0"
+    assert stats.findtext("MessagesDeliveredLastDay") == "2" and stats.findtext("DeliveryRateLastDay") == "1.000"
