@@ -217,6 +217,9 @@ class Outbox:
             return
         health.ok()
         self._announce_results(results, now, work.result())
+        if self.writer.unmatched and any(isinstance(i, Outcome) and i.result.ok for i in results):
+            for report in self.writer.take_unmatched():  # their sends' outcomes may be written now
+                self._take(report)
         for item in results:
             _, done = self._waiting.pop(id(item), (None, None))
             if done is not None and not done.done():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Union
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Seconds a report whose part is not found waits for the outcome of its send before it is dropped.
+REPORT_GRACE = 30.0
+
 T = m.Message.__table__
 P = m.MessagePart.__table__
 
@@ -49,6 +53,8 @@ class Outcome:
 class Report:
     gateway: str
     report: DeliveryReport
+    #: When it was first tried and its part not found (None: not tried yet).
+    first_seen: float | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,19 @@ class OutcomeWriter:
     def __init__(self, engine: "Engine", rng: random.Random):
         self.engine = engine
         self.random = rng
+        #: Reports whose part was not found (yet): (when first seen, the report). A modem can hand over a
+        #: status report before the answer to its own send (both arrive at once); it is matched again once
+        #: later outcomes are written (:meth:`take_unmatched`).
+        self.unmatched: list[tuple[float, Report]] = []
+
+    def take_unmatched(self, now: float | None = None) -> list[Report]:
+        """The reports to match again; those unmatched for longer than REPORT_GRACE are dropped, logged."""
+        now = time.monotonic() if now is None else now
+        waiting, self.unmatched = self.unmatched, []
+        for t, r in waiting:
+            if now - t >= REPORT_GRACE:
+                log.info("gateway %s: delivery report for unknown reference %s", r.gateway, r.report.reference)
+        return [Report(r.gateway, r.report, first_seen=t) for t, r in waiting if now - t < REPORT_GRACE]
 
     def commit(self, work: list[Work], now: datetime) -> Written:
         """Write ``work`` in order, in one transaction."""
@@ -109,7 +128,7 @@ class OutcomeWriter:
                 self._sent(conn, sent, now)  # what came before this is written first
                 sent = []
                 if isinstance(item, Report):
-                    self._report(conn, item.gateway, item.report, now, reported)
+                    self._report(conn, item, now, reported)
                     continue
                 self._reported(conn, reported, changed)
                 if isinstance(item, Outcome):
@@ -234,12 +253,13 @@ class OutcomeWriter:
 
     # --- reports ----------------------------------------------------------------------------------
 
-    def _report(self, conn: Connection, gateway: str, report: DeliveryReport, now: datetime,
+    def _report(self, conn: Connection, item: Report, now: datetime,
                 reported: dict[lc.Transition, list[dict[str, Any]]]) -> None:
         """A final delivery report: its part is marked at once; the message is delivered when its last part
         is, undelivered (or failed) when any part is not: noted in ``reported``, written by
         :meth:`_reported` with the other reports of the run (a part once marked is not found again, so a
         later report in the run cannot take the same part)."""
+        gateway, report = item.gateway, item.report
         mark = _mark(conn)
         cur = conn.connection.cursor()  # the driver's own cursor: a report is a few tiny statements
         # the newest part waiting for a report with this reference (references are reused: a modem's wrap
@@ -250,7 +270,7 @@ class OutcomeWriter:
                     (gateway, report.reference))
         found = cur.fetchone()
         if found is None:
-            log.info("gateway %s: delivery report for unknown reference %s", gateway, report.reference)
+            self.unmatched.append((item.first_seen or time.monotonic(), item))
             return
         part_id, message_id, number = found
         at = report.at or now

@@ -253,3 +253,34 @@ async def test_a_pass_planned_before_a_pause_claims_nothing_queued_after_it(engi
     engine.resume_gateway("A")
     engine.dispatcher.tick()
     assert engine.message(msg.id).status == m.SENDING
+
+
+async def test_a_report_handed_over_before_its_send_answer_is_matched_once_the_answer_is_written(engine_with):
+    engine = await engine_with("A")
+    [msg] = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    engine.dispatcher.tick()
+    gw = engine.gateways["A"]
+    sms = gw._queue.get_nowait()
+    engine.gateway_report(gw, DeliveryReport(reference="91", outcome="delivered", reason="there"))  # first
+    await engine.outbox.settle()
+    assert engine.message(msg.id).status == m.SENDING and engine.outbox.writer.unmatched
+    engine.gateway_sent(gw, sms, SendResult(ok=True, references=("91",)))
+    await engine.outbox.settle()
+    view = engine.message(msg.id)
+    assert view.status == m.DELIVERED and view.reason == "there"
+    assert engine.outbox.writer.unmatched == []
+
+
+def test_an_unmatched_report_is_dropped_after_its_grace(caplog):
+    import logging
+
+    from app.engine import outcomes
+
+    writer = outcomes.OutcomeWriter(engine=None, rng=None)
+    report = outcomes.Report("A", DeliveryReport(reference="7", outcome="delivered"))
+    writer.unmatched = [(100.0, report)]
+    assert [r.first_seen for r in writer.take_unmatched(now=100.0 + outcomes.REPORT_GRACE / 2)] == [100.0]
+    writer.unmatched = [(100.0, report)]
+    caplog.set_level(logging.INFO)
+    assert writer.take_unmatched(now=100.0 + outcomes.REPORT_GRACE) == []
+    assert "delivery report for unknown reference 7" in caplog.text
