@@ -67,7 +67,10 @@ def view_of(row: Mapping[str, Any]) -> MessageView:
     blink.
     """
     view = object.__new__(MessageView)
-    view.__dict__.update(zip(MESSAGE_VIEW_COLUMNS, _VALUES(row)))
+    if type(row) is dict:  # a row built or read as a dict: taken whole (its other columns are unused)
+        view.__dict__.update(row)
+    else:
+        view.__dict__.update(zip(MESSAGE_VIEW_COLUMNS, _VALUES(row)))
     return view
 
 
