@@ -30,6 +30,21 @@ API = SettingGroup((
             "Retarus API answers 429 (0: no limit).", minimum=0, maximum=10_000_000),
 ))
 
+SMPP = SettingGroup((
+    Setting("listen", str, "127.0.0.1:2775", "Address and port of the SMPP server (loopback by default)."),
+    Setting("enabled", bool, False, "Serve SMPP 3.4 to the console's users (customers bind to the console)."),
+    Setting("max_binds", int, 4, "Binds one user may hold at once; one more is refused with ESME_RBINDFAIL.",
+            minimum=1, maximum=1000),
+    Setting("throughput", int, 1000, "submit_sm one user may make per second, all binds together; more are "
+            "answered ESME_RTHROTTLED (0: no limit).", minimum=0, maximum=10_000_000),
+    Setting("window", int, 256, "Requests of one bind handled at once; the server reads no more until "
+            "one is answered.", minimum=1, maximum=10_000),
+    Setting("max_pdu", int, 70_000, "Largest PDU accepted, in octets; a larger one is answered with "
+            "generic_nack ESME_RINVCMDLEN and the connection closed.", minimum=64, maximum=1_000_000),
+    Setting("enquire_timeout", int, 300, "Seconds a bind may stay silent (no PDU, no enquire_link) before "
+            "the server unbinds it.", minimum=5, maximum=86_400),
+))
+
 USER = SettingGroup((
     Setting("name", str, "", "User name for the HTTP API.", required=True),
     Setting("password", str, "", "Password (stored only as a salted hash).", secret=True),
@@ -40,6 +55,9 @@ USER = SettingGroup((
     Setting("api_secret", str, "", "A separate secret the user may give instead of the password (HORISEN "
             "client_secret, Diafaan password); stored only as a salted hash.", secret=True),
     Setting("api_secret_env", str, "", "Name of an environment variable holding the API secret."),
+    Setting("smpp_password", str, "", "Password for binding to the SMPP server with the user name as system_id "
+            "(at most 8 characters); stored only as a salted hash. Empty: no SMPP.", secret=True),
+    Setting("smpp_password_env", str, "", "Name of an environment variable holding the SMPP password."),
 ))
 
 
@@ -64,6 +82,7 @@ class Config:
     path: Path | None = None
     store: dict[str, Any] = field(default_factory=STORE.defaults)
     api: dict[str, Any] = field(default_factory=API.defaults)
+    smpp: dict[str, Any] = field(default_factory=SMPP.defaults)
     settings: dict[str, Any] = field(default_factory=dict)
     users: list[dict[str, Any]] = field(default_factory=list)
     gateways: list[dict[str, Any]] = field(default_factory=list)
@@ -103,7 +122,7 @@ def load_config(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-_SECTIONS = ("store", "api", "settings", "users", "gateways", "routing", "blocked")
+_SECTIONS = ("store", "api", "smpp", "settings", "users", "gateways", "routing", "blocked")
 
 
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
@@ -122,6 +141,13 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         raise SettingError(f"api.listen: {exc}") from None
     if bool(cfg.api["tls_cert"]) != bool(cfg.api["tls_key"]):
         raise SettingError("api.tls_cert: tls_cert and tls_key go together")
+    cfg.smpp = SMPP.validate(_table(data, "smpp"), where="smpp.")
+    try:
+        parse_listen(cfg.smpp["listen"])
+    except SettingError as exc:
+        raise SettingError(f"smpp.listen: {exc}") from None
+    if "listen" in _table(data, "smpp") and "enabled" not in _table(data, "smpp"):
+        cfg.smpp["enabled"] = True  # a configured address means: serve it
     settings = _table(data, "settings")
     GENERAL.validate(settings, where="settings.")
     cfg.settings = dict(settings)
@@ -131,6 +157,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         where = f"users[{i}]."
         cfg.users.append(USER.validate(user, where=where))
         name = cfg.users[-1]["name"]
+        if len(cfg.users[-1]["smpp_password"]) > 8:
+            raise SettingError(f"{where}smpp_password: SMPP passwords have at most 8 characters")
         if name in names:
             raise SettingError(f"{where}name: duplicate user name {name!r}")
         names.add(name)

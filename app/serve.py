@@ -24,6 +24,7 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
             pass
     await engine.start()
     api = await _start_api(engine, cfg)
+    smpp = await _start_smpp(engine, cfg)
     settle_heap()
     names = ", ".join(f"{g.name} ({g.state.value})" for g in engine.gateways.values()) or "none"
     log.info("serving on store %s; gateways: %s", engine.db.display_url, names)
@@ -33,6 +34,8 @@ async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:
         await stop.wait()
     finally:
         log.info("stopping: finishing messages in flight")
+        if smpp is not None:
+            await smpp.stop()
         if api is not None:
             await api.stop()
         await engine.stop()
@@ -56,3 +59,22 @@ async def _start_api(engine: Engine, cfg: Config):
         await engine.stop()
         raise SystemExit(f"smsconsole: {exc}") from None
     return api
+
+
+async def _start_smpp(engine: Engine, cfg: Config):
+    """Serve SMPP when ``[smpp] enabled`` (or chosen in the Settings dialog); an address that cannot be used
+    ends the run with one line."""
+    from app.engine.api_overrides import effective_smpp
+    from app.smpp.server import SmppServer, SmppStartError
+
+    cfg.smpp = effective_smpp(cfg.smpp, engine.settings)
+    if not cfg.smpp["enabled"]:
+        return None
+    server = SmppServer(engine, cfg.smpp)
+    try:
+        await server.start()
+    except SmppStartError as exc:
+        log.error("%s", exc)
+        await engine.stop()
+        raise SystemExit(f"smsconsole: {exc}") from None
+    return server

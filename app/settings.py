@@ -158,6 +158,10 @@ GENERAL = SettingGroup((
     Setting("notify_new_messages", bool, True, "Show a notification when a message arrives."),
     Setting("api_listen", str, "", "HTTP API address HOST:PORT chosen in the Settings dialog; empty: [api] listen "
             "of the configuration file. Takes effect at the next start."),
+    Setting("smpp_enabled", bool, False, "Serve SMPP as chosen in the Settings dialog (also when the "
+            "configuration file has no [smpp] section). Takes effect at the next start."),
+    Setting("smpp_listen", str, "", "SMPP server address HOST:PORT chosen in the Settings dialog; empty: [smpp] "
+            "listen of the configuration file. Takes effect at the next start."),
     Setting("api_tls_cert", str, "", "PEM certificate for HTTPS chosen in the Settings dialog; empty: [api] "
             "tls_cert of the configuration file."),
     Setting("api_tls_key", str, "", "PEM private key for api_tls_cert; empty: [api] tls_key of the configuration "

@@ -24,6 +24,17 @@ def effective_api(api: dict[str, Any], settings: dict[str, Any]) -> dict[str, An
     return out
 
 
+def effective_smpp(smpp: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """``smpp`` (the file's ``[smpp]`` table) with the Settings dialog's choices applied: served when the
+    file or the dialog enables it."""
+    out = dict(smpp)
+    if settings.get("smpp_enabled"):
+        out["enabled"] = True
+    if settings.get("smpp_listen"):
+        out["listen"] = settings["smpp_listen"]
+    return out
+
+
 def check_listen(value: str) -> str:
     """An empty value, or ``host:port``; raises SettingError in words."""
     if value.strip():

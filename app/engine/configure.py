@@ -47,6 +47,16 @@ def apply_config(engine: Engine, cfg: Config) -> None:
                 row.api_secret_hash = ""
             elif not row.api_secret_hash or not verify_password(secret, row.api_secret_hash):
                 row.api_secret_hash = hash_password(secret)
+            smpp = os.environ.get(u["smpp_password_env"]) if u["smpp_password_env"] else u["smpp_password"]
+            if smpp is None:
+                raise ConfigError(f"{where}: users[{i}].smpp_password_env: environment variable "
+                                  f"{u['smpp_password_env']} is not set")
+            if not smpp:
+                row.smpp_password_hash = ""
+            elif len(smpp) > 8:
+                raise ConfigError(f"{where}: users[{i}].smpp_password: SMPP passwords have at most 8 characters")
+            elif not row.smpp_password_hash or not verify_password(smpp, row.smpp_password_hash):
+                row.smpp_password_hash = hash_password(smpp)
             s.add(row)
         for gw in cfg.gateways:
             name = gw["name"].strip()

@@ -29,6 +29,8 @@ class CustomerSession:
     state: str = "open"
     blocked: bool = False
     user_id: int = 0
+    #: SMPP: the bind's mode (transmitter, receiver, transceiver); empty for HTTP sessions.
+    mode: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class SessionRegistry:
         self._swept = 0.0
         #: Users whose API access was stopped by an operator, until unblocked.
         self.blocked_users: set[str] = set()
+        #: Called with the user's name when an operator stops a user: connected front ends (SMPP binds)
+        #: end the user's connections.
+        self.on_stop: list = []
 
     # customer sessions are opened and ticked by the HTTP API
     def open_customer(self, user: str, ip: str, server: str, protocol: str, protocol_version: str = "",
@@ -83,11 +88,34 @@ class SessionRegistry:
         self.engine.events.publish(SessionsChanged())
         return sess
 
+    def open_connection(self, user: str, address: str, server: str, protocol: str, protocol_version: str,
+                        mode: str, user_id: int = 0) -> CustomerSession:
+        """A session for one connection (an SMPP bind): its own row, closed by :meth:`close_connection`."""
+        now = self.clock()
+        sess = CustomerSession(next(self._ids), user, address, server, protocol, protocol_version, started=now,
+                               last_tick=now, user_id=user_id, mode=mode, blocked=user in self.blocked_users)
+        self.customers[sess.session_id] = sess
+        self._open[(user, address, protocol)] = sess.session_id
+        self.engine.events.publish(SessionsChanged())
+        return sess
+
+    def tick(self, session_id: int) -> None:
+        """The connection was heard from (an enquire_link)."""
+        sess = self.customers.get(session_id)
+        if sess is not None and sess.state == "open":
+            self.customers[session_id] = replace(sess, last_tick=self.clock())
+
+    def close_connection(self, session_id: int) -> None:
+        if session_id in self.customers and self.customers[session_id].state != "closed":
+            self._close([session_id])
+
     def expire_idle(self) -> int:
         """Close the sessions idle for longer than the ``session_idle_seconds`` setting; returns how many."""
         now = self._swept = self.clock()
         horizon = now - self.engine.settings.get("session_idle_seconds", 600)
-        idle = [sid for sid in self._open.values() if self.customers[sid].last_tick < horizon]
+        # connections (SMPP binds) stay open while connected: their server unbinds the silent ones
+        idle = [sid for sid in self._open.values()
+                if self.customers[sid].last_tick < horizon and not self.customers[sid].mode]
         self._close(idle)
         return len(idle)
 
@@ -152,6 +180,8 @@ class SessionRegistry:
 
     def _end_blocked(self, user: str) -> int:
         self.blocked_users.add(user)
+        for stop in list(self.on_stop):
+            stop(user)
         ended = [sid for key, sid in self._open.items() if key[0] == user]
         # the user's sessions stay listed, closed and blocked, so everyone sees who was stopped
         self._close(ended, blocked=True)

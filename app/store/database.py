@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -64,8 +64,14 @@ def _v5_shared_store(s: Session) -> None:
     _add_column(s, "gateway", "runner_until", "TIMESTAMP")
 
 
+def _v6_smpp(s: Session) -> None:
+    """Version 6: users bind to the SMPP server with a password of their own (``user.smpp_password_hash``);
+    ``smpp_cursor`` (created with the other tables) keeps what each user's binds were handed."""
+    _add_column(s, "user", "smpp_password_hash", "VARCHAR(256) NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
-                                                    4: _v4_parts_as_rows, 5: _v5_shared_store}
+                                                    4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.
@@ -231,7 +237,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event", "instance",
+        "message_part", "message_event", "instance", "smpp_cursor",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

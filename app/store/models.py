@@ -232,6 +232,19 @@ class User(SQLModel, table=True):
     origin: str = Field(default="store", max_length=8)
     #: API access stopped by an operator (Sessions tab, HORISEN customer-connections/stop) until unblocked.
     api_blocked: bool = False
+    #: Salted hash of the password for binding to the SMPP server (empty: the user may not bind).
+    smpp_password_hash: str = Field(default="", max_length=256, sa_column_kwargs={"server_default": ""})
+
+
+class SmppCursor(SQLModel, table=True):
+    """How far the SMPP server has handed a user's delivery receipts (journal rows) and incoming messages
+    (message ids) to the user's binds: what lies beyond is delivered when a receiver binds."""
+
+    __tablename__ = "smpp_cursor"
+
+    user: str = Field(primary_key=True, max_length=64)
+    event_id: int = 0
+    received_id: int = 0
 
 
 class ContactGroupLink(SQLModel, table=True):

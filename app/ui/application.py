@@ -97,7 +97,10 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
 
         if first_run_needed(engine):
             window.show_first_run(api.url if api is not None else None)
+        smpp = await _start_smpp(engine, cfg, window)
         await closed.wait()
+        if smpp is not None:
+            await smpp.stop()
         if api is not None:
             await api.stop()
         await engine.stop()
@@ -106,6 +109,33 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
         loop.run_until_complete(main())
     collector.stop()
     return 0
+
+
+async def _start_smpp(engine: Engine, cfg: Config, window):
+    """Serve SMPP when enabled; an address that cannot be used is told in a message box, the window stays."""
+    from app.engine.api_overrides import effective_smpp
+
+    cfg.smpp = effective_smpp(cfg.smpp, engine.settings)
+    if not cfg.smpp["enabled"]:
+        return None
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.smpp.server import SmppServer, SmppStartError
+
+    server = SmppServer(engine, cfg.smpp)
+    try:
+        await server.start()
+    except SmppStartError as exc:
+        title = QCoreApplication.translate("MainWindow", "SMPP server not available")
+        text = QCoreApplication.translate(
+            "MainWindow", "The SMPP server is not served: %s.\n\nChoose another address in [smpp] listen of "
+            "the configuration file and restart. Sending and receiving work meanwhile.") % exc
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=window)
+        box.setObjectName("smpp_error_box")
+        box.open()
+        return None
+    return server
 
 
 def _show_now(app, window, wait: float = 0.5) -> None:

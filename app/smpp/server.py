@@ -1,0 +1,151 @@
+"""The SMPP 3.4 server: customers (the console's users) bind to the console and submit messages; their
+delivery receipts and the messages that answer them come back as deliver_sm.
+
+One asyncio server on the engine's loop, started with the HTTP API by
+``smsconsole serve`` and by the window when ``[smpp] enabled`` (or the
+Settings dialog's choice). A user binds with its name as system_id and its
+SMPP password; each bind is a customer session of the Sessions tab, and
+stopping the user there (or with HORISEN ``customer-connections/stop``)
+unbinds it and refuses the next binds with ESME_RBINDFAIL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from app.config import parse_listen
+from app.engine.events import MessageChanged, MessageStored
+from app.settings import SettingError
+
+from .bind import SmppBind
+from .delivery import UserDelivery
+
+if TYPE_CHECKING:
+    from app.engine.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+class SmppStartError(RuntimeError):
+    """The SMPP server cannot be served; ``str()`` is the one line to show."""
+
+
+class Throttle:
+    """Per-user token buckets: ``rate`` submit_sm a second with a burst of one second's worth."""
+
+    def __init__(self, rate: int, *, clock=time.monotonic):
+        self.rate, self.clock = rate, clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, user: str) -> bool:
+        if not self.rate:
+            return True
+        now = self.clock()
+        tokens, last = self._buckets.get(user, (float(self.rate), now))
+        tokens = min(float(self.rate), tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[user] = (tokens, now)
+            return False
+        self._buckets[user] = (tokens - 1.0, now)
+        return True
+
+
+class SmppServer:
+    system_id = "SMSConsole"
+
+    def __init__(self, engine: "Engine", smpp: dict[str, Any]):
+        self.engine = engine
+        self.cfg = smpp
+        self.throttle = Throttle(smpp["throughput"])
+        self.host, self.port = "", 0
+        self._server: asyncio.Server | None = None
+        self._binds: dict[str, list[SmppBind]] = {}
+        self._connections: set[SmppBind] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._deliveries: dict[str, UserDelivery] = {}
+        #: Long messages being put together (see submit.py).
+        self.long_messages: dict = {}
+        self._unsubscribe = None
+
+    # --- running ----------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            host, port = parse_listen(self.cfg["listen"])
+        except SettingError as exc:
+            raise SmppStartError(f"smpp.listen: {exc}") from None
+        try:
+            self._server = await asyncio.start_server(self._accept, host, port, backlog=256)
+        except OSError as exc:
+            why = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
+            raise SmppStartError(f"cannot listen for SMPP on {host}:{port}: {why}") from None
+        self.host, self.port = host, self._server.sockets[0].getsockname()[1]
+        self.engine.sessions.on_stop.append(self._user_stopped)
+        self._unsubscribe = self.engine.events.subscribe(self._event)
+        log.info("SMPP server on %s:%d", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.close()
+        if self._unsubscribe:
+            self._unsubscribe()
+        if self._user_stopped in self.engine.sessions.on_stop:
+            self.engine.sessions.on_stop.remove(self._user_stopped)
+        await asyncio.gather(*(b.unbind() for b in list(self._connections)), return_exceptions=True)
+        for task in list(self._tasks):
+            task.cancel()
+        for d in self._deliveries.values():
+            d.task.cancel()
+        await asyncio.gather(*self._tasks, *(d.task for d in self._deliveries.values()), return_exceptions=True)
+        await server.wait_closed()
+        log.info("SMPP server stopped")
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        bind = SmppBind(self, reader, writer)
+        self._connections.add(bind)
+        task = asyncio.current_task()
+        self._tasks.add(task)
+        try:
+            await bind.run()
+        finally:
+            self._connections.discard(bind)
+            self._tasks.discard(task)
+
+    # --- binds --------------------------------------------------------------------
+
+    def binds_of(self, user: str) -> list[SmppBind]:
+        return self._binds.get(user, [])
+
+    def bound(self, bind: SmppBind) -> None:
+        self._binds.setdefault(bind.user, []).append(bind)
+        if bind.receives:
+            delivery = self._deliveries.get(bind.user)
+            if delivery is None or delivery.task.done():
+                self._deliveries[bind.user] = UserDelivery(self, bind.user, bind.admin)
+            else:
+                delivery.wake.set()
+
+    def unbound(self, bind: SmppBind) -> None:
+        binds = self._binds.get(bind.user)
+        if binds and bind in binds:
+            binds.remove(bind)
+            if not binds:
+                del self._binds[bind.user]
+
+    def _user_stopped(self, user: str) -> None:
+        for bind in list(self.binds_of(user)):
+            log.info("SMPP %s: %s stopped by an operator: unbinding", bind.address, user)
+            task = asyncio.ensure_future(bind.unbind())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _event(self, event) -> None:
+        if isinstance(event, (MessageChanged, MessageStored)) and self._deliveries:
+            for delivery in self._deliveries.values():
+                delivery.wake.set()
