@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 MODES = {P.BIND_TRANSMITTER: "transmitter", P.BIND_RECEIVER: "receiver", P.BIND_TRANSCEIVER: "transceiver"}
 #: Seconds a refused bind waits before its answer: guessing passwords is slow.
 REFUSAL_DELAY = 1.0
-#: Seconds a deliver_sm or an unbind waits for its response.
+#: Seconds a deliver_sm waits for its response.
 RESPONSE_TIMEOUT = 30.0
+#: Seconds the server's unbind waits for the client's unbind_resp before it closes the connection.
+UNBIND_TIMEOUT = 2.0
 
 
 class SmppBind:
@@ -62,14 +64,15 @@ class SmppBind:
         self._sequence = self._sequence % 0x7FFFFFFF + 1
         return self._sequence
 
-    async def request(self, command_id: int, fields: dict, tlvs: dict | None = None) -> P.Pdu:
+    async def request(self, command_id: int, fields: dict, tlvs: dict | None = None, *,
+                      timeout: float = RESPONSE_TIMEOUT) -> P.Pdu:
         """Send a request (deliver_sm, unbind) and wait for its response; raises TimeoutError."""
         seq = self._next_sequence()
         fut = asyncio.get_running_loop().create_future()
         self._waiting[seq] = fut
         try:
             self.send(P.Pdu(command_id, seq, P.ESME_ROK, fields, tlvs or {}))
-            return await asyncio.wait_for(fut, RESPONSE_TIMEOUT)
+            return await asyncio.wait_for(fut, timeout)
         finally:
             self._waiting.pop(seq, None)
 
@@ -200,7 +203,7 @@ class SmppBind:
         self.closing = True
         if self.mode:
             try:
-                await self.request(P.UNBIND, {})
+                await self.request(P.UNBIND, {}, timeout=UNBIND_TIMEOUT)
             except (TimeoutError, ConnectionError):
                 pass
         self.writer.close()

@@ -47,7 +47,7 @@ def receipt_text(r: Receipt) -> str:
 def receipt_pdu(r: Receipt) -> tuple[dict, dict]:
     fields = {"source_addr": _addr(r.recipient), "source_addr_ton": _ton(r.recipient), "source_addr_npi": 1,
               "destination_addr": _addr(r.sender), "dest_addr_ton": _ton(r.sender), "dest_addr_npi": 1,
-              "esm_class": 0x04, "data_coding": 0, "short_message": receipt_text(r).encode("latin-1")}
+              "esm_class": 0x04, "data_coding": 0, "short_message": charset().septets(receipt_text(r)).encode("latin-1")}
     tlvs = {P.TAG_RECEIPTED_MESSAGE_ID: r.uid.encode("latin-1") + b"\0",
             P.TAG_MESSAGE_STATE: bytes([FINAL[r.status][1]])}
     return fields, tlvs

@@ -95,8 +95,8 @@ def pending(engine: "Engine", user: str, admin: bool, limit: int) -> Pending:
         cur = s.get(SmppCursor, user) or SmppCursor(user=user)
         top_event = s.exec(select(func.max(MessageEvent.id))).one() or 0
         top_message = s.exec(select(func.max(Message.id))).one() or 0
-        q = (select(MessageEvent.id, MessageEvent.to_status, MessageEvent.at, Message.uid, Message.sender,
-                    Message.recipient, Message.text, Message.created_at)
+        q = (select(MessageEvent.id, Message.uid, MessageEvent.to_status, Message.sender, Message.recipient,
+                    Message.text, Message.created_at, MessageEvent.at)
              .join(Message, Message.id == MessageEvent.message_id)
              .join(Job, Job.id == Message.job_id)
              .where(MessageEvent.id > cur.event_id, MessageEvent.id <= top_event, MessageEvent.part == 0,

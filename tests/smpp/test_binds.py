@@ -1,0 +1,183 @@
+"""Binding, the refusal codes, the session of a bind, an operator's stop, and PDUs that are not SMPP."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+
+import pytest
+import smpplib.consts as C
+import smpplib.exceptions
+
+from tests.smpp.conftest import add_user, cstr, raw_pdu
+
+
+def bind_body(system_id: str, password: str) -> bytes:
+    return cstr(system_id) + cstr(password) + cstr("") + bytes([0x34, 0, 0]) + cstr("")
+
+
+async def refused(client, **kwargs) -> int:
+    with pytest.raises(smpplib.exceptions.PDUError) as err:
+        await client.bind(**kwargs)
+    return err.value.args[1]
+
+
+async def test_bind_modes_open_sessions_with_their_details(start_smpp, smpp_client):
+    server = await start_smpp()
+    modes = ("transmitter", "receiver", "transceiver")
+    for mode in modes:
+        await smpp_client(server, bind=mode)
+    sessions = [s for s in server.engine.sessions.customers.values() if s.protocol == "SMPP"]
+    assert sorted(s.mode for s in sessions) == sorted(modes)
+    for s in sessions:
+        assert s.user == "alice" and s.protocol_version == "3.4" and s.state == "open"
+        assert s.ip.startswith("127.0.0.1:") and s.server == f"127.0.0.1:{server.port}"
+
+
+async def test_wrong_password_unknown_user_and_no_smpp_password_are_refused(start_smpp, smpp_client):
+    server = await start_smpp()
+    add_user(server.engine, "bob", smpp_password="")
+    for kwargs in ({"password": "wrong"}, {"system_id": "mallory"}, {"system_id": "bob", "password": ""}):
+        client = await smpp_client(server, bind=None)
+        assert await refused(client, **kwargs) == C.SMPP_ESME_RINVPASWD
+
+
+async def test_disabled_user_is_refused_with_bindfail(start_smpp, smpp_client):
+    server = await start_smpp(users=())
+    add_user(server.engine, "alice", enabled=False)
+    client = await smpp_client(server, bind=None)
+    assert await refused(client) == C.SMPP_ESME_RBINDFAIL
+
+
+async def test_binds_beyond_the_limit_are_refused(start_smpp, smpp_client):
+    server = await start_smpp(max_binds=2)
+    await smpp_client(server)
+    await smpp_client(server, bind="receiver")
+    third = await smpp_client(server, bind=None)
+    assert await refused(third) == C.SMPP_ESME_RBINDFAIL
+
+
+async def test_binding_twice_on_one_connection_is_already_bound(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    await client.send_raw(raw_pdu(0x09, 5, bind_body("alice", "secret1")))
+    assert (await client.read_raw())[:3] == (0x80000009, C.SMPP_ESME_RALYBND, 5)
+
+
+async def test_stop_unbinds_and_blocks_the_user(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    await server.engine.sessions.stop_customer_async("alice")
+    command_id, _status, seq, _body = await client.read_raw()
+    assert command_id == 0x06  # the server asks the client to unbind
+    await client.send_raw(raw_pdu(0x80000006, seq))
+    session = next(s for s in server.engine.sessions.customers.values() if s.protocol == "SMPP")
+    for _ in range(50):
+        if session.state == "closed":
+            break
+        await asyncio.sleep(0.05)
+        session = server.engine.sessions.customers[session.session_id]
+    assert session.state == "closed" and session.blocked
+    again = await smpp_client(server, bind=None)
+    assert await refused(again) == C.SMPP_ESME_RBINDFAIL
+
+
+async def test_enquire_link_ticks_the_session_and_unbind_ends_it(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    session = next(s for s in server.engine.sessions.customers.values() if s.protocol == "SMPP")
+    await asyncio.sleep(0.05)
+    await client.send_raw(raw_pdu(0x15, 9))
+    assert await client.read_raw() == (0x80000015, 0, 9, b"")
+    assert server.engine.sessions.customers[session.session_id].last_tick > session.last_tick
+    await client.send_raw(raw_pdu(0x06, 10))
+    assert await client.read_raw() == (0x80000006, 0, 10, b"")
+    assert await client.call(client.raw._socket.recv, 1) == b""  # the server closed the connection
+    await asyncio.sleep(0.05)
+    assert server.engine.sessions.customers[session.session_id].state == "closed"
+
+
+async def test_requests_before_bind_are_refused_invbndsts(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server, bind=None)
+    await client.send_raw(raw_pdu(0x03, 3, cstr("x") + bytes([0, 0]) + cstr("")))
+    assert (await client.read_raw())[:3] == (0x80000003, C.SMPP_ESME_RINVBNDSTS, 3)
+
+
+async def test_submit_on_a_receiver_bind_is_refused(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server, bind="receiver")
+    await client.send_raw(raw_pdu(0x03, 4, cstr("x") + bytes([0, 0]) + cstr("")))
+    assert (await client.read_raw())[:3] == (0x80000003, C.SMPP_ESME_RINVBNDSTS, 4)
+
+
+async def test_unknown_command_gets_generic_nack_and_the_bind_goes_on(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    await client.send_raw(raw_pdu(0x00000FFF, 11, b"junk"))
+    assert (await client.read_raw())[:3] == (0x80000000, C.SMPP_ESME_RINVCMDID, 11)
+    await client.send_raw(raw_pdu(0x15, 12))
+    assert (await client.read_raw())[:3] == (0x80000015, 0, 12)
+
+
+async def test_garbled_body_is_answered_with_an_error_and_the_bind_goes_on(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    # a submit_sm whose service_type never ends: no NUL in the whole body
+    await client.send_raw(raw_pdu(0x04, 13, b"A" * 40))
+    command_id, status, seq, _ = await client.read_raw()
+    assert (command_id, seq) == (0x80000004, 13) and status in (C.SMPP_ESME_RINVCMDLEN, 0xC2)
+    # a submit_sm whose sm_length runs past the body
+    body = cstr("") + bytes([5, 0]) + cstr("Shop") + bytes([1, 1]) + cstr("491511234567") + bytes(3) \
+        + cstr("") + cstr("") + bytes(4) + bytes([200]) + b"short"
+    await client.send_raw(raw_pdu(0x04, 14, body))
+    assert (await client.read_raw())[:3] == (0x80000004, C.SMPP_ESME_RINVMSGLEN, 14)
+    await client.send_raw(raw_pdu(0x15, 15))
+    assert (await client.read_raw())[:3] == (0x80000015, 0, 15)
+
+
+async def test_garbage_bytes_get_generic_nack_and_close_and_the_server_lives(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server, bind=None)
+    await client.send_raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    command_id, status, _seq, _ = await client.read_raw()
+    assert (command_id, status) == (0x80000000, C.SMPP_ESME_RINVCMDLEN)
+    assert await client.call(client.raw._socket.recv, 1) == b""
+    assert (await smpp_client(server)).raw.state == C.SMPP_CLIENT_STATE_BOUND_TRX
+
+
+async def test_an_oversized_pdu_is_refused_and_closed(start_smpp, smpp_client):
+    server = await start_smpp(max_pdu=1000)
+    client = await smpp_client(server)
+    await client.send_raw(struct.pack(">IIII", 5000, 0x04, 0, 21) + b"x" * 100)
+    assert (await client.read_raw())[:3] == (0x80000000, C.SMPP_ESME_RINVCMDLEN, 21)
+    assert await client.call(client.raw._socket.recv, 1) == b""
+    short = await smpp_client(server, bind=None)
+    await short.send_raw(struct.pack(">IIII", 8, 0x15, 0, 22))
+    assert (await short.read_raw())[:3] == (0x80000000, C.SMPP_ESME_RINVCMDLEN, 22)
+
+
+async def test_throughput_beyond_the_limit_is_throttled(start_smpp, smpp_client):
+    server = await start_smpp(throughput=5)
+    client = await smpp_client(server)
+    for _ in range(20):
+        await client.call(client.raw.send_message, source_addr_ton=5, source_addr="Shop", dest_addr_ton=1,
+                          destination_addr="4915112345678", short_message=b"hi")
+    statuses = [(await client.read()).status for _ in range(20)]
+    assert statuses.count(0) >= 5 and statuses.count(C.SMPP_ESME_RTHROTTLED) >= 10
+    assert set(statuses) <= {0, C.SMPP_ESME_RTHROTTLED}
+
+
+async def test_many_outstanding_requests_are_answered_each_by_its_sequence(start_smpp, smpp_client):
+    server = await start_smpp(window=64, throughput=0)
+    client = await smpp_client(server)
+    sent = []
+    for n in range(200):
+        pdu = await client.call(client.raw.send_message, source_addr_ton=5, source_addr="Shop", dest_addr_ton=1,
+                                destination_addr="4915112345678", short_message=f"m{n}".encode())
+        sent.append(pdu.sequence)
+    answers = [await client.read() for _ in sent]
+    assert sorted(a.sequence for a in answers) == sorted(sent)
+    assert all(a.status == 0 for a in answers)
+    uids = {a.message_id.decode() for a in answers}
+    assert len(uids) == 200
