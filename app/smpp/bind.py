@@ -45,6 +45,8 @@ class SmppBind:
         self._tasks: set[asyncio.Task] = set()
         self._sequence = 0
         self._waiting: dict[int, asyncio.Future] = {}
+        self._out: list[bytes] = []
+        self._flushing: asyncio.Handle | None = None
 
     @property
     def receives(self) -> bool:
@@ -57,8 +59,16 @@ class SmppBind:
     # --- writing --------------------------------------------------------------
 
     def send(self, pdu: P.Pdu) -> None:
-        if not self.writer.is_closing():
-            self.writer.write(P.encode(pdu))
+        """Write a PDU with the others of this loop turn (one write for many responses)."""
+        self._out.append(P.encode(pdu))
+        if self._flushing is None:
+            self._flushing = asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._flushing = None
+        out, self._out = self._out, []
+        if out and not self.writer.is_closing():
+            self.writer.write(b"".join(out))
 
     def _next_sequence(self) -> int:
         self._sequence = self._sequence % 0x7FFFFFFF + 1
@@ -154,6 +164,7 @@ class SmppBind:
             if others:
                 await asyncio.wait(others, timeout=RESPONSE_TIMEOUT)
             self.send(P.response(pdu))
+            self.flush()
             self.writer.close()
             log.info("SMPP %s (%s): unbound", self.address, self.user)
         elif cid in (P.SUBMIT_SM, P.QUERY_SM, P.CANCEL_SM) and not self.transmits:
@@ -206,6 +217,7 @@ class SmppBind:
                 await self.request(P.UNBIND, {}, timeout=UNBIND_TIMEOUT)
             except (TimeoutError, ConnectionError):
                 pass
+        self.flush()
         self.writer.close()
 
     async def close(self) -> None:
@@ -216,6 +228,7 @@ class SmppBind:
         for fut in self._waiting.values():
             if not fut.done():
                 fut.set_exception(ConnectionError("the connection closed"))
+        self.flush()
         try:
             await self.writer.drain()
         except (ConnectionError, RuntimeError):

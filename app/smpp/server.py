@@ -23,6 +23,7 @@ from app.settings import SettingError
 
 from .bind import SmppBind
 from .delivery import UserDelivery
+from .submit import SubmitBatcher
 
 if TYPE_CHECKING:
     from app.engine.engine import Engine
@@ -69,6 +70,7 @@ class SmppServer:
         self._deliveries: dict[str, UserDelivery] = {}
         #: Long messages being put together (see submit.py).
         self.long_messages: dict = {}
+        self.batcher = SubmitBatcher(engine)
         self._unsubscribe = None
 
     # --- running ----------------------------------------------------------------

@@ -134,10 +134,44 @@ async def _complete(bind: "SmppBind", key: tuple, *, pdu: P.Pdu | None = None, t
     await _queue(bind, pdu, long.request)
 
 
+class SubmitBatcher:
+    """The submit_sm of one loop turn, per user, queued as one job: one call of the engine's group commit
+    instead of one each (a bind with a window of 64 hands over up to 64 at once)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._pending: dict[str, list[tuple[OutboundRequest, asyncio.Future]]] = {}
+        self._handle: asyncio.Handle | None = None
+
+    def queue(self, user: str, request: OutboundRequest) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._pending.setdefault(user, []).append((request, fut))
+        if self._handle is None:
+            self._handle = loop.call_soon(self._flush)
+        return fut
+
+    def _flush(self) -> None:
+        self._handle = None
+        pending, self._pending = self._pending, {}
+        for user, calls in pending.items():
+            asyncio.ensure_future(self._store(user, calls))
+
+    async def _store(self, user: str, calls: list[tuple[OutboundRequest, asyncio.Future]]) -> None:
+        try:
+            result = await self.engine.queue_messages_async([r for r, _ in calls], user=user, source="smpp")
+        except Exception as exc:  # noqa: BLE001 - each caller answers with its refusal
+            for _, fut in calls:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
+        for (_, fut), item in zip(calls, result.items):
+            if not fut.done():
+                fut.set_result(item)
+
+
 async def _queue(bind: "SmppBind", pdu: P.Pdu | None, request: OutboundRequest) -> None:
-    engine = bind.server.engine
-    result = await engine.queue_messages_async([request], user=bind.user, source="smpp")
-    item = result.items[0]
+    item = await bind.server.batcher.queue(bind.user, request)
     if pdu is None:
         if item.message is None:
             log.warning("SMPP %s: long message %s refused: %s", bind.user, request.uid, item.error)
