@@ -49,13 +49,18 @@ class UserBook:
                 for r in rows]
 
     def save(self, name: str, *, password: str | None, admin: bool, enabled: bool = True,
-             privileges: tuple[str, ...] = ()) -> UserView:
-        """Add a user (a password is needed) or change one (``password=None`` keeps it)."""
+             privileges: tuple[str, ...] = (), smpp_password: str | None = None) -> UserView:
+        """Add a user (a password is needed) or change one (``password=None`` keeps it).
+
+        ``smpp_password``: the password for binding to the SMPP server (at most 8 characters; "" takes the
+        user's SMPP access away, None keeps it)."""
         name = name.strip()
         if not name:
             raise EngineError("a user needs a name")
         if password is not None and len(password) < 8:
             raise EngineError("a password needs at least 8 characters")
+        if smpp_password is not None and len(smpp_password) > 8:
+            raise EngineError("an SMPP password has at most 8 characters")
         with self.engine.db.session() as s:
             row = s.exec(select(User).where(User.name == name)).first()
             if row is not None and row.origin == "config":
@@ -66,6 +71,8 @@ class UserBook:
                 row = User(name=name, password_hash="")
             if password is not None:
                 row.password_hash = hash_password(password)
+            if smpp_password is not None:
+                row.smpp_password_hash = hash_password(smpp_password) if smpp_password else ""
             row.admin, row.enabled = admin, enabled
             row.privileges = json.dumps(sorted(set(p.strip() for p in privileges if p.strip())))
             s.add(row)

@@ -1,4 +1,4 @@
-"""Add or change an API user: name, password, administrator, enabled, privileges."""
+"""Add or change an API user: name, password, SMPP password, administrator, enabled, privileges."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ class UserDialog(QDialog):
         self.password_edit.setObjectName("passwordEdit")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText(self.tr("unchanged") if user else self.tr("at least 8 characters"))
+        self.smpp_password_edit = QLineEdit(self)
+        self.smpp_password_edit.setObjectName("smppPasswordEdit")
+        self.smpp_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smpp_password_edit.setMaxLength(8)
+        self.smpp_password_edit.setPlaceholderText(self.tr("unchanged") if user else self.tr("none: no SMPP"))
         self.admin_check = QCheckBox(self.tr("Administrator (every privilege)"), self)
         self.admin_check.setObjectName("adminCheck")
         self.admin_check.setChecked(bool(user and user.admin))
@@ -32,6 +37,7 @@ class UserDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("&Password:"), self.password_edit)
+        form.addRow(self.tr("&SMPP password:"), self.smpp_password_edit)
         form.addRow(self.admin_check)
         form.addRow(self.enabled_check)
         for name in KNOWN_PRIVILEGES:
@@ -60,7 +66,7 @@ class UserDialog(QDialog):
         try:
             self.engine.users.save(self.name_edit.text(), password=self.password_edit.text() or None,
                                    admin=self.admin_check.isChecked(), enabled=self.enabled_check.isChecked(),
-                                   privileges=privileges)
+                                   privileges=privileges, smpp_password=self.smpp_password_edit.text() or None)
         except EngineError as exc:
             self.problem_label.setText(str(exc))
             self.problem_label.show()
