@@ -1957,6 +1957,18 @@ SMS über USB-GSM-Modems und REST-Anbieter senden und empfangen.</translation>
         <translation>Die Konsole kann nicht starten</translation>
     </message>
     <message>
+        <source>SMPP server not available</source>
+        <translation>SMPP-Server nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>The SMPP server is not served: %s.
+
+Choose another address in [smpp] listen of the configuration file and restart. Sending and receiving work meanwhile.</source>
+        <translation>Der SMPP-Server wird nicht angeboten: %s.
+
+Wählen Sie eine andere Adresse in [smpp] listen der Konfigurationsdatei und starten Sie neu. Senden und Empfangen funktionieren derweil.</translation>
+    </message>
+    <message>
         <source>HTTP API not available</source>
         <translation>HTTP-API nicht verfügbar</translation>
     </message>
@@ -3295,6 +3307,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
         <translation>mindestens 8 Zeichen</translation>
     </message>
     <message>
+        <source>none: no SMPP</source>
+        <translation>keines: kein SMPP</translation>
+    </message>
+    <message>
         <source>Administrator (every privilege)</source>
         <translation>Administrator (alle Rechte)</translation>
     </message>
@@ -3309,6 +3325,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>&amp;Password:</source>
         <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>&amp;SMPP password:</source>
+        <translation>&amp;SMPP-Passwort:</translation>
     </message>
 </context>
 <context>
