@@ -19,6 +19,19 @@ from .engine import Engine
 log = logging.getLogger(__name__)
 
 
+def _secret_hash(user: dict, key: str, stored: str, where: str) -> str:
+    """The hash to keep for a user's optional secret ``key`` (or ``key_env``): the stored one while it still
+    matches, a new one when it changed, empty when none is given."""
+    secret = os.environ.get(user[f"{key}_env"]) if user[f"{key}_env"] else user[key]
+    if secret is None:
+        raise ConfigError(f"{where}.{key}_env: environment variable {user[f'{key}_env']} is not set")
+    if key == "smpp_password" and len(secret) > 8:
+        raise ConfigError(f"{where}.{key}: SMPP passwords have at most 8 characters")
+    if not secret:
+        return ""
+    return stored if stored and verify_password(secret, stored) else hash_password(secret)
+
+
 def apply_config(engine: Engine, cfg: Config) -> None:
     engine.open_store()
     engine.cluster.register()  # a console whose name is taken writes nothing to a shared store
@@ -39,24 +52,9 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             row.enabled = u["enabled"]
             row.privileges = json.dumps(u["privileges"])
             row.origin = "config"
-            secret = os.environ.get(u["api_secret_env"]) if u["api_secret_env"] else u["api_secret"]
-            if secret is None:
-                raise ConfigError(f"{where}: users[{i}].api_secret_env: environment variable "
-                                  f"{u['api_secret_env']} is not set")
-            if not secret:
-                row.api_secret_hash = ""
-            elif not row.api_secret_hash or not verify_password(secret, row.api_secret_hash):
-                row.api_secret_hash = hash_password(secret)
-            smpp = os.environ.get(u["smpp_password_env"]) if u["smpp_password_env"] else u["smpp_password"]
-            if smpp is None:
-                raise ConfigError(f"{where}: users[{i}].smpp_password_env: environment variable "
-                                  f"{u['smpp_password_env']} is not set")
-            if not smpp:
-                row.smpp_password_hash = ""
-            elif len(smpp) > 8:
-                raise ConfigError(f"{where}: users[{i}].smpp_password: SMPP passwords have at most 8 characters")
-            elif not row.smpp_password_hash or not verify_password(smpp, row.smpp_password_hash):
-                row.smpp_password_hash = hash_password(smpp)
+            row.api_secret_hash = _secret_hash(u, "api_secret", row.api_secret_hash, f"{where}: users[{i}]")
+            smpp = _secret_hash(u, "smpp_password", row.smpp_password_hash, f"{where}: users[{i}]")
+            row.smpp_password_hash = smpp
             s.add(row)
         for gw in cfg.gateways:
             name = gw["name"].strip()
