@@ -117,6 +117,9 @@ class SmppBind:
             await self._window.acquire()
             if self.writer.transport.get_write_buffer_size() > 1 << 20:
                 await self.writer.drain()
+            if not self.mode:  # before a bind: one request at a time, so passwords are guessed one by one
+                await self._handle(data, command_id, seq)
+                continue
             task = asyncio.create_task(self._handle(data, command_id, seq))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

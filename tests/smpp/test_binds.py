@@ -181,3 +181,18 @@ async def test_many_outstanding_requests_are_answered_each_by_its_sequence(start
     assert all(a.status == 0 for a in answers)
     uids = {a.message_id.decode() for a in answers}
     assert len(uids) == 200
+
+
+async def test_pipelined_guesses_on_one_connection_are_checked_one_after_another(start_smpp, smpp_client,
+                                                                                 monkeypatch):
+    from app.smpp import bind
+
+    monkeypatch.setattr(bind, "REFUSAL_DELAY", 0.2)
+    server = await start_smpp()
+    client = await smpp_client(server, bind=None)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await client.send_raw(b"".join(raw_pdu(0x09, n, bind_body("alice", f"guess{n}")) for n in range(1, 4)))
+    answers = [await client.read_raw() for _ in range(3)]
+    assert [a[:3] for a in answers] == [(0x80000009, C.SMPP_ESME_RINVPASWD, n) for n in range(1, 4)]
+    assert loop.time() - started >= 3 * 0.2  # each refusal waits its delay, none in parallel
