@@ -196,3 +196,40 @@ async def test_pipelined_guesses_on_one_connection_are_checked_one_after_another
     answers = [await client.read_raw() for _ in range(3)]
     assert [a[:3] for a in answers] == [(0x80000009, C.SMPP_ESME_RINVPASWD, n) for n in range(1, 4)]
     assert loop.time() - started >= 3 * 0.2  # each refusal waits its delay, none in parallel
+
+
+async def test_horisen_lists_the_bind_and_its_stop_unbinds_it(start_smpp, smpp_client):
+    """The HORISEN session manager shows an SMPP bind as a customer session, and its
+    customer-connections/stop unbinds it and refuses the user's next bind."""
+    import aiohttp
+
+    from app.api.server import ApiServer
+    from app.config import Config
+    from app.engine.users import KNOWN_PRIVILEGES
+
+    server = await start_smpp()
+    engine = server.engine
+    engine.users.save("ops", password="opspassword", admin=False, privileges=KNOWN_PRIVILEGES)
+    client = await smpp_client(server)
+    cfg = Config()
+    cfg.api.update({"listen": "127.0.0.1:0"})
+    api = ApiServer(engine, cfg, front_ends=("app.api.horisen",))
+    await api.start()
+    try:
+        async with aiohttp.ClientSession(base_url=api.url) as http:
+            r = await http.post("/oauth2/access-token", data={"grant_type": "client_credentials",
+                                                              "client_id": "ops", "client_secret": "opspassword"})
+            headers = {"Authorization": f"Bearer {(await r.json())['access_token']}"}
+            base = "/bulk/sms-session-manager/v1"
+            r = await http.get(f"{base}/sess-manager", headers=headers)
+            rows = [row for row in (await r.json())["data"] if row["protocol"] == "SMPP"]
+            assert [(row["authName"], row["state"]) for row in rows] == [("alice", "open")]
+            r = await http.put(f"{base}/customer-connections/stop", headers=headers, json={"authName": "alice"})
+            assert r.status == 201
+    finally:
+        await api.stop()
+    command_id, _status, seq, _ = await client.read_raw()
+    assert command_id == 0x06
+    await client.send_raw(raw_pdu(0x80000006, seq))
+    again = await smpp_client(server, bind=None)
+    assert await refused(again) == C.SMPP_ESME_RBINDFAIL
