@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from app.store.passwords import verify_password
@@ -46,6 +47,7 @@ class SmppBind:
         self._sequence = 0
         self._waiting: dict[int, asyncio.Future] = {}
         self._out: list[bytes] = []
+        self._ticked = 0.0
         self._flushing: asyncio.Handle | None = None
 
     @property
@@ -112,7 +114,9 @@ class SmppBind:
                 self.send(P.generic_nack(seq, P.ESME_RINVCMDLEN))
                 return
             data = head + await self.reader.readexactly(length - 16)
-            if self.session_id:
+            now = time.monotonic()
+            if self.session_id and now - self._ticked >= 1.0:  # the session's last tick, once a second at most
+                self._ticked = now
                 self.server.engine.sessions.tick(self.session_id)
             await self._window.acquire()
             if self.writer.transport.get_write_buffer_size() > 1 << 20:
