@@ -48,6 +48,8 @@ class SmppBind:
         self._waiting: dict[int, asyncio.Future] = {}
         self._out: list[bytes] = []
         self._ticked = 0.0
+        self._heard = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Handle | None = None
 
     @property
@@ -91,14 +93,12 @@ class SmppBind:
     # --- reading --------------------------------------------------------------
 
     async def run(self) -> None:
+        self._heard = time.monotonic()
+        self._watchdog = asyncio.get_running_loop().call_later(self.server.cfg["enquire_timeout"], self._check_silence)
         try:
             await self._read()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
-        except TimeoutError:
-            log.info("SMPP %s (%s): silent for %d s: unbinding", self.address, self.user or "not bound",
-                     self.server.cfg["enquire_timeout"])
-            await self.unbind()
         except Exception:  # noqa: BLE001 - one connection's fault never stops the server
             log.exception("SMPP %s: connection failed", self.address)
         finally:
@@ -107,14 +107,14 @@ class SmppBind:
     async def _read(self) -> None:
         limit = self.server.cfg["max_pdu"]
         while not self.closing:
-            head = await asyncio.wait_for(self.reader.readexactly(16), self.server.cfg["enquire_timeout"])
+            head = await self.reader.readexactly(16)
+            self._heard = now = time.monotonic()
             length, command_id, _status, seq = P.decode_header(head)
             if length < 16 or length > limit:
                 log.warning("SMPP %s: refused a PDU of %d octets (limit %d): closing", self.address, length, limit)
                 self.send(P.generic_nack(seq, P.ESME_RINVCMDLEN))
                 return
             data = head + await self.reader.readexactly(length - 16)
-            now = time.monotonic()
             if self.session_id and now - self._ticked >= 1.0:  # the session's last tick, once a second at most
                 self._ticked = now
                 self.server.engine.sessions.tick(self.session_id)
@@ -146,6 +146,20 @@ class SmppBind:
                           else P.generic_nack(seq, P.ESME_RSYSERR))
         finally:
             self._window.release()
+
+    def _check_silence(self) -> None:
+        """Unbind a connection silent for ``[smpp] enquire_timeout`` seconds (no PDU, no enquire_link)."""
+        limit = self.server.cfg["enquire_timeout"]
+        silent = time.monotonic() - self._heard
+        if self.closing:
+            return
+        if silent < limit:
+            self._watchdog = asyncio.get_running_loop().call_later(limit - silent, self._check_silence)
+            return
+        log.info("SMPP %s (%s): silent for %d s: unbinding", self.address, self.user or "not bound", limit)
+        task = asyncio.ensure_future(self.unbind())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def refuse(self, pdu: P.Pdu, status: int, reason: str) -> None:
         log.info("SMPP %s (%s): %s refused with %s: %s", self.address, self.user or "not bound", pdu.name,
@@ -229,6 +243,8 @@ class SmppBind:
 
     async def close(self) -> None:
         self.closing = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         for task in list(self._tasks):
             if task is not asyncio.current_task():
                 task.cancel()

@@ -135,27 +135,29 @@ async def _complete(bind: "SmppBind", key: tuple, *, pdu: P.Pdu | None = None, t
 
 
 class SubmitBatcher:
-    """The submit_sm of one loop turn, per user, queued as one job: one call of the engine's group commit
-    instead of one each (a bind with a window of 64 hands over up to 64 at once)."""
+    """The submit_sm of one user waiting while the user's previous ones are stored, queued as one job: one
+    call of the engine's group commit instead of one each (a bind with a window of 64 hands over up to 64)."""
 
     def __init__(self, engine):
         self.engine = engine
         self._pending: dict[str, list[tuple[OutboundRequest, asyncio.Future]]] = {}
+        #: Users whose previous submissions are being stored.
+        self._storing: set[str] = set()
         self._handle: asyncio.Handle | None = None
 
     def queue(self, user: str, request: OutboundRequest) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
         self._pending.setdefault(user, []).append((request, fut))
-        if self._handle is None:
+        if self._handle is None and user not in self._storing:
             self._handle = loop.call_soon(self._flush)
         return fut
 
     def _flush(self) -> None:
         self._handle = None
-        pending, self._pending = self._pending, {}
-        for user, calls in pending.items():
-            asyncio.ensure_future(self._store(user, calls))
+        for user in [u for u in self._pending if u not in self._storing]:
+            self._storing.add(user)
+            asyncio.ensure_future(self._store(user, self._pending.pop(user)))
 
     async def _store(self, user: str, calls: list[tuple[OutboundRequest, asyncio.Future]]) -> None:
         try:
@@ -164,10 +166,14 @@ class SubmitBatcher:
             for _, fut in calls:
                 if not fut.done():
                     fut.set_exception(exc)
-            return
-        for (_, fut), item in zip(calls, result.items):
-            if not fut.done():
-                fut.set_result(item)
+        else:
+            for (_, fut), item in zip(calls, result.items):
+                if not fut.done():
+                    fut.set_result(item)
+        finally:
+            self._storing.discard(user)
+            if user in self._pending and self._handle is None:
+                self._handle = asyncio.get_running_loop().call_soon(self._flush)
 
 
 async def _queue(bind: "SmppBind", pdu: P.Pdu | None, request: OutboundRequest) -> None:

@@ -233,3 +233,12 @@ async def test_horisen_lists_the_bind_and_its_stop_unbinds_it(start_smpp, smpp_c
     await client.send_raw(raw_pdu(0x80000006, seq))
     again = await smpp_client(server, bind=None)
     assert await refused(again) == C.SMPP_ESME_RBINDFAIL
+
+
+async def test_a_silent_bind_is_unbound(start_smpp, smpp_client):
+    server = await start_smpp(enquire_timeout=1)
+    client = await smpp_client(server)
+    command_id, _status, seq, _ = await client.read_raw()  # nothing sent for a second: the server unbinds
+    assert command_id == 0x06
+    await client.send_raw(raw_pdu(0x80000006, seq))
+    assert await client.call(client.raw._socket.recv, 1) == b""
