@@ -16,6 +16,8 @@ from app.sms.gsm7 import charset
 from . import pdu as P
 
 GSM, IA5, LATIN1, UCS2 = 0, 1, 3, 8
+#: Octets to septets: the top bit of an unpacked GSM or IA5 octet is not part of the character.
+_SEPTETS = bytes(b & 0x7F for b in range(256))
 
 
 class TextError(ValueError):
@@ -28,9 +30,9 @@ class TextError(ValueError):
 def decode_text(data: bytes, data_coding: int) -> str:
     """The text of short_message (or message_payload) octets."""
     if data_coding == GSM:
-        return charset().decode(bytes(b & 0x7F for b in data))
+        return charset().decode(data.translate(_SEPTETS))
     if data_coding == IA5:
-        return bytes(b & 0x7F for b in data).decode("ascii")
+        return data.translate(_SEPTETS).decode("ascii")
     if data_coding == LATIN1:
         return data.decode("latin-1")
     if data_coding == UCS2:
