@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from app import APP_NAME, __version__
 
 from .icons import icon
-from .tasks import show_error
 from .window_state import restore_frame, restore_layout, save_state
 
 if TYPE_CHECKING:

@@ -36,7 +36,7 @@ from app.sms.concat import IncomingMessage, Reassembler
 from app.sms.errors import PduError
 from app.sms.pdu import StatusReport, decode
 
-from .at_channel import AtError, AtTimeout, PortGone
+from .at_channel import AtError, AtTimeout
 from .modem_errors import describe
 
 if TYPE_CHECKING:
