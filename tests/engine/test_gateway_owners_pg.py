@@ -76,6 +76,8 @@ async def test_a_dead_owners_messages_follow_the_rules_failover(pg_url):
     a.gateways["MA"].hold = asyncio.Event()  # "a" never answers: it dies while sending
     queued = a.queue_messages([OutboundRequest([f"+1555{i:07d}" for i in range(20)], "x")]).accepted
     await until(lambda: a.status_counts().get(m.SENDING) == 5, "a sending")
+    # handed to MA, not only claimed: a pass cut short by the kill would hand its claims back untried
+    await until(lambda: a.gateways["MA"].busy == 5, "a's claims handed to MA")
     die(a)
     only_ma = console(pg_url, "x").queue_messages([OutboundRequest(["+16660000001"], "y")]).accepted[0]
 
