@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from app.store.passwords import verify_password
 
 from . import pdu as P
-from .store_ops import account, open_cursor
+from .cursors import open_cursor
+from .multi import handle_multi
+from .store_ops import account
 from .submit import handle_cancel, handle_query, handle_submit
 
 if TYPE_CHECKING:
@@ -188,10 +190,12 @@ class SmppBind:
             self.flush()
             self.writer.close()
             log.info("SMPP %s (%s): unbound", self.address, self.user)
-        elif cid in (P.SUBMIT_SM, P.QUERY_SM, P.CANCEL_SM) and not self.transmits:
+        elif cid in (P.SUBMIT_SM, P.DATA_SM, P.SUBMIT_MULTI, P.QUERY_SM, P.CANCEL_SM) and not self.transmits:
             self.refuse(pdu, P.ESME_RINVBNDSTS, f"{pdu.name} on a receiver bind")
-        elif cid == P.SUBMIT_SM:
+        elif cid in (P.SUBMIT_SM, P.DATA_SM):
             await handle_submit(self, pdu)
+        elif cid == P.SUBMIT_MULTI:
+            await handle_multi(self, pdu)
         elif cid == P.QUERY_SM:
             await handle_query(self, pdu)
         elif cid == P.CANCEL_SM:

@@ -38,6 +38,8 @@ ESME_RBINDFAIL = 0x0D
 ESME_RINVPASWD = 0x0E
 ESME_RINVSYSID = 0x0F
 ESME_RCANCELFAIL = 0x11
+ESME_RINVNUMDESTS = 0x33
+ESME_RINVDLNAME = 0x34
 ESME_RMSGQFUL = 0x14
 ESME_RINVESMCLASS = 0x43
 ESME_RSUBMITFAIL = 0x45
@@ -60,6 +62,7 @@ TAG_RECEIPTED_MESSAGE_ID = 0x001E
 TAG_MESSAGE_STATE = 0x0427
 TAG_MESSAGE_PAYLOAD = 0x0424
 TAG_SAR_MSG_REF_NUM, TAG_SAR_TOTAL_SEGMENTS, TAG_SAR_SEGMENT_SEQNUM = 0x020C, 0x020E, 0x020F
+TAG_QOS_TIME_TO_LIVE = 0x0017
 
 # message states (§5.2.28)
 ENROUTE, DELIVERED, EXPIRED, DELETED, UNDELIVERABLE, ACCEPTED, UNKNOWN, REJECTED = 1, 2, 3, 4, 5, 6, 7, 8
@@ -72,6 +75,14 @@ _SM_FIELDS = (
     ("registered_delivery", "B"), ("replace_if_present_flag", "B"), ("data_coding", "B"),
     ("sm_default_msg_id", "B"), ("short_message", "sm"),
 )
+#: data_sm (§4.7.1): addresses of up to 64 octets, the message in message_payload.
+_DATA_SM_FIELDS = (
+    ("service_type", 6), ("source_addr_ton", "B"), ("source_addr_npi", "B"), ("source_addr", 65),
+    ("dest_addr_ton", "B"), ("dest_addr_npi", "B"), ("destination_addr", 65), ("esm_class", "B"),
+    ("registered_delivery", "B"), ("data_coding", "B"),
+)
+#: submit_multi (§4.5.1): submit_sm's fields with a list of destinations (kind "dests") for the one.
+_MULTI_FIELDS = (_SM_FIELDS[:4] + (("dest_addresses", "dests"),) + _SM_FIELDS[7:])
 _BIND = (("system_id", 16), ("password", 9), ("system_type", 13), ("interface_version", "B"),
          ("addr_ton", "B"), ("addr_npi", "B"), ("address_range", 41))
 
@@ -89,9 +100,35 @@ BODIES: dict[int, tuple] = {
     CANCEL_SM: (("service_type", 6), ("message_id", 65), ("source_addr_ton", "B"), ("source_addr_npi", "B"),
                 ("source_addr", 21), ("dest_addr_ton", "B"), ("dest_addr_npi", "B"), ("destination_addr", 21)),
     CANCEL_SM | RESP: (),
+    DATA_SM: _DATA_SM_FIELDS, DATA_SM | RESP: (("message_id", 65),),
+    SUBMIT_MULTI: _MULTI_FIELDS, SUBMIT_MULTI | RESP: (("message_id", 65), ("unsuccess_sme", "unsuccess")),
 }
 #: Commands whose body may end in TLVs.
-_WITH_TLVS = {SUBMIT_SM, DELIVER_SM, BIND_RECEIVER | RESP, BIND_TRANSMITTER | RESP, BIND_TRANSCEIVER | RESP}
+_WITH_TLVS = {SUBMIT_SM, DELIVER_SM, BIND_RECEIVER | RESP, BIND_TRANSMITTER | RESP, BIND_TRANSCEIVER | RESP,
+              DATA_SM, DATA_SM | RESP, SUBMIT_MULTI}
+
+#: dest_flag of a submit_multi destination (§5.2.25).
+SME_ADDRESS, DISTRIBUTION_LIST = 1, 2
+
+
+@dataclass(frozen=True)
+class MultiDest:
+    """One destination of a submit_multi: an SME address, or a distribution list named by ``address``."""
+
+    flag: int
+    address: str
+    ton: int = 0
+    npi: int = 0
+
+
+@dataclass(frozen=True)
+class Unsuccess:
+    """One destination a submit_multi_resp names as refused, with the ESME_R… code why."""
+
+    address: str
+    status: int
+    ton: int = 0
+    npi: int = 0
 
 COMMAND_NAMES = {
     GENERIC_NACK: "generic_nack", BIND_RECEIVER: "bind_receiver", BIND_TRANSMITTER: "bind_transmitter",
@@ -151,6 +188,17 @@ def encode(pdu: Pdu) -> bytes:
             value = pdu.fields.get(name, b"" if kind == "sm" else (0 if kind == "B" else ""))
             if kind == "B":
                 body.append(int(value) & 0xFF)
+            elif kind == "dests":
+                body.append(len(value))
+                for d in value:
+                    body.append(d.flag)
+                    if d.flag == SME_ADDRESS:
+                        body += bytes([d.ton, d.npi])
+                    body += _cstr(d.address, 21, name)
+            elif kind == "unsuccess":
+                body.append(len(value))
+                for u in value:
+                    body += bytes([u.ton, u.npi]) + _cstr(u.address, 21, name) + struct.pack(">I", u.status)
             elif kind == "sm":
                 if len(value) > 254:
                     raise ValueError("short_message longer than 254 octets: use message_payload")
@@ -189,6 +237,8 @@ def decode(data: bytes) -> Pdu:
                 raise PduError(ESME_RINVCMDLEN, f"{pdu.name}: body ends before {name}")
             pdu.fields[name] = data[pos]
             pos += 1
+        elif kind in ("dests", "unsuccess"):
+            pdu.fields[name], pos = _decode_list(pdu, data, pos, end, kind)
         elif kind == "sm":
             if pos >= end:
                 raise PduError(ESME_RINVCMDLEN, f"{pdu.name}: body ends before sm_length")
@@ -215,6 +265,52 @@ def decode(data: bytes) -> Pdu:
         pdu.tlvs[tag] = bytes(data[pos + 4:pos + 4 + n])
         pos += 4 + n
     return pdu
+
+
+def _cstr(value: str, size: int, name: str) -> bytes:
+    raw = value.encode("latin-1")
+    if len(raw) >= size or b"\0" in raw:
+        raise ValueError(f"{name}: at most {size - 1} octets without NUL")
+    return raw + b"\0"
+
+
+def _decode_list(pdu: Pdu, data: bytes, pos: int, end: int, kind: str) -> tuple[list, int]:
+    """submit_multi's destinations or submit_multi_resp's unsuccessful ones: a count octet, then entries."""
+
+    def octet() -> int:
+        nonlocal pos
+        if pos >= end:
+            raise PduError(ESME_RINVCMDLEN, f"{pdu.name}: body ends inside its address list")
+        pos += 1
+        return data[pos - 1]
+
+    def cstring() -> str:
+        nonlocal pos
+        nul = data.find(b"\0", pos, min(end, pos + 21))
+        if nul < 0:
+            raise PduError(ESME_RINVPARLEN if end - pos >= 21 else ESME_RINVCMDLEN,
+                           f"{pdu.name}: an address is not a C-octet string of at most 21 octets")
+        value, pos = data[pos:nul].decode("latin-1"), nul + 1
+        return value
+
+    entries: list = []
+    for _ in range(octet()):
+        if kind == "unsuccess":
+            ton, npi, address = octet(), octet(), cstring()
+            if pos + 4 > end:
+                raise PduError(ESME_RINVCMDLEN, f"{pdu.name}: body ends inside error_status_code")
+            entries.append(Unsuccess(address, struct.unpack_from(">I", data, pos)[0], ton, npi))
+            pos += 4
+            continue
+        flag = octet()
+        if flag == SME_ADDRESS:
+            ton, npi = octet(), octet()
+            entries.append(MultiDest(flag, cstring(), ton, npi))
+        elif flag == DISTRIBUTION_LIST:
+            entries.append(MultiDest(flag, cstring()))
+        else:
+            raise PduError(ESME_RINVDSTADR, f"{pdu.name}: dest_flag {flag} is neither 1 nor 2")
+    return entries, pos
 
 
 def response(request: Pdu, status: int = ESME_ROK, **fields) -> Pdu:

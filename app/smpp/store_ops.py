@@ -1,24 +1,19 @@
-"""What the SMPP server reads and writes in the store; every function runs in the engine's store lane
-(``await engine.in_lane(fn, engine, …)``) and returns plain data.
-
-Delivery receipts are derived from the event journal (``message_event``) and
-incoming messages from the message table, each behind a per-user cursor
-(``smpp_cursor``) that moves only after a bind acknowledged the deliver_sm:
-what a restart interrupts is delivered again, nothing is lost.
+"""What the SMPP server reads and writes in the store about accounts and submitted messages; every
+function runs in the engine's store lane (``await engine.in_lane(fn, engine, …)``) and returns plain data.
+The delivery cursors are in ``cursors.py``.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, text
 from sqlmodel import col, select
 
-from app.engine.received import _OWNER
 from app.store import models as m
-from app.store.models import Job, Message, MessageEvent, SmppCursor, User
+from app.store.models import Message, User
 
 if TYPE_CHECKING:
     from app.engine.engine import Engine
@@ -26,8 +21,26 @@ if TYPE_CHECKING:
 #: Journal states a receipt is sent for, with the receipt's stat text and message_state.
 FINAL = {m.DELIVERED: ("DELIVRD", 2), m.UNDELIVERED: ("UNDELIV", 5), m.FAILED: ("REJECTD", 8),
          m.EXPIRED: ("EXPIRED", 3), m.CANCELLED: ("DELETED", 4)}
+#: The intermediate notification of a message handed to the network (registered_delivery bit 0x10).
+ENROUTE_NOTICE = ("ENROUTE", 1)
+#: A final receipt's stat text and message_state, and the intermediate notification's, by journal state.
+NOTICES = {**FINAL, m.SENT: ENROUTE_NOTICE}
 #: message_state of query_sm for every status.
 STATES = {m.QUEUED: 1, m.SCHEDULED: 1, m.SENDING: 1, m.SENT: 1, **{k: v[1] for k, v in FINAL.items()}}
+
+
+def job_options(registered_delivery: int) -> str:
+    """The options of the job a submitted message goes in: what registered_delivery asks beyond the
+    default (a receipt for every final state, or none), so the receipts can honour it. Bits 0-1: 1 a
+    receipt, 2 a receipt only on failure; bit 4 (0x10): an intermediate notification when sent."""
+    wanted = registered_delivery & 0x13
+    return "{}" if wanted in (0, 1) else json.dumps({"registered_delivery": wanted})
+
+
+#: Job options of messages whose DELIVRD receipt is not wanted, and of those that want an intermediate
+#: notification.
+FAILURE_ONLY = [job_options(2), job_options(0x12)]
+INTERMEDIATE = [job_options(0x10), job_options(0x11), job_options(0x12)]
 
 
 @dataclass(frozen=True)
@@ -48,84 +61,6 @@ def account(engine: "Engine", name: str) -> Account | None:
         return Account(row.id or 0, row.name, row.admin, row.enabled, row.api_blocked, row.smpp_password_hash)
 
 
-def open_cursor(engine: "Engine", user: str) -> None:
-    """Start the user's cursor at the store's present end when the user binds for the first time: a new
-    SMPP user is not handed the history."""
-    with engine.db.session() as s:
-        if s.get(SmppCursor, user) is not None:
-            return
-        event = s.exec(select(func.max(MessageEvent.id))).one() or 0
-        message = s.exec(select(func.max(Message.id))).one() or 0
-        s.add(SmppCursor(user=user, event_id=event, received_id=message))
-        s.commit()
-
-
-@dataclass(frozen=True)
-class Receipt:
-    event_id: int
-    uid: str
-    status: str
-    sender: str
-    recipient: str
-    text: str
-    submitted: datetime
-    done: datetime
-
-
-@dataclass(frozen=True)
-class Incoming:
-    message_id: int
-    sender: str
-    recipient: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Pending:
-    receipts: list[Receipt]
-    incoming: list[Incoming]
-    #: Where each cursor may move once every item is acknowledged.
-    receipts_to: int
-    incoming_to: int
-
-
-def pending(engine: "Engine", user: str, admin: bool, limit: int) -> Pending:
-    """The user's next receipts and incoming messages beyond the cursor, oldest first."""
-    with engine.db.session() as s:
-        cur = s.get(SmppCursor, user) or SmppCursor(user=user)
-        top_event = s.exec(select(func.max(MessageEvent.id))).one() or 0
-        top_message = s.exec(select(func.max(Message.id))).one() or 0
-        q = (select(MessageEvent.id, Message.uid, MessageEvent.to_status, Message.sender, Message.recipient,
-                    Message.text, Message.created_at, MessageEvent.at)
-             .join(Message, Message.id == MessageEvent.message_id)
-             .join(Job, Job.id == Message.job_id)
-             .where(MessageEvent.id > cur.event_id, MessageEvent.id <= top_event, MessageEvent.part == 0,
-                    col(MessageEvent.to_status).in_(list(FINAL)), Message.user == user,
-                    Message.status_report == True, Job.source == "smpp")  # noqa: E712
-             .order_by(MessageEvent.id).limit(limit))
-        receipts = [Receipt(*row) for row in s.exec(q).all()]
-        q = (select(Message.id, Message.sender, Message.recipient, Message.text)
-             .where(Message.direction == m.IN, Message.id > cur.received_id, Message.id <= top_message))
-        if not admin:
-            q = q.where(text(f"{_OWNER} = :owner").bindparams(owner=user))
-        incoming = [Incoming(*row) for row in s.exec(q.order_by(Message.id).limit(limit)).all()]
-    return Pending(receipts, incoming,
-                   receipts[-1].event_id if len(receipts) == limit else top_event,
-                   incoming[-1].message_id if len(incoming) == limit else top_message)
-
-
-def advance(engine: "Engine", user: str, event_id: int | None, received_id: int | None) -> None:
-    """Move the user's cursors forward (never back)."""
-    with engine.db.session() as s:
-        cur = s.get(SmppCursor, user) or SmppCursor(user=user)
-        if event_id is not None:
-            cur.event_id = max(cur.event_id, event_id)
-        if received_id is not None:
-            cur.received_id = max(cur.received_id, received_id)
-        s.add(cur)
-        s.commit()
-
-
 @dataclass(frozen=True)
 class Found:
     id: int
@@ -139,3 +74,23 @@ def find(engine: "Engine", user: str, uid: str) -> Found | None:
         row = s.exec(select(Message.id, Message.status, Message.finished_at).where(
             Message.uid == uid, Message.user == user, Message.direction == m.OUT)).first()
     return Found(*row) if row else None
+
+
+def cancellable(engine: "Engine", user: str, uid: str, sender: str = "", recipient: str = "") -> list[int]:
+    """The ids of the user's messages a cancel_sm names that are still waiting: by message_id (every
+    destination of a submit_multi answered with it; ``sender``, when given, must match), or with an
+    empty message_id every waiting message from ``sender`` to ``recipient``."""
+    waiting = col(Message.status).in_([m.QUEUED, m.SCHEDULED])
+    mine = (Message.user == user, Message.direction == m.OUT)
+    with engine.db.session() as s:
+        if not uid:
+            return list(s.exec(select(Message.id).where(*mine, waiting, Message.sender == sender,
+                                                        Message.recipient == recipient)).all())
+        first = s.exec(select(Message.id, Message.job_id, Message.sender).where(Message.uid == uid, *mine)).first()
+        if first is None or (sender and first[2] != sender):
+            return []
+        ids = {first[0]}
+        if first[1]:  # the other destinations of a submit_multi: its message_id is their customer_ref
+            ids.update(s.exec(select(Message.id).where(Message.job_id == first[1], Message.customer_ref == uid,
+                                                       *mine)).all())
+        return sorted(s.exec(select(Message.id).where(col(Message.id).in_(ids), waiting)).all())

@@ -1,4 +1,4 @@
-"""submit_sm, query_sm and cancel_sm of a bound customer.
+"""submit_sm, data_sm, query_sm and cancel_sm of a bound customer.
 
 A submitted text is queued like any other (routing, limits, the opt-out
 list) with ``Engine.queue_messages_async``, source ``smpp``; its message_id is
@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from app.engine.ids import new_message_uid
@@ -21,7 +22,7 @@ from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number
 
 from . import pdu as P
-from .store_ops import STATES, find
+from .store_ops import STATES, cancellable, find, job_options
 from .text import Segment, TextError, decode_text, parse_time, split_udh
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class _Long:
     uid: str
     total: int
     request: OutboundRequest
+    options: str
     parts: dict[int, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     timer: asyncio.TimerHandle | None = None
@@ -55,19 +57,29 @@ def _destination(pdu: P.Pdu) -> str:
     return addr
 
 
-def _request(bind: "SmppBind", pdu: P.Pdu) -> tuple[OutboundRequest, Segment | None]:
-    """The message a submit_sm asks for (text still empty), and its part when it is one; raises TextError."""
-    esm = pdu.get("esm_class", 0)
-    if esm & 0x3C:
-        raise TextError(P.ESME_RINVESMCLASS, f"esm_class 0x{esm:02x}: a submit_sm carries no receipt")
-    destination = _destination(pdu)
+def check_destination(bind: "SmppBind", destination: str) -> None:
+    """Raise TextError(ESME_RINVDSTADR) unless the destination is a number the console can send to."""
     try:
         normalize_number(destination, bind.server.engine.settings.get("default_country") or None)
     except InvalidNumber as exc:
         raise TextError(P.ESME_RINVDSTADR, f"destination {destination!r}: {exc}") from None
+
+
+def _request(bind: "SmppBind", pdu: P.Pdu, destination: str | None = None) -> tuple[OutboundRequest, Segment | None]:
+    """The message a submit_sm, data_sm or submit_multi asks for (to ``destination`` or its
+    destination_addr), and its part when it is one; raises TextError."""
+    esm = pdu.get("esm_class", 0)
+    if esm & 0x3C:
+        raise TextError(P.ESME_RINVESMCLASS, f"esm_class 0x{esm:02x}: a {pdu.name} carries no receipt")
+    if destination is None:
+        destination = _destination(pdu)
+        check_destination(bind, destination)
     now = bind.server.engine.clock.now()
     scheduled = parse_time(pdu.get("schedule_delivery_time", ""), now, P.ESME_RINVSCHED)
     expires = parse_time(pdu.get("validity_period", ""), now, P.ESME_RINVEXPIRY)
+    ttl = pdu.tlvs.get(P.TAG_QOS_TIME_TO_LIVE)  # data_sm's validity: seconds from now
+    if ttl:
+        expires = now + timedelta(seconds=int.from_bytes(ttl, "big"))
     payload = pdu.tlvs.get(P.TAG_MESSAGE_PAYLOAD)
     if payload is not None and pdu.get("short_message"):
         raise TextError(P.ESME_RINVPARLEN, "both short_message and message_payload")
@@ -94,23 +106,34 @@ def _request(bind: "SmppBind", pdu: P.Pdu) -> tuple[OutboundRequest, Segment | N
     return request, segment
 
 
-async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
+def throttled(bind: "SmppBind", pdu: P.Pdu) -> bool:
+    """Refuse the PDU with ESME_RTHROTTLED (and say True) when its user is over ``[smpp] throughput``."""
     server = bind.server
-    if not server.throttle.take(bind.user):
-        return bind.refuse(pdu, P.ESME_RTHROTTLED, f"more than {server.cfg['throughput']} submit_sm a second "
-                           "([smpp] throughput)")
+    if server.throttle.take(bind.user):
+        return False
+    bind.refuse(pdu, P.ESME_RTHROTTLED, f"more than {server.cfg['throughput']} messages a second "
+                "([smpp] throughput)")
+    return True
+
+
+async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
+    """submit_sm, and data_sm (the same message; answered with data_sm_resp)."""
+    server = bind.server
+    if throttled(bind, pdu):
+        return
     try:
         request, segment = _request(bind, pdu)
     except TextError as exc:
         return bind.refuse(pdu, exc.status, exc.reason)
+    options = job_options(pdu.get("registered_delivery", 0))
     if segment is None:
-        return await _queue(bind, pdu, request)
+        return await _queue(bind, pdu, request, options)
     key = (bind.user, request.sender, request.recipients[0], segment.reference, segment.total)
     long = server.long_messages.get(key)
     if long is None:
         if len(server.long_messages) >= MAX_REASSEMBLING:
             return bind.refuse(pdu, P.ESME_RMSGQFUL, "too many long messages being put together")
-        long = server.long_messages[key] = _Long(new_message_uid(), segment.total, request)
+        long = server.long_messages[key] = _Long(new_message_uid(), segment.total, request, options)
         long.timer = asyncio.get_running_loop().call_later(
             REASSEMBLY_SECONDS, lambda: asyncio.ensure_future(_complete(bind, key, timed_out=True)))
     long.parts[segment.number] = request.text
@@ -131,37 +154,42 @@ async def _complete(bind: "SmppBind", key: tuple, *, pdu: P.Pdu | None = None, t
                     bind.user, len(long.parts), long.total, long.uid, REASSEMBLY_SECONDS)
     text = "".join(long.parts[n] for n in sorted(long.parts))
     long.request.text, long.request.uid = text, long.uid
-    await _queue(bind, pdu, long.request)
+    await _queue(bind, pdu, long.request, long.options)
 
 
 class SubmitBatcher:
     """The submit_sm of one user waiting while the user's previous ones are stored, queued as one job: one
-    call of the engine's group commit instead of one each (a bind with a window of 64 hands over up to 64)."""
+    call of the engine's group commit instead of one each (a bind with a window of 64 hands over up to 64).
+    Messages asking for other receipts than the default go in a job of their own, whose options say which
+    (``store_ops.job_options``)."""
 
     def __init__(self, engine):
         self.engine = engine
-        self._pending: dict[str, list[tuple[OutboundRequest, asyncio.Future]]] = {}
-        #: Users whose previous submissions are being stored.
-        self._storing: set[str] = set()
+        self._pending: dict[tuple[str, str], list[tuple[OutboundRequest, asyncio.Future]]] = {}
+        #: (user, job options) whose previous submissions are being stored.
+        self._storing: set[tuple[str, str]] = set()
         self._handle: asyncio.Handle | None = None
 
-    def queue(self, user: str, request: OutboundRequest) -> asyncio.Future:
+    def queue(self, user: str, request: OutboundRequest, options: str = "{}") -> asyncio.Future:
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
-        self._pending.setdefault(user, []).append((request, fut))
-        if self._handle is None and user not in self._storing:
+        key = (user, options)
+        self._pending.setdefault(key, []).append((request, fut))
+        if self._handle is None and key not in self._storing:
             self._handle = loop.call_soon(self._flush)
         return fut
 
     def _flush(self) -> None:
         self._handle = None
-        for user in [u for u in self._pending if u not in self._storing]:
-            self._storing.add(user)
-            asyncio.ensure_future(self._store(user, self._pending.pop(user)))
+        for key in [k for k in self._pending if k not in self._storing]:
+            self._storing.add(key)
+            asyncio.ensure_future(self._store(key, self._pending.pop(key)))
 
-    async def _store(self, user: str, calls: list[tuple[OutboundRequest, asyncio.Future]]) -> None:
+    async def _store(self, key: tuple[str, str], calls: list[tuple[OutboundRequest, asyncio.Future]]) -> None:
+        user, options = key
         try:
-            result = await self.engine.queue_messages_async([r for r, _ in calls], user=user, source="smpp")
+            result = await self.engine.queue_messages_async([r for r, _ in calls], user=user, source="smpp",
+                                                            job_options=options)
         except Exception as exc:  # noqa: BLE001 - each caller answers with its refusal
             for _, fut in calls:
                 if not fut.done():
@@ -171,20 +199,25 @@ class SubmitBatcher:
                 if not fut.done():
                     fut.set_result(item)
         finally:
-            self._storing.discard(user)
-            if user in self._pending and self._handle is None:
+            self._storing.discard(key)
+            if key in self._pending and self._handle is None:
                 self._handle = asyncio.get_running_loop().call_soon(self._flush)
 
 
-async def _queue(bind: "SmppBind", pdu: P.Pdu | None, request: OutboundRequest) -> None:
-    item = await bind.server.batcher.queue(bind.user, request)
+async def _queue(bind: "SmppBind", pdu: P.Pdu | None, request: OutboundRequest, options: str) -> None:
+    item = await bind.server.batcher.queue(bind.user, request, options)
     if pdu is None:
         if item.message is None:
             log.warning("SMPP %s: long message %s refused: %s", bind.user, request.uid, item.error)
         return
     if item.message is None:
-        return bind.refuse(pdu, _REFUSALS.get(item.code, P.ESME_RSUBMITFAIL), item.error)
+        return bind.refuse(pdu, refusal_status(item.code), item.error)
     bind.send(P.response(pdu, message_id=item.message.uid))
+
+
+def refusal_status(code: str) -> int:
+    """The SMPP status of a recipient the queue refused (by the refusal's code)."""
+    return _REFUSALS.get(code, P.ESME_RSUBMITFAIL)
 
 
 def smpp_time(at) -> str:
@@ -202,15 +235,22 @@ async def handle_query(bind: "SmppBind", pdu: P.Pdu) -> None:
 
 
 async def handle_cancel(bind: "SmppBind", pdu: P.Pdu) -> None:
+    """cancel_sm by message_id (every destination of a submit_multi), or with an empty message_id every
+    waiting message from source_addr to destination_addr."""
     engine = bind.server.engine
-    uid = pdu.get("message_id", "")
+    uid, sender = pdu.get("message_id", ""), pdu.get("source_addr", "").strip()
+    recipient = ""
     if not uid:
-        return bind.refuse(pdu, P.ESME_RINVMSGID, "cancel_sm names no message_id (cancelling by address is "
-                           "not supported)")
-    found = await engine.in_lane(find, engine, bind.user, uid)
-    if found is None:
-        return bind.refuse(pdu, P.ESME_RINVMSGID, f"no message {uid!r} of {bind.user}")
-    cancelled = await engine.in_lane(engine.cancel, [found.id])
+        recipient = _destination(pdu)
+        try:
+            recipient = normalize_number(recipient, engine.settings.get("default_country") or None)
+        except InvalidNumber as exc:
+            return bind.refuse(pdu, P.ESME_RINVDSTADR, f"cancel_sm destination {recipient!r}: {exc}")
+        if not sender:
+            return bind.refuse(pdu, P.ESME_RINVSRCADR, "cancel_sm names neither message_id nor source_addr")
+    ids = await engine.in_lane(cancellable, engine, bind.user, uid, sender, recipient)
+    cancelled = await engine.in_lane(engine.cancel, ids) if ids else []
     if not cancelled:
-        return bind.refuse(pdu, P.ESME_RCANCELFAIL, f"message {uid} is {found.status}: too late to cancel")
+        what = f"message {uid!r}" if uid else f"message from {sender!r} to {recipient!r}"
+        return bind.refuse(pdu, P.ESME_RCANCELFAIL, f"no waiting {what} of {bind.user} to cancel")
     bind.send(P.response(pdu))

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 9
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -70,8 +70,21 @@ def _v6_smpp(s: Session) -> None:
     _add_column(s, "user", "smpp_password_hash", "VARCHAR(256) NOT NULL DEFAULT ''")
 
 
+def _reserved(s: Session) -> None:
+    """Versions 7 and 8 are reserved for changes made alongside (merged into one chain with them)."""
+
+
+def _v9_smpp_delivery(s: Session) -> None:
+    """Version 9: consoles sharing a store take turns handing a user's SMPP deliveries out
+    (``smpp_cursor.holder`` until ``lease_until``), and what they handed out beyond the cursor is kept in
+    ``smpp_delivered`` (created with the other tables)."""
+    _add_column(s, "smpp_cursor", "holder", "VARCHAR(64) NOT NULL DEFAULT ''")
+    _add_column(s, "smpp_cursor", "lease_until", "FLOAT NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
-                                                    4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp}
+                                                    4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
+                                                    7: _reserved, 8: _reserved, 9: _v9_smpp_delivery}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.
@@ -237,7 +250,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event", "instance", "smpp_cursor",
+        "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

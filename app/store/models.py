@@ -245,6 +245,23 @@ class SmppCursor(SQLModel, table=True):
     user: str = Field(primary_key=True, max_length=64)
     event_id: int = 0
     received_id: int = 0
+    #: The console handing the user's deliveries out (its instance name) until ``lease_until`` (epoch
+    #: seconds): consoles sharing a store take turns, none delivers what another is delivering.
+    holder: str = Field(default="", max_length=64)
+    lease_until: float = 0.0
+
+
+class SmppDelivered(SQLModel, table=True):
+    """A receipt (kind "r", a journal row's id) or incoming message (kind "i", a message id) beyond the
+    user's cursor that a bind acknowledged. On a shared store ids are not committed in order, so the
+    cursor moves only over ids old enough that no lower one can still appear; what was handed out above
+    it is kept here until then, so it is not handed out twice."""
+
+    __tablename__ = "smpp_delivered"
+
+    user: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=1)
+    item_id: int = Field(primary_key=True)
 
 
 class ContactGroupLink(SQLModel, table=True):
