@@ -41,6 +41,7 @@ ESME_RCANCELFAIL = 0x11
 ESME_RINVNUMDESTS = 0x33
 ESME_RINVDLNAME = 0x34
 ESME_RMSGQFUL = 0x14
+ESME_RINVDESTFLAG = 0x40
 ESME_RINVESMCLASS = 0x43
 ESME_RSUBMITFAIL = 0x45
 ESME_RINVSCHED = 0x61
@@ -309,7 +310,7 @@ def _decode_list(pdu: Pdu, data: bytes, pos: int, end: int, kind: str) -> tuple[
         elif flag == DISTRIBUTION_LIST:
             entries.append(MultiDest(flag, cstring()))
         else:
-            raise PduError(ESME_RINVDSTADR, f"{pdu.name}: dest_flag {flag} is neither 1 nor 2")
+            raise PduError(ESME_RINVDESTFLAG, f"{pdu.name}: dest_flag {flag} is neither 1 nor 2")
     return entries, pos
 
 
