@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from app.store.passwords import verify_password
 
+from . import guard as guard_mod
 from . import pdu as P
 from .cursors import open_cursor
 from .multi import handle_multi
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODES = {P.BIND_TRANSMITTER: "transmitter", P.BIND_RECEIVER: "receiver", P.BIND_TRANSCEIVER: "transceiver"}
-#: Seconds a refused bind waits before its answer: guessing passwords is slow.
+#: Seconds a refused bind waits before its answer: guessing passwords is slow (and slower for an address
+#: that keeps guessing: see guard.py).
 REFUSAL_DELAY = 1.0
 #: Seconds a deliver_sm waits for its response.
 RESPONSE_TIMEOUT = 30.0
@@ -37,6 +39,7 @@ class SmppBind:
         self.reader, self.writer = reader, writer
         peer = writer.get_extra_info("peername") or ("?", 0)
         local = writer.get_extra_info("sockname") or ("?", 0)
+        self.host = str(peer[0])
         self.address = f"{peer[0]}:{peer[1]}"
         self.server_address = f"{local[0]}:{local[1]}"
         self.user = ""
@@ -204,9 +207,26 @@ class SmppBind:
             self.refuse(pdu, P.ESME_RINVCMDID, "not a command a customer sends")
 
     async def _bind(self, pdu: P.Pdu) -> None:
-        server, engine = self.server, self.server.engine
         if self.mode:
             return self.refuse(pdu, P.ESME_RALYBND, f"already bound as {self.mode}")
+        guard = self.server.guard
+        wait = guard.enter(self.host)
+        if wait is None:
+            return self.refuse(pdu, P.ESME_RBINDFAIL, f"{guard_mod.MAX_ATTEMPTS} binds from {self.host} are "
+                               "being checked already (password guessing is slowed per address)")
+        ok = None
+        try:
+            if wait:
+                log.info("SMPP %s: %d failed binds from %s: this bind waits %.0f s", self.address,
+                         guard.failures(self.host), self.host, wait)
+                await asyncio.sleep(wait)
+            ok = await self._check_bind(pdu)
+        finally:
+            guard.leave(self.host, ok=ok)
+
+    async def _check_bind(self, pdu: P.Pdu) -> bool | None:
+        """Answer a bind; whether its password was right (None: refused for another reason)."""
+        server, engine = self.server, self.server.engine
         name, password = pdu.get("system_id", ""), pdu.get("password", "")
         acct = await engine.in_lane(account, engine, name) if name else None
         ok = acct is not None and bool(acct.smpp_hash) and await asyncio.to_thread(
@@ -215,12 +235,16 @@ class SmppBind:
             await asyncio.sleep(REFUSAL_DELAY)
             why = "no such user" if acct is None else ("no SMPP password" if acct and not acct.smpp_hash
                                                      else "wrong password")
-            return self.refuse(pdu, P.ESME_RINVPASWD, f"system_id {name!r}: {why}")
+            self.refuse(pdu, P.ESME_RINVPASWD, f"system_id {name!r}: {why} "
+                        f"({self.server.guard.failures(self.host) + 1} failed binds from {self.host})")
+            return False
         if not acct.enabled or acct.blocked or name in engine.sessions.blocked_users:
-            return self.refuse(pdu, P.ESME_RBINDFAIL, f"user {name!r} is disabled or stopped by an operator")
+            self.refuse(pdu, P.ESME_RBINDFAIL, f"user {name!r} is disabled or stopped by an operator")
+            return None
         if len(server.binds_of(name)) >= server.cfg["max_binds"]:
-            return self.refuse(pdu, P.ESME_RBINDFAIL, f"user {name!r} already holds {server.cfg['max_binds']} "
-                               "binds ([smpp] max_binds)")
+            self.refuse(pdu, P.ESME_RBINDFAIL, f"user {name!r} already holds {server.cfg['max_binds']} "
+                        "binds ([smpp] max_binds)")
+            return None
         await engine.in_lane(open_cursor, engine, name)
         self.user, self.admin, self.mode = name, acct.admin, MODES[pdu.command_id]
         self.session_id = engine.sessions.open_connection(
@@ -229,6 +253,7 @@ class SmppBind:
         self.send(P.Pdu(pdu.command_id | P.RESP, pdu.sequence, P.ESME_ROK, {"system_id": server.system_id},
                         {P.TAG_SC_INTERFACE_VERSION: b"\x34"}))
         log.info("SMPP %s: %s bound as %s", self.address, name, self.mode)
+        return True
 
     # --- ending ---------------------------------------------------------------
 

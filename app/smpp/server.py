@@ -23,6 +23,7 @@ from app.settings import SettingError
 
 from .bind import SmppBind
 from .delivery import UserDelivery
+from .guard import BindGuard
 from .submit import SubmitBatcher
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class SmppServer:
         self.engine = engine
         self.cfg = smpp
         self.throttle = Throttle(smpp["throughput"])
+        #: Failed binds per client address (password guessing is slowed across connections).
+        self.guard = BindGuard()
         self.host, self.port = "", 0
         self._server: asyncio.Server | None = None
         self._binds: dict[str, list[SmppBind]] = {}
