@@ -49,7 +49,7 @@ def customer_record(s: CustomerSession, blocked_users: set[str]) -> dict[str, An
         "ipAddr": s.ip, "serverAddr": s.server, "blocked": s.blocked or s.user in blocked_users,
         "sessionStart": iso(s.started), "sessionLastTick": iso(s.last_tick), "authName": s.user,
         "protocol": s.protocol, "protocolVersion": s.protocol_version or PROTOCOL_VERSIONS.get(s.protocol, ""),
-        "mode": "http", "state": s.state, **OWNER,
+        "mode": s.mode or "http", "state": s.state, **OWNER,
     }
 
 

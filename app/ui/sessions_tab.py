@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHeaderView, QLineE
 from .engine_bridge import EngineBridge
 from .tasks import spawn
 
-C_SESSION, C_USER, C_ADDRESS, C_PROTOCOL, C_STARTED, C_LAST, C_STATE = range(7)
+C_SESSION, C_USER, C_ADDRESS, C_PROTOCOL, C_MODE, C_STARTED, C_LAST, C_STATE = range(8)
 S_SESSION, S_GATEWAY, S_KIND, S_STATUS, S_CONNECTION, S_STARTED, S_LAST = range(7)
 SORT_ROLE = Qt.ItemDataRole.UserRole
 #: How often the visible tab refreshes last-request times.
@@ -90,18 +90,22 @@ class _ListModel(QAbstractTableModel):
 class CustomerSessionModel(_ListModel):
     def __init__(self, bridge, parent=None):
         self.headers = [self.tr("Session"), self.tr("User"), self.tr("Address"), self.tr("Protocol"),
-                        self.tr("Started"), self.tr("Last request"), self.tr("State")]
+                        self.tr("Mode"), self.tr("Started"), self.tr("Last request"), self.tr("State")]
+        #: An SMPP bind's mode, in the window's language (empty for HTTP sessions).
+        self.modes = {"transmitter": self.tr("transmitter"), "receiver": self.tr("receiver"),
+                      "transceiver": self.tr("transceiver")}
         super().__init__(bridge, parent)
 
     def load(self):
         sessions = self.engine.sessions
         sessions.expire_idle()
-        rows = [(s.user, [s.session_id, s.user, s.ip, s.protocol, _when(s.started), _when(s.last_tick),
+        rows = [(s.user, [s.session_id, s.user, s.ip, s.protocol, self.modes.get(s.mode, s.mode), _when(s.started),
+                          _when(s.last_tick),
                           self.tr("stopped") if s.blocked or s.user in sessions.blocked_users
                           else self.tr("closed") if s.state == "closed" else s.state])
                 for s in sessions.customers.values()]
         listed = {key for key, _ in rows}
-        rows += [(user, ["", user, "", "", "", "", self.tr("stopped")])
+        rows += [(user, ["", user, "", "", "", "", "", self.tr("stopped")])
                  for user in sorted(sessions.blocked_users - listed)]
         return rows
 

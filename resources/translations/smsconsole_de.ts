@@ -956,6 +956,23 @@ Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gru
         <translation>Zustand</translation>
     </message>
     <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>transmitter</source>
+        <extracomment>An SMPP bind&apos;s mode, in the window&apos;s language (empty for HTTP sessions).</extracomment>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>receiver</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>transceiver</source>
+        <translation>Senden und Empfangen</translation>
+    </message>
+    <message>
         <source>blocked</source>
         <translation type="vanished">gesperrt</translation>
     </message>

@@ -223,7 +223,7 @@ async def test_horisen_lists_the_bind_and_its_stop_unbinds_it(start_smpp, smpp_c
             base = "/bulk/sms-session-manager/v1"
             r = await http.get(f"{base}/sess-manager", headers=headers)
             rows = [row for row in (await r.json())["data"] if row["protocol"] == "SMPP"]
-            assert [(row["authName"], row["state"]) for row in rows] == [("alice", "open")]
+            assert [(row["authName"], row["state"], row["mode"]) for row in rows] == [("alice", "open", "transceiver")]
             r = await http.put(f"{base}/customer-connections/stop", headers=headers, json={"authName": "alice"})
             assert r.status == 201
     finally:

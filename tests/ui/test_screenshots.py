@@ -59,6 +59,11 @@ def test_screenshots_of_each_tab(window, qtbot, scheme):
         for index, name in ((INBOX, "inbox-messages"), (OUTBOX, "outbox"), (SESSIONS, "sessions"),
                             (GATEWAYS, "gateways")):
             window.tabs.setCurrentIndex(index)
+            if index == SESSIONS:  # two SMPP binds, each with its mode
+                for port, mode in ((40112, "transceiver"), (40113, "receiver")):
+                    window.engine.sessions.open_connection("shop", f"192.0.2.7:{port}", "127.0.0.1:2775", "SMPP",
+                                                           "3.4", mode)
+                window.sessions_tab.customer_model.reload()
             if index == GATEWAYS:
                 window.gateways_tab.view.selectRow(0)
                 window.gateways_tab.show_traffic()

@@ -12,6 +12,7 @@ from app.api.server import ApiServer
 from app.config import Config
 from app.store.models import User
 from app.store.passwords import hash_password
+from app.ui.sessions_tab import C_MODE, C_PROTOCOL, C_STATE
 from tests.ui.conftest import complete
 
 pytestmark = pytest.mark.gui
@@ -80,13 +81,13 @@ def test_api_clients_appear_and_stop_blocks_them_until_unblocked(tab, qtbot):
             assert complete(qtbot, status_request())[0] == 200
         model = tab.customers.proxy
         assert _cells(model, 1) == ["alice"] and _cells(model, 3) == ["diafaan"]
-        assert _cells(model, 2) == ["127.0.0.1"]
+        assert _cells(model, 2) == ["127.0.0.1"] and _cells(model, C_MODE) == [""]  # no mode over HTTP
         _shot(tab, "sessions-live.png")
 
         _select(tab.customers, "alice")
         tab.stop_action.trigger()
         assert "alice" in engine.sessions.blocked_users
-        assert _cells(model, 1) == ["alice"] and _cells(model, 6) == ["stopped"]
+        assert _cells(model, 1) == ["alice"] and _cells(model, C_STATE) == ["stopped"]
         status, text = complete(qtbot, status_request())
         assert status == 401 and "stopped by the operator" in text
         _shot(tab, "sessions-stopped.png")
@@ -94,11 +95,25 @@ def test_api_clients_appear_and_stop_blocks_them_until_unblocked(tab, qtbot):
         _select(tab.customers, "alice")
         tab.unblock_action.trigger()
         # the stopped session stays listed as closed; the next request opens a new one
-        assert "alice" not in engine.sessions.blocked_users and _cells(model, 6) == ["closed"]
+        assert "alice" not in engine.sessions.blocked_users and _cells(model, C_STATE) == ["closed"]
         assert complete(qtbot, status_request())[0] == 200
-        assert sorted(_cells(model, 6)) == ["closed", "open"]
+        assert sorted(_cells(model, C_STATE)) == ["closed", "open"]
     finally:
         complete(qtbot, server.stop())
+
+
+def test_smpp_binds_show_their_mode(tab, qtbot):
+    """An SMPP bind's session (as the SMPP server opens it) shows transmitter, receiver or transceiver."""
+    sessions = tab.engine.sessions
+    with qtbot.waitSignal(tab.customer_model.modelReset):
+        for n, mode in enumerate(("transmitter", "receiver", "transceiver")):
+            sessions.open_connection("carol", f"127.0.0.1:{4000 + n}", "127.0.0.1:2775", "SMPP", "3.4", mode)
+    model = tab.customers.proxy
+    while model.rowCount() < 3:
+        qtbot.wait(20)
+    assert sorted(_cells(model, C_MODE)) == ["receiver", "transceiver", "transmitter"]
+    assert set(_cells(model, C_PROTOCOL)) == {"SMPP"}
+    _shot(tab, "sessions-smpp-modes.png")
 
 
 def test_restart_button_restarts_the_selected_gateway(tab, qtbot):
