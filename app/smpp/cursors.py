@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, delete, func, insert, or_, text, update
+from sqlalchemy import and_, delete, func, or_, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from app.engine.received import _OWNER
@@ -152,8 +154,9 @@ def record(engine: "Engine", user: str, admin: bool, receipts: list[int], incomi
         conn = s.connection()
         rows = [{"user": user, "kind": RECEIPT, "item_id": i} for i in receipts]
         rows += [{"user": user, "kind": INCOMING, "item_id": i} for i in incoming]
-        if rows:
-            conn.execute(insert(D), rows)
+        if rows:  # an item handed out twice (a lease that ran out mid-way) is recorded once
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(dialect_insert(D).on_conflict_do_nothing(), rows)
         cur = s.get(SmppCursor, user)
         if cur is None:
             s.commit()
