@@ -74,3 +74,30 @@ def test_one_console_at_a_time_holds_a_users_lease(make_engine):
     assert not cursors.take_lease(one, "alice", now=150.0, seconds=30.0)
     cursors.release_lease(two, "alice")
     assert cursors.take_lease(one, "alice", now=151.0, seconds=30.0)
+
+
+def test_a_version_6_store_gets_the_lease_columns_and_the_delivered_table(db_url):
+    import sqlite3
+
+    from app.store.database import SCHEMA_VERSION, Database
+
+    db = Database(db_url)
+    db.create()
+    db.close()
+    path = db_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path)  # the store as version 6 wrote it
+    conn.execute("ALTER TABLE smpp_cursor DROP COLUMN holder")
+    conn.execute("ALTER TABLE smpp_cursor DROP COLUMN lease_until")
+    conn.execute("DROP TABLE smpp_delivered")
+    conn.execute("INSERT INTO smpp_cursor (user, event_id, received_id) VALUES ('alice', 7, 9)")
+    conn.execute("UPDATE schema_version SET version = 6")
+    conn.commit()
+    conn.close()
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == SCHEMA_VERSION
+    with db.session() as s:
+        cur = s.get(SmppCursor, "alice")
+        assert (cur.event_id, cur.received_id, cur.holder, cur.lease_until) == (7, 9, "", 0.0)
+        assert s.exec(select(SmppDelivered)).all() == []
+    db.close()
