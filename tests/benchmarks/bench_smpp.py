@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 HEADER = struct.Struct(">IIII")
 
 
-def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
+def _console(db_url: str, ports: mp.Queue, sending: bool, listen: str = "127.0.0.1:0") -> None:
     from app.config import SMPP
     from app.engine.engine import Engine
     from app.smpp.server import SmppServer
@@ -48,7 +48,7 @@ def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
         if not sending:
             engine.pause_gateway("Sim")
         cfg = SMPP.defaults()
-        cfg.update({"listen": "127.0.0.1:0", "throughput": 0, "window": 1024})
+        cfg.update({"listen": listen, "throughput": 0, "window": 1024})
         server = SmppServer(engine, cfg)
         await server.start()
         ports.put(server.port)
