@@ -40,8 +40,9 @@ POLL_SECONDS = 2.0
 RETRY_SECONDS = 5.0
 #: Least seconds between two reads of the store for one user while messages keep changing.
 MIN_GAP = 0.1
-#: Seconds a console holds a user's delivery lease; renewed at every read.
-LEASE_SECONDS = 30.0
+#: Seconds a console holds a user's delivery lease; renewed by a read once a third of it has passed (longer
+#: than a read and its deliver_sm responses take, RESPONSE_TIMEOUT).
+LEASE_SECONDS = 60.0
 #: On a shared (PostgreSQL) store: seconds after which no id below one read then can still be committed
 #: (a store transaction takes far less); the cursor moves only over ids read that long ago.
 HORIZON_SECONDS = 60.0
@@ -103,6 +104,8 @@ class UserDelivery:
         #: (monotonic time, highest journal id, highest message id) of recent reads, oldest first.
         self._tops: deque[tuple[float, int, int]] = deque()
         self._horizon = 0.0 if server.engine.db.is_sqlite else HORIZON_SECONDS
+        #: When this console's lease runs out (epoch seconds; 0: not held).
+        self._leased_until = 0.0
         self.task = asyncio.create_task(self._run(), name=f"smpp-deliver-{user}")
 
     def _binds(self):
@@ -125,7 +128,7 @@ class UserDelivery:
             while self._binds():
                 try:
                     now = time.monotonic()
-                    if not await engine.in_lane(take_lease, engine, self.user, time.time(), LEASE_SECONDS):
+                    if not await self._lease():
                         done = None  # another console hands them out
                     else:
                         if now - rescanned >= RESCAN_SECONDS:
@@ -154,6 +157,19 @@ class UserDelivery:
                 await asyncio.shield(engine.in_lane(release_lease, engine, self.user))
             except Exception:  # noqa: BLE001 - the lease runs out by itself
                 pass
+
+    async def _lease(self) -> bool:
+        """Whether this console hands the user's items out: the lease is taken, or renewed once a third of
+        it has passed (not at every read)."""
+        now = time.time()
+        if now < self._leased_until - 2 * LEASE_SECONDS / 3:
+            return True
+        engine = self.server.engine
+        if await engine.in_lane(take_lease, engine, self.user, now, LEASE_SECONDS):
+            self._leased_until = now + LEASE_SECONDS
+            return True
+        self._leased_until = 0.0
+        return False
 
     async def _send(self, batch) -> bool | None:
         """Send a batch; None when it held nothing new, else whether every item was acknowledged."""

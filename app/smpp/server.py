@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 from app.config import parse_listen
 from app.engine.events import MessageChanged, MessageStored
 from app.settings import SettingError
+from app.store import models as m
 
 from .bind import SmppBind
 from .delivery import UserDelivery
 from .guard import BindGuard
+from .store_ops import NOTICES
 from .submit import SubmitBatcher
 
 if TYPE_CHECKING:
@@ -151,6 +153,16 @@ class SmppServer:
             task.add_done_callback(self._tasks.discard)
 
     def _event(self, event) -> None:
-        if isinstance(event, (MessageChanged, MessageStored)) and self._deliveries:
+        """Wake the delivery tasks for what may be theirs: a message received, or one sent or finished
+        (not the messages customers queue, which arrive many at a time)."""
+        if not self._deliveries:
+            return
+        if isinstance(event, MessageStored):
+            news = event.message.direction == m.IN
+        elif isinstance(event, MessageChanged):
+            news = event.message.direction == m.OUT and event.message.status in NOTICES
+        else:
+            return
+        if news:
             for delivery in self._deliveries.values():
                 delivery.wake.set()
