@@ -23,7 +23,6 @@ import asyncio
 import multiprocessing as mp
 import os
 import re
-import shutil
 import socket
 import sys
 import tempfile
@@ -33,9 +32,8 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 from tests.benchmarks.bench_smpp import _console  # noqa: E402 - the console in a child process
+from tests.smpp.test_kannel import BEARERBOX, SMSBOX, free_port  # noqa: E402
 
-BEARERBOX = shutil.which("bearerbox") or "/usr/sbin/bearerbox"
-SMSBOX = shutil.which("smsbox") or "/usr/sbin/smsbox"
 DRIVE_SMPP = "/usr/lib/kannel/test/drive_smpp"
 #: drive_smpp's fake smsbox connects here, whatever bearerbox's smsbox-port is.
 DRIVE_SMSBOX_PORT = 13001
@@ -76,12 +74,6 @@ username = bench
 password = benchpw
 max-messages = 1
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def _http(port: int, path: str, params: dict) -> tuple[int, str]:

@@ -242,3 +242,30 @@ async def test_a_silent_bind_is_unbound(start_smpp, smpp_client):
     assert command_id == 0x06
     await client.send_raw(raw_pdu(0x80000006, seq))
     assert await client.call(client.raw._socket.recv, 1) == b""
+
+
+async def test_a_connection_that_never_binds_is_closed_when_silent(start_smpp, smpp_client):
+    server = await start_smpp(enquire_timeout=1)
+    client = await smpp_client(server, bind=None)
+    assert await client.call(client.raw._socket.recv, 1) == b""  # no unbind to a connection never bound
+    for _ in range(50):
+        if not server._connections:
+            break
+        await asyncio.sleep(0.02)
+    assert not server._connections
+
+
+async def test_garbage_on_a_bound_connection_closes_it_and_ends_its_session(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    session = next(s for s in server.engine.sessions.customers.values() if s.protocol == "SMPP")
+    await client.send_raw(b"\xff\xff\xff\xff garbage after a bind")
+    command_id, status, _seq, _ = await client.read_raw()
+    assert (command_id, status) == (0x80000000, C.SMPP_ESME_RINVCMDLEN)
+    assert await client.call(client.raw._socket.recv, 1) == b""
+    for _ in range(50):
+        if server.engine.sessions.customers[session.session_id].state == "closed":
+            break
+        await asyncio.sleep(0.02)
+    assert server.engine.sessions.customers[session.session_id].state == "closed"
+    assert server.binds_of("alice") == []
