@@ -3,7 +3,7 @@ could not be taken.
 
 Each SME address becomes a message of its own, queued like a submit_sm. The first destination's message
 has the submission's message_id as its id, and every one of them has it as its customer reference: their
-receipts carry that id, and query_sm and cancel_sm by it find them. A distribution list (dest_flag 2) is
+receipts carry that id, cancel_sm by it finds them all, query_sm finds the first. A distribution list (dest_flag 2) is
 not something the console keeps: it is named in unsuccess_sme with ESME_RINVDLNAME, as is a destination
 that is not a number (ESME_RINVDSTADR) or that the queue refuses (an opted-out number). When no
 destination is taken the submit_multi is refused whole. A long text comes whole in message_payload; parts

@@ -87,7 +87,10 @@ def cancellable(engine: "Engine", user: str, uid: str, sender: str = "", recipie
             return list(s.exec(select(Message.id).where(*mine, waiting, Message.sender == sender,
                                                         Message.recipient == recipient)).all())
         first = s.exec(select(Message.id, Message.job_id, Message.sender).where(Message.uid == uid, *mine)).first()
-        if first is None or (sender and first[2] != sender):
+        if first is None:  # a submit_multi whose first destination the queue refused: the others still wait
+            return list(s.exec(select(Message.id).where(*mine, waiting, Message.customer_ref == uid,
+                                                        *([Message.sender == sender] if sender else []))).all())
+        if sender and first[2] != sender:
             return []
         ids = {first[0]}
         if first[1]:  # the other destinations of a submit_multi: its message_id is their customer_ref

@@ -175,3 +175,28 @@ async def test_intermediate_notification_then_the_final_receipt(start_smpp, smpp
     assert " stat:ENROUTE err:000 " in first.short_message.decode()
     assert second.esm_class == 0x04 and second.message_state == C.SMPP_MESSAGE_STATE_DELIVERED
     assert {d.receipted_message_id.decode().rstrip("\0") for d in (first, second)} == {uid}
+
+
+async def test_submit_multi_whose_first_destination_opted_out(start_smpp, smpp_client):
+    """The queue refuses an opted-out number: it is named in unsuccess_sme, the others are queued under
+    the submission's message_id, and cancel_sm by that id still finds them."""
+    server = await start_smpp()
+    engine = server.engine
+    engine.settings["sending_paused"] = True
+    engine.block_number("+4915112345678", "replied STOP")
+    client = await smpp_client(server)
+    dests = [("sme", 1, "4915112345678"), ("sme", 1, "4930123456"), ("sme", 1, "4940123456")]
+    await client.send_raw(raw_pdu(0x21, 61, multi_body(dests, b"offer")))
+    command_id, status, _seq, body = await client.read_raw()
+    assert (command_id, status) == (0x80000021, 0)
+    message_id, refused = multi_resp(body)
+    assert refused == [("4915112345678", C.SMPP_ESME_RINVDSTADR)]
+    with engine.db.session() as s:
+        queued = s.exec(select(Message.recipient).where(Message.customer_ref == message_id)).all()
+    assert sorted(queued) == ["+4930123456", "+4940123456"]
+    cancel = cstr("") + cstr(message_id) + bytes([5, 0]) + cstr("Shop") + bytes([1, 1]) + cstr("")
+    await client.send_raw(raw_pdu(0x08, 62, cancel))
+    assert await client.read_raw() == (0x80000008, 0, 62, b"")
+    with engine.db.session() as s:
+        states = s.exec(select(Message.status).where(Message.customer_ref == message_id)).all()
+    assert states == [m.CANCELLED, m.CANCELLED]
