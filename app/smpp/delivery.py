@@ -126,6 +126,7 @@ class UserDelivery:
         rescanned = time.monotonic()
         try:
             while self._binds():
+                self.wake.clear()  # news from now on wakes the next wait
                 try:
                     now = time.monotonic()
                     if not await self._lease():
@@ -144,7 +145,6 @@ class UserDelivery:
                     log.exception("SMPP %s: cannot hand out receipts and messages now", self.user)
                     done, after = False, (0, 0)
                 if done is None:  # nothing to hand out: wait for news
-                    self.wake.clear()
                     try:
                         await asyncio.wait_for(self.wake.wait(), POLL_SECONDS)
                     except TimeoutError:
