@@ -74,6 +74,9 @@ class SendResult:
     reason: str = ""
     #: A failure that may succeed later (network, modem busy) rather than for good.
     retryable: bool = False
+    #: The provider may have taken it all the same (a request written and never answered): a retry is
+    #: flagged as a possible duplicate.
+    possible_duplicate: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""One console's SMPP gateway bound to another console's SMPP server over 127.0.0.1: what A sends arrives
+queued in B, B's delivery receipts mark A's messages delivered, and a message B receives reaches A's inbox.
+Both binding modes (one transceiver; a transmitter and a receiver)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import select
+
+from app.config import SMPP
+from app.engine.requests import OutboundRequest
+from app.gateways.base import GatewayState, IncomingSms
+from app.smpp.server import SmppServer
+from app.store import models as m
+from app.store.models import Message
+from tests.smpp.conftest import add_user
+
+
+async def wait_for(predicate, timeout: float = 15.0, what: str = "the condition") -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def statuses(engine) -> dict[str, str]:
+    with engine.db.session() as s:
+        return {r.uid: r.status for r in s.exec(select(Message).where(Message.direction == m.OUT))}
+
+
+@pytest.fixture
+async def two_consoles(make_engine, tmp_path):
+    started = []
+
+    async def make(**gateway):
+        b = make_engine(url=f"sqlite:///{tmp_path / 'b.db'}")
+        b.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.01})
+        add_user(b, "acct", "pw12345", admin=True)
+        await b.start()
+        cfg = SMPP.defaults()
+        cfg.update({"listen": "127.0.0.1:0", "enabled": True})
+        server = SmppServer(b, cfg)
+        await server.start()
+        a = make_engine(url=f"sqlite:///{tmp_path / 'a.db'}")
+        a.add_gateway("Upstream", "smpp", {"host": server.host, "port": server.port, "system_id": "acct",
+                                           "password": "pw12345", "enquire_link_interval": 5.0, **gateway})
+        await a.start()
+        started.append((a, b, server))
+        return a, b, server
+
+    yield make
+    for a, b, server in started:
+        await a.stop()
+        await server.stop()
+        await b.stop()
+
+
+@pytest.mark.parametrize("bind_mode", ["transceiver", "transmitter+receiver"])
+async def test_sent_queued_delivered_and_received(two_consoles, bind_mode):
+    a, b, server = await two_consoles(bind_mode=bind_mode)
+    gw = a.gateways["Upstream"]
+    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    long_text = "Lange Nachricht " * 20  # three parts
+    result = a.queue_messages([
+        OutboundRequest([f"+49176155{i:05d}" for i in range(6)], "Hello from A", sender="Shop", status_report=True),
+        OutboundRequest(["+4917600000001"], long_text, sender="+4930123456", status_report=True),
+        OutboundRequest(["+4917600000002"], "Grüße ✓ in UCS-2", status_report=True)])
+    uids = {v.uid for v in result.accepted}
+    await wait_for(lambda: all(statuses(a).get(u) == m.DELIVERED for u in uids), what="A's messages delivered")
+    with b.db.session() as s:
+        theirs = s.exec(select(Message).where(Message.direction == m.OUT)).all()
+    assert len(theirs) == 8 and all(t.user == "acct" for t in theirs)
+    texts = sorted(t.text for t in theirs)
+    assert long_text in texts and "Grüße ✓ in UCS-2" in texts and texts.count("Hello from A") == 6
+    assert {t.sender for t in theirs if t.text == "Hello from A"} == {"Shop"}
+    assert all(t.status == m.DELIVERED for t in theirs)
+    with a.db.session() as s:
+        mine = s.exec(select(Message).where(Message.direction == m.OUT)).all()
+        parts = s.exec(select(m.MessagePart)).all()
+    by_ref = {t.uid.lower() if all(c in "0123456789abcdefABCDEF" for c in t.uid) else t.uid: t for t in theirs}
+    for msg in mine:  # A's reference is B's message id, one per SMPP part
+        assert msg.reference and all(ref in by_ref for ref in msg.reference.split(","))
+    # the server joins the parts of the long text and answers each with the one message's id: one part row
+    assert len(parts) == 8 and all(p.state == m.PART_DELIVERED for p in parts)
+    assert gw.receipts.matched == 8
+
+    inbox_before = len(a.received_messages())
+    await b.gateway_received(b.gateways["Sim"], IncomingSms(sender="+4915112345678", text="Antwort: ja ✓",
+                                                            recipient="+4930123456"))
+    await wait_for(lambda: len(a.received_messages()) > inbox_before, what="B's incoming message in A's inbox")
+    got = a.received_messages()[-1]
+    assert got.text == "Antwort: ja ✓" and got.sender == "+4915112345678" and got.gateway == "Upstream"
+
+
+async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
+    a, b, server = await two_consoles(bind_mode="transmitter+receiver")
+    gw = a.gateways["Upstream"]
+    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    [supplier] = [s for s in a.sessions.suppliers() if s.gateway == "Upstream"]
+    assert supplier.kind == "smpp" and supplier.remote_port == server.port and supplier.status == "running"
+    binds = gw.binds
+    await a.restart_gateway("Upstream")
+    await wait_for(lambda: gw.state == GatewayState.RUNNING and gw.binds > binds, what="a new bind")
+    result = a.queue_messages([OutboundRequest(["+4917600000003"], "after restart", status_report=True)])
+    await wait_for(lambda: statuses(a)[result.accepted[0].uid] == m.DELIVERED, what="delivered after restart")
+
