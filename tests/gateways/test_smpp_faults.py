@@ -1,0 +1,308 @@
+"""The SMPP gateway against a scripted SMSC (tests/gateways/fake_smsc.py): a connection dropped mid-window,
+slow answers, throttling, receipts before their submit_sm_resp and in other bases, garbage on the line,
+refusals by ESME code, incoming messages in parts, enquire_link and binding again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+from sqlmodel import select
+
+from app.engine.requests import OutboundRequest
+from app.gateways.base import GatewayState
+from app.smpp import pdu as P
+from app.smpp.text import decode_text
+from app.store import models as m
+from app.store.models import Message
+from tests.gateways.fake_smsc import FakeSmsc
+from tests.gateways.test_smpp_consoles import wait_for
+
+
+@pytest.fixture
+async def smsc():
+    fake = await FakeSmsc().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def console(make_engine):
+    started = []
+
+    async def make(smsc: FakeSmsc, **settings):
+        engine = make_engine()
+        engine.settings["retry_base_seconds"] = settings.pop("retry_base", 0.05)
+        engine.settings["max_attempts"] = 10
+        engine.add_gateway("Up", "smpp", {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme",
+                                          "password": "secret", "reconnect_backoff": 0.05,
+                                          "throttle_backoff": 0.05, **settings})
+        await engine.start()
+        started.append(engine)
+        gw = engine.gateways["Up"]
+        await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+        return engine, gw
+
+    yield make
+    for engine in started:
+        await engine.stop()
+
+
+def rows(engine) -> list[Message]:
+    with engine.db.session() as s:
+        return list(s.exec(select(Message).where(Message.direction == m.OUT).order_by(Message.id)))
+
+
+def text_of(pdu: P.Pdu) -> str:
+    return decode_text(pdu.get("short_message"), pdu.get("data_coding"))
+
+
+def number(smsc: FakeSmsc, pdu: P.Pdu) -> int:
+    """Which submit_sm this was (1: the first the SMSC got)."""
+    return next(i for i, p in enumerate(smsc.submits, 1) if p is pdu)
+
+
+def queue(engine, texts: list[str], **kwargs):
+    return engine.queue_messages([OutboundRequest(["+4917612345678"], t, **kwargs) for t in texts])
+
+
+def no_unflagged_repeats(engine, smsc: FakeSmsc) -> Counter:
+    """Each text the SMSC got more than once belongs to a message flagged a possible duplicate."""
+    seen = Counter(text_of(p) for p in smsc.submits)
+    for row in rows(engine):
+        if seen[row.text] > 1:
+            assert row.possible_duplicate, f"{row.text} was sent {seen[row.text]} times without the flag"
+    return seen
+
+
+async def test_a_connection_dropped_mid_window_loses_nothing_and_flags_what_may_be_duplicated(smsc, console):
+    first: list = []
+
+    async def drop_after_five(conn, pdu):
+        if not first:
+            first.append(conn)
+        if conn is first[0] and number(smsc, pdu) > 5:
+            if number(smsc, pdu) == 8:
+                conn.writer.close()  # the rest of the window stays unanswered
+            return
+        await smsc.accept(conn, pdu)
+
+    smsc.on_submit = drop_after_five
+    engine, gw = await console(smsc, window=10)
+    texts = [f"message {i}" for i in range(20)]
+    queue(engine, texts)
+    await wait_for(lambda: all(r.status == m.SENT for r in rows(engine)) and len(rows(engine)) == 20,
+                   what="every message sent")
+    seen = no_unflagged_repeats(engine, smsc)
+    flagged = [r.text for r in rows(engine) if r.possible_duplicate]
+    assert flagged, "the unanswered submit_sm were retried without the flag"
+    assert all(seen[t] == 1 for t in texts[:5])  # answered at once: sent once, not flagged
+    assert not any(r.possible_duplicate for r in rows(engine) if r.text in texts[:5])
+    assert gw.binds == 2 and gw.possible_duplicates == len(flagged)
+
+
+async def test_slow_answers_keep_the_window_full(smsc, console):
+    async def slow(conn, pdu):
+        await asyncio.sleep(0.2)
+        await smsc.accept(conn, pdu)
+
+    smsc.on_submit = slow
+    engine, gw = await console(smsc, window=8)
+    queue(engine, [f"slow {i}" for i in range(24)])
+    await wait_for(lambda: len(rows(engine)) == 24 and all(r.status == m.SENT for r in rows(engine)),
+                   what="every message sent")
+    assert smsc.max_outstanding == 8
+    assert len(smsc.submits) == 24 and gw.counters.failed == 0
+
+
+async def test_an_answer_later_than_the_timeout_is_retried_flagged(smsc, console):
+    async def late_once(conn, pdu):
+        if number(smsc, pdu) == 1:
+            await asyncio.sleep(0.6)
+        await smsc.accept(conn, pdu)
+
+    smsc.on_submit = late_once
+    engine, gw = await console(smsc, timeout=0.2)
+    queue(engine, ["late"])
+    await wait_for(lambda: rows(engine)[0].status == m.SENT and len(smsc.submits) == 2, what="sent again")
+    [row] = rows(engine)
+    assert row.possible_duplicate and gw.possible_duplicates == 1
+
+
+async def test_throttling_slows_down_and_fails_nothing(smsc, console):
+    async def throttle_six(conn, pdu):
+        if number(smsc, pdu) <= 6:
+            conn.write(P.response(pdu, P.ESME_RTHROTTLED if number(smsc, pdu) % 2 else P.ESME_RMSGQFUL))
+        else:
+            await smsc.accept(conn, pdu)
+
+    smsc.on_submit = throttle_six
+    engine, gw = await console(smsc, window=4)
+    texts = [f"throttled {i}" for i in range(10)]
+    queue(engine, texts)
+    await wait_for(lambda: len(rows(engine)) == 10 and all(r.status == m.SENT for r in rows(engine)),
+                   what="every message sent")
+    assert gw.throttled == 6 and gw.counters.failed == 0
+    assert not any(r.possible_duplicate or r.attempts > 1 for r in rows(engine))
+    accepted = Counter(text_of(p) for p in smsc.submits[6:])
+    assert accepted == Counter(texts)
+
+
+@pytest.mark.parametrize("form", ["hex resp, decimal text", "decimal resp, padded option", "hex resp, hex option"])
+@pytest.mark.parametrize("order", ["receipt first", "response first"])
+async def test_receipts_match_in_any_form_and_order(smsc, console, form, order):
+    async def with_receipt(conn, pdu):
+        n = 0x1A2B00 + number(smsc, pdu)
+        resp_id = f"{n:X}" if form.startswith("hex") else str(n)
+        if form.endswith("decimal text"):
+            text, tlvs = f"id:{n} sub:001 dlvrd:001 submit date:2612070101 done date:2612070102 stat:DELIVRD err:000 text:x", {}
+        elif form.endswith("padded option"):
+            text, tlvs = "stat:DELIVRD", {P.TAG_RECEIPTED_MESSAGE_ID: f"{n:012d}".encode() + b"\0"}
+        else:
+            text, tlvs = "id:? stat:DELIVRD", {P.TAG_RECEIPTED_MESSAGE_ID: f"{n:x}".encode() + b"\0"}
+        receipt = conn.deliver({"esm_class": 0x04, "short_message": text.encode()}, tlvs)
+        if order == "receipt first":
+            await receipt
+            await asyncio.sleep(0.05)
+            conn.write(P.response(pdu, message_id=resp_id))
+        else:
+            conn.write(P.response(pdu, message_id=resp_id))
+            await receipt
+
+    smsc.on_submit = with_receipt
+    engine, gw = await console(smsc)
+    queue(engine, ["one", "two", "Lange Nachricht " * 20], status_report=True)  # the last in three parts
+    await wait_for(lambda: len(rows(engine)) == 3 and all(r.status == m.DELIVERED for r in rows(engine)),
+                   what="every message delivered")
+    assert len(smsc.submits) == 5 and gw.receipts.matched == 5 and not gw.receipts.held
+    assert all(r.reason == "DELIVRD: delivered" for r in rows(engine))
+
+
+@pytest.mark.parametrize("stat, status", [("DELIVRD", m.DELIVERED), ("EXPIRED", m.UNDELIVERED),
+                                          ("DELETED", m.UNDELIVERED), ("UNDELIV", m.UNDELIVERED),
+                                          ("UNKNOWN", m.UNDELIVERED), ("REJECTD", m.FAILED)])
+async def test_each_final_stat_sets_the_status(smsc, console, stat, status):
+    async def receipt_after(conn, pdu):
+        conn.write(P.response(pdu, message_id="abc-1"))
+        for word in ("ENROUTE", "ACCEPTD", stat):  # intermediate notifications first: not final
+            await conn.deliver({"esm_class": 0x04 if word == stat else 0x20,
+                                "short_message": f"id:abc-1 stat:{word} err:042".encode()})
+
+    smsc.on_submit = receipt_after
+    engine, gw = await console(smsc)
+    queue(engine, ["watch me"], status_report=True)
+    await wait_for(lambda: rows(engine)[0].status == status, what=status)
+    assert rows(engine)[0].reason.startswith(stat)
+
+
+async def test_garbage_on_the_line_reconnects_and_loses_nothing(smsc, console):
+    async def garbage_after_three(conn, pdu):
+        if len(smsc.binds) == 1 and number(smsc, pdu) == 4:
+            conn.writer.write(b"GARBAGE \xff\xfe NOT SMPP\r\n" * 3)
+            return
+        if len(smsc.binds) == 1 and number(smsc, pdu) > 4:
+            return
+        await smsc.accept(conn, pdu)
+
+    smsc.on_submit = garbage_after_three
+    engine, gw = await console(smsc, window=6)
+    queue(engine, [f"g {i}" for i in range(12)])
+    await wait_for(lambda: len(rows(engine)) == 12 and all(r.status == m.SENT for r in rows(engine)),
+                   what="every message sent")
+    assert gw.binds == 2
+    no_unflagged_repeats(engine, smsc)
+
+
+async def test_a_pdu_that_does_not_decode_is_nacked_and_the_bind_stays(smsc, console):
+    engine, gw = await console(smsc)
+    conn = smsc.receiver()
+    seq = 77
+    fut = asyncio.get_running_loop().create_future()
+    conn.waiting[seq] = fut
+    # a deliver_sm whose source_addr runs past its 21 octets
+    conn.writer.write(P.HEADER.pack(16 + 30, P.DELIVER_SM, 0, seq) + b"\0" + b"\1\1" + b"9" * 27)
+    nack = await asyncio.wait_for(fut, 5)
+    assert nack.command_id == P.GENERIC_NACK and nack.status != 0
+    queue(engine, ["still bound"])
+    await wait_for(lambda: rows(engine)[0].status == m.SENT, what="sent on the same bind")
+    assert gw.binds == 1
+
+
+async def test_refusals_are_failed_or_retried_by_their_code(smsc, console):
+    async def refuse(conn, pdu):
+        word = text_of(pdu)
+        status = {"bad number": P.ESME_RINVDSTADR, "busy": P.ESME_RSYSERR, "vendor": 0x401}.get(word, 0)
+        if status:
+            conn.write(P.response(pdu, status))
+        else:
+            await smsc.accept(conn, pdu)
+
+    smsc.on_submit = refuse
+    engine, gw = await console(smsc, retry_base=600.0)
+    queue(engine, ["bad number", "busy", "vendor", "fine"])
+    await wait_for(lambda: len(rows(engine)) == 4 and all(r.status != m.SENDING and r.status != m.QUEUED
+                                                          or r.reason for r in rows(engine)), what="answers")
+    by_text = {r.text: r for r in rows(engine)}
+    assert by_text["bad number"].status == m.FAILED
+    assert "ESME_RINVDSTADR (0x0000000b): invalid destination address" in by_text["bad number"].reason
+    assert by_text["busy"].status == m.QUEUED and "system error at the SMSC" in by_text["busy"].reason
+    assert by_text["vendor"].status == m.QUEUED and "0x00000401" in by_text["vendor"].reason
+    assert by_text["fine"].status == m.SENT
+
+
+async def test_incoming_messages_in_parts_are_put_together(smsc, console):
+    engine, gw = await console(smsc)
+    conn = smsc.receiver()
+    first, second = "Teil eins und ", "Teil zwei."
+    udh = [bytes([5, 0, 3, 0x42, 2, n]) for n in (1, 2)]
+    answers = [await conn.deliver({"esm_class": 0x40, "short_message": udh[1] + second.encode()}),
+               await conn.deliver({"esm_class": 0x40, "short_message": udh[0] + first.encode()})]
+    sar = {P.TAG_SAR_MSG_REF_NUM: b"\x01\x02", P.TAG_SAR_TOTAL_SEGMENTS: b"\x02"}
+    answers += [await conn.deliver({"data_coding": 8, "short_message": "Grüße ".encode("utf-16-be")},
+                                   {**sar, P.TAG_SAR_SEGMENT_SEQNUM: b"\x01"}),
+                await conn.deliver({"data_coding": 8, "short_message": "✓".encode("utf-16-be")},
+                                   {**sar, P.TAG_SAR_SEGMENT_SEQNUM: b"\x02"}),
+                await conn.deliver({"source_addr_ton": 5, "source_addr": "Bank",
+                                    "short_message": "Kurz".encode()})]
+    assert all(a.status == 0 for a in answers)
+    await wait_for(lambda: len(engine.received_messages()) == 3, what="three received messages")
+    got = {v.text: v for v in engine.received_messages()}
+    assert set(got) == {first + second, "Grüße ✓", "Kurz"}
+    assert got[first + second].sender == "+4915112345678" and got["Kurz"].sender == "Bank"
+    assert got["Grüße ✓"].gateway == "Up"
+
+
+async def test_enquire_link_keeps_a_silent_bind_alive(smsc, console):
+    engine, gw = await console(smsc, enquire_link_interval=0.05)
+    await wait_for(lambda: smsc.enquire_links >= 3, what="enquire_link")
+    assert gw.binds == 1 and gw.state == GatewayState.RUNNING
+
+
+async def test_a_closed_connection_is_bound_again_after_the_backoff(smsc, console):
+    engine, gw = await console(smsc, bind_mode="transmitter+receiver")
+    assert [b[0] for b in smsc.binds] == ["transmitter", "receiver"]
+    smsc.conns[-1].writer.close()  # the receiver goes: both binds are made again
+    await wait_for(lambda: gw.binds == 2 and gw.state == GatewayState.RUNNING, what="bound again")
+    assert [b[0] for b in smsc.binds] == ["transmitter", "receiver"] * 2
+    assert all(b[1:] == ("esme", "secret") for b in smsc.binds)
+
+
+async def test_a_refused_password_says_so(make_engine):
+    async def serve(reader, writer):
+        head = await reader.readexactly(16)
+        pdu = P.decode(head + await reader.readexactly(int.from_bytes(head[:4], "big") - 16))
+        writer.write(P.encode(P.response(pdu, P.ESME_RINVPASWD)))
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    engine = make_engine()
+    engine.add_gateway("Up", "smpp", {"host": "127.0.0.1", "port": server.sockets[0].getsockname()[1],
+                                      "system_id": "esme", "password": "wrong", "reconnect_backoff": 5.0})
+    await engine.start()
+    try:
+        gw = engine.gateways["Up"]
+        assert gw.state == GatewayState.AUTH_FAILED and "invalid password" in gw.state_reason
+        assert "wrong" not in gw.state_reason
+    finally:
+        await engine.stop()
+        server.close()
