@@ -80,12 +80,13 @@ def parse_fields(text: str) -> dict[str, str]:
 
 def _time(value: str) -> datetime | None:
     digits = value.strip()
-    for fmt in ("%y%m%d%H%M%S", "%y%m%d%H%M"):
-        try:
-            return datetime.strptime(digits, fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    return None
+    fmt = {10: "%y%m%d%H%M", 12: "%y%m%d%H%M%S"}.get(len(digits))
+    if fmt is None or not digits.isdigit():
+        return None
+    try:
+        return datetime.strptime(digits, fmt).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def parse_receipt(text: str, tlvs: dict[int, bytes]) -> Receipt | None:

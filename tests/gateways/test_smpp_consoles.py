@@ -108,3 +108,16 @@ async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
     result = a.queue_messages([OutboundRequest(["+4917600000003"], "after restart", status_report=True)])
     await wait_for(lambda: statuses(a)[result.accepted[0].uid] == m.DELIVERED, what="delivered after restart")
 
+
+
+@pytest.mark.parametrize("long_messages", ["sar", "payload"])
+async def test_long_texts_by_sar_options_or_payload_arrive_whole(two_consoles, long_messages):
+    a, b, server = await two_consoles(long_messages=long_messages)
+    gw = a.gateways["Upstream"]
+    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    text = "Ein langer Text über mehrere Teile, der ganz ankommen muss. " * 6
+    result = a.queue_messages([OutboundRequest(["+4917600000009"], text, status_report=True)])
+    await wait_for(lambda: statuses(a).get(result.accepted[0].uid) == m.DELIVERED, what="delivered")
+    with b.db.session() as s:
+        [theirs] = s.exec(select(Message).where(Message.direction == m.OUT)).all()
+    assert theirs.text == text
