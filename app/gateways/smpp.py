@@ -315,11 +315,9 @@ class SmppGateway(Gateway):
             if link is None or link.closed.is_set() or self.state in (GatewayState.STOPPING,
                                                                       GatewayState.STOPPED):
                 raise NotWritten()
-            fut = link.request(P.SUBMIT_SM, fields, tlvs)
             try:
-                resp = await asyncio.wait_for(fut, self.settings["timeout"])
+                resp = await link.request(P.SUBMIT_SM, fields, tlvs)
             except TimeoutError:
-                link.forget(fut)
                 raise Unanswered(f"the SMSC did not answer submit_sm in {self.settings['timeout']:g} s") from None
             except LinkClosed as exc:
                 raise Unanswered(f"the connection ended before the SMSC answered submit_sm ({exc})") from None

@@ -36,6 +36,7 @@ class _Held:
     receipt: Receipt
     recipient: str
     since: float
+    forms: list[str]
 
 
 class ReceiptMatcher:
@@ -77,10 +78,11 @@ class ReceiptMatcher:
         """Report a final receipt (what the sink returned), or hold it until its id is known (None)."""
         ref = self.find(receipt)
         if ref is None:
-            held = _Held(receipt, recipient, self.clock())
-            for written in (receipt.message_id, receipt.other_id):
-                for form in candidates(written) if written else ():
-                    self.held.setdefault(form, held)
+            forms = [f for written in (receipt.message_id, receipt.other_id) if written
+                     for f in candidates(written) if f not in self.held]
+            held = _Held(receipt, recipient, self.clock(), forms)
+            for form in forms:
+                self.held[form] = held
             return None
         return self._report(ref, receipt, recipient)
 
@@ -108,8 +110,8 @@ class ReceiptMatcher:
             self._report(canonical(held.receipt.message_id), held.receipt, held.recipient)
 
     def _drop(self, held: _Held) -> None:
-        for form in [f for f, h in self.held.items() if h is held]:
-            del self.held[form]
+        for form in held.forms:
+            self.held.pop(form, None)
 
 
 class PartCollector:

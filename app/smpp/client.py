@@ -33,6 +33,10 @@ class LinkClosed(ConnectionError):
     """The connection ended before the response came."""
 
 
+class ResponseTimeout(TimeoutError):
+    """No response within the link's timeout."""
+
+
 class BindRefused(ConnectionError):
     def __init__(self, status: int):
         super().__init__(f"bind refused: {P.status_name(status)}")
@@ -72,7 +76,8 @@ class SmppLink:
         self.closed = asyncio.Event()
         self.close_reason = ""
         self._sequence = 0
-        self._waiting: dict[int, asyncio.Future] = {}
+        #: sequence -> (the response's future, when it is given up), oldest first.
+        self._waiting: dict[int, tuple[asyncio.Future, float]] = {}
         self._out: list[bytes] = []
         self._flushing: asyncio.Handle | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -105,12 +110,13 @@ class SmppLink:
         loop = asyncio.get_running_loop()
         self._heard = loop.time()
         self._reader_task = asyncio.create_task(self._read(), name=f"smpp-link:{self.name}")
+        self._spawn(self._expire())
         fields = {"system_id": s.system_id, "password": s.password, "system_type": s.system_type,
                   "interface_version": INTERFACE_VERSION, "addr_ton": s.addr_ton, "addr_npi": s.addr_npi,
                   "address_range": s.address_range}
         self._traffic("out", f"{P.command_name(self.mode)} system_id={s.system_id}")
         try:
-            resp = await asyncio.wait_for(self.request(self.mode, fields), s.timeout)
+            resp = await self.request(self.mode, fields)
         except BaseException:
             await self.abort("bind not answered")
             raise
@@ -126,7 +132,7 @@ class SmppLink:
         if self.closed.is_set():
             return
         try:
-            await asyncio.wait_for(self.request(P.UNBIND), min(2.0, self.settings.timeout))
+            await self.request(P.UNBIND, timeout=min(2.0, self.settings.timeout))
         except (TimeoutError, ConnectionError):
             pass
         await self.abort("unbound")
@@ -153,7 +159,7 @@ class SmppLink:
                 self.flush()
             self.writer.close()
         waiting, self._waiting = self._waiting, {}
-        for fut in waiting.values():
+        for fut, _deadline in waiting.values():
             if not fut.done():
                 fut.set_exception(LinkClosed(reason))
         self._traffic("info", f"connection closed: {reason}")
@@ -179,22 +185,32 @@ class SmppLink:
         if out and self.writer is not None and not self.writer.is_closing():
             self.writer.write(b"".join(out))
 
-    def request(self, command_id: int, fields: dict | None = None, tlvs: dict | None = None) -> asyncio.Future:
-        """Write a request; the future is its response (LinkClosed when the connection ends first)."""
-        fut = asyncio.get_running_loop().create_future()
+    def request(self, command_id: int, fields: dict | None = None, tlvs: dict | None = None, *,
+                timeout: float | None = None) -> asyncio.Future:
+        """Write a request; the future is its response (LinkClosed when the connection ends first,
+        ResponseTimeout when none came within ``timeout``, by default the link's; a late one is ignored)."""
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
         if self.closed.is_set():
             fut.set_exception(LinkClosed(self.close_reason))
             return fut
         seq = self._next_sequence()
         self.send(P.Pdu(command_id, seq, fields=fields or {}, tlvs=tlvs or {}))
-        self._waiting[seq] = fut
+        self._waiting[seq] = (fut, loop.time() + (self.settings.timeout if timeout is None else timeout))
         return fut
 
-    def forget(self, fut: asyncio.Future) -> None:
-        """Stop waiting for a response (its request timed out); a late one is then ignored."""
-        for seq, waiting in list(self._waiting.items()):
-            if waiting is fut:
-                del self._waiting[seq]
+    async def _expire(self) -> None:
+        """Fail the requests whose response is overdue (one look a tick, not a timer per request)."""
+        loop = asyncio.get_running_loop()
+        tick = min(1.0, self.settings.timeout / 4)
+        while not self.closed.is_set():
+            await asyncio.sleep(tick)
+            now = loop.time()
+            overdue = [seq for seq, (_fut, deadline) in self._waiting.items() if deadline <= now]
+            for seq in overdue:
+                fut, _deadline = self._waiting.pop(seq)
+                if not fut.done():
+                    fut.set_exception(ResponseTimeout(f"no response in {self.settings.timeout:g} s"))
 
     @property
     def outstanding(self) -> int:
@@ -239,7 +255,7 @@ class SmppLink:
                 self.send(P.generic_nack(seq, exc.status))
                 return
         if command_id & P.RESP:
-            fut = self._waiting.pop(seq, None)
+            fut, _deadline = self._waiting.pop(seq, (None, 0.0))
             if fut is not None and not fut.done():
                 fut.set_result(pdu)
             elif command_id == P.GENERIC_NACK:
@@ -278,9 +294,8 @@ class SmppLink:
             await asyncio.sleep(max(0.01, self._heard + interval - loop.time()))
             if loop.time() - self._heard < interval:
                 continue
-            fut = self.request(P.ENQUIRE_LINK)
             try:
-                await asyncio.wait_for(fut, self.settings.timeout)
+                await self.request(P.ENQUIRE_LINK)
             except TimeoutError:
                 self._closed(f"no answer to enquire_link in {self.settings.timeout:g} s")
                 return

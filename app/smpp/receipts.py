@@ -39,7 +39,7 @@ _ALIASES = {"DELIVERED": "DELIVRD", "UNDELIVERABLE": "UNDELIV", "ACCEPTED": "ACC
             "DELETED": "DELETED", "EXPIRED": "EXPIRED", "ENROUTE": "ENROUTE", "UNKNOWN": "UNKNOWN"}
 
 _RECEIPT_BITS = 0x3C
-_FIELD = re.compile(r"(id|sub|dlvrd|submit date|done date|stat|err|text)\s*:\s*", re.IGNORECASE)
+_FIELD = re.compile(r"(id|sub|dlvrd|submit date|done date|stat|err)\s*:\s*", re.IGNORECASE)
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
@@ -69,22 +69,24 @@ class Receipt:
 def parse_fields(text: str) -> dict[str, str]:
     """The ``key:value`` fields of a receipt text, keys in lower case (``text`` runs to the end)."""
     out: dict[str, str] = {}
-    matches = list(_FIELD.finditer(text))
-    for i, m in enumerate(matches):
-        key = m.group(1).lower()
-        end = len(text) if key == "text" else (matches[i + 1].start() if i + 1 < len(matches) else len(text))
-        value = text[m.end():end]
-        out.setdefault(key, value if key == "text" else value.strip())
+    head, sep, rest = text.partition("text:") if "text:" in text else text.partition("TEXT:")
+    if not sep:
+        head, rest = text, None
+    pieces = _FIELD.split(head)
+    for i in range(1, len(pieces) - 1, 2):
+        out.setdefault(pieces[i].lower(), pieces[i + 1].strip())
+    if rest is not None:
+        out.setdefault("text", rest)
     return out
 
 
 def _time(value: str) -> datetime | None:
     digits = value.strip()
-    fmt = {10: "%y%m%d%H%M", 12: "%y%m%d%H%M%S"}.get(len(digits))
-    if fmt is None or not digits.isdigit():
+    if len(digits) not in (10, 12) or not digits.isdigit():
         return None
     try:
-        return datetime.strptime(digits, fmt).replace(tzinfo=timezone.utc)
+        return datetime(2000 + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6:8]),
+                        int(digits[8:10]), int(digits[10:12] or 0), tzinfo=timezone.utc)
     except ValueError:
         return None
 
