@@ -363,3 +363,8 @@ class Gateway:
     def connection(self) -> dict[str, Any]:
         """Where this gateway connects: remote host/port or device path (supplier sessions)."""
         return {}
+
+    def connections(self) -> list[dict[str, Any]]:
+        """Each connection of the gateway, one supplier session each (an SMPP transmitter and receiver are
+        two); keys as :meth:`connection`, and optionally ``mode``, ``local_host`` and ``local_port``."""
+        return [self.connection()]

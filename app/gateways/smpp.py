@@ -414,7 +414,8 @@ class SmppGateway(Gateway):
         """One entry per bind (a transmitter and a receiver are two supplier sessions)."""
         if not self.links:
             return [self.connection()]
-        return [{**self.connection(), "mode": link.mode_name, "local": link.local} for link in self.links]
+        return [{**self.connection(), "mode": link.mode_name, "local_host": link.local[0],
+                 "local_port": link.local[1]} for link in self.links]
 
 
 def _number(addr: str, ton: int) -> str:

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 from sqlmodel import select
 
+from app.api.horisen_sessions import supplier_record
 from app.config import SMPP
 from app.engine.requests import OutboundRequest
 from app.gateways.base import GatewayState, IncomingSms
@@ -100,8 +101,17 @@ async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
     a, b, server = await two_consoles(bind_mode="transmitter+receiver")
     gw = a.gateways["Upstream"]
     await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
-    [supplier] = [s for s in a.sessions.suppliers() if s.gateway == "Upstream"]
-    assert supplier.kind == "smpp" and supplier.remote_port == server.port and supplier.status == "running"
+    binds = [s for s in a.sessions.suppliers() if s.gateway == "Upstream"]
+    assert [s.mode for s in binds] == ["transmitter", "receiver"] and [s.conn_id for s in binds] == [1, 2]
+    assert all(s.kind == "smpp" and s.remote_port == server.port and s.status == "running" for s in binds)
+    records = [supplier_record(s) for s in binds]
+    assert [r["connectionName"] for r in records] == [f"{server.host}:{server.port} (transmitter)",
+                                                      f"{server.host}:{server.port} (receiver)"]
+    assert all(r["protocolVersion"] == "SMPP 3.4" and r["localPort"] > 0 and r["gateName"] == "Upstream"
+               for r in records)
+    assert len({r["sessionID"] for r in records}) == 2
+    # B sees A's two binds as customer sessions
+    assert sorted(c.mode for c in b.sessions.customers.values() if c.state == "open") == ["receiver", "transmitter"]
     binds = gw.binds
     await a.restart_gateway("Upstream")
     await wait_for(lambda: gw.state == GatewayState.RUNNING and gw.binds > binds, what="a new bind")
