@@ -36,7 +36,6 @@ reconnect_backoff = 0.5
 
 
 async def test_an_smpp_gateway_of_the_file_is_applied_and_binds(tmp_path, make_engine):
-
     smsc = await FakeSmsc().start()
     path = tmp_path / "console.toml"
     path.write_text(FILE.format(port=smsc.port))
