@@ -179,6 +179,49 @@ async def test_receipts_match_in_any_form_and_order(smsc, console, form, order):
     assert all(r.reason == "DELIVRD: delivered" for r in rows(engine))
 
 
+async def test_a_part_s_receipt_before_the_message_is_sent_waits_in_the_engine(smsc, console):
+    """Part 1's receipt is committed before part 2 is answered: the engine's outcome writer holds it (its
+    part row does not exist yet) and matches it once the message's outcome is written."""
+    engine, gw = await console(smsc)
+    held_while_waiting = []
+
+    acked = {n: asyncio.Event() for n in (1, 2, 3)}
+
+    async def part_by_part(conn, pdu):
+        n = number(smsc, pdu)
+        if n == 2:  # part 1's receipt is acknowledged (committed) before part 2 is answered
+            await acked[1].wait()
+            held_while_waiting.append(len(engine.outbox.writer.unmatched))
+        conn.write(P.response(pdu, message_id=f"part-{n}"))
+        await conn.deliver({"esm_class": 0x04, "short_message": f"id:part-{n} stat:DELIVRD err:000".encode()})
+        acked[n].set()
+
+    smsc.on_submit = part_by_part
+    queue(engine, ["Lange Nachricht " * 20], status_report=True)  # three parts
+    await wait_for(lambda: rows(engine)[0].status == m.DELIVERED, what="delivered")
+    assert held_while_waiting == [1]
+    with engine.db.session() as s:
+        parts = s.exec(select(m.MessagePart)).all()
+    assert sorted(p.reference for p in parts) == ["part-1", "part-2", "part-3"]
+    assert all(p.state == m.PART_DELIVERED for p in parts)
+
+
+async def test_messages_per_second_spaces_the_submits(smsc, console):
+    arrived = []
+
+    async def stamp(conn, pdu):
+        arrived.append(asyncio.get_running_loop().time())
+        await smsc.accept(conn, pdu)
+
+    smsc.on_submit = stamp
+    engine, gw = await console(smsc, messages_per_second=20.0, window=10)
+    queue(engine, [f"paced {i}" for i in range(10)])
+    await wait_for(lambda: len(rows(engine)) == 10 and all(r.status == m.SENT for r in rows(engine)),
+                   what="every message sent")
+    # ten submit_sm at 20 a second span at least 9 intervals of 50 ms (a busy machine may only add to it)
+    assert arrived[-1] - arrived[0] >= 9 * 0.05 * 0.9
+
+
 @pytest.mark.parametrize("stat, status", [("DELIVRD", m.DELIVERED), ("EXPIRED", m.UNDELIVERED),
                                           ("DELETED", m.UNDELIVERED), ("UNDELIV", m.UNDELIVERED),
                                           ("UNKNOWN", m.UNDELIVERED), ("REJECTD", m.FAILED)])
