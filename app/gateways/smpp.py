@@ -30,7 +30,7 @@ from app.smpp.status_meanings import SLOW_DOWN, meaning
 from app.smpp.text import Segment, TextError, split_udh
 
 from .base import COMMON_SETTINGS, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
-from .credentials import CredentialError, resolve_password
+from .credentials import PASSWORD_SETTINGS, CredentialError, resolve_password
 from .send_limiter import LIMIT_SETTINGS
 from .smpp_inbound import PartCollector, ReceiptMatcher
 from .smpp_parts import LONG_MODES, Addressing, incoming_text, submit_pdus
@@ -62,11 +62,7 @@ class SmppGateway(Gateway):
         Setting("tls", bool, False, "Connect over TLS."),
         Setting("verify_tls", bool, True, "Check the SMSC's TLS certificate."),
         Setting("system_id", str, "", "The account (system_id) to bind with.", required=True),
-        Setting("password", str, "", "Password in plain text (prefer password_env, the keyring or the secrets "
-                "file); SMPP passwords have at most 8 characters.", secret=True),
-        Setting("password_env", str, "", "Name of an environment variable holding the password."),
-        Setting("credentials_file", str, "", "TOML secrets file ([gateways] name = \"password\", mode 0600); "
-                "empty: secrets.toml in the configuration directory."),
+        *PASSWORD_SETTINGS,
         Setting("system_type", str, "", "system_type of the bind (most providers want it empty)."),
         Setting("bind_mode", str, "transceiver", "One transceiver bind, or a transmitter and a receiver bind.",
                 choices=BIND_MODES),
@@ -111,7 +107,6 @@ class SmppGateway(Gateway):
         self._in_progress = 0
         self._manager: asyncio.Task | None = None
         self._sweeper: asyncio.Task | None = None
-        self._paused = False
         self._next_send = 0.0
         self._throttled_until = 0.0
         self._throttle_wait = 0.0
@@ -139,7 +134,6 @@ class SmppGateway(Gateway):
             self.receipts.restore([ref for _uid, ref, _at in waiting])
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
-        self._paused = False
         try:
             await self._bind()
         except (OSError, TimeoutError, BindRefused) as exc:
@@ -163,14 +157,6 @@ class SmppGateway(Gateway):
         links, self.links, self._tx = self.links, [], None
         await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
 
-    def pause(self) -> None:
-        self._paused = True
-        super().pause()
-
-    def resume(self) -> None:
-        self._paused = False
-        super().resume()
-
     async def _bind(self) -> None:
         s = self.settings
         settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
@@ -192,7 +178,7 @@ class SmppGateway(Gateway):
         log.info("gateway %s: bound to %s:%d as %s", self.name, s["host"], s["port"],
                  " and ".join(link.mode_name for link in links))
         if self.state not in (GatewayState.STARTING, GatewayState.STOPPING, GatewayState.STOPPED):
-            self.set_state(GatewayState.PAUSED if self._paused else GatewayState.RUNNING)
+            self.set_state(GatewayState.PAUSED if self.operator_paused else GatewayState.RUNNING)
 
     def _unbound(self, exc: BaseException) -> None:
         if isinstance(exc, BindRefused) and exc.status in _AUTH:
@@ -255,16 +241,10 @@ class SmppGateway(Gateway):
             result = SendResult(ok=False, reason=f"{type(exc).__name__}: {exc}", retryable=True)
         finally:
             self._in_progress -= 1
-        self.last_activity = time.time()
         if result is None:
             self.sink.gateway_returned(self, [sms])
             return
-        if result.ok:
-            self.counters.count_sent()
-            self.limiter.count()
-        else:
-            self.counters.failed += 1
-        self.sink.gateway_sent(self, sms, result)
+        self.answered(sms, result)
         self.receipts.release(result.references)
 
     async def _send_message(self, sms: OutboundSms) -> SendResult | None:

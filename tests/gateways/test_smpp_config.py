@@ -13,7 +13,7 @@ from app.engine.configure import apply_config
 from app.gateways.base import GatewayState
 from app.store.models import GatewayRecord
 from tests.gateways.fake_smsc import FakeSmsc
-from tests.gateways.test_smpp_consoles import wait_for
+from tests.engine.consoles import until
 
 FILE = """
 [[gateways]]
@@ -48,7 +48,7 @@ async def test_an_smpp_gateway_of_the_file_is_applied_and_binds(tmp_path, make_e
     await engine.start()
     try:
         gw = engine.gateways["Upstream"]
-        await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the binds")
+        await until(lambda: gw.state == GatewayState.RUNNING, "the binds")
         assert smsc.binds == [("transmitter", "esme", "secret"), ("receiver", "esme", "secret")]
         assert gw.settings["window"] == 50 and gw.settings["messages_per_second"] == 200.0
     finally:

@@ -4,7 +4,6 @@ Both binding modes (one transceiver; a transmitter and a receiver)."""
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 from sqlmodel import select
@@ -16,16 +15,8 @@ from app.gateways.base import GatewayState, IncomingSms
 from app.smpp.server import SmppServer
 from app.store import models as m
 from app.store.models import Message
+from tests.engine.consoles import until
 from tests.smpp.conftest import add_user
-
-
-async def wait_for(predicate, timeout: float = 15.0, what: str = "the condition") -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def statuses(engine) -> dict[str, str]:
@@ -64,14 +55,14 @@ async def two_consoles(make_engine, tmp_path):
 async def test_sent_queued_delivered_and_received(two_consoles, bind_mode):
     a, b, server = await two_consoles(bind_mode=bind_mode)
     gw = a.gateways["Upstream"]
-    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
     long_text = "Lange Nachricht " * 20  # three parts
     result = a.queue_messages([
         OutboundRequest([f"+49176155{i:05d}" for i in range(6)], "Hello from A", sender="Shop", status_report=True),
         OutboundRequest(["+4917600000001"], long_text, sender="+4930123456", status_report=True),
         OutboundRequest(["+4917600000002"], "Grüße ✓ in UCS-2", status_report=True)])
     uids = {v.uid for v in result.accepted}
-    await wait_for(lambda: all(statuses(a).get(u) == m.DELIVERED for u in uids), what="A's messages delivered")
+    await until(lambda: all(statuses(a).get(u) == m.DELIVERED for u in uids), "A's messages delivered")
     with b.db.session() as s:
         theirs = s.exec(select(Message).where(Message.direction == m.OUT)).all()
     assert len(theirs) == 8 and all(t.user == "acct" for t in theirs)
@@ -92,7 +83,7 @@ async def test_sent_queued_delivered_and_received(two_consoles, bind_mode):
     inbox_before = len(a.received_messages())
     await b.gateway_received(b.gateways["Sim"], IncomingSms(sender="+4915112345678", text="Antwort: ja ✓",
                                                             recipient="+4930123456"))
-    await wait_for(lambda: len(a.received_messages()) > inbox_before, what="B's incoming message in A's inbox")
+    await until(lambda: len(a.received_messages()) > inbox_before, "B's incoming message in A's inbox")
     got = a.received_messages()[-1]
     assert got.text == "Antwort: ja ✓" and got.sender == "+4915112345678" and got.gateway == "Upstream"
 
@@ -100,7 +91,7 @@ async def test_sent_queued_delivered_and_received(two_consoles, bind_mode):
 async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
     a, b, server = await two_consoles(bind_mode="transmitter+receiver")
     gw = a.gateways["Upstream"]
-    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
     binds = [s for s in a.sessions.suppliers() if s.gateway == "Upstream"]
     assert [s.mode for s in binds] == ["transmitter", "receiver"] and [s.conn_id for s in binds] == [1, 2]
     assert all(s.kind == "smpp" and s.remote_port == server.port and s.status == "running" for s in binds)
@@ -114,9 +105,9 @@ async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
     assert sorted(c.mode for c in b.sessions.customers.values() if c.state == "open") == ["receiver", "transmitter"]
     binds = gw.binds
     await a.restart_gateway("Upstream")
-    await wait_for(lambda: gw.state == GatewayState.RUNNING and gw.binds > binds, what="a new bind")
+    await until(lambda: gw.state == GatewayState.RUNNING and gw.binds > binds, "a new bind")
     result = a.queue_messages([OutboundRequest(["+4917600000003"], "after restart", status_report=True)])
-    await wait_for(lambda: statuses(a)[result.accepted[0].uid] == m.DELIVERED, what="delivered after restart")
+    await until(lambda: statuses(a)[result.accepted[0].uid] == m.DELIVERED, "delivered after restart")
 
 
 
@@ -124,10 +115,10 @@ async def test_restart_binds_again_and_sessions_show_the_binds(two_consoles):
 async def test_long_texts_by_sar_options_or_payload_arrive_whole(two_consoles, long_messages):
     a, b, server = await two_consoles(long_messages=long_messages)
     gw = a.gateways["Upstream"]
-    await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+    await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
     text = "Ein langer Text über mehrere Teile, der ganz ankommen muss. " * 6
     result = a.queue_messages([OutboundRequest(["+4917600000009"], text, status_report=True)])
-    await wait_for(lambda: statuses(a).get(result.accepted[0].uid) == m.DELIVERED, what="delivered")
+    await until(lambda: statuses(a).get(result.accepted[0].uid) == m.DELIVERED, "delivered")
     with b.db.session() as s:
         [theirs] = s.exec(select(Message).where(Message.direction == m.OUT)).all()
     assert theirs.text == text

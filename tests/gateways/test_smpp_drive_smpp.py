@@ -23,7 +23,7 @@ from app.engine.requests import OutboundRequest
 from app.gateways.base import GatewayState
 from app.store import models as m
 from app.store.models import Message
-from tests.gateways.test_smpp_consoles import wait_for
+from tests.engine.consoles import until
 from tests.smpp.test_kannel import free_port
 
 DRIVE_SMPP = Path("/usr/lib/kannel/test/drive_smpp")
@@ -82,20 +82,20 @@ async def test_the_gateway_sends_to_drive_smpp_and_receives_its_messages(drive_s
     await engine.start()
     try:
         gw = engine.gateways["Kannel"]
-        await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the binds")
+        await until(lambda: gw.state == GatewayState.RUNNING, "the binds")
         result = engine.queue_messages([OutboundRequest([f"+4917612{i:05d}"], f"to drive_smpp {i}")
                                         for i in range(n)])
         assert len(result.accepted) == n
-        await wait_for(lambda: _count(engine, m.SENT) == n, what="every message acknowledged")
-        await wait_for(lambda: len(engine.received_messages()) == n, what="drive_smpp's messages")
+        await until(lambda: _count(engine, m.SENT) == n, "every message acknowledged")
+        await until(lambda: len(engine.received_messages()) == n, "drive_smpp's messages")
         received = engine.received_messages()
         assert sorted(int(v.text) for v in received) == list(range(1, n + 1))
         assert {v.sender for v in received} == {"456"} and {v.recipient for v in received} == {"123"}
         assert gw.counters.failed == 0 and gw.binds == 1
     finally:
         await engine.stop()
-    await wait_for(lambda: "Number of messages sent to SMSC" in log.read_text(errors="replace"),
-                   what="drive_smpp's summary")
+    await until(lambda: "Number of messages sent to SMSC" in log.read_text(errors="replace"),
+                   "drive_smpp's summary")
     summary = log.read_text(errors="replace")
     assert re.search(rf"Number of messages sent to SMSC: {n}\b", summary)
     assert re.search(rf"Number of messages sent to ESME: {n}\b", summary)

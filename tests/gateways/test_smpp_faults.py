@@ -17,7 +17,7 @@ from app.smpp.text import decode_text
 from app.store import models as m
 from app.store.models import Message
 from tests.gateways.fake_smsc import FakeSmsc
-from tests.gateways.test_smpp_consoles import wait_for
+from tests.engine.consoles import until
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ async def console(make_engine):
         await engine.start()
         started.append(engine)
         gw = engine.gateways["Up"]
-        await wait_for(lambda: gw.state == GatewayState.RUNNING, what="the bind")
+        await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
         return engine, gw
 
     yield make
@@ -56,6 +56,11 @@ def rows(engine) -> list[Message]:
 
 def text_of(pdu: P.Pdu) -> str:
     return decode_text(pdu.get("short_message"), pdu.get("data_coding"))
+
+
+async def all_sent(engine, n: int) -> None:
+    await until(lambda: len(rows(engine)) == n and all(r.status == m.SENT for r in rows(engine)),
+                f"all {n} messages sent")
 
 
 def number(smsc: FakeSmsc, pdu: P.Pdu) -> int:
@@ -92,8 +97,7 @@ async def test_a_connection_dropped_mid_window_loses_nothing_and_flags_what_may_
     engine, gw = await console(smsc, window=10)
     texts = [f"message {i}" for i in range(20)]
     queue(engine, texts)
-    await wait_for(lambda: all(r.status == m.SENT for r in rows(engine)) and len(rows(engine)) == 20,
-                   what="every message sent")
+    await all_sent(engine, 20)
     seen = no_unflagged_repeats(engine, smsc)
     flagged = [r.text for r in rows(engine) if r.possible_duplicate]
     assert flagged, "the unanswered submit_sm were retried without the flag"
@@ -110,8 +114,7 @@ async def test_slow_answers_keep_the_window_full(smsc, console):
     smsc.on_submit = slow
     engine, gw = await console(smsc, window=8)
     queue(engine, [f"slow {i}" for i in range(24)])
-    await wait_for(lambda: len(rows(engine)) == 24 and all(r.status == m.SENT for r in rows(engine)),
-                   what="every message sent")
+    await all_sent(engine, 24)
     assert smsc.max_outstanding == 8
     assert len(smsc.submits) == 24 and gw.counters.failed == 0
 
@@ -125,7 +128,7 @@ async def test_an_answer_later_than_the_timeout_is_retried_flagged(smsc, console
     smsc.on_submit = late_once
     engine, gw = await console(smsc, timeout=0.2)
     queue(engine, ["late"])
-    await wait_for(lambda: rows(engine)[0].status == m.SENT and len(smsc.submits) == 2, what="sent again")
+    await until(lambda: rows(engine)[0].status == m.SENT and len(smsc.submits) == 2, "sent again")
     [row] = rows(engine)
     assert row.possible_duplicate and gw.possible_duplicates == 1
 
@@ -141,8 +144,7 @@ async def test_throttling_slows_down_and_fails_nothing(smsc, console):
     engine, gw = await console(smsc, window=4)
     texts = [f"throttled {i}" for i in range(10)]
     queue(engine, texts)
-    await wait_for(lambda: len(rows(engine)) == 10 and all(r.status == m.SENT for r in rows(engine)),
-                   what="every message sent")
+    await all_sent(engine, 10)
     assert gw.throttled == 6 and gw.counters.failed == 0
     assert not any(r.possible_duplicate or r.attempts > 1 for r in rows(engine))
     accepted = Counter(text_of(p) for p in smsc.submits[6:])
@@ -173,8 +175,8 @@ async def test_receipts_match_in_any_form_and_order(smsc, console, form, order):
     smsc.on_submit = with_receipt
     engine, gw = await console(smsc)
     queue(engine, ["one", "two", "Lange Nachricht " * 20], status_report=True)  # the last in three parts
-    await wait_for(lambda: len(rows(engine)) == 3 and all(r.status == m.DELIVERED for r in rows(engine)),
-                   what="every message delivered")
+    await until(lambda: len(rows(engine)) == 3 and all(r.status == m.DELIVERED for r in rows(engine)),
+                   "every message delivered")
     assert len(smsc.submits) == 5 and gw.receipts.matched == 5 and not gw.receipts.held
     assert all(r.reason == "DELIVRD: delivered" for r in rows(engine))
 
@@ -198,7 +200,7 @@ async def test_a_part_s_receipt_before_the_message_is_sent_waits_in_the_engine(s
 
     smsc.on_submit = part_by_part
     queue(engine, ["Lange Nachricht " * 20], status_report=True)  # three parts
-    await wait_for(lambda: rows(engine)[0].status == m.DELIVERED, what="delivered")
+    await until(lambda: rows(engine)[0].status == m.DELIVERED, "delivered")
     assert held_while_waiting == [1]
     with engine.db.session() as s:
         parts = s.exec(select(m.MessagePart)).all()
@@ -216,8 +218,7 @@ async def test_messages_per_second_spaces_the_submits(smsc, console):
     smsc.on_submit = stamp
     engine, gw = await console(smsc, messages_per_second=20.0, window=10)
     queue(engine, [f"paced {i}" for i in range(10)])
-    await wait_for(lambda: len(rows(engine)) == 10 and all(r.status == m.SENT for r in rows(engine)),
-                   what="every message sent")
+    await all_sent(engine, 10)
     # ten submit_sm at 20 a second span at least 9 intervals of 50 ms (a busy machine may only add to it)
     assert arrived[-1] - arrived[0] >= 9 * 0.05 * 0.9
 
@@ -235,7 +236,7 @@ async def test_each_final_stat_sets_the_status(smsc, console, stat, status):
     smsc.on_submit = receipt_after
     engine, gw = await console(smsc)
     queue(engine, ["watch me"], status_report=True)
-    await wait_for(lambda: rows(engine)[0].status == status, what=status)
+    await until(lambda: rows(engine)[0].status == status, status)
     assert rows(engine)[0].reason.startswith(stat)
 
 
@@ -251,8 +252,7 @@ async def test_garbage_on_the_line_reconnects_and_loses_nothing(smsc, console):
     smsc.on_submit = garbage_after_three
     engine, gw = await console(smsc, window=6)
     queue(engine, [f"g {i}" for i in range(12)])
-    await wait_for(lambda: len(rows(engine)) == 12 and all(r.status == m.SENT for r in rows(engine)),
-                   what="every message sent")
+    await all_sent(engine, 12)
     assert gw.binds == 2
     no_unflagged_repeats(engine, smsc)
 
@@ -268,7 +268,7 @@ async def test_a_pdu_that_does_not_decode_is_nacked_and_the_bind_stays(smsc, con
     nack = await asyncio.wait_for(fut, 5)
     assert nack.command_id == P.GENERIC_NACK and nack.status != 0
     queue(engine, ["still bound"])
-    await wait_for(lambda: rows(engine)[0].status == m.SENT, what="sent on the same bind")
+    await until(lambda: rows(engine)[0].status == m.SENT, "sent on the same bind")
     assert gw.binds == 1
 
 
@@ -284,8 +284,8 @@ async def test_refusals_are_failed_or_retried_by_their_code(smsc, console):
     smsc.on_submit = refuse
     engine, gw = await console(smsc, retry_base=600.0)
     queue(engine, ["bad number", "busy", "vendor", "fine"])
-    await wait_for(lambda: len(rows(engine)) == 4 and all(r.status != m.SENDING and r.status != m.QUEUED
-                                                          or r.reason for r in rows(engine)), what="answers")
+    await until(lambda: len(rows(engine)) == 4 and all(r.status != m.SENDING and r.status != m.QUEUED
+                                                          or r.reason for r in rows(engine)), "answers")
     by_text = {r.text: r for r in rows(engine)}
     assert by_text["bad number"].status == m.FAILED
     assert "ESME_RINVDSTADR (0x0000000b): invalid destination address" in by_text["bad number"].reason
@@ -309,7 +309,7 @@ async def test_incoming_messages_in_parts_are_put_together(smsc, console):
                 await conn.deliver({"source_addr_ton": 5, "source_addr": "Bank",
                                     "short_message": "Kurz".encode()})]
     assert all(a.status == 0 for a in answers)
-    await wait_for(lambda: len(engine.received_messages()) == 3, what="three received messages")
+    await until(lambda: len(engine.received_messages()) == 3, "three received messages")
     got = {v.text: v for v in engine.received_messages()}
     assert set(got) == {first + second, "Grüße ✓", "Kurz"}
     assert got[first + second].sender == "+4915112345678" and got["Kurz"].sender == "Bank"
@@ -318,7 +318,7 @@ async def test_incoming_messages_in_parts_are_put_together(smsc, console):
 
 async def test_enquire_link_keeps_a_silent_bind_alive(smsc, console):
     engine, gw = await console(smsc, enquire_link_interval=0.05)
-    await wait_for(lambda: smsc.enquire_links >= 3, what="enquire_link")
+    await until(lambda: smsc.enquire_links >= 3, "enquire_link")
     assert gw.binds == 1 and gw.state == GatewayState.RUNNING
 
 
@@ -326,7 +326,7 @@ async def test_a_closed_connection_is_bound_again_after_the_backoff(smsc, consol
     engine, gw = await console(smsc, bind_mode="transmitter+receiver")
     assert [b[0] for b in smsc.binds] == ["transmitter", "receiver"]
     smsc.conns[-1].writer.close()  # the receiver goes: both binds are made again
-    await wait_for(lambda: gw.binds == 2 and gw.state == GatewayState.RUNNING, what="bound again")
+    await until(lambda: gw.binds == 2 and gw.state == GatewayState.RUNNING, "bound again")
     assert [b[0] for b in smsc.binds] == ["transmitter", "receiver"] * 2
     assert all(b[1:] == ("esme", "secret") for b in smsc.binds)
 
