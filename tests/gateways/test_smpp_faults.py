@@ -349,3 +349,31 @@ async def test_a_refused_password_says_so(make_engine):
     finally:
         await engine.stop()
         server.close()
+
+
+async def test_a_receipt_after_a_restart_still_finds_its_message(smsc, make_engine, tmp_path):
+    async def hex_id(conn, pdu):
+        conn.write(P.response(pdu, message_id="00ABC"))
+
+    smsc.on_submit = hex_id
+    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    settings = {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme", "password": "pw",
+                "reconnect_backoff": 0.05}
+    first = make_engine(url=url)
+    first.add_gateway("Up", "smpp", settings)
+    await first.start()
+    await until(lambda: first.gateways["Up"].state == GatewayState.RUNNING, "the bind")
+    queue(first, ["before the restart"], status_report=True)
+    await until(lambda: rows(first) and rows(first)[0].status == m.SENT, "sent")
+    await first.stop()
+    second = make_engine(url=url)
+    await second.start()
+    try:
+        await until(lambda: second.gateways["Up"].state == GatewayState.RUNNING, "bound again")
+        answer = await smsc.receiver().deliver({"esm_class": 0x04,
+                                                "short_message": b"id:2748 stat:DELIVRD err:000"})
+        assert answer.status == 0
+        await until(lambda: rows(second)[0].status == m.DELIVERED, "delivered")
+        assert rows(second)[0].reference == "abc"
+    finally:
+        await second.stop()
