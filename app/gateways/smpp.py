@@ -195,8 +195,12 @@ class SmppGateway(Gateway):
         backoff = s["reconnect_backoff"]
         while True:
             if self.links:
-                await asyncio.wait([asyncio.ensure_future(link.closed.wait()) for link in self.links],
-                                   return_when=asyncio.FIRST_COMPLETED)
+                waits = [asyncio.ensure_future(link.closed.wait()) for link in self.links]
+                try:
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for wait in waits:
+                        wait.cancel()
                 reason = next((link.close_reason for link in self.links if link.closed.is_set()), "")
                 links, self.links, self._tx = self.links, [], None
                 for link in links:
@@ -217,6 +221,7 @@ class SmppGateway(Gateway):
         while True:
             await asyncio.sleep(1.0)
             self.receipts.expire()
+            self.receipts.forget_older(self.settings["status_max_age"] * 3600)
             for msg in self.parts.expire(time.monotonic()):
                 await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
 
@@ -275,7 +280,7 @@ class SmppGateway(Gateway):
                     return SendResult(ok=False, parts=total, retryable=retryable,
                                       reason=f"the SMSC refused it: {text}")
                 return self._partial(references, total, number, f"the SMSC refused it: {text}")
-            ref = self.receipts.sent(resp.get("message_id", ""))
+            ref = self.receipts.sent(resp.get("message_id", ""), receipt=sms.status_report)
             if ref and ref not in references:  # an SMSC that joins the parts answers each with one id
                 references.append(ref)
         return SendResult(ok=True, references=tuple(references), parts=total)

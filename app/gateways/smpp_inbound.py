@@ -28,7 +28,7 @@ from .base import DeliveryReport
 #: Seconds a receipt waits for the submit_sm_resp that names its message id.
 HOLD_SECONDS = 30.0
 #: References remembered while they wait for a receipt (the oldest are forgotten first).
-MAX_KNOWN = 2_000_000
+MAX_KNOWN = 500_000
 
 
 @dataclass
@@ -49,10 +49,11 @@ class ReceiptMatcher:
         self.held: dict[str, _Held] = {}
         self.matched = 0
 
-    def sent(self, message_id: str) -> str:
-        """The canonical reference of a part the provider accepted with ``message_id`` ('' for none)."""
+    def sent(self, message_id: str, *, receipt: bool = True) -> str:
+        """The canonical reference of a part the provider accepted with ``message_id`` ('' for none);
+        remembered when a receipt was asked for."""
         ref = canonical(message_id)
-        if ref:
+        if ref and receipt:
             self.known[ref] = self.clock()
             if len(self.known) > MAX_KNOWN:
                 self.known.popitem(last=False)
@@ -65,6 +66,15 @@ class ReceiptMatcher:
             for ref in (joined or "").split(","):
                 if ref:
                     self.known.setdefault(ref, now)
+
+    def forget_older(self, seconds: float) -> None:
+        """Forget the references sent more than ``seconds`` ago (no receipt is matched after that)."""
+        horizon = self.clock() - seconds
+        while self.known:
+            ref, at = next(iter(self.known.items()))
+            if at >= horizon:
+                return
+            del self.known[ref]
 
     def find(self, receipt: Receipt) -> str | None:
         for written in (receipt.message_id, receipt.other_id):

@@ -68,11 +68,23 @@ def _octets(text: str, coding: int) -> bytes:
     return text.encode("latin-1", "replace")
 
 
+def coding_of(text: str, encoding: str, data_coding: int) -> int:
+    """The data_coding a text goes in: the configured one when it holds every character (the GSM default
+    alphabet for 0, ASCII for 1, Latin-1 for 3), else UCS-2, so nothing is replaced by "?"."""
+    if encoding == "ucs2":
+        return UCS2
+    if data_coding == GSM:
+        fits = charset().covers(text)
+    else:
+        fits = all(ord(c) < (128 if data_coding == IA5 else 256) for c in text)
+    return data_coding if fits else UCS2
+
+
 def submit_pdus(sms: OutboundSms, *, data_coding: int = GSM, long_messages: str = "udh",
                 addressing: Addressing = Addressing(), service_type: str = "") -> list[tuple[dict, dict]]:
     """(fields, options) of each submit_sm that sends ``sms``; raises ValueError for what SMPP cannot carry
     (an address too long)."""
-    coding = UCS2 if sms.encoding == "ucs2" else data_coding
+    coding = coding_of(sms.text, sms.encoding, data_coding)
     lay = layout(sms.text, "ucs2" if coding == UCS2 else ("8bit" if coding == LATIN1 else "gsm"), national=False)
     text = lay.text
     src, src_ton, src_npi = address(sms.sender, addressing.source_ton, addressing.source_npi)

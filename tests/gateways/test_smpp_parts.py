@@ -66,3 +66,11 @@ def test_incoming_codings_are_read_liberally():
     assert incoming_text(b"caf\xe9", 3)[0] == "café"
     assert incoming_text(b"\x00\x01abc", 0xF4)[0] == "\x00\x01abc"  # 8-bit data: as Latin-1
     assert incoming_text(b"\xff\xfe", 0x42)[0] == "\xff\xfe"  # a coding group SMPP does not define
+
+
+def test_a_text_the_configured_coding_cannot_hold_goes_as_ucs2():
+    for coding, text in ((0, "Şükrü"), (1, "Grüße"), (3, "Preis: 5 €")):
+        [(fields, _)] = submit_pdus(sms(text), data_coding=coding)
+        assert fields["data_coding"] == 8 and fields["short_message"].decode("utf-16-be") == text
+    [(fields, _)] = submit_pdus(sms("Grüße"), data_coding=0)  # the GSM alphabet has ü and ß
+    assert fields["data_coding"] == 0 and decode_text(fields["short_message"], 0) == "Grüße"
