@@ -136,7 +136,7 @@ class SmppGateway(Gateway):
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
         try:
             await self._bind()
-        except (OSError, TimeoutError, BindRefused) as exc:
+        except (OSError, TimeoutError, BindRefused, ValueError) as exc:
             self._unbound(exc)
         self._manager = asyncio.create_task(self._manage(), name=f"gateway:{self.name}:binds")
         self._sweeper = asyncio.create_task(self._sweep(), name=f"gateway:{self.name}:sweep")
@@ -181,6 +181,11 @@ class SmppGateway(Gateway):
             self.set_state(GatewayState.PAUSED if self.operator_paused else GatewayState.RUNNING)
 
     def _unbound(self, exc: BaseException) -> None:
+        if isinstance(exc, ValueError):  # a bind field SMPP cannot carry (system_id, password too long)
+            self.set_state(GatewayState.ERROR, f"cannot bind: {exc}")
+            return
+        if not isinstance(exc, (OSError, TimeoutError, BindRefused)):
+            log.error("gateway %s: binding failed", self.name, exc_info=exc)
         if isinstance(exc, BindRefused) and exc.status in _AUTH:
             reason = meaning(exc.status)[0]
             self.set_state(GatewayState.AUTH_FAILED, f"the SMSC refused the bind: {reason}; correct system_id "
@@ -212,7 +217,9 @@ class SmppGateway(Gateway):
             await asyncio.sleep(backoff)
             try:
                 await self._bind()
-            except (OSError, TimeoutError, BindRefused) as exc:
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the keeper never dies: it says why and tries again
                 self._unbound(exc)
                 backoff = min(backoff * 2, s["reconnect_backoff_max"])
 

@@ -377,3 +377,16 @@ async def test_a_receipt_after_a_restart_still_finds_its_message(smsc, make_engi
         assert rows(second)[0].reference == "abc"
     finally:
         await second.stop()
+
+
+async def test_a_password_smpp_cannot_carry_is_said_without_showing_it(smsc, make_engine):
+    engine = make_engine()
+    engine.add_gateway("Up", "smpp", {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme",
+                                      "password": "much-too-long", "reconnect_backoff": 5.0})
+    await engine.start()
+    try:
+        gw = engine.gateways["Up"]
+        assert gw.state == GatewayState.ERROR and "password: at most 8 octets" in gw.state_reason
+        assert "much-too-long" not in gw.state_reason and not smsc.binds
+    finally:
+        await engine.stop()
