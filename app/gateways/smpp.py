@@ -156,6 +156,8 @@ class SmppGateway(Gateway):
                 task.cancel()
         links, self.links, self._tx = self.links, [], None
         await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
+        for msg in self.parts.expire(float("inf")):  # acknowledged parts are kept, incomplete as they are
+            await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
 
     async def _bind(self) -> None:
         s = self.settings

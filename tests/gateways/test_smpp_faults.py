@@ -390,3 +390,14 @@ async def test_a_password_smpp_cannot_carry_is_said_without_showing_it(smsc, mak
         assert "much-too-long" not in gw.state_reason and not smsc.binds
     finally:
         await engine.stop()
+
+
+async def test_parts_of_an_incomplete_message_are_kept_when_the_gateway_stops(smsc, console):
+    engine, gw = await console(smsc)
+    answer = await smsc.receiver().deliver({"esm_class": 0x40,
+                                            "short_message": bytes([5, 0, 3, 9, 2, 1]) + b"Only the first"})
+    assert answer.status == 0
+    await engine.stop_gateway("Up")
+    await until(lambda: len(engine.received_messages()) == 1, "the incomplete message stored")
+    [got] = engine.received_messages()
+    assert got.text == "Only the first[part 2 of 2 missing]"
