@@ -183,7 +183,7 @@ class SmppGateway(Gateway):
             self.set_state(GatewayState.PAUSED if self.operator_paused else GatewayState.RUNNING)
 
     def _unbound(self, exc: BaseException) -> None:
-        if isinstance(exc, ValueError):  # a bind field SMPP cannot carry (system_id, password too long)
+        if isinstance(exc, ValueError) and not isinstance(exc, OSError):  # a bind field SMPP cannot carry
             self.set_state(GatewayState.ERROR, f"cannot bind: {exc}")
             return
         if not isinstance(exc, (OSError, TimeoutError, BindRefused)):

@@ -52,8 +52,8 @@ class FakeSmsc:
         self.bound = asyncio.Event()
         self.on_submit = self.accept
 
-    async def start(self) -> "FakeSmsc":
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, ssl=None) -> "FakeSmsc":
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=ssl)
         self.port = self.server.sockets[0].getsockname()[1]
         return self
 

@@ -401,3 +401,34 @@ async def test_parts_of_an_incomplete_message_are_kept_when_the_gateway_stops(sm
     await until(lambda: len(engine.received_messages()) == 1, "the incomplete message stored")
     [got] = engine.received_messages()
     assert got.text == "Only the first[part 2 of 2 missing]"
+
+
+async def test_tls_binds_with_the_certificate_checked_or_not(tmp_path, make_engine):
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make the test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    smsc = await FakeSmsc().start(ssl=context)
+    engine = make_engine()
+    base = {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme", "password": "pw", "tls": True,
+            "reconnect_backoff": 5.0}
+    engine.add_gateway("Checked", "smpp", base)
+    engine.add_gateway("Trusting", "smpp", {**base, "verify_tls": False})
+    await engine.start()
+    try:
+        checked, trusting = engine.gateways["Checked"], engine.gateways["Trusting"]
+        await until(lambda: trusting.state == GatewayState.RUNNING, "the TLS bind")
+        assert checked.state == GatewayState.DISCONNECTED and "certificate" in checked.state_reason.lower()
+        queue(engine, ["over TLS"])
+        await all_sent(engine, 1)
+        assert text_of(smsc.submits[0]) == "over TLS" and smsc.binds == [("transceiver", "esme", "pw")]
+    finally:
+        await engine.stop()
+        await smsc.stop()
