@@ -36,7 +36,8 @@ SUPPLIER_SEARCH = ("gateName", "connectionName", "remoteHost", "sessionType", "s
 #: What each API front-end speaks, shown as the customer session's protocol version.
 PROTOCOL_VERSIONS = {"diafaan": "Diafaan HTTP 4", "retarus": "Retarus REST v1", "horisen": "HORISEN v1"}
 #: What each gateway kind connects with.
-KIND_PROTOCOLS = {"modem": "AT (3GPP TS 27.005)", "retarus": "Retarus REST v1", "simulator": "simulated"}
+KIND_PROTOCOLS = {"modem": "AT (3GPP TS 27.005)", "retarus": "Retarus REST v1", "simulator": "simulated",
+                  "smpp": "SMPP 3.4"}
 
 
 def iso(ts: float | None) -> str | None:
@@ -55,10 +56,12 @@ def customer_record(s: CustomerSession, blocked_users: set[str]) -> dict[str, An
 
 def supplier_record(s: SupplierSession) -> dict[str, Any]:
     where = s.device or (f"{s.remote_host}:{s.remote_port}" if s.remote_host else "")
+    if s.mode:
+        where += f" ({s.mode})"
     return {
-        "sessionID": str(s.session_id), "gateID": s.gate_id, "connID": s.gate_id, "instNum": 1,
+        "sessionID": str(s.session_id), "gateID": s.gate_id, "connID": s.conn_id, "instNum": s.conn_id,
         "sessionType": s.kind, "startDT": iso(s.started), "status": s.status, "lastTickDT": iso(s.last_tick),
         "protocolVersion": KIND_PROTOCOLS.get(s.kind, s.kind), "supplier": s.kind, "gateName": s.gateway,
         "connectionName": where, "remoteHost": s.device or s.remote_host, "remotePort": int(s.remote_port or 0),
-        "localHost": "", "localPort": 0, "gateCName": s.gateway, "connectionCName": s.gateway, **OWNER,
+        "localHost": s.local_host, "localPort": int(s.local_port or 0), "gateCName": s.gateway, "connectionCName": s.gateway, **OWNER,
     }

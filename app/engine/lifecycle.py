@@ -93,13 +93,14 @@ NOTE = _t("note", WAITING, None, ["reason", "scheduled_at"])
 SENT = _t("sent", [m.SENDING], m.SENT, ["sent_at", "reference", "parts", "gateway"],
           clears=["reason", "next_attempt_at", "gateways_failed", *CLAIM_COLUMNS], fenced=True)
 #: A retryable error with another candidate gateway left: tried there next.
-FAIL_OVER = _t("fail over", [m.SENDING], m.QUEUED, ["gateways_failed", "reason"],
+FAIL_OVER = _t("fail over", [m.SENDING], m.QUEUED, ["gateways_failed", "reason", "possible_duplicate"],
                clears=["gateway", "next_attempt_at", *CLAIM_COLUMNS], fenced=True)
 #: A retryable error and no other candidate: tried again after a backoff.
-RETRY_LATER = _t("retry later", [m.SENDING], m.QUEUED, ["next_attempt_at", "reason"],
+RETRY_LATER = _t("retry later", [m.SENDING], m.QUEUED, ["next_attempt_at", "reason", "possible_duplicate"],
                  clears=["gateway", "gateways_failed", *CLAIM_COLUMNS], fenced=True)
 #: A permanent error, or too many tries.
-SEND_FAILED = _t("send failed", [m.SENDING], m.FAILED, ["reason", "finished_at"], clears=CLAIM_COLUMNS,
+SEND_FAILED = _t("send failed", [m.SENDING], m.FAILED, ["reason", "finished_at", "possible_duplicate"],
+                 clears=CLAIM_COLUMNS,
                  fenced=True)
 #: Handed to a gateway that never tried it (stopped, paused, removed meanwhile).
 RETURN_UNTRIED = _t("return untried", [m.SENDING], m.QUEUED, [],

@@ -196,6 +196,8 @@ class OutcomeWriter:
             self._late(conn, [(item.sms.message_id, item.gateway, "failed", None)])
             return []
         transition, values = self.failure(dict(row), item.gateway, item.result.reason, item.result.retryable, now)
+        if item.result.possible_duplicate:  # the provider may have it: a later send is flagged
+            values["possible_duplicate"] = True
         lc.apply(conn, transition, [{"b_id": row["id"], "b_by": row["claimed_by"], "b_seq": row["claim_seq"],
                                      "updated_at": now, **values}], expect=m.SENDING)
         return [row["id"]]

@@ -45,6 +45,12 @@ class SupplierSession:
     remote_host: str = ""
     remote_port: int = 0
     gate_id: int = 0
+    #: The connection's number within its gateway (1, 2 for an SMPP transmitter and receiver).
+    conn_id: int = 1
+    #: SMPP: the bind's mode (transceiver, transmitter, receiver).
+    mode: str = ""
+    local_host: str = ""
+    local_port: int = 0
 
 
 #: Closed customer sessions kept for the Sessions tab and the HORISEN API (the oldest go first).
@@ -208,12 +214,13 @@ class SessionRegistry:
     def suppliers(self) -> list[SupplierSession]:
         out = []
         for i, gw in enumerate(self.engine.gateways.values(), start=1):
-            conn = gw.connection()
-            out.append(SupplierSession(
-                session_id=i, gateway=gw.name, kind=gw.kind, status=gw.state.value,
-                started=gw.started_at, last_tick=gw.last_activity or gw.started_at,
-                device=conn.get("device", ""), remote_host=conn.get("remote_host", ""),
-                remote_port=conn.get("remote_port", 0), gate_id=i))
+            for j, conn in enumerate(gw.connections(), start=1):
+                out.append(SupplierSession(
+                    session_id=len(out) + 1, gateway=gw.name, kind=gw.kind, status=gw.state.value,
+                    started=gw.started_at, last_tick=gw.last_activity or gw.started_at,
+                    device=conn.get("device", ""), remote_host=conn.get("remote_host", ""),
+                    remote_port=conn.get("remote_port", 0), gate_id=i, conn_id=j, mode=conn.get("mode", ""),
+                    local_host=conn.get("local_host", ""), local_port=conn.get("local_port", 0)))
         return out
 
     def gateway_changed(self, gateway: "Gateway") -> None:

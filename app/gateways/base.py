@@ -74,6 +74,9 @@ class SendResult:
     reason: str = ""
     #: A failure that may succeed later (network, modem busy) rather than for good.
     retryable: bool = False
+    #: The provider may have taken it all the same (a request written and never answered): a retry is
+    #: flagged as a possible duplicate.
+    possible_duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ class Gateway:
         self._window: int = self.settings["window"]
         self.started_at: float | None = None
         self.last_activity: float | None = None
+        #: The operator paused the gateway (kept while it reconnects, so it comes back paused).
+        self.operator_paused = False
         self._queue: asyncio.Queue[OutboundSms] = asyncio.Queue()
         self._inflight: OutboundSms | None = None
         self._worker: asyncio.Task | None = None
@@ -288,11 +293,13 @@ class Gateway:
         self.set_state(GatewayState.STOPPED)
 
     def pause(self) -> None:
+        self.operator_paused = True
         if self.state == GatewayState.RUNNING:
             self._return_queued()
             self.set_state(GatewayState.PAUSED)
 
     def resume(self) -> None:
+        self.operator_paused = False
         if self.state == GatewayState.PAUSED:
             self.set_state(GatewayState.RUNNING)
 
@@ -323,18 +330,22 @@ class Gateway:
                 log.exception("gateway %s: sending message %s failed", self.name, sms.uid)
                 result = SendResult(ok=False, reason=f"{type(exc).__name__}: {exc}", retryable=True)
             self._inflight = None
-            self.last_activity = time.time()
-            if result.ok:
-                self.counters.count_sent()
-                self.limiter.count()
-            else:
-                self.counters.failed += 1
-            self.sink.gateway_sent(self, sms, result)
+            self.answered(sms, result)
             if self.state == GatewayState.STOPPING:
                 return
             done += 1
             if done % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # a kind that answers at once must not keep the loop to itself
+
+    def answered(self, sms: OutboundSms, result: SendResult) -> None:
+        """Count a message's outcome and hand it to the engine."""
+        self.last_activity = time.time()
+        if result.ok:
+            self.counters.count_sent()
+            self.limiter.count()
+        else:
+            self.counters.failed += 1
+        self.sink.gateway_sent(self, sms, result)
 
     # --- for the kinds -------------------------------------------------------
 
@@ -360,3 +371,8 @@ class Gateway:
     def connection(self) -> dict[str, Any]:
         """Where this gateway connects: remote host/port or device path (supplier sessions)."""
         return {}
+
+    def connections(self) -> list[dict[str, Any]]:
+        """Each connection of the gateway, one supplier session each (an SMPP transmitter and receiver are
+        two); keys as :meth:`connection`, and optionally ``mode``, ``local_host`` and ``local_port``."""
+        return [self.connection()]

@@ -26,9 +26,20 @@ import stat
 import tomllib
 from pathlib import Path
 
+from app.settings import Setting
+
 log = logging.getLogger(__name__)
 
 SERVICE = "smsconsole"
+
+#: The settings of a provider gateway's password, looked up in the order of the module's docstring.
+PASSWORD_SETTINGS = (
+    Setting("password", str, "", "Password in plain text (prefer password_env, the keyring or the "
+            "secrets file).", secret=True),
+    Setting("password_env", str, "", "Name of an environment variable holding the password."),
+    Setting("credentials_file", str, "", "TOML secrets file ([gateways] name = \"password\", mode 0600); "
+            "empty: secrets.toml in the configuration directory."),
+)
 
 
 class CredentialError(RuntimeError):

@@ -11,6 +11,7 @@ KINDS: dict[str, str] = {
     "simulator": "app.gateways.simulator:SimulatorGateway",
     "retarus": "app.gateways.retarus:RetarusGateway",
     "modem": "app.gateways.modem.gateway:ModemGateway",
+    "smpp": "app.gateways.smpp:SmppGateway",
 }
 
 

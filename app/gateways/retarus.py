@@ -30,7 +30,7 @@ from app.settings import Setting
 from app.sms.counter import count
 
 from .base import DeliveryReport, Gateway, GatewayState, OutboundSms, SendResult
-from .credentials import CredentialError, resolve_password
+from .credentials import PASSWORD_SETTINGS, CredentialError, resolve_password
 from .retarus_client import PostOutcome, RetarusClient
 from .retarus_status import StatusTracker, reference
 
@@ -53,11 +53,7 @@ class RetarusGateway(Gateway):
                 required=True),
         Setting("secondary_url", str, "", "Second data centre, used when the first does not answer (optional)."),
         Setting("username", str, "", "Account user name.", required=True),
-        Setting("password", str, "", "Password in plain text (prefer password_env, the keyring or the "
-                "secrets file).", secret=True),
-        Setting("password_env", str, "", "Name of an environment variable holding the password."),
-        Setting("credentials_file", str, "", "TOML secrets file ([gateways] name = \"password\", mode 0600); "
-                "empty: secrets.toml in the configuration directory."),
+        *PASSWORD_SETTINGS,
         Setting("timeout", float, 30.0, "Seconds to wait for an answer.", minimum=0.01, maximum=600.0),
         Setting("verify_tls", bool, True, "Check the server's TLS certificate."),
         Setting("batch_size", int, MAX_BATCH, "Most recipients in one job.", minimum=1, maximum=MAX_BATCH),

@@ -24,7 +24,8 @@ from .discard_guard import DiscardGuard
 
 #: Kinds this dialog adds (modems have their own dialog with port discovery).
 KIND_TITLES = {"simulator": QT_TRANSLATE_NOOP("GatewayKinds", "Simulator"),
-               "retarus": QT_TRANSLATE_NOOP("GatewayKinds", "Retarus provider")}
+               "retarus": QT_TRANSLATE_NOOP("GatewayKinds", "Retarus provider"),
+               "smpp": QT_TRANSLATE_NOOP("GatewayKinds", "SMPP provider")}
 #: Kinds this dialog changes.
 EDIT_TITLES = {**KIND_TITLES, "modem": QT_TRANSLATE_NOOP("GatewayKinds", "Modem")}
 
@@ -35,8 +36,21 @@ def kind_title(kind: str) -> str:
 #: Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway.
 KEYRING_SECRETS = ("password",)
 _HIDDEN = ("name", "kind", "window")
+#: Hidden settings a kind shows all the same (an SMPP provider's window is part of its contract).
+_SHOWN = {"smpp": ("window",)}
 #: Values proposed for a new gateway of a kind, where its own default is empty.
 PROPOSED = {"retarus": {"url": "https://sms4a.de2.retarus.com/rest/v1"}}
+#: Where each kind's own choices are shown in words.
+_CHOICES = {
+    "bind_mode": {"transceiver": QT_TRANSLATE_NOOP("GatewayDialog", "one transceiver bind"),
+                  "transmitter+receiver": QT_TRANSLATE_NOOP("GatewayDialog", "a transmitter and a receiver bind")},
+    "data_coding": {0: QT_TRANSLATE_NOOP("GatewayDialog", "0 — SMSC default alphabet (GSM)"),
+                    1: QT_TRANSLATE_NOOP("GatewayDialog", "1 — IA5 (ASCII)"),
+                    3: QT_TRANSLATE_NOOP("GatewayDialog", "3 — Latin-1")},
+    "long_messages": {"udh": QT_TRANSLATE_NOOP("GatewayDialog", "parts with a concatenation header (UDH)"),
+                      "sar": QT_TRANSLATE_NOOP("GatewayDialog", "parts with SAR options"),
+                      "payload": QT_TRANSLATE_NOOP("GatewayDialog", "whole, in message_payload")},
+}
 #: Units of numeric settings, shown after the number.
 _UNITS = {"timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"), "backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
@@ -47,7 +61,12 @@ _UNITS = {"timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"), "backoff": QT_TRA
           "report_delay": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "sim_send_delay": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "command_timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
-          "send_timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s")}
+          "send_timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "enquire_link_interval": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "reconnect_backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "reconnect_backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "throttle_backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "messages_per_second": QT_TRANSLATE_NOOP("GatewayDialog", " /s")}
 
 
 class NumberBox(QDoubleSpinBox):
@@ -91,6 +110,24 @@ _LABELS = {
     "credentials_file": QT_TRANSLATE_NOOP("GatewayDialog", "Secrets file"),
     "verify_tls": QT_TRANSLATE_NOOP("GatewayDialog", "Check TLS certificate"),
     "sim_send_delay": QT_TRANSLATE_NOOP("GatewayDialog", "Simulator send delay"),
+    "tls": QT_TRANSLATE_NOOP("GatewayDialog", "TLS"),
+    "system_id": QT_TRANSLATE_NOOP("GatewayDialog", "System ID"),
+    "system_type": QT_TRANSLATE_NOOP("GatewayDialog", "System type"),
+    "bind_mode": QT_TRANSLATE_NOOP("GatewayDialog", "Bind"),
+    "source_ton": QT_TRANSLATE_NOOP("GatewayDialog", "Sender TON (-1: automatic)"),
+    "source_npi": QT_TRANSLATE_NOOP("GatewayDialog", "Sender NPI (-1: automatic)"),
+    "dest_ton": QT_TRANSLATE_NOOP("GatewayDialog", "Recipient TON (-1: automatic)"),
+    "dest_npi": QT_TRANSLATE_NOOP("GatewayDialog", "Recipient NPI (-1: automatic)"),
+    "data_coding": QT_TRANSLATE_NOOP("GatewayDialog", "Default data_coding"),
+    "long_messages": QT_TRANSLATE_NOOP("GatewayDialog", "Long messages"),
+    "window": QT_TRANSLATE_NOOP("GatewayDialog", "Window"),
+    "messages_per_second": QT_TRANSLATE_NOOP("GatewayDialog", "Most per second (0: no limit)"),
+    "enquire_link_interval": QT_TRANSLATE_NOOP("GatewayDialog", "enquire_link interval"),
+    "timeout": QT_TRANSLATE_NOOP("GatewayDialog", "Timeout"),
+    "reconnect_backoff": QT_TRANSLATE_NOOP("GatewayDialog", "Reconnect after"),
+    "reconnect_backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", "Reconnect after at most"),
+    "throttle_backoff": QT_TRANSLATE_NOOP("GatewayDialog", "Pause when throttled"),
+    "status_max_age": QT_TRANSLATE_NOOP("GatewayDialog", "Match receipts for"),
 }
 
 
@@ -107,8 +144,9 @@ def _editor(kind: str, setting: Setting, value: Any, parent: QWidget) -> QWidget
         w = _profile_combo(setting, value, parent)
     elif setting.choices:
         w = QComboBox(parent)
+        words = _CHOICES.get(setting.name, {})
         for c in setting.choices:
-            w.addItem(str(c), c)
+            w.addItem(QCoreApplication.translate("GatewayDialog", words[c]) if c in words else str(c), c)
         w.setCurrentIndex(max(0, w.findData(value)))
     elif setting.type is bool:
         w = QCheckBox(parent)
@@ -202,7 +240,7 @@ class GatewayDialog(QDialog):
         form = QFormLayout(form_host)
         form.addRow(self.tr("Name:"), self.name_edit)
         for s in self.group:
-            if s.name in _HIDDEN:
+            if s.name in _HIDDEN and s.name not in _SHOWN.get(kind, ()):
                 continue
             w = _editor(kind, s, "" if s.secret else values.get(s.name, s.default), form_host)
             w.setObjectName(f"setting_{s.name}")

@@ -324,8 +324,8 @@ class GatewaysTab(QWidget):
         names = self.selected_names()
         if not names or names[0] not in self.engine.gateways:
             self.details.setText(self.tr("No gateway selected.") if self.model.rowCount()
-                                 else self.tr("No gateways yet. Add one with Add → Simulator, a Retarus provider "
-                                              "or a modem."))
+                                 else self.tr("No gateways yet. Add one with Add → Simulator, a Retarus provider, "
+                                              "an SMPP provider or a modem."))
             self.traffic_pane.clear()
             return
         name = names[0]

@@ -120,6 +120,8 @@ class SupplierSessionModel(_ListModel):
         out = []
         for s in self.engine.sessions.suppliers():
             where = s.device or (f"{s.remote_host}:{s.remote_port}" if s.remote_host else "")
+            if s.mode:
+                where += f" ({s.mode})"
             out.append((s.gateway, [s.session_id, s.gateway, s.kind, s.status, where, _when(s.started),
                                     _when(s.last_tick)]))
         return out

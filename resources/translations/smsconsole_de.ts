@@ -1138,13 +1138,50 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
 <context>
     <name>GatewayDialog</name>
     <message>
+        <source>one transceiver bind</source>
+        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway. Hidden settings a kind shows all the same (an SMPP provider&apos;s window is part of its contract). Values proposed for a new gateway of a kind, where its own default is empty. Where each kind&apos;s own choices are shown in words.</extracomment>
+        <translation>eine Transceiver-Bindung</translation>
+    </message>
+    <message>
+        <source>a transmitter and a receiver bind</source>
+        <translation>eine Transmitter- und eine Receiver-Bindung</translation>
+    </message>
+    <message>
+        <source>0 — SMSC default alphabet (GSM)</source>
+        <translation>0 — Standardalphabet des SMSC (GSM)</translation>
+    </message>
+    <message>
+        <source>1 — IA5 (ASCII)</source>
+        <translation>1 — IA5 (ASCII)</translation>
+    </message>
+    <message>
+        <source>3 — Latin-1</source>
+        <translation>3 — Latin-1</translation>
+    </message>
+    <message>
+        <source>parts with a concatenation header (UDH)</source>
+        <translation>Teile mit Verkettungs-Header (UDH)</translation>
+    </message>
+    <message>
+        <source>parts with SAR options</source>
+        <translation>Teile mit SAR-Optionen</translation>
+    </message>
+    <message>
+        <source>whole, in message_payload</source>
+        <translation>ganz, in message_payload</translation>
+    </message>
+    <message>
         <source> s</source>
-        <extracomment>Secret settings kept in the platform keyring; the others (a SIM PIN) are stored with the gateway. Values proposed for a new gateway of a kind, where its own default is empty. Units of numeric settings, shown after the number.</extracomment>
+        <extracomment>Units of numeric settings, shown after the number.</extracomment>
         <translation> s</translation>
     </message>
     <message>
         <source> h</source>
         <translation> h</translation>
+    </message>
+    <message>
+        <source> /s</source>
+        <translation> /s</translation>
     </message>
     <message>
         <source>Speed (baud)</source>
@@ -1206,6 +1243,78 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
     <message>
         <source>Simulator send delay</source>
         <translation>Sendeverzögerung des Simulators</translation>
+    </message>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>System ID</source>
+        <translation>System-ID</translation>
+    </message>
+    <message>
+        <source>System type</source>
+        <translation>Systemtyp</translation>
+    </message>
+    <message>
+        <source>Bind</source>
+        <translation>Bindung</translation>
+    </message>
+    <message>
+        <source>Sender TON (-1: automatic)</source>
+        <translation>Absender-TON (-1: automatisch)</translation>
+    </message>
+    <message>
+        <source>Sender NPI (-1: automatic)</source>
+        <translation>Absender-NPI (-1: automatisch)</translation>
+    </message>
+    <message>
+        <source>Recipient TON (-1: automatic)</source>
+        <translation>Empfänger-TON (-1: automatisch)</translation>
+    </message>
+    <message>
+        <source>Recipient NPI (-1: automatic)</source>
+        <translation>Empfänger-NPI (-1: automatisch)</translation>
+    </message>
+    <message>
+        <source>Default data_coding</source>
+        <translation>Standard-data_coding</translation>
+    </message>
+    <message>
+        <source>Long messages</source>
+        <translation>Lange Nachrichten</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <source>Most per second (0: no limit)</source>
+        <translation>Höchstens pro Sekunde (0: keine Grenze)</translation>
+    </message>
+    <message>
+        <source>enquire_link interval</source>
+        <translation>enquire_link-Abstand</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>Reconnect after</source>
+        <translation>Neu verbinden nach</translation>
+    </message>
+    <message>
+        <source>Reconnect after at most</source>
+        <translation>Neu verbinden nach höchstens</translation>
+    </message>
+    <message>
+        <source>Pause when throttled</source>
+        <translation>Pause bei Drosselung</translation>
+    </message>
+    <message>
+        <source>Match receipts for</source>
+        <translation>Zustellberichte zuordnen für</translation>
     </message>
     <message>
         <source>detect from the modem&apos;s identity</source>
@@ -1293,6 +1402,10 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     <message>
         <source>Retarus provider</source>
         <translation>Retarus-Anbieter</translation>
+    </message>
+    <message>
+        <source>SMPP provider</source>
+        <translation>SMPP-Anbieter</translation>
     </message>
     <message>
         <source>Modem</source>
@@ -1490,6 +1603,10 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
         <translation>Die neue SIM (oder das neue Modem), die die ausgewählten Modem-Gateways gefunden haben, als ihre übernehmen, damit sie wieder senden</translation>
     </message>
     <message>
+        <source>No gateways yet. Add one with Add → Simulator, a Retarus provider, an SMPP provider or a modem.</source>
+        <translation>Noch keine Gateways. Fügen Sie eines mit Hinzufügen → Simulator, einem Retarus-Anbieter, einem SMPP-Anbieter oder einem Modem hinzu.</translation>
+    </message>
+    <message>
         <source>; all sending is paused, it only receives</source>
         <translation>; alles Senden ist angehalten, es empfängt nur</translation>
     </message>
@@ -1499,7 +1616,7 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
     </message>
     <message>
         <source>No gateways yet. Add one with Add → Simulator, a Retarus provider or a modem.</source>
-        <translation>Noch keine Gateways. Fügen Sie eines mit Hinzufügen → Simulator, einem Retarus-Anbieter oder einem Modem hinzu.</translation>
+        <translation type="vanished">Noch keine Gateways. Fügen Sie eines mit Hinzufügen → Simulator, einem Retarus-Anbieter oder einem Modem hinzu.</translation>
     </message>
     <message>
         <source>The gateway was not added: %s</source>

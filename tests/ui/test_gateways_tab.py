@@ -197,3 +197,38 @@ def test_a_changed_sim_is_accepted_from_the_tab(window, qtbot, monkeypatch):
     tab.accept_identity_action.trigger()
     complete(qtbot, until_state(window.engine, "Desk modem", "running"))
     assert tab.model.index(row, STATE).data() == "running"
+
+
+def test_an_smpp_provider_is_added_with_its_password_in_the_keyring(window, qtbot, monkeypatch):
+    import keyring
+
+    from app.gateways.credentials import SERVICE, keyring_user
+
+    kept = {}
+    monkeypatch.setattr(keyring, "set_password", lambda service, user, pw: kept.__setitem__((service, user), pw))
+    tab = window.gateways_tab
+    assert "smpp" in tab.add_actions
+    dialog = tab.add_gateway("smpp")
+    editors = dialog.editors
+    assert editors["window"].value() == 100 and editors["port"].value() == 2775  # the window is shown for SMPP
+    assert editors["bind_mode"].currentText() == "one transceiver bind"
+    assert [editors["long_messages"].itemData(i) for i in range(editors["long_messages"].count())] == \
+        ["udh", "sar", "payload"]
+    dialog.name_edit.setText("Upstream")
+    dialog.check_and_accept()
+    assert dialog.isVisible() and "Host is needed" in dialog.problem_label.text()
+    editors["enabled"].setChecked(False)  # kept, not started: no SMSC answers in this test
+    editors["host"].setText("smpp.example.net")
+    editors["system_id"].setText("shop")
+    editors["password"].setText("pw12345")
+    editors["bind_mode"].setCurrentIndex(1)
+    editors["long_messages"].setCurrentIndex(1)
+    editors["window"].setValue(250)
+    editors["messages_per_second"].setValue(50)
+    dialog.check_and_accept()
+    assert not dialog.isVisible()
+    settings = window.engine.gateways["Upstream"].settings
+    assert (settings["host"], settings["system_id"], settings["bind_mode"], settings["long_messages"],
+            settings["window"], settings["messages_per_second"]) == ("smpp.example.net", "shop",
+                                                                     "transmitter+receiver", "sar", 250, 50.0)
+    assert not settings["password"] and kept == {(SERVICE, keyring_user("Upstream")): "pw12345"}

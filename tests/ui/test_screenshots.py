@@ -206,6 +206,14 @@ def gateway_dialogs(window) -> dict:
         dialog = tab.edit_selected()
         shots[shot] = grab(dialog)
         dialog.close()
+    smpp = tab.add_gateway("smpp")
+    smpp.name_edit.setText("Provider SMPP")
+    smpp.editors["host"].setText("smpp.example.net")
+    smpp.editors["system_id"].setText("shop")
+    smpp.editors["bind_mode"].setCurrentIndex(1)
+    smpp.resize(620, 900)
+    shots["gateway-smpp-add"] = grab(smpp)
+    smpp.done(0)
     return shots
 
 

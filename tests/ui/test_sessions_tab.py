@@ -163,3 +163,25 @@ def test_a_session_tick_is_shown_in_place_keeping_the_selection(tab, qtbot):
     with qtbot.waitSignal(tab.customer_model.dataChanged, timeout=10000):
         pass
     assert tab.customers.selected_keys() == ["alice"]
+
+
+def test_an_smpp_transmitter_and_receiver_are_two_supplier_rows(tab, qtbot):
+    from tests.gateways.fake_smsc import FakeSmsc
+
+    engine = tab.engine
+    smsc = complete(qtbot, FakeSmsc().start())
+    try:
+        engine.add_gateway("Upstream", "smpp", {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme",
+                                                "password": "pw", "bind_mode": "transmitter+receiver"})
+        with qtbot.waitSignal(tab.bridge.gateway_state_changed, timeout=5000,
+                              check_params_cb=lambda g: g.name == "Upstream" and g.state == "running"):
+            complete(qtbot, engine.start_gateway("Upstream"))
+        tab.suppliers.model.reload()
+        rows = tab.suppliers.proxy
+        mine = [r for r in range(rows.rowCount()) if rows.index(r, 1).data() == "Upstream"]
+        assert sorted(rows.index(r, 4).data() for r in mine) == [f"127.0.0.1:{smsc.port} (receiver)",
+                                                                  f"127.0.0.1:{smsc.port} (transmitter)"]
+        assert {rows.index(r, 2).data() for r in mine} == {"smpp"}
+        complete(qtbot, engine.stop_gateway("Upstream"))
+    finally:
+        complete(qtbot, smsc.stop())

@@ -1,0 +1,421 @@
+"""``kind = "smpp"``: sends through an SMSC (a provider) that the console binds to over SMPP 3.4.
+
+The gateway binds as a transceiver, or as a transmitter plus a receiver (``bind_mode``), and keeps the
+binds up: an enquire_link after ``enquire_link_interval`` seconds of silence, and after a lost connection
+a new bind after ``reconnect_backoff`` seconds, doubling up to ``reconnect_backoff_max``. Up to ``window``
+messages are under way at once, at most ``messages_per_second`` submit_sm a second.
+``ESME_RTHROTTLED`` and ``ESME_RMSGQFUL`` pause the sending (``throttle_backoff`` seconds, doubling while
+they last) and the part is sent again; any other refusal fails the message, for good or to be retried
+later as :mod:`app.smpp.status_meanings` says, with the code's meaning as the reason.
+
+A message whose submit_sm went out and got no response (the connection ended, or ``timeout`` passed)
+may have reached the provider: it goes back to the queue to be retried later, flagged as a possible
+duplicate. One not written yet goes back untried. Delivery receipts and incoming messages are handled
+by :mod:`.smpp_inbound`; each deliver_sm is acknowledged once what it carried is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from app.settings import Setting, SettingGroup
+from app.smpp import pdu as P
+from app.smpp.client import BindRefused, BindSettings, LinkClosed, SmppLink
+from app.smpp.receipts import is_receipt, parse_receipt
+from app.smpp.status_meanings import SLOW_DOWN, meaning
+from app.smpp.text import Segment, TextError, split_udh
+
+from .base import COMMON_SETTINGS, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
+from .credentials import PASSWORD_SETTINGS, CredentialError, resolve_password
+from .send_limiter import LIMIT_SETTINGS
+from .smpp_inbound import PartCollector, ReceiptMatcher
+from .smpp_parts import LONG_MODES, Addressing, incoming_text, submit_pdus
+
+log = logging.getLogger(__name__)
+
+BIND_MODES = ("transceiver", "transmitter+receiver")
+#: Bind refusals that need the operator (wrong credentials): the state says so while binding goes on.
+_AUTH = {P.ESME_RINVPASWD, P.ESME_RINVSYSID}
+#: Most throttled answers to one part before it goes back to the queue.
+MAX_THROTTLED = 50
+_TON = dict(minimum=-1, maximum=6)
+_NPI = dict(minimum=-1, maximum=18)
+
+
+class NotWritten(Exception):
+    """The part was never written (no bind, or the gateway stops)."""
+
+
+class Unanswered(Exception):
+    """The submit_sm was written and its response never came."""
+
+
+class SmppGateway(Gateway):
+    kind = "smpp"
+    SETTINGS = (
+        Setting("host", str, "", "The SMSC's host name or address.", required=True),
+        Setting("port", int, 2775, "The SMSC's TCP port.", minimum=1, maximum=65535),
+        Setting("tls", bool, False, "Connect over TLS."),
+        Setting("verify_tls", bool, True, "Check the SMSC's TLS certificate."),
+        Setting("system_id", str, "", "The account (system_id) to bind with.", required=True),
+        *PASSWORD_SETTINGS,
+        Setting("system_type", str, "", "system_type of the bind (most providers want it empty)."),
+        Setting("bind_mode", str, "transceiver", "One transceiver bind, or a transmitter and a receiver bind.",
+                choices=BIND_MODES),
+        Setting("source_ton", int, -1, "TON of the sender address (-1: from the address: 1 for +…, 5 for "
+                "letters, else 0).", **_TON),
+        Setting("source_npi", int, -1, "NPI of the sender address (-1: from the address).", **_NPI),
+        Setting("dest_ton", int, -1, "TON of the recipient address (-1: 1 for +…, else 0).", **_TON),
+        Setting("dest_npi", int, -1, "NPI of the recipient address (-1: 1).", **_NPI),
+        Setting("data_coding", int, 0, "data_coding of texts in the GSM alphabet: 0 (the SMSC's default "
+                "alphabet), 1 (IA5/ASCII) or 3 (Latin-1); other texts go as UCS-2 (8).", choices=(0, 1, 3)),
+        Setting("long_messages", str, "udh", "How a long text is sent: parts with a concatenation header (udh), "
+                "parts with the sar_* options (sar), or whole in message_payload (payload).", choices=LONG_MODES),
+        Setting("messages_per_second", float, 0.0, "Most submit_sm a second (0: as fast as the window allows).",
+                minimum=0.0, maximum=100000.0),
+        Setting("enquire_link_interval", float, 30.0, "Seconds of silence before an enquire_link.",
+                minimum=0.05, maximum=3600.0),
+        Setting("timeout", float, 30.0, "Seconds to wait for the connection and for each response.",
+                minimum=0.05, maximum=600.0),
+        Setting("reconnect_backoff", float, 1.0, "First wait before binding again after a lost connection.",
+                minimum=0.01, maximum=600.0),
+        Setting("reconnect_backoff_max", float, 60.0, "Longest wait between two binds.", minimum=0.01,
+                maximum=3600.0),
+        Setting("throttle_backoff", float, 1.0, "First pause after ESME_RTHROTTLED or ESME_RMSGQFUL; doubles while "
+                "they last (up to 30 s).", minimum=0.001, maximum=30.0),
+        Setting("status_max_age", float, 72.0, "Hours after sending during which receipts are matched, also "
+                "after a restart.", minimum=0.01, maximum=2160.0),
+    ) + LIMIT_SETTINGS
+
+    @classmethod
+    def setting_group(cls) -> SettingGroup:
+        common = tuple(Setting("window", int, 100, "Messages under way at once (the SMPP window).", minimum=1,
+                               maximum=10000) if s.name == "window" else s for s in COMMON_SETTINGS)
+        return SettingGroup(common + cls.SETTINGS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        s = self.settings
+        self.addressing = Addressing(s["source_ton"], s["source_npi"], s["dest_ton"], s["dest_npi"])
+        self.links: list[SmppLink] = []
+        self._tx: SmppLink | None = None
+        self._sending: set[asyncio.Task] = set()
+        self._in_progress = 0
+        self._manager: asyncio.Task | None = None
+        self._sweeper: asyncio.Task | None = None
+        self._next_send = 0.0
+        self._throttled_until = 0.0
+        self._throttle_wait = 0.0
+        self.receipts = ReceiptMatcher(self._report)
+        self.parts = PartCollector()
+        self.binds = 0
+        self.throttled = 0
+        self.possible_duplicates = 0
+        self._password = ""
+
+    # --- life -------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> int:
+        return self._queue.qsize() + self._in_progress
+
+    async def open(self) -> None:
+        try:
+            self._password = resolve_password(self.name, self.settings)
+        except CredentialError as exc:
+            raise RuntimeError(str(exc)) from None
+        since = datetime.now(timezone.utc) - timedelta(hours=self.settings["status_max_age"])
+        try:
+            waiting = await asyncio.to_thread(self.sink.awaiting_reports, self.name, since)
+            self.receipts.restore([ref for _uid, ref, _at in waiting])
+        except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
+            log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
+        try:
+            await self._bind()
+        except (OSError, TimeoutError, BindRefused, ValueError) as exc:
+            self._unbound(exc)
+        self._manager = asyncio.create_task(self._manage(), name=f"gateway:{self.name}:binds")
+        self._sweeper = asyncio.create_task(self._sweep(), name=f"gateway:{self.name}:sweep")
+
+    async def start(self) -> None:
+        if self.state in (GatewayState.DISCONNECTED, GatewayState.AUTH_FAILED):  # binding again on its own
+            await self.stop()
+        await super().start()
+
+    async def close(self) -> None:
+        for task in (self._manager, self._sweeper):
+            if task is not None:
+                task.cancel()
+        if self._sending:
+            _, late = await asyncio.wait(set(self._sending), timeout=self.settings["timeout"])
+            for task in late:
+                task.cancel()
+        links, self.links, self._tx = self.links, [], None
+        await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
+        for msg in self.parts.expire(float("inf")):  # acknowledged parts are kept, incomplete as they are
+            await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+
+    async def _bind(self) -> None:
+        s = self.settings
+        settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
+                                s["verify_tls"], timeout=s["timeout"], enquire_link=s["enquire_link_interval"])
+        modes = [P.BIND_TRANSCEIVER] if s["bind_mode"] == "transceiver" else [P.BIND_TRANSMITTER, P.BIND_RECEIVER]
+        links: list[SmppLink] = []
+        try:
+            for mode in modes:
+                link = SmppLink(settings, mode, name=self.name, on_deliver=self._deliver,
+                                on_traffic=self.log_traffic)
+                await link.open()
+                links.append(link)
+        except BaseException:
+            await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
+            raise
+        self.links = links
+        self._tx = links[0]
+        self.binds += 1
+        log.info("gateway %s: bound to %s:%d as %s", self.name, s["host"], s["port"],
+                 " and ".join(link.mode_name for link in links))
+        if self.state not in (GatewayState.STARTING, GatewayState.STOPPING, GatewayState.STOPPED):
+            self.set_state(GatewayState.PAUSED if self.operator_paused else GatewayState.RUNNING)
+
+    def _unbound(self, exc: BaseException) -> None:
+        if isinstance(exc, ValueError) and not isinstance(exc, OSError):  # a bind field SMPP cannot carry
+            self.set_state(GatewayState.ERROR, f"cannot bind: {exc}")
+            return
+        if not isinstance(exc, (OSError, TimeoutError, BindRefused)):
+            log.error("gateway %s: binding failed", self.name, exc_info=exc)
+        if isinstance(exc, BindRefused) and exc.status in _AUTH:
+            reason = meaning(exc.status)[0]
+            self.set_state(GatewayState.AUTH_FAILED, f"the SMSC refused the bind: {reason}; correct system_id "
+                           "and password, binding is tried again meanwhile")
+        else:
+            self.set_state(GatewayState.DISCONNECTED, f"cannot bind to {self.settings['host']}:"
+                           f"{self.settings['port']}: {exc or type(exc).__name__}")
+
+    async def _manage(self) -> None:
+        """Keep the binds up: wait for one to end, close the others, bind again after a backoff."""
+        s = self.settings
+        backoff = s["reconnect_backoff"]
+        while True:
+            if self.links:
+                waits = [asyncio.ensure_future(link.closed.wait()) for link in self.links]
+                try:
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for wait in waits:
+                        wait.cancel()
+                reason = next((link.close_reason for link in self.links if link.closed.is_set()), "")
+                links, self.links, self._tx = self.links, [], None
+                for link in links:
+                    await link.abort(reason)
+                if self.state in (GatewayState.RUNNING, GatewayState.PAUSED):
+                    self.set_state(GatewayState.DISCONNECTED, reason)
+                self._return_queued()
+                backoff = s["reconnect_backoff"]
+            await asyncio.sleep(backoff)
+            try:
+                await self._bind()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the keeper never dies: it says why and tries again
+                self._unbound(exc)
+                backoff = min(backoff * 2, s["reconnect_backoff_max"])
+
+    async def _sweep(self) -> None:
+        """Held receipts past their wait, incoming parts that never completed."""
+        while True:
+            await asyncio.sleep(1.0)
+            self.receipts.expire()
+            self.receipts.forget_older(self.settings["status_max_age"] * 3600)
+            for msg in self.parts.expire(time.monotonic()):
+                await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+
+    # --- sending ----------------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while True:
+            sms = await self._queue.get()
+            if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED) or self._tx is None:
+                self.sink.gateway_returned(self, [sms])
+                continue
+            self._in_progress += 1
+            task = asyncio.create_task(self._send_one(sms))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _send_one(self, sms: OutboundSms) -> None:
+        try:
+            result = await self._send_message(sms)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("gateway %s: sending message %s failed", self.name, sms.uid)
+            result = SendResult(ok=False, reason=f"{type(exc).__name__}: {exc}", retryable=True)
+        finally:
+            self._in_progress -= 1
+        if result is None:
+            self.sink.gateway_returned(self, [sms])
+            return
+        self.answered(sms, result)
+        self.receipts.release(result.references)
+
+    async def _send_message(self, sms: OutboundSms) -> SendResult | None:
+        s = self.settings
+        try:
+            pdus = submit_pdus(sms, data_coding=s["data_coding"], long_messages=s["long_messages"],
+                               addressing=self.addressing, service_type="")
+        except ValueError as exc:
+            return SendResult(ok=False, reason=str(exc))
+        references: list[str] = []
+        total = len(pdus)
+        for number, (fields, tlvs) in enumerate(pdus, 1):
+            try:
+                resp = await self._submit(fields, tlvs)
+            except NotWritten:
+                if number == 1:
+                    return None
+                return self._partial(references, total, number, "the connection to the SMSC was lost")
+            except Unanswered as exc:
+                self.possible_duplicates += 1
+                return SendResult(ok=False, references=tuple(references), parts=total, retryable=True,
+                                  possible_duplicate=True, reason=(
+                                      f"{exc}: the SMSC may have taken it, so it is sent again later flagged "
+                                      "as a possible duplicate"))
+            if resp.status != P.ESME_ROK:
+                text, retryable = meaning(resp.status)
+                if number == 1:
+                    return SendResult(ok=False, parts=total, retryable=retryable,
+                                      reason=f"the SMSC refused it: {text}")
+                return self._partial(references, total, number, f"the SMSC refused it: {text}")
+            ref = self.receipts.sent(resp.get("message_id", ""), receipt=sms.status_report)
+            if ref and ref not in references:  # an SMSC that joins the parts answers each with one id
+                references.append(ref)
+        return SendResult(ok=True, references=tuple(references), parts=total)
+
+    @staticmethod
+    def _partial(references: list[str], total: int, number: int, why: str) -> SendResult:
+        return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
+            f"parts 1–{number - 1} of {total} were sent, part {number} was not: {why}; not sent again "
+            "automatically, so the recipient gets no duplicate parts (retry it to send it again)"))
+
+    async def _submit(self, fields: dict, tlvs: dict) -> P.Pdu:
+        """One submit_sm and its response; throttled answers are waited out and the part sent again."""
+        throttled = 0
+        while True:
+            await self._pace()
+            link = self._tx
+            if link is None or link.closed.is_set() or self.state in (GatewayState.STOPPING,
+                                                                      GatewayState.STOPPED):
+                raise NotWritten()
+            try:
+                resp = await link.request(P.SUBMIT_SM, fields, tlvs)
+            except TimeoutError:
+                raise Unanswered(f"the SMSC did not answer submit_sm in {self.settings['timeout']:g} s") from None
+            except LinkClosed as exc:
+                raise Unanswered(f"the connection ended before the SMSC answered submit_sm ({exc})") from None
+            if resp.status in SLOW_DOWN and throttled < MAX_THROTTLED:
+                throttled += 1
+                self._slow_down(resp.status)
+                continue
+            if resp.status == P.ESME_ROK:
+                self._speed_up()
+            return resp
+
+    async def _pace(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        wait = self._throttled_until - now
+        rate = self.settings["messages_per_second"]
+        if rate:
+            slot = max(now, self._next_send)
+            self._next_send = slot + 1.0 / rate
+            wait = max(wait, slot - now)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _slow_down(self, status: int) -> None:
+        now = asyncio.get_running_loop().time()
+        self.throttled += 1
+        if now >= self._throttled_until:  # the first throttled answer of a burst sets the pause
+            base = self.settings["throttle_backoff"]
+            self._throttle_wait = min(30.0, self._throttle_wait * 2 if self._throttle_wait else base)
+            self._throttled_until = now + self._throttle_wait
+            self.log_traffic("info", f"{P.status_name(status)}: pausing {self._throttle_wait:g} s")
+
+    def _speed_up(self) -> None:
+        if self._throttle_wait and asyncio.get_running_loop().time() >= self._throttled_until:
+            self._throttle_wait = 0.0
+
+    # --- receiving --------------------------------------------------------------------------------
+
+    def _report(self, report):
+        self.last_activity = time.time()
+        return self.sink.gateway_report(self, report)
+
+    async def _deliver(self, pdu: P.Pdu) -> int:
+        """Take a deliver_sm; the status to answer once it is committed."""
+        data = pdu.tlvs.get(P.TAG_MESSAGE_PAYLOAD) or pdu.get("short_message", b"")
+        esm = pdu.get("esm_class", 0)
+        sender = _number(pdu.get("source_addr", ""), pdu.get("source_addr_ton", 0))
+        if is_receipt(esm):
+            receipt = parse_receipt(data.decode("latin-1"), pdu.tlvs)
+            self.log_traffic("in", f"receipt {data[:120].decode('latin-1')!r}")
+            if receipt is None or not receipt.final:
+                return P.ESME_ROK
+            await _committed(self.receipts.receipt(receipt, sender))
+            return P.ESME_ROK
+        segment: Segment | None = None
+        try:
+            if esm & 0x40:
+                segment, data = split_udh(data)
+            elif P.TAG_SAR_MSG_REF_NUM in pdu.tlvs:
+                segment = Segment(int.from_bytes(pdu.tlvs[P.TAG_SAR_MSG_REF_NUM], "big"),
+                                  pdu.tlvs.get(P.TAG_SAR_TOTAL_SEGMENTS, b"\1")[0],
+                                  pdu.tlvs.get(P.TAG_SAR_SEGMENT_SEQNUM, b"\1")[0])
+        except (TextError, IndexError) as exc:
+            self.log_traffic("in", f"deliver_sm with a broken header taken as it is: {exc}")
+            segment = None
+        dcs = pdu.get("data_coding", 0)
+        text, encoding = incoming_text(data, dcs)
+        recipient = _number(pdu.get("destination_addr", ""), pdu.get("dest_addr_ton", 0))
+        msg = self.parts.add(sender, text, encoding, dcs, data, segment, time.monotonic())
+        if msg is not None:
+            await self._store(msg.sender, msg.text, recipient, msg.total_parts, msg.parts_received)
+        return P.ESME_ROK
+
+    async def _store(self, sender: str, text: str, recipient: str, total: int, received: int) -> None:
+        await _committed(self.received(IncomingSms(sender=sender, text=text, recipient=recipient,
+                                                   smsc=self.settings["host"], total_parts=total,
+                                                   received_parts=received)))
+
+    # --- facts ------------------------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        s = self.settings
+        return {"smsc": f"{s['host']}:{s['port']}" + (" (TLS)" if s["tls"] else ""), "bind": s["bind_mode"],
+                "system_id": s["system_id"], "binds": self.binds, "throttled": self.throttled,
+                "possible_duplicates": self.possible_duplicates,
+                "outstanding": sum(link.outstanding for link in self.links),
+                "awaiting_receipts": len(self.receipts.known), "receipts_matched": self.receipts.matched,
+                **self.limiter.info()}
+
+    def connection(self) -> dict[str, Any]:
+        return {"device": "", "remote_host": self.settings["host"], "remote_port": self.settings["port"]}
+
+    def connections(self) -> list[dict[str, Any]]:
+        """One entry per bind (a transmitter and a receiver are two supplier sessions)."""
+        if not self.links:
+            return [self.connection()]
+        return [{**self.connection(), "mode": link.mode_name, "local_host": link.local[0],
+                 "local_port": link.local[1]} for link in self.links]
+
+
+def _number(addr: str, ton: int) -> str:
+    return f"+{addr}" if ton == 1 and addr.isdigit() else addr
+
+
+async def _committed(pending) -> None:
+    if pending is not None:
+        await pending
