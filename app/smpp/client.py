@@ -263,7 +263,7 @@ class SmppLink:
             return
         if command_id == P.ENQUIRE_LINK:
             self.send(P.response(pdu))
-        elif command_id == P.DELIVER_SM:
+        elif command_id in (P.DELIVER_SM, P.DATA_SM):  # some SMSCs send receipts and messages as data_sm
             self._spawn(self._deliver(pdu))
         elif command_id == P.UNBIND:
             self.send(P.response(pdu))

@@ -24,18 +24,27 @@ class Conn:
         if not self.writer.is_closing():
             self.writer.write(P.encode(pdu))
 
-    async def deliver(self, fields: dict, tlvs: dict | None = None) -> P.Pdu:
-        """Send a deliver_sm and wait for its response."""
+    async def deliver(self, fields: dict, tlvs: dict | None = None, command: int = P.DELIVER_SM) -> P.Pdu:
+        """Send a deliver_sm (or a data_sm, whose text travels in message_payload) and wait for its
+        response."""
         seq = next(self.deliver_seq)
         fut = asyncio.get_running_loop().create_future()
         self.waiting[seq] = fut
-        self.write(P.Pdu(P.DELIVER_SM, seq, fields={**DELIVER_DEFAULTS, **fields}, tlvs=tlvs or {}))
+        fields = {**DELIVER_DEFAULTS, **fields}
+        if command == P.DATA_SM:
+            tlvs = {P.TAG_MESSAGE_PAYLOAD: fields.pop("short_message"), **(tlvs or {})}
+            fields = {"service_type": "", **{k: v for k, v in fields.items() if k in DATA_SM_FIELDS}}
+        self.write(P.Pdu(command, seq, fields=fields, tlvs=tlvs or {}))
         return await asyncio.wait_for(fut, 10)
 
 
 DELIVER_DEFAULTS = {"source_addr_ton": 1, "source_addr_npi": 1, "source_addr": "4915112345678",
                     "dest_addr_ton": 0, "dest_addr_npi": 1, "destination_addr": "12345", "esm_class": 0,
                     "data_coding": 0, "short_message": b""}
+
+
+DATA_SM_FIELDS = {"source_addr_ton", "source_addr_npi", "source_addr", "dest_addr_ton", "dest_addr_npi",
+                  "destination_addr", "esm_class", "registered_delivery", "data_coding"}
 
 
 class FakeSmsc:

@@ -316,6 +316,26 @@ async def test_incoming_messages_in_parts_are_put_together(smsc, console):
     assert got["Grüße ✓"].gateway == "Up"
 
 
+async def test_receipts_and_messages_sent_as_data_sm_are_taken(smsc, console):
+    """Some SMSCs send receipts (receipted_message_id and message_state only) and incoming messages as
+    data_sm: both are taken as deliver_sm would be, and answered with data_sm_resp."""
+    engine, gw = await console(smsc)
+    queue(engine, ["eins"], status_report=True)
+    await all_sent(engine, 1)
+    conn = smsc.receiver()
+    resp_id = "1"  # the fake SMSC's answer to the first submit_sm
+    receipt = await conn.deliver({"esm_class": 0x04, "short_message": b""},
+                                 {P.TAG_RECEIPTED_MESSAGE_ID: resp_id.encode() + b"\0", P.TAG_MESSAGE_STATE: b"\x02"},
+                                 command=P.DATA_SM)
+    incoming = await conn.deliver({"data_coding": 8, "short_message": "Grüße per data_sm".encode("utf-16-be")},
+                                  command=P.DATA_SM)
+    assert receipt.command_id == incoming.command_id == P.DATA_SM | P.RESP
+    assert receipt.status == incoming.status == P.ESME_ROK
+    await until(lambda: rows(engine)[0].status == m.DELIVERED, "the message delivered by a data_sm receipt")
+    await until(lambda: len(engine.received_messages()) == 1, "the data_sm message received")
+    assert engine.received_messages()[0].text == "Grüße per data_sm"
+
+
 async def test_enquire_link_keeps_a_silent_bind_alive(smsc, console):
     engine, gw = await console(smsc, enquire_link_interval=0.05)
     await until(lambda: smsc.enquire_links >= 3, "enquire_link")
