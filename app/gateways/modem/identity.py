@@ -28,6 +28,7 @@ from ..base import GatewayState
 from .at_channel import AtError
 from .driver import ModemDriver
 from .discovery import candidate_ports, find_modem, imei_digits
+from .receiver_jobs import LinkLost
 
 if TYPE_CHECKING:
     from .gateway import ModemGateway
@@ -168,6 +169,6 @@ class ModemIdentity:
             self.gw._device = port
             self.note(f"the operator accepted the modem on {port} (IMEI {imei}); it is remembered at the next "
                       "connection")
-            self.gw.receiver.jobs.put_nowait(("lost",))
+            self.gw.receiver.jobs.put_nowait(LinkLost())
             return f"modem {imei}"
         raise LookupError(f"gateway {self.gw.name} has no new modem or SIM to accept")

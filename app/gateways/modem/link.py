@@ -24,6 +24,7 @@ from .at_channel import AtChannel, AtError, AtTimeout, PortGone
 from .driver import ModemDriver, ModemProblem, SimLocked
 from .identity import ModemIdentity, OtherModem
 from .modem_errors import describe
+from .receiver_jobs import LinkLost
 from .serial_port import close_port, open_port
 from .usb_reset import reset_usb
 from .watchdog import Watchdog
@@ -144,7 +145,7 @@ class ModemLink:
             return  # the watchdog is at work on the port already
         self.set_state(GatewayState.DISCONNECTED, f"{reason}; reconnecting")
         self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
+        self.receiver.jobs.put_nowait(LinkLost())
 
     def _hung(self, reason: str) -> None:
         """The modem stopped answering: sending stops and the housekeeping task hands it to the watchdog."""
@@ -155,7 +156,7 @@ class ModemLink:
         self.log_traffic("info", f"{reason}: the watchdog takes over")
         self.set_state(GatewayState.ERROR, f"{reason}; the watchdog checks the modem")
         self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
+        self.receiver.jobs.put_nowait(LinkLost())
 
     # --- housekeeping task ------------------------------------------------------------------
 
@@ -213,11 +214,11 @@ class ModemLink:
         except TimeoutError:
             job = None
         if not self.connected or self._hung_reason is not None:
+            if job is not None:
+                self.receiver.drop(job)
             return
-        if job is not None and job[0] == "delete":
-            await self.driver.delete(job[2], job[1])
-        elif job is not None and job[0] != "lost":
-            await self.receiver.run_job(job)
+        if job is not None:
+            await self.receiver.run(job)
         now = loop.time()
         if now >= self._next_sweep:
             self._next_sweep = now + self.settings["sweep_seconds"]
