@@ -182,7 +182,7 @@ class ModemGateway(ModemLink, Gateway):
             if self._ahead is None:
                 sms = await self._queue.get()
                 if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
-                    self.sink.gateway_returned(self, [sms])
+                    self.services.returned([sms])
                     continue
                 current = self._begin(sms)
             else:
@@ -213,15 +213,15 @@ class ModemGateway(ModemLink, Gateway):
 
     def _report(self, sending: Sending, result: SendResult) -> None:
         """Tell the engine the outcome (a message the modem never saw goes back to the queue)."""
-        self.last_activity = time.time()
+        self.last_activity = self.services.now()
         if sending.untried:
-            self.sink.gateway_returned(self, [sending.sms])
+            self.services.returned([sending.sms])
             return
         if result.ok:
             self.counters.count_sent()
         else:
             self.counters.failed += 1
-        self.sink.gateway_sent(self, sending.sms, result)
+        self.services.sent(sending.sms, result)
 
     def _return_queued(self) -> None:
         self._return_ahead()
@@ -232,7 +232,7 @@ class ModemGateway(ModemLink, Gateway):
         ahead = self._ahead
         if ahead is not None and ahead.withdraw():
             self._ahead = None
-            self.sink.gateway_returned(self, [ahead.sms])
+            self.services.returned([ahead.sms])
 
     async def send(self, sms: OutboundSms) -> SendResult:
         return await self.pipeline.send(sms)
@@ -254,8 +254,8 @@ class ModemGateway(ModemLink, Gateway):
 
     def report(self, report: DeliveryReport):
         """Hand a status report to the engine; returns what to await for its commit (None: committed)."""
-        self.last_activity = time.time()
-        return self.sink.gateway_report(self, report)
+        self.last_activity = self.services.now()
+        return self.services.report(report)
 
     def signal_changed(self, rssi: int) -> None:
         if self.driver is not None:

@@ -226,7 +226,7 @@ class ModemLink:
         if now >= self._next_signal:
             self._next_signal = now + self.settings["signal_seconds"]
             await self.driver.read_signal()
-            self.sink.gateway_state_changed(self)
+            self.services.state_changed()
         if loop.time() - self.channel.last_line >= self.settings["keepalive_seconds"]:
             await self.driver.at("AT", busy_retry=False)
         await self.receiver.expire()
@@ -258,12 +258,10 @@ class ModemLink:
         self.down_alerted = True
         self._alert(f"{self.name} has been down for {duration(time.time() - self.down_since)}: "
                     f"{self.state.value}" + (f" ({self.state_reason})" if self.state_reason else ""))
-        self.sink.gateway_state_changed(self)
+        self.services.state_changed()
 
     def _alert(self, text: str) -> None:
         """Tell the operator (the window's notifier, the log, the traffic log)."""
         self.log_traffic("info", f"alert: {text}")
         log.warning("gateway %s: %s", self.name, text)
-        alert = getattr(self.sink, "gateway_alert", None)
-        if alert is not None:
-            alert(self, text)
+        self.services.alert(text)
