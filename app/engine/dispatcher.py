@@ -44,6 +44,10 @@ MIN_BATCH = 32
 #: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
 #: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
 HOUSEKEEP_EVERY = 0.2
+#: Shortest time from the start of one pass to the start of the next when a wake-up (rather than more work
+#: left by the pass) starts it: wake-ups meanwhile (API jobs stored, gateways' outcomes committed) are then
+#: served by one pass instead of one pass each, at a cost of at most this much latency.
+PASS_GAP = 0.01
 #: How often the Outbox's "waiting for a gateway" reasons are brought up to date (seconds).
 ANNOTATE_EVERY = 5.0
 #: How often the event journal is pruned of events older than its retention (seconds).
@@ -134,6 +138,7 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
+            began = loop.time()
             now = self.engine.clock.now()
             self._idle.clear()
             self._meanwhile = set()
@@ -167,6 +172,10 @@ class Dispatcher:
                         await self._wake.wait()
                 except TimeoutError:
                     pass
+                else:
+                    gap = began + PASS_GAP - loop.time()
+                    if gap > 0 and not self._stopping:
+                        await asyncio.sleep(gap)  # wake-ups in the meantime join this one
             else:
                 await asyncio.sleep(0)
 

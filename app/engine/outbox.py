@@ -44,6 +44,10 @@ INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
+#: Seconds news waits for more before it goes to the store lane, when no run is being written: the news
+#: of one send (its outcome, then its report a moment later) and of the sends around it then share one
+#: transaction. Nothing waits on it but a modem's delete of a stored message it has handed over.
+FLUSH_GATHER = 0.005
 #: Numbers looked up and written at a time when blocking many.
 _BLOCK_CHUNK = 500
 
@@ -190,7 +194,7 @@ class Outbox:
             done = loop.create_future()
             self._waiting[id(item)] = (item, done)
         if self._flush_handle is None and self._flushing is None:
-            self._flush_handle = loop.call_soon(self._flush_some)
+            self._flush_handle = loop.call_later(FLUSH_GATHER, self._flush_some)
         return done
 
     def _flush_some(self) -> None:
@@ -253,11 +257,12 @@ class Outbox:
         changed = written.changed
         inflight = self.engine.dispatcher.inflight
         views: list[MessageView] = []
-        changed_ids = {v.id for v in changed}
         for item in results:
             if isinstance(item, Outcome):
                 before = inflight.pop(item.sms.message_id, None)
-                if item.result.ok and before is not None and item.sms.message_id not in changed_ids:
+                # announced even when a later item of the run changed it again (its report, gathered into
+                # the same run): listeners see sent, then the later view
+                if item.result.ok and before is not None:
                     views.append(changed_view(before, status=m.SENT, sent_at=now, parts=item.result.parts,
                                               reason="", gateway=item.gateway, updated_at=now))
         views.extend(changed)
