@@ -22,9 +22,9 @@ not acknowledged) and the reader goes on.
 
 The work comes as typed jobs (:mod:`.receiver_jobs`): an indication, a
 direct PDU, a sweep, a delete or acknowledgement after the engine's commit.
-The delete of a slot waits for the commit as a job of its own, so the next
-stored message is read while the engine commits the one before; a slot
-awaiting its delete is not read again meanwhile.
+The delete of a slot is a job of its own, queued once the engine's commit
+is done, so the next stored message is read while the engine commits the
+one before; a slot awaiting its delete is not read again meanwhile.
 """
 
 from __future__ import annotations
@@ -74,8 +74,9 @@ class Receiver:
         #: Stored SMS-SUBMITs already reported as left in storage: (slot, PDU).
         self._left: set[tuple[Slot, str]] = set()
         #: Slots handed over whose delete waits for the engine's commit (not read again meanwhile), with the
-        #: event set once the delete job is done.
-        self._deleting: dict[Slot, asyncio.Event] = {}
+        #: job that deletes them; and the jobs under way (by id), with the event set once each is done.
+        self._deleting: dict[Slot, DeleteAfterStore] = {}
+        self._running: dict[int, asyncio.Event] = {}
 
     @property
     def driver(self):
@@ -113,14 +114,13 @@ class Receiver:
 
     def drop(self, job: Job) -> None:
         """A job not run (the link went down): slots it was to delete may be read again by the next sweep."""
-        if isinstance(job, DeleteAfterStore):
-            self._deleted(job.slots)
+        if isinstance(job, DeleteAfterStore) and id(job) not in self._running:
+            self._release_slots(job)
 
-    def _deleted(self, slots) -> None:
-        for slot in slots:
-            event = self._deleting.pop(slot, None)
-            if event is not None:
-                event.set()
+    def _release_slots(self, job: DeleteAfterStore) -> None:
+        for slot in job.slots:
+            if self._deleting.get(slot) is job:
+                del self._deleting[slot]
 
     def _busy(self, slot: Slot) -> bool:
         """The slot's message is held for its other parts, or handed over and awaiting its delete."""
@@ -138,7 +138,6 @@ class Receiver:
         was handed over is committed and deleted."""
         found = 0
         deletes: list[DeleteAfterStore] = []
-        others: set[asyncio.Event] = set()
         mems = [self.driver.facts.storage or self.driver.storage]
         if self.driver.facts.report_storage and self.driver.facts.cnmi.split(",")[3:4] == ["2"]:
             mems.append("SR")
@@ -152,12 +151,10 @@ class Receiver:
                 found += 1
                 if not self._busy((mem, index)):
                     self._stored_pdu(mem, index, pdu, deletes)
-                elif (mem, index) in self._deleting:
-                    others.add(self._deleting[(mem, index)])
+                elif (mem, index) in self._deleting and self._deleting[(mem, index)] not in deletes:
+                    deletes.append(self._deleting[(mem, index)])  # handed over before: its delete is run now
         for job in deletes:
             await self.delete_after_store(job)
-        for deleted in others:  # handed over by a job before the sweep came to them: done once it is
-            await deleted.wait()
         if len(mems) > 1:
             await self.driver.restore_storage()
         await self.expire()
@@ -176,11 +173,13 @@ class Receiver:
 
     def _delete_after(self, slots: set[Slot], stored, deletes: list[DeleteAfterStore] | None = None) -> None:
         if slots:
-            deleted = asyncio.Event()
-            self._deleting.update((slot, deleted) for slot in slots)
             job = DeleteAfterStore(tuple(sorted(slots)), stored)
+            self._deleting.update((slot, job) for slot in slots)
             if deletes is not None:
                 deletes.append(job)
+            elif asyncio.isfuture(stored) and not stored.done():
+                # queued once the commit is done: reads of the next messages do not wait behind it
+                stored.add_done_callback(lambda _: self.jobs.put_nowait(job))
             else:
                 self.jobs.put_nowait(job)
 
@@ -190,6 +189,14 @@ class Receiver:
                      "it again")
 
     async def delete_after_store(self, job: DeleteAfterStore) -> None:
+        """Delete the job's slots once the engine has committed what they held. A job is run once: run again
+        (its queued copy after a sweep ran it) it waits for the first run, or does nothing."""
+        if id(job) in self._running:
+            await self._running[id(job)].wait()
+            return
+        if not any(self._deleting.get(slot) is job for slot in job.slots):
+            return  # done already
+        done = self._running[id(job)] = asyncio.Event()
         try:
             try:
                 await _committed(job.stored)
@@ -203,7 +210,9 @@ class Receiver:
                     log.warning("%s: deleting %s %d failed: %s", self.gateway.name, slot_mem, slot_index,
                                 describe(exc))
         finally:
-            self._deleted(job.slots)
+            self._release_slots(job)
+            del self._running[id(job)]
+            done.set()
 
     async def direct(self, pdu: str, what: str = "message") -> None:
         try:

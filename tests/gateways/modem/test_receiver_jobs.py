@@ -113,15 +113,15 @@ async def test_a_stored_message_is_read_handed_over_and_deleted_only_after_the_c
     receiver, gateway, driver = receiver_for({("SM", 3): HELLO})
     await receiver.run(StoredMessage("SM", 3))
     assert [sms.text for sms in gateway.handed] == ["hello"] and driver.done == ["CMGR SM 3"]
-    [delete] = queued(receiver)
-    assert delete.slots == (("SM", 3),)
     await receiver.run(StoredMessage("SM", 3))  # announced again before its delete: not read twice
     assert driver.done == ["CMGR SM 3"]
-    deleting = asyncio.create_task(receiver.run(delete))
     await asyncio.sleep(0.01)
-    assert driver.done == ["CMGR SM 3"]  # the engine has not committed yet
+    assert queued(receiver) == []  # the engine has not committed yet: nothing to delete
     gateway.commits[0].set_result(None)
-    await deleting
+    await asyncio.sleep(0)
+    [delete] = queued(receiver)
+    assert delete.slots == (("SM", 3),)
+    await receiver.run(delete)
     assert driver.done == ["CMGR SM 3", "CMGD SM 3"] and driver.stored == {}
 
 
@@ -130,8 +130,9 @@ async def test_a_stored_report_is_handed_over_as_a_delivery_report():
     await receiver.run(StoredReport("SR", 1))
     [report] = gateway.handed
     assert (report.reference, report.outcome, report.recipient) == ("42", "delivered", "+4917099999")
-    [delete] = queued(receiver)
     gateway.commits[0].set_result(None)
+    await asyncio.sleep(0)
+    [delete] = queued(receiver)
     await receiver.run(delete)
     assert driver.done == ["CMGR SR 1", "CMGD SR 1"]
 
@@ -139,8 +140,9 @@ async def test_a_stored_report_is_handed_over_as_a_delivery_report():
 async def test_a_failed_commit_keeps_the_slot_for_the_next_sweep():
     receiver, gateway, driver = receiver_for({("SM", 3): HELLO})
     await receiver.run(StoredMessage("SM", 3))
-    [delete] = queued(receiver)
     gateway.commits[0].set_exception(RuntimeError("store unavailable"))
+    await asyncio.sleep(0)
+    [delete] = queued(receiver)
     await receiver.run(delete)
     assert "CMGD SM 3" not in driver.done and ("SM", 3) in driver.stored
     assert gateway.traffic[-1] == ("kept SM 3 on the modem: the console could not take it (store unavailable); "
@@ -193,6 +195,8 @@ async def test_link_lost_does_nothing_and_a_dropped_delete_frees_its_slot():
     await receiver.run(LinkLost())
     assert driver.done == [] and gateway.handed == []
     await receiver.run(StoredMessage("SM", 3))
+    gateway.commits[0].set_result(None)
+    await asyncio.sleep(0)
     [delete] = queued(receiver)
     receiver.drop(delete)  # the link went down before it ran
     await receiver.run(StoredMessage("SM", 3))
@@ -237,3 +241,14 @@ def test_garbled_unsolicited_lines_queue_nothing_and_never_raise():
         receiver.unsolicited(line, None)
     assert [type(j) for j in queued(receiver)] == [Skipped]
     assert ("rssi", 17) in gateway.handed
+
+
+async def test_a_sweep_runs_the_delete_a_read_left_waiting_and_the_queued_copy_then_does_nothing():
+    receiver, gateway, driver = receiver_for({("SM", 3): HELLO}, report_storage=False)
+    await receiver.run(StoredMessage("SM", 3))
+    asyncio.get_running_loop().call_later(0.05, gateway.commits[0].set_result, None)
+    await asyncio.wait_for(receiver.run(Sweep()), 2)
+    assert driver.done == ["CMGR SM 3", "CMGL SM", "CMGD SM 3"] and len(gateway.handed) == 1
+    [delete] = queued(receiver)  # queued at the commit, behind the sweep that ran it
+    await receiver.run(delete)
+    assert driver.done.count("CMGD SM 3") == 1
