@@ -44,6 +44,10 @@ MIN_BATCH = 32
 #: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
 #: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
 HOUSEKEEP_EVERY = 0.2
+#: Shortest time from the start of one pass to the start of the next when a wake-up (rather than more work
+#: left by the pass) starts it: wake-ups meanwhile (API jobs stored, gateways' outcomes committed) are then
+#: served by one pass instead of one pass each, at a cost of at most this much latency.
+PASS_GAP = 0.01
 #: How often the Outbox's "waiting for a gateway" reasons are brought up to date (seconds).
 ANNOTATE_EVERY = 5.0
 #: How often the event journal is pruned of events older than its retention (seconds).
@@ -134,10 +138,18 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
+            began = loop.time()
             now = self.engine.clock.now()
+            snapshot = self._snapshot(now)
+            if self._nothing_to_do(snapshot):
+                # no gateway takes work and no time-driven work is due: the pass would only open and close a
+                # transaction (a burst of wake-ups from API jobs while the gateways are full, say)
+                delay = self._apply(_Pass(now, [], [], False, self._next_due_at, touched=False))
+                await self._wait(delay, began)
+                continue
             self._idle.clear()
             self._meanwhile = set()
-            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, self._snapshot(now))
+            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, snapshot)
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -159,16 +171,32 @@ class Dispatcher:
                 self._idle.set()
             if self._stopping:
                 break
-            if delay > 0:
-                # asyncio.timeout rather than wait_for: wait_for can swallow a
-                # cancellation that arrives as the wait completes (Python < 3.12).
-                try:
-                    async with asyncio.timeout(delay):
-                        await self._wake.wait()
-                except TimeoutError:
-                    pass
-            else:
-                await asyncio.sleep(0)
+            await self._wait(delay, began)
+
+    async def _wait(self, delay: float, began: float) -> None:
+        """Wait ``delay`` seconds or until woken; a pass started by a wake-up starts PASS_GAP after ``began``."""
+        if delay <= 0 or self._stopping:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        # asyncio.timeout rather than wait_for: wait_for can swallow a
+        # cancellation that arrives as the wait completes (Python < 3.12).
+        try:
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
+        except TimeoutError:
+            return
+        gap = began + PASS_GAP - loop.time()
+        if gap > 0 and not self._stopping:
+            await asyncio.sleep(gap)  # wake-ups in the meantime join this one
+
+    def _nothing_to_do(self, snapshot: "_Snapshot") -> bool:
+        """A pass now would touch nothing: no gateway has room (or sending is paused), no time-driven work
+        is due, no look at the waiting messages is due, and no earlier pass left work behind."""
+        now = snapshot.now
+        return ((not snapshot.room or snapshot.paused) and self._cursor is None
+                and self._housekeep_at is not None and now < self._housekeep_at
+                and self._annotate_at is not None and now < self._annotate_at)
 
     def _after_failure(self) -> float:
         """The wait after a failed pass: growing while the store is away."""

@@ -44,6 +44,11 @@ INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
+#: Seconds send outcomes, reports and returns wait for more news before they go to the store lane, when
+#: no run is being written: the news of one send (its outcome, then its report a moment later) and of the
+#: sends around it then share one transaction. A received message goes at once (someone may be waiting
+#: to read it), taking what waits with it.
+FLUSH_GATHER = 0.005
 #: Numbers looked up and written at a time when blocking many.
 _BLOCK_CHUNK = 500
 
@@ -76,6 +81,8 @@ class Outbox:
         #: Futures of news whose giver waits for its commit (by the item's id, with the item).
         self._waiting: dict[int, tuple[Work, asyncio.Future]] = {}
         self._flush_handle: asyncio.Handle | None = None
+        #: The flush handle is the FLUSH_GATHER wait (a received message cuts it short).
+        self._gathering = False
         #: Answers being committed in the store lane.
         self._flushing: asyncio.Future | None = None
         #: Jobs submitted together by concurrent callers, stored in one transaction.
@@ -189,13 +196,22 @@ class Outbox:
         if wait:
             done = loop.create_future()
             self._waiting[id(item)] = (item, done)
-        if self._flush_handle is None and self._flushing is None:
-            self._flush_handle = loop.call_soon(self._flush_some)
+        if self._flushing is None:
+            if isinstance(item, Received) and self._gathering:
+                self._flush_handle.cancel()  # a received message is not kept waiting for more news
+                self._flush_handle = None
+            if self._flush_handle is None:
+                self._gathering = not isinstance(item, Received)
+                self._flush_handle = (loop.call_later(FLUSH_GATHER, self._flush_some) if self._gathering
+                                      else loop.call_soon(self._flush_some))
         return done
 
     def _flush_some(self) -> None:
         """Hand the next FLUSH_LIMIT items to the store lane; the rest follow when they are committed."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()  # called directly (settle) while a wait was pending
         self._flush_handle = None
+        self._gathering = False
         if self._flushing is not None or not self._results:
             return
         results, self._results = self._results[:FLUSH_LIMIT], self._results[FLUSH_LIMIT:]
@@ -241,6 +257,7 @@ class Outbox:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
+        self._gathering = False
         results, self._results = self._results, []
         if results:
             now = self.engine.clock.now()
@@ -253,11 +270,12 @@ class Outbox:
         changed = written.changed
         inflight = self.engine.dispatcher.inflight
         views: list[MessageView] = []
-        changed_ids = {v.id for v in changed}
         for item in results:
             if isinstance(item, Outcome):
                 before = inflight.pop(item.sms.message_id, None)
-                if item.result.ok and before is not None and item.sms.message_id not in changed_ids:
+                # announced even when a later item of the run changed it again (its report, gathered into
+                # the same run): listeners see sent, then the later view
+                if item.result.ok and before is not None:
                     views.append(changed_view(before, status=m.SENT, sent_at=now, parts=item.result.parts,
                                               reason="", gateway=item.gateway, updated_at=now))
         views.extend(changed)

@@ -106,7 +106,7 @@ class RetarusGateway(Gateway):
                                      max_interval=s["poll_max_interval"], bases=self.client.urls, max_age=max_age)
         since = datetime.now(timezone.utc) - timedelta(seconds=max_age)
         try:
-            waiting = await asyncio.to_thread(self.sink.awaiting_reports, self.name, since)
+            waiting = await asyncio.to_thread(self.services.awaiting_reports, since)
         except Exception:  # the gateway sends all the same; earlier messages keep their last status
             log.exception("gateway %s: messages waiting for a status could not be read", self.name)
             waiting = []
@@ -190,14 +190,14 @@ class RetarusGateway(Gateway):
                     if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
                         self._slots.release()
                         self._posting -= len(group)
-                        self.sink.gateway_returned(self, group)
+                        self.services.returned(group)
                         continue
                     self._post(group)
         except asyncio.CancelledError:
             waiting = items + [sms for group in groups for sms in group]
             if waiting:  # gathered but not posted: back to the queue
                 self._posting -= len(waiting)
-                self.sink.gateway_returned(self, waiting)
+                self.services.returned(waiting)
             raise
 
     def _post(self, group: list[OutboundSms]) -> None:
@@ -248,12 +248,12 @@ class RetarusGateway(Gateway):
         if outcome.kind == "accepted":
             await self._accepted(group, outcome)
         elif outcome.kind == "auth":
-            self.sink.gateway_returned(self, group)
+            self.services.returned(group)
             if self.state != GatewayState.AUTH_FAILED:
                 log.error("gateway %s: %s", self.name, AUTH_REASON)
                 self.set_state(GatewayState.AUTH_FAILED, AUTH_REASON)
         elif outcome.kind == "stopped":
-            self.sink.gateway_returned(self, group)
+            self.services.returned(group)
         elif outcome.kind == "duplicate":
             self._finish(group, SendResult(ok=False, reason=f"refused by the provider as a duplicate ({outcome.reason})"))
         elif outcome.kind == "refused":
@@ -282,11 +282,11 @@ class RetarusGateway(Gateway):
                 self.counters.count_sent()
             else:
                 self.counters.failed += 1
-            self.sink.gateway_sent(self, sms, res)
+            self.services.sent(sms, res)
 
     def _report(self, report: DeliveryReport) -> None:
         if self.state != GatewayState.STOPPED:  # resumed statuses may come while the gateway starts
-            self.sink.gateway_report(self, report)
+            self.services.report(report)
 
     # --- facts -------------------------------------------------------------------------------
 

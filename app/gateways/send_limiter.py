@@ -13,9 +13,12 @@ import logging
 import time
 from collections import deque
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.settings import Setting
+
+if TYPE_CHECKING:
+    from .services import GatewayServices
 
 log = logging.getLogger(__name__)
 
@@ -82,22 +85,21 @@ class SendLimiter:
             out["sent_today"] = f"{self.today()}/{self.per_day}"
         return out
 
-    async def restore(self, sink: Any, gateway: str) -> None:
+    async def restore(self, services: "GatewayServices", gateway: str) -> None:
         """Count from the store what the limits count: today's sent messages for the per-day limit, and when
         the last minute's were sent for the per-minute limit (read off the loop).
 
         The store may not hold a send of a moment ago yet (results are committed in groups), so a count
         already held is kept where it is higher.
         """
-        count, latest = getattr(sink, "sent_count", None), getattr(sink, "latest_sends", None)
-        if count is None or latest is None or not self.limited:
+        if not services.counts_sends or not self.limited:
             return
         now = datetime.now().astimezone()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
 
         def read() -> tuple[int, list[datetime]]:
-            return (count(gateway, midnight) if self.per_day else 0,
-                    latest(gateway, now - timedelta(seconds=60), self.per_minute) if self.per_minute else [])
+            return (services.sent_count(midnight) if self.per_day else 0,
+                    services.latest_sends(now - timedelta(seconds=60), self.per_minute) if self.per_minute else [])
 
         try:
             today, recent = await asyncio.to_thread(read)

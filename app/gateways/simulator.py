@@ -71,7 +71,7 @@ class SimulatorGateway(Gateway):
 
     def _report(self, ref: str, recipient: str) -> None:
         if self.running:
-            self.sink.gateway_report(self, DeliveryReport(
+            self.services.report(DeliveryReport(
                 reference=ref, outcome="delivered", reason="Message is delivered to destination.",
                 at=datetime.now(timezone.utc), recipient=recipient))
 

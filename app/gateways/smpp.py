@@ -130,7 +130,7 @@ class SmppGateway(Gateway):
             raise RuntimeError(str(exc)) from None
         since = datetime.now(timezone.utc) - timedelta(hours=self.settings["status_max_age"])
         try:
-            waiting = await asyncio.to_thread(self.sink.awaiting_reports, self.name, since)
+            waiting = await asyncio.to_thread(self.services.awaiting_reports, since)
             self.receipts.restore([ref for _uid, ref, _at in waiting])
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
@@ -240,7 +240,7 @@ class SmppGateway(Gateway):
         while True:
             sms = await self._queue.get()
             if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED) or self._tx is None:
-                self.sink.gateway_returned(self, [sms])
+                self.services.returned([sms])
                 continue
             self._in_progress += 1
             task = asyncio.create_task(self._send_one(sms))
@@ -256,7 +256,7 @@ class SmppGateway(Gateway):
         finally:
             self._in_progress -= 1
         if result is None:
-            self.sink.gateway_returned(self, [sms])
+            self.services.returned([sms])
             return
         self.answered(sms, result)
         self.receipts.release(result.references)
@@ -352,7 +352,7 @@ class SmppGateway(Gateway):
 
     def _report(self, report):
         self.last_activity = time.time()
-        return self.sink.gateway_report(self, report)
+        return self.services.report(report)
 
     async def _deliver(self, pdu: P.Pdu) -> int:
         """Take a deliver_sm; the status to answer once it is committed."""

@@ -63,3 +63,16 @@ async def run_until_settled(engine, passes: int = 50) -> None:
             return
         await drain(engine)
     raise AssertionError("the queue did not settle")
+
+
+def count_store_passes(engine) -> list[int]:
+    """Count the dispatcher's store passes from now on: the one-element list holds the count."""
+    passes = [0]
+    real = engine.dispatcher._store_pass
+
+    def counted(snapshot):
+        passes[0] += 1
+        return real(snapshot)
+
+    engine.dispatcher._store_pass = counted
+    return passes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +12,8 @@ from app.engine.requests import EngineError, OutboundRequest
 from app.gateways.base import GatewayState
 from app.store import models as m
 from tests.conftest import next_event
+
+from .conftest import count_store_passes
 
 FAST = {"send_delay": 0.0, "report_delay": 0.0}
 
@@ -269,3 +272,25 @@ async def test_text_options_shape_what_is_stored(make_engine):
     assert translit.message.text == '"quoted" - dash'
     assert refused.message is None and refused.code == "invalid-text" and "☺" in refused.error
     assert bad_type.message is None and "unknown message type" in bad_type.error
+
+
+async def test_wake_ups_while_no_gateway_has_room_run_no_store_pass(make_engine):
+    engine = await started(make_engine)
+    try:
+        engine.pause_gateway("Sim")
+        await engine.dispatcher.idle()
+        await asyncio.sleep(0.3)  # the time-driven work of the pause has run
+        passes = count_store_passes(engine)
+        # nothing time-driven comes due meanwhile
+        engine.dispatcher._housekeep_at = engine.dispatcher._annotate_at = engine.clock.now() + timedelta(seconds=60)
+        for _ in range(20):
+            engine.dispatcher.wake()
+            await asyncio.sleep(0.005)
+        assert passes == [0]
+        engine.resume_gateway("Sim")
+        [msg] = engine.queue_messages([OutboundRequest(["+4917612345678"], "after the pause")]).accepted
+        await next_event(engine, lambda e: isinstance(e, ev.MessageChanged) and e.message.id == msg.id
+                         and e.message.status == m.SENT)
+        assert passes[0] >= 1
+    finally:
+        await engine.stop()

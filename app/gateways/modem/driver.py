@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .at_channel import AtChannel, AtCommand, AtError, AtResponse, AtTimeout, is_hex
 from .modem_errors import describe, is_sim_busy
+from .send_pipeline import message_reference
 from .profiles import AUTO, ModemProfile, detect
 from .profiles import get as get_profile
 
@@ -279,13 +280,8 @@ class ModemDriver:
         return self.channel.submit(f"AT+CMGS={length}", self.timing.send, data=pdu,
                                    prompt_timeout=self.timing.command, after=after)
 
-    @staticmethod
-    def reference(answer: AtResponse) -> int:
-        """The message reference in an ``AT+CMGS`` answer; AtError when the modem gave none."""
-        value = answer.first("+CMGS:")
-        if value is None or not value.split(",")[0].strip().isdigit():
-            raise AtError("AT+CMGS", "CMS", None, "the modem sent no message reference")
-        return int(value.split(",")[0])
+    #: The message reference in an ``AT+CMGS`` answer; AtError when the modem gave none.
+    reference = staticmethod(message_reference)
 
     async def use_storage(self, mem: str) -> None:
         """Make ``mem`` the storage that AT+CMGR/CMGL/CMGD work on (caller holds the channel lock)."""

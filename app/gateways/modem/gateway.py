@@ -2,20 +2,18 @@
 
 The gateway owns the port, the AT channel and two tasks: the worker
 (sends, one message ahead: the next message's PDUs are encoded and its
-``AT+CMGS`` queued while one is in flight, so the line does not idle between
-messages) and a housekeeping task (:mod:`.link`) that connects and
-reconnects, reads received messages, sweeps the storage, polls the signal,
+``AT+CMGS`` queued while one is in flight, so the line does not idle
+between messages; each message goes through :mod:`.send_pipeline`) and a
+housekeeping task (:mod:`.link`) that connects and reconnects, reads
+received messages (:mod:`.receiver`), sweeps the storage, polls the signal,
 sends a keep-alive ``AT`` when the line is idle, and hands a modem that
 stopped answering to the watchdog (:mod:`.watchdog`). The gateway knows its
 modem by IMEI and its SIM by IMSI (:mod:`.identity`).
 
-A message in flight when the modem fails follows one rule: it is retried
-automatically only when no part of it can have reached the network (the
-modem refused it, or failed before a PDU was handed over). When a PDU was
-handed over and no answer came, or when earlier parts were already sent, the
-message is failed with a reason that says so; the operator retries it. The
-message ahead of it, whose command was not written, goes back to the queue
-untried. So a message is never silently lost and never silently sent twice.
+A message in flight when the modem fails follows the pipeline's rule: it is
+retried automatically only when no part of it can have reached the network;
+otherwise it is failed with a reason that says so. The message ahead of it,
+whose command was not written, goes back to the queue untried. So a message is never silently lost and never silently sent twice.
 """
 
 from __future__ import annotations
@@ -24,49 +22,24 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass, field
 
 from app.settings import Setting
-from app.sms.errors import EncodeError
-from app.sms.pdu import encode_submit
 
 from ..base import DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
 from ..send_limiter import LIMIT_SETTINGS
-from .at_channel import AtCommand, AtError, AtTimeout, NotSent, PortGone, Withdrawn
-from .driver import ModemDriver, SimLocked, Timing
+from .at_channel import AtCommand
+from .driver import SimLocked, Timing
 from .link import ModemLink
-from .modem_errors import describe, send_retryable
 from .profiles import AUTO
 from .profiles import get as get_profile
 from .profiles import names as profile_names
 from .receiver import Receiver
+from .send_pipeline import SendPipeline, Sending
 
 log = logging.getLogger(__name__)
 
 #: ``port`` value that runs the built-in modem simulator on a pty in this process.
 BUILTIN_SIMULATOR = "simulator"
-
-
-@dataclass
-class _Sending:
-    """One message's parts queued on the AT channel, or its outcome when it could not be queued."""
-
-    sms: OutboundSms
-    commands: list[AtCommand] = field(default_factory=list)
-    result: SendResult | None = None
-
-    @property
-    def untried(self) -> bool:
-        """No command of it was written: the modem never saw it."""
-        return self.result is None and not any(c.written for c in self.commands)
-
-    def withdraw(self) -> bool:
-        """Take its commands back if none was written yet; True when the modem never sees it."""
-        if self.result is not None or any(c.written for c in self.commands):
-            return False
-        for command in self.commands:
-            command.channel.withdraw(command)
-        return True
 
 
 class ModemGateway(ModemLink, Gateway):
@@ -116,6 +89,8 @@ class ModemGateway(ModemLink, Gateway):
                              registration=s["registration_timeout"],
                              boot=max(6.0, get_profile(s["profile"]).boot_seconds) if s["profile"] != AUTO else 6.0)
         self.receiver = Receiver(self, s["reassembly_timeout"])
+        self.pipeline = SendPipeline(self._submit_pdu, smsc=lambda: self.settings["smsc"],
+                                     connected=lambda: self.connected, counted=self.limiter.count, hung=self._hung)
         self._init_link()
         self.simulator = None
         self._device = s["port"]
@@ -124,7 +99,7 @@ class ModemGateway(ModemLink, Gateway):
         self._paused = False
         self._next_sweep = self._next_signal = 0.0
         #: The message taken from the queue behind the one in flight (see :meth:`_work`).
-        self._ahead: _Sending | None = None
+        self._ahead: Sending | None = None
 
     # --- window -----------------------------------------------------------------
 
@@ -207,7 +182,7 @@ class ModemGateway(ModemLink, Gateway):
             if self._ahead is None:
                 sms = await self._queue.get()
                 if self.state not in (GatewayState.RUNNING, GatewayState.PAUSED):
-                    self.sink.gateway_returned(self, [sms])
+                    self.services.returned([sms])
                     continue
                 current = self._begin(sms)
             else:
@@ -236,17 +211,17 @@ class ModemGateway(ModemLink, Gateway):
             if self.state == GatewayState.STOPPING and self._ahead is None:
                 return
 
-    def _report(self, sending: "_Sending", result: SendResult) -> None:
+    def _report(self, sending: Sending, result: SendResult) -> None:
         """Tell the engine the outcome (a message the modem never saw goes back to the queue)."""
-        self.last_activity = time.time()
+        self.last_activity = self.services.now()
         if sending.untried:
-            self.sink.gateway_returned(self, [sending.sms])
+            self.services.returned([sending.sms])
             return
         if result.ok:
             self.counters.count_sent()
         else:
             self.counters.failed += 1
-        self.sink.gateway_sent(self, sending.sms, result)
+        self.services.sent(sending.sms, result)
 
     def _return_queued(self) -> None:
         self._return_ahead()
@@ -257,66 +232,19 @@ class ModemGateway(ModemLink, Gateway):
         ahead = self._ahead
         if ahead is not None and ahead.withdraw():
             self._ahead = None
-            self.sink.gateway_returned(self, [ahead.sms])
+            self.services.returned([ahead.sms])
 
     async def send(self, sms: OutboundSms) -> SendResult:
-        return await self._finish(self._begin(sms))
+        return await self.pipeline.send(sms)
 
-    def _begin(self, sms: OutboundSms) -> "_Sending":
-        """Encode ``sms`` and queue its parts on the channel (each part only if the one before succeeds)."""
-        if not self.connected:
-            return _Sending(sms, result=SendResult(ok=False, reason="the modem is not connected", retryable=True))
-        validity = None
-        if sms.validity_seconds:
-            validity = max(5, -(-sms.validity_seconds // 60))
-        try:
-            parts = encode_submit(sms.recipient, sms.text, encoding=sms.encoding if sms.encoding in (
-                "gsm", "ucs2", "8bit") else "auto", flash=sms.flash, status_report=sms.status_report,
-                validity_minutes=validity, sca=self.settings["smsc"] or None)
-        except EncodeError as exc:
-            return _Sending(sms, result=SendResult(ok=False, reason=str(exc), retryable=False))
-        commands: list[AtCommand] = []
-        for part in parts:
-            commands.append(self.driver.submit_pdu(part.length, part.hex, after=commands[-1] if commands else None))
-        return _Sending(sms, commands)
+    def _begin(self, sms: OutboundSms) -> Sending:
+        return self.pipeline.begin(sms)
 
-    async def _finish(self, sending: "_Sending") -> SendResult:
-        """Wait for the answers to ``sending``'s parts; the outcome by the rule in the module's docstring."""
-        if sending.result is not None:
-            return sending.result
-        references: list[str] = []
-        total = len(sending.commands)
-        for command in sending.commands:
-            try:
-                references.append(str(ModemDriver.reference(await command.result())))
-            except AtError as exc:
-                return self._part_failed(references, total, describe(exc), send_retryable(exc), unknown=False)
-            except NotSent:
-                return self._part_failed(references, total, "the modem stopped answering", True, unknown=False)
-            except AtTimeout as exc:
-                self._hung(f"the modem stopped answering ({exc})")
-                return self._part_failed(references, total, "the modem stopped answering", True,
-                                         unknown=exc.data_written)
-            except (PortGone, Withdrawn) as exc:
-                return self._part_failed(references, total, f"the modem was lost ({exc})", True,
-                                         unknown=getattr(exc, "data_written", False))
-        self.limiter.count()
-        return SendResult(ok=True, references=tuple(references), parts=total)
+    async def _finish(self, sending: Sending) -> SendResult:
+        return await self.pipeline.finish(sending)
 
-    def _part_failed(self, references: list[str], total: int, why: str, retryable: bool, *,
-                     unknown: bool) -> SendResult:
-        done = len(references)
-        if unknown:
-            self.limiter.count()
-            return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
-                f"{why} after part {done + 1} of {total} was handed over; it may have been sent, so it is not "
-                "sent again automatically (retry it to send it again)"))
-        if done:
-            self.limiter.count()
-            return SendResult(ok=False, references=tuple(references), parts=total, retryable=False, reason=(
-                f"parts 1–{done} of {total} were sent, part {done + 1} failed: {why}; not sent again "
-                "automatically, so the recipient gets no duplicate parts (retry it to send it again)"))
-        return SendResult(ok=False, parts=total, retryable=retryable, reason=why)
+    def _submit_pdu(self, length: int, pdu: str, after: AtCommand | None = None) -> AtCommand:
+        return self.driver.submit_pdu(length, pdu, after)
 
     # --- receiving --------------------------------------------------------------------
 
@@ -326,8 +254,8 @@ class ModemGateway(ModemLink, Gateway):
 
     def report(self, report: DeliveryReport):
         """Hand a status report to the engine; returns what to await for its commit (None: committed)."""
-        self.last_activity = time.time()
-        return self.sink.gateway_report(self, report)
+        self.last_activity = self.services.now()
+        return self.services.report(report)
 
     def signal_changed(self, rssi: int) -> None:
         if self.driver is not None:

@@ -28,6 +28,7 @@ from ..base import GatewayState
 from .at_channel import AtError
 from .driver import ModemDriver
 from .discovery import candidate_ports, find_modem, imei_digits
+from .receiver_jobs import LinkLost
 
 if TYPE_CHECKING:
     from .gateway import ModemGateway
@@ -56,11 +57,10 @@ class ModemIdentity:
 
     async def load(self) -> None:
         """Read the remembered IMEI and IMSI from the store (once)."""
-        recall = getattr(self.gw.sink, "recall_gateway_facts", None)
-        if self.loaded or recall is None:
+        if self.loaded:
             return
         try:
-            facts = await recall(self.gw.name)
+            facts = await self.gw.services.recall()
         except Exception:
             log.exception("gateway %s: its remembered modem identity could not be read", self.gw.name)
             return
@@ -68,11 +68,8 @@ class ModemIdentity:
         self.loaded = True
 
     async def _save(self) -> None:
-        remember = getattr(self.gw.sink, "remember_gateway_facts", None)
-        if remember is None:
-            return
         try:
-            await remember(self.gw.name, {"imei": self.imei, "imsi": self.imsi})
+            await self.gw.services.remember({"imei": self.imei, "imsi": self.imsi})
         except Exception:
             log.exception("gateway %s: its modem identity could not be stored", self.gw.name)
 
@@ -115,10 +112,8 @@ class ModemIdentity:
             self.new_imsi = imsi
             self.note(f"SIM changed: was IMSI {self.imsi}, now {imsi}; sending stops until the operator "
                       "accepts it")
-            alert = getattr(self.gw.sink, "gateway_alert", None)
-            if alert is not None:
-                alert(self.gw, f"{self.gw.name}: SIM changed (was IMSI {self.imsi}, now {imsi}); nothing is sent "
-                               "until you accept it (Gateways tab: Accept modem/SIM)")
+            self.gw.services.alert(f"{self.gw.name}: SIM changed (was IMSI {self.imsi}, now {imsi}); nothing is "
+                                   "sent until you accept it (Gateways tab: Accept modem/SIM)")
         elif imsi == self.imsi:
             self.new_imsi = ""
         return not self.new_imsi
@@ -168,6 +163,6 @@ class ModemIdentity:
             self.gw._device = port
             self.note(f"the operator accepted the modem on {port} (IMEI {imei}); it is remembered at the next "
                       "connection")
-            self.gw.receiver.jobs.put_nowait(("lost",))
+            self.gw.receiver.jobs.put_nowait(LinkLost())
             return f"modem {imei}"
         raise LookupError(f"gateway {self.gw.name} has no new modem or SIM to accept")

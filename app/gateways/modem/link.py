@@ -24,6 +24,7 @@ from .at_channel import AtChannel, AtError, AtTimeout, PortGone
 from .driver import ModemDriver, ModemProblem, SimLocked
 from .identity import ModemIdentity, OtherModem
 from .modem_errors import describe
+from .receiver_jobs import LinkLost
 from .serial_port import close_port, open_port
 from .usb_reset import reset_usb
 from .watchdog import Watchdog
@@ -144,7 +145,7 @@ class ModemLink:
             return  # the watchdog is at work on the port already
         self.set_state(GatewayState.DISCONNECTED, f"{reason}; reconnecting")
         self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
+        self.receiver.jobs.put_nowait(LinkLost())
 
     def _hung(self, reason: str) -> None:
         """The modem stopped answering: sending stops and the housekeeping task hands it to the watchdog."""
@@ -155,7 +156,7 @@ class ModemLink:
         self.log_traffic("info", f"{reason}: the watchdog takes over")
         self.set_state(GatewayState.ERROR, f"{reason}; the watchdog checks the modem")
         self._return_queued()
-        self.receiver.jobs.put_nowait(("lost",))
+        self.receiver.jobs.put_nowait(LinkLost())
 
     # --- housekeeping task ------------------------------------------------------------------
 
@@ -213,11 +214,11 @@ class ModemLink:
         except TimeoutError:
             job = None
         if not self.connected or self._hung_reason is not None:
+            if job is not None:
+                self.receiver.drop(job)
             return
-        if job is not None and job[0] == "delete":
-            await self.driver.delete(job[2], job[1])
-        elif job is not None and job[0] != "lost":
-            await self.receiver.run_job(job)
+        if job is not None:
+            await self.receiver.run(job)
         now = loop.time()
         if now >= self._next_sweep:
             self._next_sweep = now + self.settings["sweep_seconds"]
@@ -225,7 +226,7 @@ class ModemLink:
         if now >= self._next_signal:
             self._next_signal = now + self.settings["signal_seconds"]
             await self.driver.read_signal()
-            self.sink.gateway_state_changed(self)
+            self.services.state_changed()
         if loop.time() - self.channel.last_line >= self.settings["keepalive_seconds"]:
             await self.driver.at("AT", busy_retry=False)
         await self.receiver.expire()
@@ -257,12 +258,10 @@ class ModemLink:
         self.down_alerted = True
         self._alert(f"{self.name} has been down for {duration(time.time() - self.down_since)}: "
                     f"{self.state.value}" + (f" ({self.state_reason})" if self.state_reason else ""))
-        self.sink.gateway_state_changed(self)
+        self.services.state_changed()
 
     def _alert(self, text: str) -> None:
         """Tell the operator (the window's notifier, the log, the traffic log)."""
         self.log_traffic("info", f"alert: {text}")
         log.warning("gateway %s: %s", self.name, text)
-        alert = getattr(self.sink, "gateway_alert", None)
-        if alert is not None:
-            alert(self, text)
+        self.services.alert(text)

@@ -19,6 +19,12 @@ dropped. An SMS-SUBMIT found in storage (a message written there to be sent)
 is no received message: it is left where it is, with a traffic-log line.
 A message the engine cannot take stays on the modem (not deleted, ``+CMT``
 not acknowledged) and the reader goes on.
+
+The work comes as typed jobs (:mod:`.receiver_jobs`): an indication, a
+direct PDU, a sweep, a delete or acknowledgement after the engine's commit.
+The delete of a slot is a job of its own, queued once the engine's commit
+is done, so the next stored message is read while the engine commits the
+one before; a slot awaiting its delete is not read again meanwhile.
 """
 
 from __future__ import annotations
@@ -26,10 +32,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import time
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable
 
 from app.gateways.base import DeliveryReport, IncomingSms
 from app.sms.concat import IncomingMessage, Reassembler
@@ -38,13 +43,12 @@ from app.sms.pdu import StatusReport, decode
 
 from .at_channel import AtError, AtTimeout
 from .modem_errors import describe
+from .receiver_jobs import AckAfterStore, DeleteAfterStore, Job, Slot, job_for
 
 if TYPE_CHECKING:
     from .gateway import ModemGateway
 
 log = logging.getLogger(__name__)
-
-Slot = tuple[str, int]  # (storage, index)
 
 #: Unsolicited results the console knows and has no use for (calls, registration, start-up, Huawei status).
 _IGNORED = ("RING", "+CRING", "+CLIP", "+CREG", "+CGREG", "+CEREG", "+CPIN", "+CIEV", "+CBM", "+CUSD", "RDY",
@@ -63,12 +67,16 @@ class Receiver:
     def __init__(self, gateway: "ModemGateway", reassembly_timeout: float = 600.0):
         self.gateway = gateway
         self.reassembler = Reassembler(reassembly_timeout)
-        self.jobs: asyncio.Queue[tuple] = asyncio.Queue()
+        self.jobs: asyncio.Queue[Job] = asyncio.Queue()
         #: Slots holding parts of incomplete concatenated messages, by set key.
         self._held: dict[tuple, set[Slot]] = {}
         self._held_slots: set[Slot] = set()
         #: Stored SMS-SUBMITs already reported as left in storage: (slot, PDU).
         self._left: set[tuple[Slot, str]] = set()
+        #: Slots handed over whose delete waits for the engine's commit (not read again meanwhile), with the
+        #: job that deletes them; and the jobs under way (by id), with the event set once each is done.
+        self._deleting: dict[Slot, DeleteAfterStore] = {}
+        self._running: dict[int, asyncio.Event] = {}
 
     @property
     def driver(self):
@@ -77,50 +85,59 @@ class Receiver:
     # --- unsolicited lines (called by the channel, no commands from here) --------
 
     def unsolicited(self, line: str, pdu: str | None) -> None:
-        head = line.split(":", 1)[0].upper()
-        value = line.split(":", 1)[1].strip() if ":" in line else ""
-        if head in ("+CMTI", "+CDSI"):
-            m = re.match(r'"?(\w+)"?\s*,\s*(\d+)', value)
-            if m:
-                self.jobs.put_nowait(("read", m.group(1).upper(), int(m.group(2))))
-            else:
-                self._traffic(f"skipped {line!r}: it names no storage and index (the next sweep reads the "
-                              "message)")
-        elif head in ("+CMT", "+CDS"):
-            if pdu is None:
-                log.warning("%s: %s without its PDU", self.gateway.name, line)
-                return
-            self.jobs.put_nowait(("direct", pdu))
-        elif head in ("^SMMEMFULL",) or (head == "+CIEV" and "SMSFULL" in value.upper()):
-            self.jobs.put_nowait(("sweep",))
-        elif head == "^RSSI" and value.isdigit():
+        job = job_for(line, pdu)
+        if job is not None:
+            self.jobs.put_nowait(job)
+            return
+        head, _, value = line.partition(":")
+        head, value = head.strip().upper(), value.strip()
+        if head == "^RSSI" and value.isdigit():
             self.gateway.signal_changed(int(value))
         elif head in _IGNORED:
             log.debug("%s: unsolicited %s", self.gateway.name, line)
         else:
             log.debug("%s: unknown unsolicited %s", self.gateway.name, line)
-            self._traffic(f"skipped {line!r}: an unsolicited result the console does not use")
+            self.traffic(f"skipped {line!r}: an unsolicited result the console does not use")
 
     # --- jobs (run by the gateway's housekeeping task) ------------------------------
 
-    async def run_job(self, job: tuple) -> None:
-        if job[0] == "read":
-            await self.read(job[1], job[2])
-        elif job[0] == "direct":
-            await self.direct(job[1])
-        elif job[0] == "sweep":
-            await self.sweep()
+    async def run(self, job: Job) -> None:
+        """Run one job. A job that fails for any reason but the modem's (a bug, a PDU nothing expected) is
+        logged and skipped: the housekeeping task goes on with the next."""
+        try:
+            await job.run(self)
+        except (AtError, AtTimeout, ConnectionError, OSError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            log.exception("%s: %s failed", self.gateway.name, job)
+            self.traffic(f"skipped {type(job).__name__}: {type(exc).__name__}: {exc}")
+
+    def drop(self, job: Job) -> None:
+        """A job not run (the link went down): slots it was to delete may be read again by the next sweep."""
+        if isinstance(job, DeleteAfterStore) and id(job) not in self._running:
+            self._release_slots(job)
+
+    def _release_slots(self, job: DeleteAfterStore) -> None:
+        for slot in job.slots:
+            if self._deleting.get(slot) is job:
+                del self._deleting[slot]
+
+    def _busy(self, slot: Slot) -> bool:
+        """The slot's message is held for its other parts, or handed over and awaiting its delete."""
+        return slot in self._held_slots or slot in self._deleting
 
     async def read(self, mem: str, index: int) -> None:
-        if (mem, index) in self._held_slots:
+        if self._busy((mem, index)):
             return
         pdu = await self.driver.read(index, mem)
         if pdu is not None:
-            await self._stored_pdu(mem, index, pdu)
+            self._stored_pdu(mem, index, pdu)
 
     async def sweep(self) -> int:
-        """Read every stored message (and stored status report); returns how many were found."""
+        """Read every stored message (and stored status report); returns how many were found, once what
+        was handed over is committed and deleted."""
         found = 0
+        deletes: list[DeleteAfterStore] = []
         mems = [self.driver.facts.storage or self.driver.storage]
         if self.driver.facts.report_storage and self.driver.facts.cnmi.split(",")[3:4] == ["2"]:
             mems.append("SR")
@@ -132,36 +149,87 @@ class Receiver:
                 continue
             for index, pdu in listing:
                 found += 1
-                if (mem, index) not in self._held_slots:
-                    await self._stored_pdu(mem, index, pdu)
+                if not self._busy((mem, index)):
+                    self._stored_pdu(mem, index, pdu, deletes)
+                elif (mem, index) in self._deleting and self._deleting[(mem, index)] not in deletes:
+                    deletes.append(self._deleting[(mem, index)])  # handed over before: its delete is run now
+        for job in deletes:
+            await self.delete_after_store(job)
         if len(mems) > 1:
             await self.driver.restore_storage()
         await self.expire()
         return found
 
-    async def _stored_pdu(self, mem: str, index: int, pdu: str) -> None:
+    def _stored_pdu(self, mem: str, index: int, pdu: str, deletes: list[DeleteAfterStore] | None = None) -> None:
+        """Hand over a stored PDU; the slots that may then go are deleted once the engine commits: by a job
+        of their own, or by the caller when it gives ``deletes``."""
         try:
-            done = await self.take(pdu, {(mem, index)})
+            stored, done = self.take(pdu, {(mem, index)})
         except Exception as exc:
-            log.exception("%s: %s %d could not be handed over", self.gateway.name, mem, index)
-            self._traffic(f"kept {mem} {index} on the modem: the console could not take it ({exc}); "
-                          "the next sweep reads it again")
+            self._not_taken(f"{mem} {index}", exc)
             return
         for slots in done:
-            for slot_mem, slot_index in sorted(slots):
+            self._delete_after(slots, stored, deletes)
+
+    def _delete_after(self, slots: set[Slot], stored, deletes: list[DeleteAfterStore] | None = None) -> None:
+        if slots:
+            job = DeleteAfterStore(tuple(sorted(slots)), stored)
+            self._deleting.update((slot, job) for slot in slots)
+            if deletes is not None:
+                deletes.append(job)
+            elif asyncio.isfuture(stored) and not stored.done():
+                # queued once the commit is done: reads of the next messages do not wait behind it
+                stored.add_done_callback(lambda _: self.jobs.put_nowait(job))
+            else:
+                self.jobs.put_nowait(job)
+
+    def _not_taken(self, where: str, exc: BaseException) -> None:
+        log.error("%s: %s could not be handed over", self.gateway.name, where, exc_info=exc)
+        self.traffic(f"kept {where} on the modem: the console could not take it ({exc}); the next sweep reads "
+                     "it again")
+
+    async def delete_after_store(self, job: DeleteAfterStore) -> None:
+        """Delete the job's slots once the engine has committed what they held. A job is run once: run again
+        (its queued copy after a sweep ran it) it waits for the first run, or does nothing."""
+        if id(job) in self._running:
+            await self._running[id(job)].wait()
+            return
+        if not any(self._deleting.get(slot) is job for slot in job.slots):
+            return  # done already
+        done = self._running[id(job)] = asyncio.Event()
+        try:
+            try:
+                await _committed(job.stored)
+            except Exception as exc:
+                self._not_taken(", ".join(f"{mem} {index}" for mem, index in job.slots), exc)
+                return
+            for slot_mem, slot_index in job.slots:
                 try:
                     await self.driver.delete(slot_index, slot_mem)
                 except AtError as exc:
                     log.warning("%s: deleting %s %d failed: %s", self.gateway.name, slot_mem, slot_index,
                                 describe(exc))
+        finally:
+            self._release_slots(job)
+            del self._running[id(job)]
+            done.set()
 
-    async def direct(self, pdu: str) -> None:
+    async def direct(self, pdu: str, what: str = "message") -> None:
         try:
-            await self.take(pdu, set())
+            stored, _ = self.take(pdu, set())
         except Exception as exc:
-            log.exception("%s: a +CMT/+CDS PDU could not be handed over", self.gateway.name)
-            self._traffic(f"did not acknowledge a +CMT/+CDS PDU: the console could not take it ({exc})")
+            log.error("%s: a +CMT/+CDS PDU could not be handed over", self.gateway.name, exc_info=exc)
+            self.traffic(f"did not acknowledge a +CMT/+CDS PDU: the console could not take it ({exc})")
             return  # not acknowledged: a phase 2+ network delivers it again
+        await self.ack_after_store(AckAfterStore(stored, what))
+
+    async def ack_after_store(self, job: AckAfterStore) -> None:
+        try:
+            await _committed(job.stored)
+        except Exception as exc:
+            log.error("%s: a +CMT/+CDS PDU could not be stored", self.gateway.name, exc_info=exc)
+            self.traffic(f"did not acknowledge a +CMT/+CDS PDU: the console could not take it ({exc})")
+            return
         if self.driver.facts.needs_cnma:
             try:
                 await self.driver.at("AT+CNMA", busy_retry=False)
@@ -170,56 +238,54 @@ class Receiver:
 
     # --- decoding and handing over ----------------------------------------------------
 
-    async def take(self, pdu: str, slots: set[Slot]) -> list[set[Slot]]:
-        """Decode and hand over one PDU; returns, once the engine has committed what it was handed, the slot
-        sets that may now be deleted."""
+    def take(self, pdu: str, slots: set[Slot]) -> tuple[Awaitable[None] | None, list[set[Slot]]]:
+        """Decode and hand over one PDU. Returns what to await for the engine's commit of what it was handed
+        (None: committed already) and the slot sets that may be deleted once it is done."""
         try:
             message = decode(pdu, direction="in", received_at=datetime.now(timezone.utc))
         except PduError as exc:
-            return await self._undecodable(pdu, slots, exc)
+            return self._undecodable(pdu, slots, exc)
         who = message.recipient if isinstance(message, StatusReport) else message.sender
         for note in message.notes:
             log.info("%s: PDU %s: %s", self.gateway.name, pdu, note)
-            self._traffic(f"{'status report about' if isinstance(message, StatusReport) else 'PDU from'} "
+            self.traffic(f"{'status report about' if isinstance(message, StatusReport) else 'PDU from'} "
                           f"{who}: {note}")
         if isinstance(message, StatusReport):
-            await _committed(self.gateway.report(DeliveryReport(
+            return self.gateway.report(DeliveryReport(
                 reference=str(message.message_reference),
                 outcome={"failed": "undelivered"}.get(message.outcome, message.outcome),
-                reason=message.status_text, at=message.discharge_time, recipient=message.recipient)))
-            return [slots]
+                reason=message.status_text, at=message.discharge_time, recipient=message.recipient)), [slots]
         done = self.reassembler.add(message, time.monotonic())
         concat = message.concat
         if done is None:
             key = (message.sender, concat.reference, concat.total)
             self._held.setdefault(key, set()).update(slots)
             self._held_slots.update(slots)
-            return []
+            return None, []
         if concat is not None and concat.total > 1:
             slots = slots | self._release((message.sender, concat.reference, concat.total))
-        await self._hand_over(self._incoming(done))
-        return [slots]
+        return self.gateway.received(self._incoming(done)), [slots]
 
-    async def _undecodable(self, pdu: str, slots: set[Slot], exc: PduError) -> list[set[Slot]]:
+    def _undecodable(self, pdu: str, slots: set[Slot], exc: PduError) -> tuple[Awaitable[None] | None,
+                                                                                 list[set[Slot]]]:
         """A PDU whose essential fields cannot be read: a placeholder message keeps it (a SUBMIT stays put)."""
         found = exc.found
         where = ", ".join(f"{mem} {index}" for mem, index in sorted(slots)) or "a +CMT/+CDS line"
         if found.get("type") == "submit":
             if not any(((slot, pdu) in self._left) for slot in slots):
                 self._left.update((slot, pdu) for slot in slots)
-                self._traffic(f"left {where} in storage: it holds an SMS-SUBMIT (a message to send), "
-                              "not a received message")
-            return []
+                self.traffic(f"left {where} in storage: it holds an SMS-SUBMIT (a message to send), "
+                             "not a received message")
+            return None, []
         what = "status report" if found.get("type") == "status-report" else "message"
         sender = found.get("sender") or found.get("recipient") or ""
         log.warning("%s: undecodable PDU %s: %s", self.gateway.name, pdu, exc)
-        self._traffic(f"stored the PDU of {where} as an undecodable {what}: {exc}")
-        await self._hand_over(IncomingSms(sender=sender, text=f"[{what} the modem could not decode: {exc}]",
-                                    smsc=found.get("smsc") or "", pdu=pdu,
-                                    fingerprint=fingerprint(self.gateway.name, [pdu])))
-        return [slots]
+        self.traffic(f"stored the PDU of {where} as an undecodable {what}: {exc}")
+        return self.gateway.received(IncomingSms(sender=sender, text=f"[{what} the modem could not decode: {exc}]",
+                                                 smsc=found.get("smsc") or "", pdu=pdu,
+                                                 fingerprint=fingerprint(self.gateway.name, [pdu]))), [slots]
 
-    def _traffic(self, text: str) -> None:
+    def traffic(self, text: str) -> None:
         self.gateway.log_traffic("info", text)
 
     async def expire(self) -> None:
@@ -227,14 +293,11 @@ class Receiver:
         for done in self.reassembler.expire(time.monotonic()):
             slots = self._release((done.sender, done.reference, done.total_parts))
             try:
-                await self._hand_over(self._incoming(done))
+                stored = self.gateway.received(self._incoming(done))
             except Exception as exc:
-                log.exception("%s: an incomplete message could not be handed over", self.gateway.name)
-                self._traffic(f"kept the parts of an incomplete message from {done.sender} on the modem: the "
-                              f"console could not take it ({exc}); the next sweep reads them again")
+                self._not_taken(f"the parts of an incomplete message from {done.sender}", exc)
                 continue
-            for mem, index in sorted(slots):
-                self.jobs.put_nowait(("delete", mem, index))
+            self._delete_after(slots, stored)
 
     def _release(self, key: tuple) -> set[Slot]:
         slots = self._held.pop(key, set())
@@ -246,11 +309,6 @@ class Receiver:
                            smsc=done.smsc or "", pdu=",".join(done.pdus), sent_at=done.timestamp,
                            total_parts=done.total_parts, received_parts=done.parts_received,
                            fingerprint=fingerprint(self.gateway.name, done.pdus))
-
-    async def _hand_over(self, sms: IncomingSms) -> None:
-        """Returns once the engine has committed the message; an exception here keeps the PDUs on the SIM."""
-        await _committed(self.gateway.received(sms))
-
 
 async def _committed(pending) -> None:
     """Wait for the engine's commit of what was handed to it (None: committed already)."""

@@ -4,16 +4,58 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tty
 
 import pytest
 
 from app.engine import events as ev
+from app.gateways.modem.at_channel import AtChannel
 from app.gateways.modem.sim_dialect import SimOptions
+from app.gateways.modem.serial_port import close_port, open_port
 from app.gateways.modem.simulator import ModemSimulator
 
 #: Short timeouts so that faults show quickly.
 FAST = {"command_timeout": 1.0, "send_timeout": 2.0, "registration_timeout": 2.0, "reconnect_max_seconds": 0.5,
         "keepalive_seconds": 30.0, "sweep_seconds": 300.0}
+
+
+@pytest.fixture
+async def raw_line():
+    """A pty whose master the test writes to by hand, and an AtChannel on its slave."""
+    master, slave = os.openpty()
+    tty.setraw(master)
+    tty.setraw(slave)
+    port = open_port(os.ttyname(slave))
+    seen: list[tuple[str, str | None]] = []
+    got = asyncio.Event()
+
+    def unsolicited(line, pdu):
+        seen.append((line, pdu))
+        got.set()
+
+    channel = AtChannel(port.fileno(), unsolicited, name="test")
+    channel.got = got
+    loop = asyncio.get_running_loop()
+    received = asyncio.Queue()
+
+    def readable():
+        received.put_nowait(os.read(master, 4096).decode("latin-1"))
+
+    os.set_blocking(master, False)
+    loop.add_reader(master, readable)
+
+    async def modem_reads() -> str:
+        return await asyncio.wait_for(received.get(), 5)
+
+    def modem_writes(text: str) -> None:
+        os.write(master, text.encode("latin-1"))
+
+    yield channel, modem_reads, modem_writes, seen
+    loop.remove_reader(master)
+    channel.detach()
+    close_port(port)
+    os.close(master)
+    os.close(slave)
 
 
 @pytest.fixture

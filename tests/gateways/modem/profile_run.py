@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from app.engine.requests import OutboundRequest
 from app.gateways.modem.profiles import get
+from app.gateways.modem.receiver_jobs import Sweep
 from app.gateways.modem.sim_dialect import SimOptions
 from app.gateways.modem.sim_pdus import encode_deliver
 from app.gateways.modem.simulator import ModemSimulator
@@ -121,7 +122,7 @@ async def _receives(engine, sim: ModemSimulator, gw, run: ProfileRun, timeout: f
         run.receives.append("sweep")
         index = sim.modem.store(encode_deliver("+4917033333", f"{run.profile} im Speicher")[0])
         deleted = len(sim.commands_starting(f"AT+CMGD={index}"))
-        gw.receiver.jobs.put_nowait(("sweep",))
+        gw.receiver.jobs.put_nowait(Sweep())
         if await _received(engine, f"{run.profile} im Speicher", timeout):
             run.receives_ok.append("sweep")
         try:  # deleted from the storage once committed

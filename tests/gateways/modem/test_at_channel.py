@@ -3,52 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import tty
 
 import pytest
 
-from app.gateways.modem.at_channel import AtChannel, AtError, AtTimeout, NotSent, PortGone, Withdrawn
+from app.gateways.modem.at_channel import AtError, AtTimeout, NotSent, PortGone, Withdrawn
 from app.gateways.modem.serial_port import PortBusy, close_port, open_port
-
-
-@pytest.fixture
-async def raw_line():
-    """A pty whose master the test writes to by hand, and an AtChannel on its slave."""
-    master, slave = os.openpty()
-    tty.setraw(master)
-    tty.setraw(slave)
-    port = open_port(os.ttyname(slave))
-    seen: list[tuple[str, str | None]] = []
-    got = asyncio.Event()
-
-    def unsolicited(line, pdu):
-        seen.append((line, pdu))
-        got.set()
-
-    channel = AtChannel(port.fileno(), unsolicited, name="test")
-    channel.got = got
-    loop = asyncio.get_running_loop()
-    received = asyncio.Queue()
-
-    def readable():
-        received.put_nowait(os.read(master, 4096).decode("latin-1"))
-
-    os.set_blocking(master, False)
-    loop.add_reader(master, readable)
-
-    async def modem_reads() -> str:
-        return await asyncio.wait_for(received.get(), 5)
-
-    def modem_writes(text: str) -> None:
-        os.write(master, text.encode("latin-1"))
-
-    yield channel, modem_reads, modem_writes, seen
-    loop.remove_reader(master)
-    channel.detach()
-    close_port(port)
-    os.close(master)
-    os.close(slave)
 
 
 async def test_echo_and_cr_cr_lf_endings_are_handled(raw_line):
