@@ -105,15 +105,16 @@ class Outbox:
         return self.publish(*stored)
 
     def check(self, s, requests: list[OutboundRequest], *, user: str = "", job_id: str | None = None,
-              atomic: bool = False, now=None) -> tuple[str, Batch, Any]:
+              atomic: bool = False, now=None, blocked_list: bool = True) -> tuple[str, Batch, Any]:
         """One job checked: its id, its rows to store (none when ``atomic`` and a recipient is refused)
-        with the refusals, and the time it is queued at (``now``, or the clock's)."""
+        with the refusals, and the time it is queued at (``now``, or the clock's). ``blocked_list``: False
+        when the opt-out list is known to be empty."""
         now = now or self.engine.clock.now()
         settings = self.engine.settings
         job_id = job_id or new_job_id(now)
         batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
                            country=settings.get("default_country") or None,
-                           duplicate_window=settings["duplicate_window_seconds"])
+                           duplicate_window=settings["duplicate_window_seconds"], blocked_list=blocked_list)
         if atomic and len(batch.rows) < len(batch.items):
             batch.items = [it for it in batch.items if not isinstance(it, int)]
             batch.rows = []
