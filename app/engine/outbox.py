@@ -26,14 +26,14 @@ from app.store.search import counterpart_sql
 from app.store.timeutil import time_converter
 
 from . import lifecycle, shared_queue
-from .events import MessageChanged, MessageStored
+from .events import MessageChanged
 from .ids import new_job_id
 from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
 from .outcomes import Outcome, OutcomeWriter, Received, Report, Returned, Work, Written
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult, job_ref
-from .views import MessageView, changed_view, view_of, views_of
+from .views import MessageView, adopt_view, changed_view, views_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -140,11 +140,10 @@ class Outbox:
 
     def publish(self, job_id: str, batch: Batch) -> QueueResult:
         """The result of a committed job; its messages are announced."""
-        views = [view_of(r) for r in batch.rows]
-        items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
+        views = [adopt_view(r) for r in batch.rows]
+        items = tuple(QueueItem(views[it].recipient, message=views[it]) if type(it) is int else it
                       for it in batch.items)
-        for v in views:
-            self.engine.events.publish(MessageStored(v))
+        self.engine.messages_stored(views)
         return QueueResult(job_id=job_id, items=items)
 
     # --- outcomes, reports, messages handed back -----------------------------------------
