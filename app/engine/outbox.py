@@ -138,12 +138,16 @@ class Outbox:
                 row["id"] = ids[row["uid"]]
         return job_id, batch
 
-    def publish(self, job_id: str, batch: Batch) -> QueueResult:
-        """The result of a committed job; its messages are announced."""
+    def publish(self, job_id: str, batch: Batch, announced: list[MessageView] | None = None) -> QueueResult:
+        """The result of a committed job; its messages are announced (or added to ``announced``, which the
+        caller announces together with other jobs')."""
         views = [adopt_view(r) for r in batch.rows]
         items = tuple(QueueItem(views[it].recipient, message=views[it]) if type(it) is int else it
                       for it in batch.items)
-        self.engine.messages_stored(views)
+        if announced is None:
+            self.engine.messages_stored(views)
+        else:
+            announced += views
         return QueueResult(job_id=job_id, items=items)
 
     # --- outcomes, reports, messages handed back -----------------------------------------

@@ -132,14 +132,16 @@ class QueueGroup:
             outcomes: list[Any] = [exc] * len(futures)
         else:
             outcomes = work.result()
+        stored: list = []
         for fut, outcome in zip(futures, outcomes):
             if isinstance(outcome, BaseException):
                 if not fut.done():
                     fut.set_exception(outcome)
                 continue
-            result = self.outbox.publish(*outcome)  # announced even if its caller is gone: it is stored
+            result = self.outbox.publish(*outcome, stored)  # announced even if its caller is gone: it is stored
             if not fut.done():
                 fut.set_result(result)
+        self.outbox.engine.messages_stored(stored)  # the group's messages, in order, once
         if self._pending and self._handle is None:
             self._handle = asyncio.get_running_loop().call_soon(self._flush)
 
