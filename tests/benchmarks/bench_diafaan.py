@@ -52,6 +52,7 @@ def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
     from app.api.server import ApiServer
     from app.config import Config
     from app.engine.engine import Engine
+    from app.runtime import settle_heap
     from app.store.database import Database
     from app.store.models import User
     from app.store.passwords import hash_password
@@ -70,6 +71,7 @@ def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
         await server.start()
         if not sending:
             engine.pause_gateway("Sim")
+        settle_heap()  # as `smsconsole serve` does once started
         ports.put(server.port)
         await asyncio.Event().wait()
 
