@@ -100,7 +100,7 @@ class EventBus:
         if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._deliver, event)
             return
-        for listener in list(self._listeners):  # as _deliver, without the call: jobs publish by the thousand
+        for listener in list(self._listeners):  # as _deliver, without the calls: changes come by the thousand
             try:
                 listener(event)
             except Exception:
@@ -123,8 +123,4 @@ class EventBus:
                     log.exception("event listener failed on %s", type(event).__name__)
 
     def _deliver(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("event listener failed on %s", type(event).__name__)
+        self._deliver_all((event,))

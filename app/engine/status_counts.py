@@ -19,7 +19,6 @@ from sqlalchemy.engine import Connection
 
 from app.store import models as m
 
-
 T = m.Message.__table__
 E = m.MessageEvent.__table__
 #: Seconds between two full counts when several consoles share the store.
