@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 
 from app.config import Config
 from app.engine.engine import Engine
@@ -15,16 +14,10 @@ from app.runtime import settle_heap
 log = logging.getLogger(__name__)
 
 
-#: How long the store lane may keep the interpreter before the loop gets it back (seconds; Python's
-#: default is 5 ms, which a request waiting for the loop would feel several times over).
-SWITCH_INTERVAL = 0.001
-
-
 def run(main) -> None:
     """Run the coroutine ``main`` on the headless loop: uvloop's when it is installed (requests cost less
     loop time there; the window keeps qasync's), asyncio's otherwise. ``SMSCONSOLE_LOOP=asyncio`` chooses
     asyncio's."""
-    sys.setswitchinterval(SWITCH_INTERVAL)
     if os.environ.get("SMSCONSOLE_LOOP", "").strip().lower() != "asyncio":
         try:
             import uvloop

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
 import functools
 from typing import Any, Callable, Iterable, TypeVar
@@ -52,6 +53,8 @@ T = TypeVar("T")
 
 #: A fresh store's gateway: a modem on the built-in AT modem simulator (a pty in this process),
 #: so a new user sends and receives through the real modem driver with no hardware.
+#: How long the store lane may keep the interpreter before the loop gets it (seconds).
+SWITCH_INTERVAL = 0.001
 DEMO_GATEWAY = {"name": "Demo", "kind": "modem", "settings": {"port": "simulator"}}
 
 
@@ -162,6 +165,10 @@ class Engine:
         """The worker thread that runs the dispatcher's passes and commits send outcomes, one at a time,
         so the loop never waits on the store for them."""
         if self._store_lane is None:
+            # the lane and the loop share the interpreter: the loop gets it back within a millisecond of
+            # asking (Python's default is 5 ms, which a request or a window waiting on the loop would feel
+            # several times over while the lane runs)
+            sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
             self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
         return self._store_lane
 
