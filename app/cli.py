@@ -70,14 +70,12 @@ def _engine(args):
 
 
 def run_serve(args) -> int:
-    import asyncio
-
     from app.logging_setup import setup_logging
-    from app.serve import serve
+    from app.serve import run, serve
 
     setup_logging(stderr=True)
     engine, cfg = _engine(args)
-    asyncio.run(serve(engine, cfg))
+    run(serve(engine, cfg))
     return 0
 
 

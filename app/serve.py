@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from app.config import Config
@@ -11,6 +12,21 @@ from app.engine.engine import Engine
 from app.runtime import settle_heap
 
 log = logging.getLogger(__name__)
+
+
+def run(main) -> None:
+    """Run the coroutine ``main`` on the headless loop: uvloop's when it is installed (requests cost less
+    loop time there; the window keeps qasync's), asyncio's otherwise. ``SMSCONSOLE_LOOP=asyncio`` chooses
+    asyncio's."""
+    if os.environ.get("SMSCONSOLE_LOOP", "").strip().lower() != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            uvloop.run(main)
+            return
+    asyncio.run(main)
 
 
 async def serve(engine: Engine, cfg: Config, *, ready=None) -> None:

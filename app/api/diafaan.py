@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
 from urllib.parse import parse_qsl
@@ -46,21 +45,30 @@ MAX_VALIDITY = 365 * 86400
 PRIORITY_RANGE = (-1000, 1000)
 
 
-@dataclass
 class Params:
     """The request's parameters (query and form body together), each given at most once."""
 
-    values: dict[str, list[str]]
+    __slots__ = ("first", "repeated")
+
+    def __init__(self, pairs):
+        #: name -> its first value; ``repeated``: the names given more than once (refused when read)
+        self.first: dict[str, str] = {}
+        self.repeated: set[str] = set()
+        for key, value in pairs:
+            if key in self.first:
+                self.repeated.add(key)
+            else:
+                self.first[key] = value
 
     def get(self, name: str, default: str = "") -> str:
-        found = self.values.get(name)
-        if not found:
+        found = self.first.get(name)
+        if found is None:
             return default
-        if len(found) > 1:
+        if name in self.repeated:
             if name == "to":
                 raise DiafaanError(codes.MULTIPLE_TO, "give the numbers in one to field, separated by ;")
             raise DiafaanError(codes.UNKNOWN_COMMAND, f"parameter {name} is given more than once")
-        return found[0]
+        return found
 
     def required(self, name: str) -> str:
         value = self.get(name).strip()
@@ -117,10 +125,7 @@ async def read_params(request: web.Request) -> Params:
             raise DiafaanError(codes.UNKNOWN_COMMAND, f"more than {MAX_FIELDS} parameters") from None
     if len(pairs) > MAX_FIELDS:
         raise DiafaanError(codes.UNKNOWN_COMMAND, f"more than {MAX_FIELDS} parameters")
-    values: dict[str, list[str]] = {}
-    for key, value in pairs:
-        values.setdefault(key, []).append(value)
-    return Params(values)
+    return Params(pairs)
 
 
 class DiafaanApi:
@@ -231,8 +236,10 @@ class DiafaanApi:
             raise DiafaanError(codes.UNKNOWN_COMMAND, "from must be at most 32 characters")
         # the gateways named that exist (letter case aside); only a list naming none of them is refused
         named = params.names("gateway")
-        known = {g.casefold(): g for g in self.engine.gateways}
-        requested = list(dict.fromkeys(known[n.casefold()] for n in named if n.casefold() in known))
+        requested: list[str] = []
+        if named:
+            known = {g.casefold(): g for g in self.engine.gateways}
+            requested = list(dict.fromkeys(known[n.casefold()] for n in named if n.casefold() in known))
         if named and not requested:
             raise DiafaanError(codes.UNKNOWN_COMMAND, f"there is no gateway named {named[0][:64]!r}")
         gateways = self.engine.connectors.send_gateways(PROTOCOL, requested)
@@ -327,7 +334,7 @@ def _scheduled(raw: str) -> datetime | None:
 
 def setup(app: web.Application, ctx) -> None:
     api = DiafaanApi(ctx)
-    sub = web.Application()  # its connector gate and error shape are in DiafaanApi.handle
-    sub.router.add_route("GET", "/{command}", api.handle)
-    sub.router.add_route("POST", "/{command}", api.handle)
-    app.add_subapp("/http", sub)
+    # on the server's own router, not a sub-application: its connector gate and error shape are in
+    # DiafaanApi.handle, and a sub-application's routing and middleware cost every request (thousands a second)
+    app.router.add_route("GET", "/http/{command}", api.handle)
+    app.router.add_route("POST", "/http/{command}", api.handle)

@@ -97,7 +97,10 @@ def status_line(status: str) -> str:
 def text_reply(lines: list[str] | str, status: int = 200) -> web.Response:
     """Lines separated by CRLF, as the Diafaan SMS Server writes them."""
     body = lines if isinstance(lines, str) else "\r\n".join(lines)
-    return web.Response(text=body, status=status, content_type="text/plain", charset="utf-8")
+    return web.Response(body=body.encode("utf-8"), status=status, headers=_TEXT)
+
+
+_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def xml_reply(body: bytes) -> web.Response:

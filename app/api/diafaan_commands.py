@@ -109,7 +109,7 @@ async def run_server_command(engine: "Engine", params: "Params") -> web.Response
 async def _set_property(engine: "Engine", command: str, params: "Params") -> web.Response:
     key = params.required("property")
     value = params.get("value")
-    if "value" not in params.values:
+    if "value" not in params.first:
         raise DiafaanError(codes.UNKNOWN_COMMAND, "parameter value is required")
     reload = params.choice("reload", ("0", "1"), "1") == "1"
     if command == "set-settings-property":

@@ -100,15 +100,27 @@ class EventBus:
         if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._deliver, event)
             return
-        for listener in list(self._listeners):  # as _deliver, without the call: jobs publish by the thousand
+        for listener in list(self._listeners):  # as _deliver, without the calls: changes come by the thousand
             try:
                 listener(event)
             except Exception:
                 log.exception("event listener failed on %s", type(event).__name__)
 
+    def publish_all(self, events: list[Event]) -> None:
+        """Publish each of ``events`` in order (one hand-over to the loop for all of them)."""
+        if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._deliver_all, events)
+            return
+        self._deliver_all(events)
+
+    def _deliver_all(self, events: list[Event]) -> None:
+        listeners = list(self._listeners)
+        for event in events:
+            for listener in listeners:
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("event listener failed on %s", type(event).__name__)
+
     def _deliver(self, event: Event) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("event listener failed on %s", type(event).__name__)
+        self._deliver_all((event,))

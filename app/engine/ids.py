@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 import string
+import threading
 from datetime import datetime, timezone
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -27,29 +29,62 @@ def _stamp(now: datetime) -> str:
 
 
 def _random_tail() -> str:
-    """18 letters and digits, uniformly random (107 bits), cheap enough for 100,000 ids at once.
-
-    Random bytes below 248 (= 4 × 62) map evenly onto the 62 characters; the
-    others are dropped, so no character is more likely than another.
-    """
-    out = b""
-    while len(out) < 18:
-        out += secrets.token_bytes(24).translate(_BYTE_TO_CHAR, _UNEVEN)
-    return out[:18].decode("ascii")
+    """18 letters and digits, uniformly random (107 bits)."""
+    return _POOL.take(18)
 
 
 _BYTE_TO_CHAR = bytes(ord(_ALPHABET[b % 62]) for b in range(256))
 _UNEVEN = bytes(range(248, 256))
 
 
+class _RandomPool:
+    """Letters and digits from the operating system's random source, drawn in blocks.
+
+    Random bytes below 248 (= 4 × 62) map evenly onto the 62 characters; the
+    others are dropped, so no character is more likely than another. One draw
+    serves hundreds of ids (a job of one message needs two: a system call for
+    each cost as much as the rest of its id). No character is handed out twice,
+    and a forked process starts with an empty pool of its own.
+    """
+
+    BLOCK = 8192
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._chars = ""
+        self._at = 0
+
+    def take(self, n: int) -> str:
+        with self._lock:
+            if self._at + n > len(self._chars):
+                self._refill(n)
+            out = self._chars[self._at:self._at + n]
+            self._at += n
+            return out
+
+    def _refill(self, n: int) -> None:
+        fresh = self._chars[self._at:]
+        while len(fresh) < max(n, self.BLOCK // 2):
+            fresh += secrets.token_bytes(max(self.BLOCK, n + n // 8 + 64)).translate(
+                _BYTE_TO_CHAR, _UNEVEN).decode("ascii")
+        self._chars, self._at = fresh, 0
+
+    def clear(self) -> None:
+        self._lock = threading.Lock()
+        self._chars, self._at = "", 0
+
+
+_POOL = _RandomPool()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_POOL.clear)
+
+
 def new_message_uids(count: int, now: datetime | None = None) -> list[str]:
     """``count`` new message ids at once (one time stamp, as for the messages of one job)."""
     prefix = new_sms_id(now)[:-18]
-    # one draw of random bytes for all of them, with room for the dropped ones
-    pool = b""
-    while len(pool) < 18 * count:
-        pool += secrets.token_bytes(20 * count + 64).translate(_BYTE_TO_CHAR, _UNEVEN)
-    tails = pool.decode("ascii")
+    if count == 1:
+        return [prefix + _POOL.take(18)]
+    tails = _POOL.take(18 * count)
     # in ascending order: the job's messages then enter the unique index of ids one after the
     # other instead of at random places (the ids themselves are as random as before)
     return sorted(prefix + tails[i:i + 18] for i in range(0, 18 * count, 18))

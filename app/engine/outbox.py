@@ -26,14 +26,14 @@ from app.store.search import counterpart_sql
 from app.store.timeutil import time_converter
 
 from . import lifecycle, shared_queue
-from .events import MessageChanged, MessageStored
+from .events import MessageChanged
 from .ids import new_job_id
 from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
 from .queueing import Batch, build_rows
 from .outcomes import Outcome, OutcomeWriter, Received, Report, Returned, Work, Written
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult, job_ref
-from .views import MessageView, changed_view, view_of, views_of
+from .views import MessageView, adopt_view, changed_view, views_of
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -112,15 +112,16 @@ class Outbox:
         return self.publish(*stored)
 
     def check(self, s, requests: list[OutboundRequest], *, user: str = "", job_id: str | None = None,
-              atomic: bool = False, now=None) -> tuple[str, Batch, Any]:
+              atomic: bool = False, now=None, blocked_list: bool = True) -> tuple[str, Batch, Any]:
         """One job checked: its id, its rows to store (none when ``atomic`` and a recipient is refused)
-        with the refusals, and the time it is queued at (``now``, or the clock's)."""
+        with the refusals, and the time it is queued at (``now``, or the clock's). ``blocked_list``: False
+        when the opt-out list is known to be empty."""
         now = now or self.engine.clock.now()
         settings = self.engine.settings
         job_id = job_id or new_job_id(now)
         batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
                            country=settings.get("default_country") or None,
-                           duplicate_window=settings["duplicate_window_seconds"])
+                           duplicate_window=settings["duplicate_window_seconds"], blocked_list=blocked_list)
         if atomic and len(batch.rows) < len(batch.items):
             batch.items = [it for it in batch.items if not isinstance(it, int)]
             batch.rows = []
@@ -144,13 +145,16 @@ class Outbox:
                 row["id"] = ids[row["uid"]]
         return job_id, batch
 
-    def publish(self, job_id: str, batch: Batch) -> QueueResult:
-        """The result of a committed job; its messages are announced."""
-        views = [view_of(r) for r in batch.rows]
-        items = tuple(QueueItem(views[it].recipient, message=views[it]) if isinstance(it, int) else it
+    def publish(self, job_id: str, batch: Batch, announced: list[MessageView] | None = None) -> QueueResult:
+        """The result of a committed job; its messages are announced (or added to ``announced``, which the
+        caller announces together with other jobs')."""
+        views = [adopt_view(r) for r in batch.rows]
+        items = tuple(QueueItem(views[it].recipient, message=views[it]) if type(it) is int else it
                       for it in batch.items)
-        for v in views:
-            self.engine.events.publish(MessageStored(v))
+        if announced is None:
+            self.engine.messages_stored(views)
+        else:
+            announced += views
         return QueueResult(job_id=job_id, items=items)
 
     # --- outcomes, reports, messages handed back -----------------------------------------

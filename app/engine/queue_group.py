@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.store.timeutil import time_converter
 
-from .queueing import Batch
+from .queueing import Batch, blocked_list_empty
 from .requests import EngineError, OutboundRequest, QueueResult, job_ref
 
 if TYPE_CHECKING:
@@ -89,9 +89,12 @@ class QueueGroup:
             now = outbox.engine.clock.now()  # the group is one transaction: its jobs are queued at one time
             with outbox.db.session() as s:
                 writer = _JobWriter(s)
+                # in the group's transaction: a number blocked meanwhile is one of a later group
+                blocked_list = not blocked_list_empty(s.connection())
                 for requests, kwargs in calls:
                     try:
-                        outcomes.append(self._check(s, writer, requests, now=now, **kwargs))
+                        outcomes.append(self._check(s, writer, requests, now=now, blocked_list=blocked_list,
+                                                    **kwargs))
                     except EngineError as exc:  # refused before anything of it was inserted
                         outcomes.append(exc)
                 writer.write()
@@ -111,11 +114,12 @@ class QueueGroup:
 
     def _check(self, s, writer: "_JobWriter", requests: list[OutboundRequest], *, user: str = "",
                source: str = "gui", job_id: str | None = None, job_options: str = "{}",
-               atomic: bool = False, now=None) -> tuple[str, Batch]:
+               atomic: bool = False, now=None, blocked_list: bool = True) -> tuple[str, Batch]:
         """One job checked as :meth:`Outbox.store` checks it, handed to ``writer``."""
         if any(r.duplicate_detection or r.uid for r in requests):
             writer.write()  # its check looks for stored messages: the earlier jobs of the group count
-        job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic, now=now)
+        job_id, batch, now = self.outbox.check(s, requests, user=user, job_id=job_id, atomic=atomic, now=now,
+                                               blocked_list=blocked_list)
         if batch.rows:
             writer.add(job_id, user, source, job_options, now, batch, job_ref(requests))
         return job_id, batch
@@ -128,14 +132,16 @@ class QueueGroup:
             outcomes: list[Any] = [exc] * len(futures)
         else:
             outcomes = work.result()
+        stored: list = []
         for fut, outcome in zip(futures, outcomes):
             if isinstance(outcome, BaseException):
                 if not fut.done():
                     fut.set_exception(outcome)
                 continue
-            result = self.outbox.publish(*outcome)  # announced even if its caller is gone: it is stored
+            result = self.outbox.publish(*outcome, stored)  # announced even if its caller is gone: it is stored
             if not fut.done():
                 fut.set_result(result)
+        self.outbox.engine.messages_stored(stored)  # the group's messages, in order, once
         if self._pending and self._handle is None:
             self._handle = asyncio.get_running_loop().call_soon(self._flush)
 

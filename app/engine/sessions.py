@@ -55,6 +55,8 @@ class SupplierSession:
 
 #: Closed customer sessions kept for the Sessions tab and the HORISEN API (the oldest go first).
 MAX_CLOSED = 1000
+#: A session's last tick is at most this old while its requests come in (seconds).
+_TICK_SECONDS = 0.1
 #: Seconds between two looks for idle sessions while requests come in.
 _SWEEP_SECONDS = 1.0
 
@@ -84,7 +86,10 @@ class SessionRegistry:
             self.expire_idle()
         sid = self._open.get((user, ip, protocol))
         if sid is not None:
-            ticked = replace(self.customers[sid], last_tick=now)
+            current = self.customers[sid]
+            if now - current.last_tick < _TICK_SECONDS:  # a client sending hundreds a second: ticked already
+                return current
+            ticked = replace(current, last_tick=now)
             self.customers[sid] = ticked
             return ticked
         sess = CustomerSession(next(self._ids), user, ip, server, protocol, protocol_version, started=now,

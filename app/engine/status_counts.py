@@ -19,8 +19,6 @@ from sqlalchemy.engine import Connection
 
 from app.store import models as m
 
-from .events import MessageStored
-
 T = m.Message.__table__
 E = m.MessageEvent.__table__
 #: Seconds between two full counts when several consoles share the store.
@@ -46,10 +44,12 @@ class StatusCounts:
 
     # --- on the loop: what this console stores and deletes -------------------------------------------
 
-    def on_event(self, event) -> None:
-        if isinstance(event, MessageStored) and self.loaded:
+    def stored(self, views) -> None:
+        """New messages were committed."""
+        if self.loaded:
+            added = Counter(v.status for v in views)
             with self._lock:
-                self._counts[event.message.status] += 1
+                self._counts.update(added)
 
     def deleted(self, statuses: list[str]) -> None:
         if self.loaded:

@@ -74,6 +74,14 @@ def view_of(row: Mapping[str, Any]) -> MessageView:
     return view
 
 
+def adopt_view(row: dict[str, Any]) -> MessageView:
+    """:func:`view_of` a row built as a dict that nothing else uses any more: the view takes the dict
+    itself (the rows of a job become its views without a copy)."""
+    view = object.__new__(MessageView)
+    object.__setattr__(view, "__dict__", row)
+    return view
+
+
 def changed_view(view: MessageView, **changes: Any) -> MessageView:
     """``dataclasses.replace`` for a view, without the constructor (see :func:`view_of`)."""
     new = object.__new__(MessageView)

@@ -246,7 +246,11 @@ def layout(text: str, encoding: str = "auto", national: bool = True) -> Layout:
 
 def count(text: str, *, encoding: str = "auto", national: bool = True) -> SmsCount:
     """Encoding, parts, characters, units and units left in the current part of ``text``."""
-    lay = layout(text, encoding, national)
+    return count_of(layout(text, encoding, national))
+
+
+def count_of(lay: Layout) -> SmsCount:
+    """The :class:`SmsCount` of a layout already made."""
     cs = lay.charset
     tables = cs is not None and cs.udh_tables
     return SmsCount(lay.encoding, lay.parts, len(lay.text), lay.units, lay.per_part - lay.part_units[-1],

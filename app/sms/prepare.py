@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.sms.counter import SmsCount, count, layout
+from app.sms.counter import Layout, SmsCount, count, count_of, layout
 from app.sms.errors import EncodeError
 from app.sms.translit import TRANSLITERATION, transliterate
 
@@ -62,12 +62,13 @@ class Prepared:
     replaced: list[str] = field(default_factory=list)
 
 
-def _invalid(text: str, national: bool) -> list[str]:
-    """Characters of ``text`` that GSM 7-bit cannot carry (none if a national table pair can)."""
+def _invalid(text: str, national: bool) -> tuple[list[str], Layout]:
+    """Characters of ``text`` that GSM 7-bit cannot carry (none if a national table pair can), with its
+    GSM 7-bit layout."""
     lay = layout(text, "gsm", national)
     if lay.text == text:
-        return []
-    return list(dict.fromkeys(c for c, sent in zip(text, lay.text) if c != sent))
+        return [], lay
+    return list(dict.fromkeys(c for c, sent in zip(text, lay.text) if c != sent)), lay
 
 
 def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | None = None,
@@ -95,21 +96,26 @@ def prepare(text: str, *, message_type: str = "sms.automatic", encoding: str | N
         raise EncodeError(f"the text of {len(text):,} characters needs more than the {MAX_CONCAT_PARTS} parts "
                           "a concatenated SMS can have")
     replaced: list[str] = []
+    gsm: Layout | None = None
     if mode != "ucs2":
         if policy == "TRANSLITERATE":
             replaced = list(dict.fromkeys(c for c in text if ord(c) in TRANSLITERATION))
             text = transliterate(text)
-        invalid = _invalid(text, national)
+        invalid, gsm = _invalid(text, national)
         if invalid:
             if policy == "REFUSE":
                 raise EncodeError(f"the text has characters GSM 7-bit cannot carry: {''.join(invalid)!r}")
             if policy == "TO_UTF16" or (mode == "auto" and policy != "REPLACE"):
                 mode = "ucs2" if mode == "gsm" else "auto"
             else:
-                text = layout(text, "gsm", national).text
+                text = gsm.text
                 replaced += [c for c in invalid if c not in replaced]
                 mode = "gsm"
-    final = count(text, encoding=mode, national=national)
+    if gsm is not None and gsm.text == text and not gsm.charset.udh_tables and mode in ("auto", "gsm"):
+        # the default alphabet carries the text: the layout made is the one counting would make again
+        final = count_of(gsm)
+    else:
+        final = count(text, encoding=mode, national=national)
     limit = max_parts or MAX_CONCAT_PARTS
     if final.parts > limit:
         allowed = f"maxParts {max_parts}" if max_parts else f"the {MAX_CONCAT_PARTS} a concatenated SMS can have"

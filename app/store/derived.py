@@ -5,9 +5,10 @@ Indexing a message as it is inserted would cost more than the insert
 itself, so new messages are indexed in bulk afterwards: each derived table
 has a mark (``derived_mark``: the highest message id it includes), and a
 catch-up adds the messages above it, a chunk per short transaction. The
-catch-up runs in a worker thread with its own connection when messages are
-added (:meth:`DerivedIndexes.messages_added`), and before every query that
-reads a derived table (:func:`catch_up`), so results are never stale.
+catch-up runs in a worker thread with its own connection shortly after messages
+are added (:meth:`DerivedIndexes.messages_added`; those added meanwhile go with
+them), and before every query that reads a derived table (:func:`catch_up`), so
+results are never stale.
 
 Triggers remain for what needs the old values: the update and delete of a
 message at or below the mark. Above the mark, the catch-up reads the messages
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 #: Shortest pause between two background chunks (seconds).
 PAUSE = 0.01
+#: How long after messages are added the background pass starts (seconds): the messages added meanwhile
+#: are indexed with them, in few transactions, instead of one transaction taking the write lock from the
+#: store's writer after every commit of a busy API.
+SETTLE = 0.25
 #: name of the derived table -> statement adding the messages with ``:lo < id <= :hi``.
 CATCH_UP: dict[str, str] = {}
 
@@ -121,6 +126,7 @@ class DerivedIndexes:
         self._dirty = False
         self._future: Future | None = None
         self._closed = False
+        self._closing = threading.Event()
 
     def messages_added(self) -> None:
         """New messages were committed: index them soon, off the caller's thread."""
@@ -133,6 +139,7 @@ class DerivedIndexes:
 
     def _run(self) -> None:
         while True:
+            self._closing.wait(SETTLE)
             with self._state:
                 if not self._dirty or self._closed:
                     self._future = None
@@ -161,5 +168,6 @@ class DerivedIndexes:
         with self._state:
             self._closed = True
             future = self._future
+        self._closing.set()
         if future is not None:
             future.result(timeout=30)

@@ -92,3 +92,18 @@ def test_transliteration_table():
 def test_unsupported_characters_in_order():
     assert unsupported_gsm_chars("hello €") == []
     assert unsupported_gsm_chars("Ação 😀 ação") == ["ç", "ã", "😀"]
+
+
+def test_the_count_prepared_is_the_count_of_the_text_sent():
+    from app.sms.counter import count
+
+    texts = ["Hello", "x" * 160, "x" * 161, "€" * 80, "Preis: 5 € [netto] {brutto}", "ç and ş and ğ", "Привет",
+             "emoji 😀 here", "a" * 153 + "€", "tab\tand\nnew line", "Ωmega", "a`b", ""]
+    checked = 0
+    for text in texts:
+        for message_type, mode in (("sms.automatic", "auto"), ("sms.text", "gsm"), ("sms.unicode", "ucs2")):
+            for national in (True, False):
+                prepared = prepare(text, message_type=message_type, national=national)
+                assert prepared.count == count(prepared.text, encoding=mode, national=national), (text, mode)
+                checked += 1
+    assert checked == len(texts) * 6

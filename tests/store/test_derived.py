@@ -88,3 +88,17 @@ def test_deleting_the_newest_messages_lowers_the_marks_so_their_ids_are_indexed_
     assert reused.id == ids[2]  # SQLite gives the id again
     assert [v.text for v in engine.search_messages(MessageFilter(text="again"))] == ["hello again"]
     assert engine.conversation("+15550009").total == 1 and engine.conversation("+15550003") is None
+
+
+def test_messages_stored_in_quick_succession_are_indexed_by_one_background_pass(make_engine, monkeypatch):
+    from app.store import derived
+
+    engine = make_engine()
+    chunks = []
+    real = derived._chunk
+    monkeypatch.setattr(derived, "_chunk", lambda e: chunks.append(1) or real(e))
+    for i in range(20):  # twenty commits, each announcing its message
+        engine.queue_messages([OutboundRequest([f"+155500{i:04d}"], "hello")])
+    engine.db.derived.wait(timeout=30)
+    assert fts_rows(engine) == 20
+    assert len(chunks) == 1  # one transaction of the write lock, not one after each commit
