@@ -191,3 +191,30 @@ def test_the_shared_store_migration_can_run_again(tmp_path):
     with db.session() as s:
         assert s.exec(text("SELECT claim_seq FROM message")).all() == []
     db.close()
+
+
+def test_a_version_6_store_learns_which_console_changed_a_shared_value(db_url):
+    import sqlite3
+
+    from app.store.models import SettingValue
+
+    db = Database(db_url)
+    db.create()
+    db.close()
+    path = db_url.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path)  # the store as version 6 wrote it
+    for table in ("setting", "routing_rule"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_at")
+    conn.execute("INSERT INTO setting (key, value) VALUES ('max_attempts', '4')")
+    conn.execute("UPDATE schema_version SET version = 6")
+    conn.commit()
+    conn.close()
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == SCHEMA_VERSION
+    with db.session() as s:
+        row = s.get(SettingValue, "max_attempts")
+        assert (row.value, row.changed_by, row.changed_at) == ("4", "", None)
+    db.close()
+    database.MIGRATIONS[8](Database(db_url).session())  # run again: nothing to add, no error
