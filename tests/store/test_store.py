@@ -73,24 +73,29 @@ def test_bad_store_url_is_refused_in_words():
         Database("nosuchdb://x")
 
 
-def test_a_version_1_store_gains_the_user_block_column(db_url):
+def _as_written_by(db_url: str, version: int, *statements: str) -> None:
+    """Make a new SQLite store at ``db_url`` look as ``version`` wrote it: ``statements`` undo what came later."""
     import sqlite3
-
-    from sqlmodel import select
-
-    from app.store.models import User
 
     db = Database(db_url)
     db.create()
     db.close()
-    path = db_url.removeprefix("sqlite:///")
-    conn = sqlite3.connect(path)  # the store as version 1 wrote it
-    conn.execute('ALTER TABLE "user" DROP COLUMN api_blocked')
-    conn.execute("UPDATE schema_version SET version = 1")
-    conn.execute("INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
-                  "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
+    conn = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"UPDATE schema_version SET version = {version}")
     conn.commit()
     conn.close()
+
+
+def test_a_version_1_store_gains_the_user_block_column(db_url):
+    from sqlmodel import select
+
+    from app.store.models import User
+
+    _as_written_by(db_url, 1, 'ALTER TABLE "user" DROP COLUMN api_blocked',
+                   "INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
+                   "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
     db = Database(db_url)
     db.create()
     assert db.schema_version() == SCHEMA_VERSION
@@ -194,22 +199,11 @@ def test_the_shared_store_migration_can_run_again(tmp_path):
 
 
 def test_a_version_6_store_learns_which_console_changed_a_shared_value(db_url):
-    import sqlite3
-
     from app.store.models import SettingValue
 
-    db = Database(db_url)
-    db.create()
-    db.close()
-    path = db_url.removeprefix("sqlite:///")
-    conn = sqlite3.connect(path)  # the store as version 6 wrote it
-    for table in ("setting", "routing_rule"):
-        conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_by")
-        conn.execute(f"ALTER TABLE {table} DROP COLUMN changed_at")
-    conn.execute("INSERT INTO setting (key, value) VALUES ('max_attempts', '4')")
-    conn.execute("UPDATE schema_version SET version = 6")
-    conn.commit()
-    conn.close()
+    _as_written_by(db_url, 6, *(f"ALTER TABLE {table} DROP COLUMN {column}" for table in ("setting", "routing_rule")
+                                for column in ("changed_by", "changed_at")),
+                   "INSERT INTO setting (key, value) VALUES ('max_attempts', '4')")
     db = Database(db_url)
     db.create()
     assert db.schema_version() == SCHEMA_VERSION
