@@ -1,6 +1,7 @@
 """The lifecycle's writes on PostgreSQL, where a transition over many messages is one statement over arrays
 (SMSCONSOLE_TEST_PG_URL): the same behaviour as on SQLite, whose tests are run here again on PostgreSQL,
-and the claim's fence checked row by row within one statement."""
+the claim's fence checked row by row within one statement, and the journal written by one statement-level
+trigger for the messages whose status a statement changed."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ async def test_a_change_expecting_a_status_leaves_a_message_now_in_another_alone
     with engine.db.engine.begin() as conn:
         assert lc.apply(conn, lc.NOTE, rows, expect=m.QUEUED) == 1
     assert engine.message(a.id).reason == "waiting for a gateway"
+    with engine.db.engine.connect() as conn:  # a change that keeps the status is not journalled
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, a.id)] == []
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, b.id)] == [(m.QUEUED, m.CANCELLED)]
     assert engine.message(b.id).status == m.CANCELLED and engine.message(b.id).reason != "waiting for a gateway"
     with pytest.raises(Exception, match="too long"):  # a value too long for its column is refused, not cut
         with engine.db.engine.begin() as conn:
