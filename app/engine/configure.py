@@ -1,4 +1,9 @@
-"""Apply a configuration file to the store: the file wins for the names it declares."""
+"""Apply a configuration file to the store: the file wins for the names it declares.
+
+On a store several consoles share, a file's ``[settings]`` and ``[[routing]]`` are shared values: one
+replaces the store's only when the file was modified after the store's value was written (by any
+console's file, window or API); an older file leaves the store as it is. The log says which.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ import dataclasses
 import json
 import logging
 import os
+from datetime import datetime, timezone
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.config import Config, ConfigError
 from app.gateways.registry import gateway_class
 from app.store.models import GatewayRecord, SettingValue, User
+from app.store.models import RoutingRule as RuleRow
 from app.store.passwords import hash_password, verify_password
 
 from .engine import Engine
@@ -30,6 +37,37 @@ def _secret_hash(user: dict, key: str, stored: str, where: str) -> str:
     if not secret:
         return ""
     return stored if stored and verify_password(secret, stored) else hash_password(secret)
+
+
+def _modified(cfg: Config) -> datetime | None:
+    """When the file was last modified (None: no file, as a file just written)."""
+    try:
+        return datetime.fromtimestamp(os.stat(cfg.path).st_mtime, timezone.utc) if cfg.path else None
+    except OSError:
+        return None
+
+
+def _rules_text(rules) -> str:
+    return "; ".join(f"{r.name or r.destination or '*'} -> {','.join(r.gateways)}" for r in rules) or "none"
+
+
+def _file_wins(engine: Engine, where: str, file_time: datetime | None, what: str, value: str, stored: str,
+               changed_by: str, changed_at: datetime | None) -> bool:
+    """Whether a file's shared value (``value``, as shown) replaces the store's different one on a shared
+    store: only when the file was modified after the store's value was written (by any console: its file,
+    window or API), or the store does not know when that was. Either way the log says which console wrote
+    what."""
+    by = f"console {changed_by!r}" if changed_by else "a console"
+    when = f" at {changed_at:%Y-%m-%d %H:%M:%S} UTC" if changed_at else ""
+    if file_time is None or changed_at is None or file_time > changed_at:
+        log.warning("%s: %s = %s replaces %s for every console sharing the store (the store's was written by "
+                    "%s%s); changed by console %r", where, what, value, stored, by, when, engine.instance_id)
+        return True
+    log.warning("%s: %s = %s is not applied: the store's %s was written by %s%s, after this file was modified "
+                "(%s UTC); the store's value stays for every console (edit the file again, or change it in the "
+                "window, to change it)", where, what, value, stored, by, when,
+                f"{file_time:%Y-%m-%d %H:%M:%S}")
+    return False
 
 
 def apply_config(engine: Engine, cfg: Config) -> None:
@@ -74,13 +112,16 @@ def apply_config(engine: Engine, cfg: Config) -> None:
             s.add(row)
         s.commit()
     shared = engine.cluster.shared
-    if shared:  # settings another console (or this one, earlier) wrote: this file replaces them for all
-        with engine.db.session() as s:
-            stored_keys = set(s.exec(select(SettingValue.key)))
+    file_time = _modified(cfg)
     for key, value in cfg.settings.items():
-        if shared and key in stored_keys and engine.settings.get(key) != value:
-            log.warning("%s: settings.%s = %r replaces %r for every console sharing the store", where, key, value,
-                        engine.settings.get(key))
+        if shared:
+            with engine.db.session() as s:
+                row = s.get(SettingValue, key)
+            now = engine.settings.get(key)
+            if row is not None and (value == now or not _file_wins(
+                    engine, where, file_time, f"settings.{key}", repr(value), repr(now), row.changed_by,
+                    row.changed_at)):
+                continue
         engine.set_setting(key, value)
     from .routing import RoutingRule
 
@@ -89,9 +130,13 @@ def apply_config(engine: Engine, cfg: Config) -> None:
                          origin="config") for r in cfg.routing]
     if shared:
         stored = [dataclasses.replace(r, id=None) for r in engine.routing_rules() if r.origin == "config"]
-        if stored and stored != rules:
-            log.warning("%s: its %d routing rule(s) replace the %d another console's file wrote, for every "
-                        "console sharing the store", where, len(rules), len(stored))
-    engine.set_routing_rules(rules, origin="config")
+        with engine.db.session() as s:
+            last = s.exec(select(RuleRow).where(RuleRow.origin == "config")
+                          .order_by(col(RuleRow.changed_at).desc())).first()
+        if not stored or stored != rules and _file_wins(engine, where, file_time, "[[routing]]", _rules_text(rules),
+                                                        _rules_text(stored), last.changed_by, last.changed_at):
+            engine.set_routing_rules(rules, origin="config")
+    else:
+        engine.set_routing_rules(rules, origin="config")
     for number in cfg.blocked:
         engine.block_number(number, "config file")

@@ -32,7 +32,7 @@ from .clock import Clock
 from .dispatcher import Dispatcher
 from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChanged, MessageChanged,
                      MessagesDeleted, MessageStored)
-from . import conversations, gateway_memory, job_progress, lifecycle, undo_delete
+from . import conversations, gateway_memory, job_progress, lifecycle, shared_queue, undo_delete
 from .export import ExportTask
 from .instances import InstanceRegistry
 from .store_health import StoreHealth
@@ -198,7 +198,8 @@ class Engine:
         except SettingError as exc:
             raise EngineError(f"{key}: {exc}") from None
         with self.db.session() as s:
-            s.merge(SettingValue(key=key, value=json.dumps(value)))
+            at = shared_queue.store_now(s.connection(), self.clock.now())
+            s.merge(SettingValue(key=key, value=json.dumps(value), changed_by=self.instance_id, changed_at=at))
             s.commit()
         self.settings[key] = value
         if key == "sending_paused":

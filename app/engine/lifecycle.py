@@ -16,6 +16,7 @@ Every change of status appends a row to the event journal
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -188,18 +189,16 @@ _NAMING = ("b_id", "b_by", "b_seq")
 def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], *,
           expect: str | None = None) -> int:
     """Apply ``transition`` to each row (``b_id`` names the message; the other keys are its values, the
-    same keys in every row), in one executemany. A message not in one of the transition's source
-    states (or, with ``expect``, not in that state: the one it was read with) is left as it is; so is,
-    for a fenced transition, one whose claim is no longer the row's (``b_by``, ``b_seq``).
-    Returns how many messages changed."""
+    same keys in every row): on PostgreSQL in one statement over the rows as arrays, on SQLite in one
+    executemany. A message not in one of the transition's source states (or, with ``expect``, not in
+    that state: the one it was read with) is left as it is; so is, for a fenced transition, one whose
+    claim is no longer the row's (``b_by``, ``b_seq``). Returns how many messages changed."""
     if not rows:
         return 0
     keys = tuple(k for k in rows[0] if k not in _NAMING)
     transition.check(keys)
     if expect is not None and expect not in transition.sources:
         raise ValueError(f"transition {transition.name!r} does not leave {expect!r}")
-    mark = _mark(conn)
-    sql = _sql(transition, keys, conn.dialect.name, mark, expect is not None, 0)
     store = time_converter(conn)
     times = [i for i, k in enumerate(keys) if k in _TIME_COLUMNS]
     get = itemgetter(*keys, "b_id")
@@ -219,9 +218,44 @@ def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], 
                         c = converted[id(t)] = store(t)
                     v[i] = c
             v = tuple(v)
-        return v + extra + fence(row) if fence is not None else v + extra
+        return v + fence(row) if fence is not None else v
 
-    return conn.exec_driver_sql(sql, [values(r) for r in rows]).rowcount
+    if conn.dialect.name == "postgresql":
+        # one statement however many rows: a statement per row costs PostgreSQL far more than the
+        # rows themselves (executemany of 250 sent messages: about 4x the time)
+        columns = [list(c) for c in zip(*(values(r) for r in rows))]
+        return conn.exec_driver_sql(_pg_sql(transition, keys, expect is not None),
+                                    (*columns, *extra)).rowcount
+    sql = _sql(transition, keys, conn.dialect.name, _mark(conn), expect is not None, 0)
+    named = 1 + len(keys)  # the values and b_id; the expected status comes before the claim
+    return conn.exec_driver_sql(sql, [(*v[:named], *extra, *v[named:]) for v in map(values, rows)]).rowcount
+
+
+@lru_cache(maxsize=None)
+def _pg_sql(transition: Transition, keys: tuple[str, ...], expect: bool) -> str:
+    """PostgreSQL: the transition over arrays (one per key, then ``b_id``, [``b_by``, ``b_seq``]) unnested
+    into rows ``v``; with ``expect`` a last parameter, the status every message must still have."""
+    from sqlalchemy.dialects import postgresql
+
+    dialect = postgresql.dialect()
+    quote = '"{}"'.format
+    claim = ["claimed_by", CLAIM_SEQ] if transition.fenced else []
+    named = [*keys, "id", *claim]  # the column each array's type is taken from
+    # the columns' types without a length: a value too long for its column is refused as before, not cut
+    arrays = ", ".join(f"%s::{re.sub(r'[(].*[)]', '', T.c[c].type.compile(dialect=dialect))}[]" for c in named)
+    aliases = [f"v_{k}" for k in keys] + ["b_id"] + (["b_by", "b_seq"] if transition.fenced else [])
+    sets = []
+    if transition.target is not None:
+        sets.append(f"status = '{transition.target}'")
+    sets += [f"{quote(k)} = v.v_{k}" for k in keys]
+    sets += [f"{quote(c)} = {_EMPTY.get(c, 'NULL')}" for c in transition.clears if c not in keys]
+    sets += [f"{quote(col)} = {expr.replace('max(', 'GREATEST(')}" for col, expr in transition.computed]
+    states = ", ".join(f"'{s}'" for s in transition.sources)
+    where = "message.id = v.b_id AND message.status " + ("= %s" if expect else f"IN ({states})")
+    if transition.fenced:
+        where += f" AND message.claimed_by = v.b_by AND message.{CLAIM_SEQ} = v.b_seq"
+    return (f"UPDATE message SET {', '.join(sets)} FROM unnest({arrays}) AS v({', '.join(aliases)}) "
+            f"WHERE {where}")
 
 
 #: Ids changed at most in one set-based statement.

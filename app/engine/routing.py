@@ -20,6 +20,8 @@ from sqlmodel import col, delete, select
 from app.gateways.base import GatewayState
 from app.store.models import RoutingRule as RuleRow
 
+from . import shared_queue
+
 if TYPE_CHECKING:
     from app.gateways.base import Gateway
 
@@ -202,8 +204,11 @@ def replace_rules(engine: "Engine", rules: list[RoutingRule], *, origin: str | N
             s.exec(delete(RuleRow).where(RuleRow.origin == origin))
         else:
             s.exec(delete(RuleRow))
+        at = shared_queue.store_now(s.connection(), engine.clock.now())
         for i, rule in enumerate(checked):
-            s.add(rule.row(i))
+            row = rule.row(i)
+            row.changed_by, row.changed_at = engine.instance_id, at
+            s.add(row)
         for i, row in enumerate(kept, start=len(checked)):
             row.position = i
             s.add(row)

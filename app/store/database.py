@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 8
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -70,12 +70,16 @@ def _v6_smpp(s: Session) -> None:
     _add_column(s, "user", "smpp_password_hash", "VARCHAR(256) NOT NULL DEFAULT ''")
 
 
-def _reserved(s: Session) -> None:
-    """Versions 7 and 8 are reserved for changes made alongside (merged into one chain with them)."""
+def _v7_who_changed_shared_values(s: Session) -> None:
+    """Version 7: a setting and a routing rule remember which console wrote them, and when (the store's
+    clock): a console's configuration file replaces a shared value only when the file is newer."""
+    for table in ("setting", "routing_rule"):
+        _add_column(s, table, "changed_by", "VARCHAR(64) NOT NULL DEFAULT ''")
+        _add_column(s, table, "changed_at", "TIMESTAMP")
 
 
-def _v9_smpp_delivery(s: Session) -> None:
-    """Version 9: consoles sharing a store take turns handing a user's SMPP deliveries out
+def _v8_smpp_delivery(s: Session) -> None:
+    """Version 8: consoles sharing a store take turns handing a user's SMPP deliveries out
     (``smpp_cursor.holder`` until ``lease_until``), and what they handed out beyond the cursor is kept in
     ``smpp_delivered`` (created with the other tables)."""
     _add_column(s, "smpp_cursor", "holder", "VARCHAR(64) NOT NULL DEFAULT ''")
@@ -84,7 +88,7 @@ def _v9_smpp_delivery(s: Session) -> None:
 
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
-                                                    7: _reserved, 8: _reserved, 9: _v9_smpp_delivery}
+                                                    7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.

@@ -2,7 +2,8 @@
 
 A trigger appends one journal row for every change of a message's status, in
 the transaction that makes it, whatever statement makes it: the journal
-cannot miss a change. Part events (one part of a multipart message
+cannot miss a change. (On PostgreSQL it is a statement-level trigger: one
+INSERT for all the messages a statement changed.) Part events (one part of a multipart message
 delivered) are appended by the code that records them. The window's
 timeline of a message reads the journal; old rows are pruned by age
 (setting ``journal_retention_days``), oldest first, a slice at a time.
@@ -33,17 +34,23 @@ _SQLITE = (
        END""",
 )
 
+# PostgreSQL: one statement-level trigger over the statement's old and new rows (transition tables) writes
+# the journal rows of a whole batch in one INSERT; a row-level trigger, one INSERT per message, doubled the
+# cost of a batch's status change (250 messages sent: about 36 ms against 20 ms). Transition tables do not
+# go with a column list: it fires for every update of messages and journals the rows whose status changed.
 _POSTGRES = (
+    "DROP TRIGGER IF EXISTS message_journal ON message",
     """CREATE OR REPLACE FUNCTION message_journal() RETURNS trigger AS $$
        BEGIN
          INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, instance)
-         VALUES (NEW.id, NEW.updated_at, OLD.status, NEW.status, 0, NEW.reason, NEW.gateway,
-                 coalesce(NEW.claimed_by, OLD.claimed_by));
+         SELECT n.id, n.updated_at, o.status, n.status, 0, n.reason, n.gateway, coalesce(n.claimed_by, o.claimed_by)
+         FROM message_journal_new n JOIN message_journal_old o ON o.id = n.id
+         WHERE o.status IS DISTINCT FROM n.status ORDER BY n.id;
          RETURN NULL;
        END $$ LANGUAGE plpgsql""",
-    "DROP TRIGGER IF EXISTS message_journal ON message",
-    """CREATE TRIGGER message_journal AFTER UPDATE OF status ON message FOR EACH ROW
-       WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION message_journal()""",
+    """CREATE TRIGGER message_journal AFTER UPDATE ON message
+       REFERENCING OLD TABLE AS message_journal_old NEW TABLE AS message_journal_new
+       FOR EACH STATEMENT EXECUTE FUNCTION message_journal()""",
 )
 
 

@@ -313,6 +313,9 @@ class RoutingRule(SQLModel, table=True):
     enabled: bool = True
     #: Where the rule was declared: "config" (the file wins) or "store".
     origin: str = Field(default="store", max_length=8)
+    #: The console that wrote the rule, and when (the store's clock): as for settings.
+    changed_by: str = Field(default="", max_length=64)
+    changed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 
 class SettingValue(SQLModel, table=True):
@@ -321,6 +324,11 @@ class SettingValue(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=128)
     #: JSON-encoded value.
     value: str = Field(sa_type=Text)
+    #: The console that wrote the value last (empty: not recorded, written before schema 8).
+    changed_by: str = Field(default="", max_length=64)
+    #: When it did, by the store's clock (a configuration file's value replaces a newer one only when the
+    #: file was modified after it; see :func:`app.engine.configure.apply_config`).
+    changed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 
 class SchemaVersion(SQLModel, table=True):

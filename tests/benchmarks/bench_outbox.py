@@ -7,7 +7,9 @@ committed, measuring messages per second and the longest event-loop stall.
 With ``--pg`` (or SMSCONSOLE_TEST_PG_URL) the dispatch is also run by one, two
 and three consoles (processes, each with its own gateway) sharing one
 PostgreSQL store, against one on SQLite in the same run; the figures say how
-many each sent and whether any was sent twice. Then: how long after a
+many each sent and whether any was sent twice, the rate over the dispatch alone
+(without starting the processes) and the CPU time the consoles and a local
+PostgreSQL server used. Then: how long after a
 console is killed (SIGKILL) another one sends its claimed messages, against
 the lease; and two consoles whose clocks are 60 s apart with a 30 s lease,
 counting messages sent twice. (The PostgreSQL database given is emptied.)
@@ -120,8 +122,10 @@ def pg_worker(url: str, instance: str) -> None:
             await asyncio.Event().wait()
         asyncio.run(forever())
         return
+    began, cpu = time.time(), time.process_time()
     elapsed, stall, sent = asyncio.run(dispatch(engine, None))
-    print(f"{instance} {sent} {elapsed:.3f} {stall * 1000:.1f}")
+    print(f"{instance} {sent} {elapsed:.3f} {stall * 1000:.1f} {began:.3f} {began + elapsed:.3f} "
+          f"{time.process_time() - cpu:.2f}")
 
 
 def fresh_store(url: str, gateways: dict[str, dict]) -> Database:
@@ -151,9 +155,28 @@ def statuses(db: Database) -> list[tuple[str, bool]]:
         return list(s.exec(select(m.Message.status, m.Message.possible_duplicate)))
 
 
+def postgres_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine (None: not readable)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)
+                if fields[0].endswith("(postgres"):
+                    parts = fields[1].split()
+                    # its own time and, for the server's main process, that of its ended backends
+                    total += sum(int(v) for v in parts[11:15]) / tick
+            except OSError:
+                continue
+    except OSError:
+        return None
+    return total or None
+
+
 def pg_run(url: str, count: int, sqlite_rate: float) -> None:
     """1, 2 and 3 consoles on one PostgreSQL store, each with its own instant gateway."""
-    rates = {}
+    rates, spans = {}, {}
     for n in (1, 2, 3):
         names = [f"c{i + 1}" for i in range(n)]
         db = fresh_store(url, {f"GW-{c}": {**INSTANT, "owner": c} for c in names})
@@ -161,20 +184,30 @@ def pg_run(url: str, count: int, sqlite_rate: float) -> None:
         engine.open_store()
         queue(engine, count)
         t0 = time.perf_counter()
+        pg_cpu = postgres_cpu()
         outs = [p.communicate()[0].split() for p in workers(url, names)]
         elapsed = time.perf_counter() - t0
+        pg_cpu = postgres_cpu() - pg_cpu if pg_cpu is not None else None
         total = sum(int(o[1]) for o in outs)
         stored = statuses(db)
         sent = sum(1 for st, _ in stored if st == m.SENT)
         rates[n] = total / elapsed
+        # the consoles' dispatch alone: from the first one starting to send to the last one done (without
+        # the start of the processes and the opening of the store)
+        span = max(float(o[5]) for o in outs) - min(float(o[4]) for o in outs)
+        spans[n] = total / span
         print(f"dispatch (PostgreSQL, {n} instance{'s' if n > 1 else ''}): {total:,} sends in {elapsed:.2f} s = "
-              f"{rates[n]:,.0f} msg/s; " + "; ".join(f"{o[0]}: {int(o[1]):,} sent, longest stall {o[3]} ms"
-                                                     for o in outs)
+              f"{rates[n]:,.0f} msg/s (dispatch alone {span:.2f} s = {spans[n]:,.0f} msg/s; CPU: consoles "
+              f"{sum(float(o[6]) for o in outs):.1f} s" + (f", PostgreSQL {pg_cpu:.1f} s" if pg_cpu is not None
+                                                            else "") + "); "
+              + "; ".join(f"{o[0]}: {int(o[1]):,} sent, longest stall {o[3]} ms" for o in outs)
               + f"; stored sent {sent:,} of {count:,}; sent twice: {total - sent}"
               + "".join(f"; {st}: {n}" for st, n in sorted(Counter(st for st, _ in stored).items()) if st != m.SENT))
         db.close()
     print(f"PostgreSQL 1 instance / SQLite: {rates[1] / sqlite_rate:.2f}x (target >= 0.8); "
           f"2 instances / 1: {rates[2] / rates[1]:.2f}x (target >= 1.8); 3 / 1: {rates[3] / rates[1]:.2f}x")
+    print(f"dispatch alone: PostgreSQL 1 instance / SQLite: {spans[1] / sqlite_rate:.2f}x; "
+          f"2 instances / 1: {spans[2] / spans[1]:.2f}x; 3 / 1: {spans[3] / spans[1]:.2f}x")
 
 
 def takeover_run(url: str) -> None:

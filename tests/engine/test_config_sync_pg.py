@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
+
+from sqlmodel import select
 
 from app.config import Config
 from app.engine import events as ev
 from app.engine.routing import RoutingRule
 from app.runtime import engine_for
+from app.store.models import SettingValue
 
 from .consoles import console, needs_postgres, until
 from .scripted_gateway import KIND
@@ -54,3 +59,75 @@ def test_a_file_that_changes_shared_values_says_so(pg_url, caplog):
     engine_for(second, pg_url).db.close()
     assert any("settings.max_attempts = 5 replaces 3 for every console sharing the store" in r.getMessage()
                for r in caplog.records)
+
+
+def _file(path, max_attempts: int, destination: str, modified: float):
+    """A console's configuration file with one shared setting and one routing rule, modified at ``modified``."""
+    from app.config import load_config
+
+    path.write_text(f"[settings]\nmax_attempts = {max_attempts}\n\n"
+                    f'[[routing]]\nname = "to {destination}"\ndestination = "{destination}"\ngateways = ["Demo"]\n')
+    os.utime(path, (modified, modified))
+    return load_config(path)
+
+
+def _start(cfg, url: str, name: str):
+    cfg.store = {**cfg.store, "instance": name}
+    engine = engine_for(cfg, url)
+    engine.cluster.unregister()  # stopped: its name free for its next start
+    engine.db.close()
+    return engine
+
+
+def _stored(url: str) -> tuple[int, list[str]]:
+    engine = console(url, "reader")
+    try:
+        return engine.settings["max_attempts"], [r.destination for r in engine.routing_rules()]
+    finally:
+        engine.db.close()
+
+
+def test_a_console_whose_file_is_older_than_the_shared_values_leaves_them_as_they_are(pg_url, tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    now = time.time()
+    _start(_file(tmp_path / "a.toml", 3, "+49", now - 3600), pg_url, "a")  # the store had none: written
+    assert _stored(pg_url) == (3, ["+49"])
+    older = _file(tmp_path / "b.toml", 5, "+44", now - 1800)  # b's file, not edited since a wrote its values
+    _start(older, pg_url, "b")
+    assert _stored(pg_url) == (3, ["+49"]), "an older file changes nothing"
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "settings.max_attempts = 5 is not applied: the store's 3 was written by console 'a'" in said
+    assert "[[routing]] = to +44 -> Demo is not applied: the store's to +49 -> Demo was written by console 'a'" in said
+
+    caplog.clear()
+    time.sleep(0.05)
+    newer = _file(tmp_path / "b.toml", 5, "+44", time.time())  # b's file edited after a's values
+    time.sleep(0.05)
+    _start(newer, pg_url, "b")
+    assert _stored(pg_url) == (5, ["+44"])
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert ("settings.max_attempts = 5 replaces 3 for every console sharing the store (the store's was written "
+            "by console 'a'") in said and "changed by console 'b'" in said
+
+    caplog.clear()
+    _start(_file(tmp_path / "a.toml", 3, "+49", now - 3600), pg_url, "a")  # a restarts with its old file
+    assert _stored(pg_url) == (5, ["+44"]), "b's newer values stay"
+    window = console(pg_url, "a")
+    window.set_setting("max_attempts", 9)  # changed in a's window after b's file was written
+    window.db.close()
+    _start(newer, pg_url, "b")  # b restarts with its file, older than that change
+    assert _stored(pg_url) == (9, ["+44"])
+    assert "settings.max_attempts = 5 is not applied: the store's 9 was written by console 'a'" in " ".join(
+        r.getMessage() for r in caplog.records)
+
+
+def test_a_console_starting_with_the_stored_values_writes_nothing(pg_url, tmp_path):
+    cfg = _file(tmp_path / "a.toml", 3, "+49", time.time())
+    _start(cfg, pg_url, "a")
+    engine = console(pg_url, "reader")
+    with engine.db.session() as s:
+        before = {r.key: r.changed_at for r in s.exec(select(SettingValue))}
+    _start(cfg, pg_url, "b")
+    with engine.db.session() as s:
+        assert {r.key: r.changed_at for r in s.exec(select(SettingValue))} == before
+    engine.db.close()

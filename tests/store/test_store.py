@@ -73,24 +73,29 @@ def test_bad_store_url_is_refused_in_words():
         Database("nosuchdb://x")
 
 
-def test_a_version_1_store_gains_the_user_block_column(db_url):
+def _as_written_by(db_url: str, version: int, *statements: str) -> None:
+    """Make a new SQLite store at ``db_url`` look as ``version`` wrote it: ``statements`` undo what came later."""
     import sqlite3
-
-    from sqlmodel import select
-
-    from app.store.models import User
 
     db = Database(db_url)
     db.create()
     db.close()
-    path = db_url.removeprefix("sqlite:///")
-    conn = sqlite3.connect(path)  # the store as version 1 wrote it
-    conn.execute('ALTER TABLE "user" DROP COLUMN api_blocked')
-    conn.execute("UPDATE schema_version SET version = 1")
-    conn.execute("INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
-                  "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
+    conn = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"UPDATE schema_version SET version = {version}")
     conn.commit()
     conn.close()
+
+
+def test_a_version_1_store_gains_the_user_block_column(db_url):
+    from sqlmodel import select
+
+    from app.store.models import User
+
+    _as_written_by(db_url, 1, 'ALTER TABLE "user" DROP COLUMN api_blocked',
+                   "INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
+                   "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
     db = Database(db_url)
     db.create()
     assert db.schema_version() == SCHEMA_VERSION
@@ -191,3 +196,19 @@ def test_the_shared_store_migration_can_run_again(tmp_path):
     with db.session() as s:
         assert s.exec(text("SELECT claim_seq FROM message")).all() == []
     db.close()
+
+
+def test_a_version_6_store_learns_which_console_changed_a_shared_value(db_url):
+    from app.store.models import SettingValue
+
+    _as_written_by(db_url, 6, *(f"ALTER TABLE {table} DROP COLUMN {column}" for table in ("setting", "routing_rule")
+                                for column in ("changed_by", "changed_at")),
+                   "INSERT INTO setting (key, value) VALUES ('max_attempts', '4')")
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == SCHEMA_VERSION
+    with db.session() as s:
+        row = s.get(SettingValue, "max_attempts")
+        assert (row.value, row.changed_by, row.changed_at) == ("4", "", None)
+    db.close()
+    database.MIGRATIONS[8](Database(db_url).session())  # run again: nothing to add, no error

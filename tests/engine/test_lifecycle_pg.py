@@ -1,0 +1,69 @@
+"""The lifecycle's writes on PostgreSQL, where a transition over many messages is one statement over arrays
+(SMSCONSOLE_TEST_PG_URL): the same behaviour as on SQLite, whose tests are run here again on PostgreSQL,
+the claim's fence checked row by row within one statement, and the journal written by one statement-level
+trigger for the messages whose status a statement changed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.engine import lifecycle as lc
+from app.engine.requests import OutboundRequest
+from app.store import journal
+from app.store import models as m
+
+from .test_lifecycle import (  # noqa: F401 - collected again here, on PostgreSQL
+    test_a_message_sent_again_is_matched_by_its_new_parts_only,
+    test_a_multipart_message_is_delivered_when_its_last_part_is,
+    test_a_reused_reference_finds_the_newest_message_waiting_for_it,
+    test_a_transition_leaves_a_message_in_another_state_alone_and_journals_the_others,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def db_url(pg_url):
+    return pg_url
+
+
+async def test_one_statement_writes_each_message_under_its_own_claim(engine_with, clock):
+    engine = await engine_with("A", window=10)
+    msgs = engine.queue_messages([OutboundRequest([f"+1555000{i}" for i in range(4)], "x")]).accepted
+    engine.dispatcher.tick()  # all four claimed by this console
+    T = m.Message.__table__
+    with engine.db.engine.connect() as conn:
+        claims = dict(conn.execute(select(T.c.id, T.c.claim_seq).where(T.c.id.in_([v.id for v in msgs]))).all())
+    now = clock.now()
+    rows = [{"b_id": v.id, "b_by": engine.instance_id, "b_seq": claims[v.id], "sent_at": now, "updated_at": now,
+             "reference": f"r{i}", "parts": 1, "gateway": "A"} for i, v in enumerate(msgs)]
+    rows[1]["b_seq"] += 1  # a claim made after the one this answer was sent under
+    rows[2]["b_by"] = "another"  # another console's claim
+    rows[3]["reference"] = None  # no reference: stored as NULL
+    with engine.db.engine.begin() as conn:
+        assert lc.apply(conn, lc.SENT, rows) == 2
+    stored = {v.id: engine.message(v.id) for v in msgs}
+    assert [stored[v.id].status for v in msgs] == [m.SENT, m.SENDING, m.SENDING, m.SENT]
+    with engine.db.engine.connect() as conn:
+        refs = dict(conn.execute(select(T.c.id, T.c.reference).where(T.c.id.in_(list(stored)))).all())
+        assert [refs[v.id] for v in msgs] == ["r0", None, None, None]
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, msgs[0].id)] == [
+            (m.QUEUED, m.SENDING), (m.SENDING, m.SENT)]
+
+
+async def test_a_change_expecting_a_status_leaves_a_message_now_in_another_alone(engine_with, clock):
+    engine = await engine_with("A")
+    a, b = engine.queue_messages([OutboundRequest(["+15550001", "+15550002"], "x")]).accepted
+    engine.cancel([b.id])
+    rows = [{"b_id": v.id, "reason": "waiting for a gateway", "scheduled_at": None} for v in (a, b)]
+    with engine.db.engine.begin() as conn:
+        assert lc.apply(conn, lc.NOTE, rows, expect=m.QUEUED) == 1
+    assert engine.message(a.id).reason == "waiting for a gateway"
+    with engine.db.engine.connect() as conn:  # a change that keeps the status is not journalled
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, a.id)] == []
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, b.id)] == [(m.QUEUED, m.CANCELLED)]
+    assert engine.message(b.id).status == m.CANCELLED and engine.message(b.id).reason != "waiting for a gateway"
+    with pytest.raises(Exception, match="too long"):  # a value too long for its column is refused, not cut
+        with engine.db.engine.begin() as conn:
+            lc.apply(conn, lc.NOTE, [{"b_id": a.id, "reason": "x" * 600, "scheduled_at": None}], expect=m.QUEUED)
