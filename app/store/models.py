@@ -324,7 +324,7 @@ class SettingValue(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=128)
     #: JSON-encoded value.
     value: str = Field(sa_type=Text)
-    #: The console that wrote the value last (empty: not recorded, written before schema 8).
+    #: The console that wrote the value last (empty: not recorded, written before schema 7).
     changed_by: str = Field(default="", max_length=64)
     #: When it did, by the store's clock (a configuration file's value replaces a newer one only when the
     #: file was modified after it; see :func:`app.engine.configure.apply_config`).
