@@ -3,11 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_APP, _TESTS = _ROOT + "app" + os.sep, _ROOT + "tests" + os.sep
+
+
+def _a_tests_own_store_access(frame) -> bool:
+    """Under SMSCONSOLE_STRICT_LOOP: a store access on the loop's thread is the test's own when test code
+    called a synchronous function of the engine or the store directly (to set the test up, or to check
+    what the application stored), as a script would. The window's code, the APIs' handlers, the gateways,
+    the engine's coroutines and whatever the loop calls back are not: what they reach on the loop fails
+    the test."""
+    entry, gap = None, False  # the outermost frame of the application; library frames above it
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if path.startswith(_APP):
+            entry, gap = frame, False
+        elif path.startswith(_TESTS):
+            if entry is None or gap:
+                return False
+            where = entry.f_code.co_filename[len(_APP):].replace(os.sep, "/")
+            return where.startswith(("engine/", "store/")) and not entry.f_code.co_flags & inspect.CO_COROUTINE
+        elif entry is not None:
+            gap = True  # the loop, Qt or a library called the application: not the test itself
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_own_store_access():
+    from app.store import loop_guard
+
+    loop_guard.exempt = _a_tests_own_store_access
+    yield
+    loop_guard.exempt = None
 
 
 @pytest.fixture(autouse=True)

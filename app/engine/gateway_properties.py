@@ -42,6 +42,21 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
         group.validate({**gw.settings, key: value})
     except SettingError as exc:
         raise EngineError(f"{key}: {exc}") from None
+    rec = await engine.in_lane(_store_property, engine, name, key, value)
+    if reload:
+        await gw.stop()
+        fresh = engine._build(rec)
+        engine.gateways[name] = fresh
+        engine.events.publish(GatewaysChanged())
+        if fresh.settings["enabled"] and engine.cluster.owners.runs_here(name):
+            await engine.start_gateway(name)
+    else:
+        gw.settings[key] = value
+    return value
+
+
+def _store_property(engine: "Engine", name: str, key: str, value: Any) -> GatewayRecord:
+    """In the store lane: write a gateway's changed setting; its record as stored."""
     with engine.db.session() as s:
         rec = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
         if rec is None:
@@ -56,16 +71,7 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
         s.commit()
         s.refresh(rec)
         s.expunge(rec)
-    if reload:
-        await gw.stop()
-        fresh = engine._build(rec)
-        engine.gateways[name] = fresh
-        engine.events.publish(GatewaysChanged())
-        if fresh.settings["enabled"] and engine.cluster.owners.runs_here(name):
-            await engine.start_gateway(name)
-    else:
-        gw.settings[key] = value
-    return value
+    return rec
 
 
 def reset_send_limit(engine: "Engine", name: str) -> None:

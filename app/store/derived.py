@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import text as sql
@@ -40,8 +41,17 @@ CATCH_UP: dict[str, str] = {}
 
 _TABLE = "CREATE TABLE IF NOT EXISTS derived_mark (name VARCHAR(32) PRIMARY KEY, last_id INTEGER NOT NULL)"
 _TOP = "(SELECT coalesce(max(id), 0) FROM message)"
-_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="derived-indexes")
-_LOCK = threading.Lock()
+#: One lock per store: a catch-up adds a chunk at a time, whichever thread runs it.
+_LOCKS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock(engine: Engine) -> threading.Lock:
+    with _LOCKS_LOCK:
+        lock = _LOCKS.get(engine)
+        if lock is None:
+            lock = _LOCKS[engine] = threading.Lock()
+        return lock
 
 
 def mark(name: str) -> str:
@@ -107,16 +117,19 @@ def _chunk(engine: Engine) -> bool:
 
 def catch_up(engine: Engine) -> None:
     """Bring every derived table up to the newest message (before reading one)."""
-    with _LOCK:
+    with _lock(engine):
         while _chunk(engine):
             pass
 
 
 class DerivedIndexes:
-    """Catches the derived tables of one store up in the background as messages are added."""
+    """Catches the derived tables of one store up in the background as messages are added, in a worker
+    thread of its own (``derived-indexes``), started on the first messages and ended by :meth:`close`
+    (when the engine closes the store)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._executor: ThreadPoolExecutor | None = None
         self._state = threading.Lock()
         self._dirty = False
         self._future: Future | None = None
@@ -129,7 +142,9 @@ class DerivedIndexes:
         with self._state:
             self._dirty = True
             if self._future is None and not self._closed:
-                self._future = _EXECUTOR.submit(self._run)
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="derived-indexes")
+                self._future = self._executor.submit(self._run)
 
     def _run(self) -> None:
         while True:
@@ -142,7 +157,7 @@ class DerivedIndexes:
                 more = True
                 while more and not self._closed:
                     started = time.monotonic()
-                    with _LOCK:  # one chunk at a time, so the write lock is released between chunks
+                    with _lock(self.engine):  # one chunk at a time, so the write lock is released between chunks
                         more = _chunk(self.engine)
                     if more:  # leave the store to the event loop's writers as long again (no starving them)
                         time.sleep(max(PAUSE, time.monotonic() - started))
@@ -160,6 +175,8 @@ class DerivedIndexes:
         """Stop indexing in the background (what remains is indexed by the next query)."""
         with self._state:
             self._closed = True
-            future = self._future
+            future, executor, self._executor = self._future, self._executor, None
         if future is not None:
             future.result(timeout=30)
+        if executor is not None:
+            executor.shutdown(wait=True)

@@ -10,7 +10,6 @@ search field never stalls the window. Engine events keep it live.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
@@ -47,9 +46,6 @@ class TimeColumn(Column):
 def first_line(text: str, limit: int = 200) -> str:
     line = text.replace("\r", " ").replace("\n", " ⏎ ")
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-_worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="message-list")
 
 
 class MessageTableModel(QAbstractTableModel):
@@ -130,9 +126,6 @@ class MessageTableModel(QAbstractTableModel):
         if parent.isValid() or not self._more or self.loading:
             return
         before = self._rows[-1].id if self._rows else None
-        if self.filter.is_plain:
-            self._append(self.engine.search_messages(self.filter, before_id=before, limit=self.PAGE))
-            return
         self.loading = True
         generation, flt = self._generation, self.filter
 
@@ -143,7 +136,7 @@ class MessageTableModel(QAbstractTableModel):
                 page = exc
             self._page_ready.emit(generation, page)
 
-        _worker.submit(load)
+        self.engine.list_readers.submit(load)  # the engine's message-list threads: the loop never waits
 
     def _on_page(self, generation: int, page) -> None:
         if generation != self._generation:
