@@ -67,7 +67,10 @@ def _widget(parent: QObject | None) -> QWidget | None:
 
 
 def settled() -> bool:
-    """No operation started with :func:`run_op` is still running."""
+    """No operation started with :func:`run_op` is still running (on a loop that still runs)."""
+    for task in list(_running):
+        if task.get_loop().is_closed():
+            _running.discard(task)  # its loop ended before it did: it never will
     return not _running
 
 
