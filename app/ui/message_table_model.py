@@ -68,6 +68,7 @@ class MessageTableModel(QAbstractTableModel):
         self.loading = False
         self.error = ""
         self._generation = 0
+        self._meanwhile: dict[int, MessageView | None] = {}
         self._page_ready.connect(self._on_page)
         self._bold = QFont()
         self._bold.setBold(True)
@@ -127,6 +128,7 @@ class MessageTableModel(QAbstractTableModel):
             return
         before = self._rows[-1].id if self._rows else None
         self.loading = True
+        self._meanwhile = {}  # messages changed (None: deleted) while the page is read
         generation, flt = self._generation, self.filter
 
         def load() -> None:
@@ -152,6 +154,12 @@ class MessageTableModel(QAbstractTableModel):
     def _append(self, page: list[MessageView]) -> None:
         if len(page) < self.PAGE:
             self._more = False
+        # what changed while the page was read, and what the events have put at the top meanwhile
+        meanwhile, known = self._meanwhile, {m.id for m in self._rows}
+        page = [meanwhile.get(m.id, m) for m in page if m.id not in known]
+        selected = replace(self.filter, text="")
+        page = [m for m in page if m is not None and (m.id not in meanwhile or matches(selected, m))]
+        self._meanwhile = {}
         if page:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
@@ -217,6 +225,8 @@ class MessageTableModel(QAbstractTableModel):
     def _on_changed(self, msg: MessageView) -> None:
         row = self.row_of(msg.id)
         if row < 0:
+            if self.loading:
+                self._meanwhile[msg.id] = msg
             return
         if not matches(replace(self.filter, text=""), msg):
             # no longer selected (read while showing unread only, failed while showing queued...)
@@ -228,6 +238,8 @@ class MessageTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def _on_deleted(self, ids: tuple[int, ...]) -> None:
+        if self.loading:
+            self._meanwhile.update(dict.fromkeys(ids))
         for mid in ids:
             row = self.row_of(mid)
             if row >= 0:

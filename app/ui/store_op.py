@@ -2,10 +2,10 @@
 
 ``run_op(parent, engine, operation, *args, on_done=...)`` runs ``operation(*args)`` in the engine's
 store lane (:meth:`Engine.in_lane`), so the loop, and with it the window, never waits on the store. The
-result comes back on the loop to ``on_done``, unless ``parent`` (a widget, or a model) was deleted meanwhile. An operation that
-takes longer than :data:`BUSY_AFTER` shows the busy cursor, and with ``progress_text`` a small window
-saying what it does; a failure is told in words (:func:`app.ui.tasks.spawn`, with the store's own words
-for a locked or full store).
+result comes back on the loop to ``on_done``, unless ``parent`` (a widget, or a model) was deleted
+meanwhile. An operation that takes longer than :data:`BUSY_AFTER` shows the busy cursor, and with
+``progress_text`` a small window saying what it does; a failure is told in words
+(:func:`app.ui.tasks.spawn`, with the store's own words for a locked or full store).
 
 :func:`settled` says whether every operation started here has finished (the tests wait for it).
 """
