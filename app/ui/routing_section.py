@@ -230,8 +230,14 @@ class RoutingSection(QWidget):
         return super().eventFilter(obj, event)
 
     def refresh(self) -> None:
-        row = self.selected_row()
-        self.model.reload(lambda: row is not None and self.select(min(row, self.model.rowCount() - 1)))
+        run_op(self, self.engine, self.engine.routing_rules, on_done=self._show)
+
+    def _show(self, rules: list[RoutingRule], select_row: int | None = None) -> None:
+        """Show ``rules``; ``select_row`` is selected, else the row selected before stays so."""
+        row = self.selected_row() if select_row is None else select_row
+        self.model._show(rules)
+        if row is not None:
+            self.select(min(row, self.model.rowCount() - 1))
 
     # --- operations -------------------------------------------------------------------------
 
@@ -240,7 +246,7 @@ class RoutingSection(QWidget):
         selected and ``saved()`` called); a refusal (EngineError) goes to ``refused(exc)``."""
 
         def done(stored: list[RoutingRule]) -> None:
-            self.model._show(stored, lambda: select_row is not None and self.select(select_row))
+            self._show(stored, select_row)
             if saved is not None:
                 saved()
 
