@@ -36,3 +36,11 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setModal(False)
     box.show()
+
+
+def settled() -> bool:
+    """No coroutine started with :func:`spawn` is still running (on a loop that still runs)."""
+    for task in list(_running):
+        if task.get_loop().is_closed():
+            _running.discard(task)
+    return not _running
