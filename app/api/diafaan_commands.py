@@ -91,9 +91,9 @@ async def run_server_command(engine: "Engine", params: "Params") -> web.Response
     if command in CONNECTOR_COMMANDS:
         reg = engine.connectors
 
-        def restart(name: str) -> None:
-            reg.stop(name)
-            reg.start(name)
+        async def restart(name: str) -> None:
+            await reg.stop(name)
+            await reg.start(name)
 
         op, done = {"start-connector": (reg.start, "started"), "stop-connector": (reg.stop, "stopped"),
                     "restart-connector": (restart, "restarted")}[command]
@@ -118,7 +118,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
             raise DiafaanError(codes.NOT_ALLOWED, f"unknown settings property {key!r} "
                                                   f"(known: {', '.join(GENERAL.by_name)})")
         try:
-            engine.set_setting(key, GENERAL[key].parse_text(value))
+            await engine.in_lane(engine.set_setting, key, GENERAL[key].parse_text(value))
         except SettingError as exc:
             raise DiafaanError(codes.NOT_ALLOWED, f"{key}: {exc}") from None
         return _reply([f"OK: {key} set"])
@@ -142,7 +142,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
     lines = []
     for conn in connectors:
         for gw in gateways:
-            engine.connectors.set_routing(conn, gw, key, value)
+            await engine.connectors.set_routing(conn, gw, key, value)
             lines.append(f"OK: {key} set for {conn} via {gw}")
     return _reply(lines)
 

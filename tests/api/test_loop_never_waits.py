@@ -17,7 +17,8 @@ from .conftest import FAST_SIM
 
 @pytest.fixture
 def strict(monkeypatch):
-    """Turns the guard on (from the moment it is called) and clears what it recorded afterwards."""
+    """Turns the guard on (from the moment it is called) and clears what it recorded before and after."""
+    loop_guard.violations.clear()
     yield lambda: monkeypatch.setenv("SMSCONSOLE_STRICT_LOOP", "1")
     loop_guard.violations.clear()
 
