@@ -31,11 +31,16 @@ _running: set[asyncio.Task] = set()
 
 def run_op(parent: QObject | None, engine, operation: Callable[..., T], *args: Any,
            on_done: Callable[[T], Any] | None = None, on_error: Callable[[Exception], bool] | None = None,
-           what: str = "", progress_text: str | None = None, **kwargs: Any) -> asyncio.Task:
+           what: str = "", progress_text: str | None = None, **kwargs: Any) -> asyncio.Task | None:
     """Run the engine's ``operation(*args, **kwargs)`` in the store lane; ``on_done(result)`` on the loop.
 
     ``on_error(exc)`` may take a failure the caller tells in its own way (a refused request in the status
-    bar): it returns True when it did; any other failure is told in a message box."""
+    bar): it returns True when it did; any other failure is told in a message box. Once the loop has ended
+    (the window is closing: a model's timer fires late) nothing is run, and None is returned."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
     async def run() -> T:
         busy = _Busy(parent, progress_text)
