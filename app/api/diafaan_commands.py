@@ -84,7 +84,7 @@ async def run_server_command(engine: "Engine", params: "Params") -> web.Response
                "restart-gateway": (engine.restart_gateway, "restarted"),
                "pause-sending": (engine.pause_gateway, "paused sending of"),
                "resume-sending": (engine.resume_gateway, "resumed sending of"),
-               "reset-send-limit": (engine.reset_send_limit, "reset the send limit of"),
+               "reset-send-limit": (engine.reset_send_limit_async, "reset the send limit of"),
                "accept-modem": (engine.accept_modem_identity, "accepted the new SIM or modem of")}
         op, done = ops[command]
         return await _each(_gateways(engine, params, command), op, done)

@@ -658,6 +658,12 @@ class Engine:
 
         reset_send_limit(self, name)
 
+    async def reset_send_limit_async(self, name: str) -> None:
+        """:meth:`reset_send_limit` with its store write in the store lane."""
+        from .gateway_properties import reset_send_limit_async
+
+        await reset_send_limit_async(self, name)
+
     def sent_count(self, gateway: str, since) -> int:
         """Messages ``gateway`` sent since ``since`` (or since its send limit was last reset, if later), so a
         gateway's per-day count survives a restart. Reads the store; safe in a worker thread."""

@@ -76,14 +76,30 @@ def _store_property(engine: "Engine", name: str, key: str, value: Any) -> Gatewa
 
 def reset_send_limit(engine: "Engine", name: str) -> None:
     """Start counting a gateway's send limit afresh (gateways with a send limit only)."""
+    _limited(engine, name).reset_send_limit()
+    _store_reset(engine, name)
+    engine.dispatcher.wake()
+
+
+async def reset_send_limit_async(engine: "Engine", name: str) -> None:
+    """:func:`reset_send_limit` with its store write in the store lane (the window, the API)."""
+    _limited(engine, name).reset_send_limit()
+    await engine.in_lane(_store_reset, engine, name)
+    engine.dispatcher.wake()
+
+
+def _limited(engine: "Engine", name: str):
     gw = engine.gateway(name)
     if not gw.has_send_limits():
         raise EngineError(f"gateway {name!r} has no send limit")
-    gw.reset_send_limit()
+    return gw
+
+
+def _store_reset(engine: "Engine", name: str) -> None:
+    """Keep when gateway ``name``'s send limit was reset (its counts start there after a restart)."""
     with engine.db.session() as s:
         s.merge(SettingValue(key=RESET_KEY.format(name), value=json.dumps(utcnow().isoformat())))
         s.commit()
-    engine.dispatcher.wake()
 
 
 def _counted_from(session, name: str, since: datetime) -> datetime:

@@ -238,7 +238,7 @@ class GatewaysTab(QWidget):
                                     "Ctrl+Shift+G")
         self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
             "Start the selected gateways' daily and hourly counts from zero"),
-            lambda: self._each_now(self.engine.reset_send_limit))
+            lambda: self._each(self.engine.reset_send_limit_async, self.tr("Reset send limit")))
         self.accept_identity_action = action(self.tr("Accept modem/SIM"), self.tr(
             "Take the new SIM (or modem) the selected modem gateways found as theirs, so they send again"),
             lambda: self._each(self.engine.accept_modem_identity, self.tr("Accept modem/SIM")))
