@@ -48,6 +48,17 @@ def _tests_own_store_access():
     loop_guard.exempt = None
 
 
+@pytest.fixture
+def strict_loop(monkeypatch):
+    """The loop guard raises for this test whatever the environment says; what it recorded is dropped after."""
+    from app.store import loop_guard
+
+    monkeypatch.setenv("SMSCONSOLE_STRICT_LOOP", "1")
+    before = len(loop_guard.violations)
+    yield
+    del loop_guard.violations[before:]
+
+
 @pytest.fixture(autouse=True)
 def _private_dirs(tmp_path, monkeypatch):
     """Keep each test's platform directories (data, logs, Qt settings) out of the user's home."""

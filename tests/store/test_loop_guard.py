@@ -13,14 +13,6 @@ from app.store import loop_guard
 APP = Path(__file__).resolve().parents[2] / "app"
 
 
-@pytest.fixture
-def strict(monkeypatch):
-    monkeypatch.setenv("SMSCONSOLE_STRICT_LOOP", "1")
-    before = len(loop_guard.violations)
-    yield
-    del loop_guard.violations[before:]
-
-
 def test_the_application_never_lets_itself_reach_the_store_on_the_loop():
     uses = [f"{p.relative_to(APP)}:{n}" for p in APP.rglob("*.py") if p.name != "loop_guard.py"
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
@@ -28,7 +20,7 @@ def test_the_application_never_lets_itself_reach_the_store_on_the_loop():
     assert uses == []
 
 
-def test_a_test_calling_the_engine_is_its_own_access_the_window_calling_it_is_not(strict, make_engine):
+def test_a_test_calling_the_engine_is_its_own_access_the_window_calling_it_is_not(strict_loop, make_engine):
     from app.ui.first_run import _store_choices  # a window function that belongs in the store lane
 
     engine = make_engine()

@@ -17,14 +17,6 @@ from .conftest import complete, settle
 
 
 @pytest.fixture
-def strict(monkeypatch):
-    monkeypatch.setenv("SMSCONSOLE_STRICT_LOOP", "1")
-    before = len(loop_guard.violations)
-    yield
-    del loop_guard.violations[before:]
-
-
-@pytest.fixture
 def engine(qtbot, qloop, make_engine):
     engine = make_engine()
     complete(qtbot, engine.start())
@@ -32,7 +24,7 @@ def engine(qtbot, qloop, make_engine):
     complete(qtbot, engine.stop())
 
 
-def test_the_operation_runs_in_the_store_lane_and_its_result_comes_back_on_the_loop(qtbot, engine, strict):
+def test_the_operation_runs_in_the_store_lane_and_its_result_comes_back_on_the_loop(qtbot, engine, strict_loop):
     parent = QWidget()
     qtbot.addWidget(parent)
     seen = {}
@@ -49,7 +41,7 @@ def test_the_operation_runs_in_the_store_lane_and_its_result_comes_back_on_the_l
     assert got == [(5, threading.main_thread())]
 
 
-def test_the_store_on_the_loop_is_refused_under_the_strict_guard(qtbot, engine, strict, monkeypatch):
+def test_the_store_on_the_loop_is_refused_under_the_strict_guard(qtbot, engine, strict_loop, monkeypatch):
     monkeypatch.setattr(loop_guard, "exempt", None)  # the suite's rule for a test's own calls: off here
     with pytest.raises(loop_guard.LoopStoreAccess, match="store lane"):
         engine.queue_length()
@@ -60,7 +52,7 @@ def test_the_store_on_the_loop_is_refused_under_the_strict_guard(qtbot, engine, 
 
 
 def test_the_suites_rule_lets_a_test_call_the_engine_but_not_the_loop_reach_the_store(qtbot, qloop, engine,
-                                                                                      strict):
+                                                                                    strict_loop):
     import functools
 
     assert engine.queue_length() == 0  # the test's own call of a synchronous engine function
