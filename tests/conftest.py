@@ -51,6 +51,21 @@ def _tests_own_store_access():
     loop_guard.exempt = None
 
 
+@pytest.fixture(autouse=True)
+def _store_kept_off_the_loop():
+    """A store access the guard refused fails the test even when the code that made it swallowed the error
+    (a Qt slot, a callback of the loop, a task nobody awaited)."""
+    from app.store import loop_guard
+
+    before = len(loop_guard.violations)
+    yield
+    found = loop_guard.violations[before:]
+    if found and loop_guard.mode() == "raise":
+        del loop_guard.violations[before:]
+        pytest.fail("the store was reached on the event loop's thread from " + ", ".join(
+            f"app/{place}" for place in dict.fromkeys(found)), pytrace=False)
+
+
 @pytest.fixture
 def strict_loop(monkeypatch):
     """The loop guard raises for this test whatever the environment says; what it recorded is dropped after."""
