@@ -25,7 +25,6 @@ import logging
 import threading
 import time
 import weakref
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
@@ -123,34 +122,32 @@ def catch_up(engine: Engine) -> None:
 
 
 class DerivedIndexes:
-    """Catches the derived tables of one store up in the background as messages are added, in a worker
-    thread of its own (``derived-indexes``), started on the first messages and ended by :meth:`close`
-    (when the engine closes the store)."""
+    """Catches the derived tables of one store up in the background as messages are added: a worker thread
+    of its own (``derived-indexes``) runs while there is something to index, and ends when there is not;
+    :meth:`close` (when the engine closes the store) waits for it. No thread is left waiting in between."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._executor: ThreadPoolExecutor | None = None
         self._state = threading.Lock()
         self._dirty = False
-        self._future: Future | None = None
+        self._thread: threading.Thread | None = None
         self._closed = False
 
     def messages_added(self) -> None:
         """New messages were committed: index them soon, off the caller's thread."""
-        if self._dirty and self._future is not None:  # a pass is due and will see them
+        if self._dirty and self._thread is not None:  # a pass is due and will see them
             return
         with self._state:
             self._dirty = True
-            if self._future is None and not self._closed:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="derived-indexes")
-                self._future = self._executor.submit(self._run)
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._run, name="derived-indexes")
+                self._thread.start()
 
     def _run(self) -> None:
         while True:
             with self._state:
                 if not self._dirty or self._closed:
-                    self._future = None
+                    self._thread = None
                     return
                 self._dirty = False
             try:
@@ -165,18 +162,19 @@ class DerivedIndexes:
                 log.exception("indexing new messages failed; searches will index them")
 
     def wait(self, timeout: float | None = None) -> None:
-        """Wait until the background pass has indexed the messages added so far."""
+        """Wait until the background pass has indexed the messages added so far (TimeoutError if it has not
+        within ``timeout`` seconds)."""
         with self._state:
-            future = self._future
-        if future is not None:
-            future.result(timeout=timeout)
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise TimeoutError("the derived indexes are still catching up")
 
     def close(self) -> None:
         """Stop indexing in the background (what remains is indexed by the next query)."""
         with self._state:
             self._closed = True
-            future, executor, self._executor = self._future, self._executor, None
-        if future is not None:
-            future.result(timeout=30)
-        if executor is not None:
-            executor.shutdown(wait=True)
+            thread = self._thread
+        if thread is not None:
+            thread.join(30)
