@@ -20,13 +20,13 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from . import tasks
 from .tasks import spawn
 
 T = TypeVar("T")
 
 #: Seconds an operation runs before the window shows it is busy.
 BUSY_AFTER = 0.3
-_running: set[asyncio.Task] = set()
 
 
 def run_op(parent: QObject | None, engine, operation: Callable[..., T], *args: Any,
@@ -58,10 +58,7 @@ def run_op(parent: QObject | None, engine, operation: Callable[..., T], *args: A
             on_done(result)
         return result
 
-    task = spawn(run(), _widget(parent), what)
-    _running.add(task)
-    task.add_done_callback(_running.discard)
-    return task
+    return spawn(run(), _widget(parent), what)
 
 
 def _widget(parent: QObject | None) -> QWidget | None:
@@ -72,11 +69,8 @@ def _widget(parent: QObject | None) -> QWidget | None:
 
 
 def settled() -> bool:
-    """No operation started with :func:`run_op` is still running (on a loop that still runs)."""
-    for task in list(_running):
-        if task.get_loop().is_closed():
-            _running.discard(task)  # its loop ended before it did: it never will
-    return not _running
+    """No operation started with :func:`run_op` (nor any coroutine the window spawned) is still running."""
+    return tasks.settled()
 
 
 class _Busy:

@@ -44,5 +44,5 @@ def settled() -> bool:
     """No coroutine started with :func:`spawn` is still running (on a loop that still runs)."""
     for task in list(_running):
         if task.get_loop().is_closed():
-            _running.discard(task)
+            _running.discard(task)  # its loop ended before it did: it never will
     return not _running

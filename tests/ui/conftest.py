@@ -66,9 +66,9 @@ def complete(qtbot, awaitable, timeout: float = 10.0):
 def settle(qtbot, timeout: float = 10.0) -> None:
     """Wait until every store operation the window started (``app.ui.store_op.run_op``) and every
     coroutine it spawned (``app.ui.tasks.spawn``) has finished and its result is shown."""
-    from app.ui import store_op, tasks
+    from app.ui import store_op
 
-    qtbot.waitUntil(lambda: store_op.settled() and tasks.settled(), timeout=int(timeout * 1000))
+    qtbot.waitUntil(store_op.settled, timeout=int(timeout * 1000))
 
 
 @pytest.fixture
