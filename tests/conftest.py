@@ -3,11 +3,78 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The loop guard is on for every test (as in the README's test command): the store reached on the event
+# loop's thread fails the test (docs/ARCHITECTURE.md). SMSCONSOLE_STRICT_LOOP=warn only reports the places.
+os.environ.setdefault("SMSCONSOLE_STRICT_LOOP", "1")
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_APP, _TESTS = _ROOT + "app" + os.sep, _ROOT + "tests" + os.sep
+
+
+def _a_tests_own_store_access(frame) -> bool:
+    """Under SMSCONSOLE_STRICT_LOOP: a store access on the loop's thread is the test's own when test code
+    called a synchronous function of the engine or the store directly (to set the test up, or to check
+    what the application stored), as a script would. The window's code, the APIs' handlers, the gateways,
+    the engine's coroutines and whatever the loop calls back are not: what they reach on the loop fails
+    the test."""
+    entry, gap = None, False  # the outermost frame of the application; library frames above it
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if path.startswith(_APP):
+            entry, gap = frame, False
+        elif path.startswith(_TESTS):
+            if entry is None:
+                return True  # test code used the store itself (a session of its own)
+            if gap:
+                return False
+            where = entry.f_code.co_filename[len(_APP):].replace(os.sep, "/")
+            return where.startswith(("engine/", "store/")) and not entry.f_code.co_flags & inspect.CO_COROUTINE
+        elif entry is not None:
+            gap = True  # the loop, Qt or a library called the application: not the test itself
+        frame = frame.f_back
+    return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_own_store_access():
+    from app.store import loop_guard
+
+    loop_guard.exempt = _a_tests_own_store_access
+    yield
+    loop_guard.exempt = None
+
+
+@pytest.fixture(autouse=True)
+def _store_kept_off_the_loop():
+    """A store access the guard refused fails the test even when the code that made it swallowed the error
+    (a Qt slot, a callback of the loop, a task nobody awaited)."""
+    from app.store import loop_guard
+
+    before = len(loop_guard.violations)
+    yield
+    found = loop_guard.violations[before:]
+    if found and loop_guard.mode() == "raise":
+        del loop_guard.violations[before:]
+        pytest.fail("the store was reached on the event loop's thread from " + ", ".join(
+            f"app/{place}" for place in dict.fromkeys(found)), pytrace=False)
+
+
+@pytest.fixture
+def strict_loop(monkeypatch):
+    """The loop guard raises for this test whatever the environment says; what it recorded is dropped after."""
+    from app.store import loop_guard
+
+    monkeypatch.setenv("SMSCONSOLE_STRICT_LOOP", "1")
+    before = len(loop_guard.violations)
+    yield
+    del loop_guard.violations[before:]
 
 
 @pytest.fixture(autouse=True)

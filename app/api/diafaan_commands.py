@@ -84,16 +84,16 @@ async def run_server_command(engine: "Engine", params: "Params") -> web.Response
                "restart-gateway": (engine.restart_gateway, "restarted"),
                "pause-sending": (engine.pause_gateway, "paused sending of"),
                "resume-sending": (engine.resume_gateway, "resumed sending of"),
-               "reset-send-limit": (engine.reset_send_limit, "reset the send limit of"),
+               "reset-send-limit": (engine.reset_send_limit_async, "reset the send limit of"),
                "accept-modem": (engine.accept_modem_identity, "accepted the new SIM or modem of")}
         op, done = ops[command]
         return await _each(_gateways(engine, params, command), op, done)
     if command in CONNECTOR_COMMANDS:
         reg = engine.connectors
 
-        def restart(name: str) -> None:
-            reg.stop(name)
-            reg.start(name)
+        async def restart(name: str) -> None:
+            await reg.stop(name)
+            await reg.start(name)
 
         op, done = {"start-connector": (reg.start, "started"), "stop-connector": (reg.stop, "stopped"),
                     "restart-connector": (restart, "restarted")}[command]
@@ -118,7 +118,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
             raise DiafaanError(codes.NOT_ALLOWED, f"unknown settings property {key!r} "
                                                   f"(known: {', '.join(GENERAL.by_name)})")
         try:
-            engine.set_setting(key, GENERAL[key].parse_text(value))
+            await engine.in_lane(engine.set_setting, key, GENERAL[key].parse_text(value))
         except SettingError as exc:
             raise DiafaanError(codes.NOT_ALLOWED, f"{key}: {exc}") from None
         return _reply([f"OK: {key} set"])
@@ -142,7 +142,7 @@ async def _set_property(engine: "Engine", command: str, params: "Params") -> web
     lines = []
     for conn in connectors:
         for gw in gateways:
-            engine.connectors.set_routing(conn, gw, key, value)
+            await engine.connectors.set_routing(conn, gw, key, value)
             lines.append(f"OK: {key} set for {conn} via {gw}")
     return _reply(lines)
 

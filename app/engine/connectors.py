@@ -66,31 +66,31 @@ class ConnectorRegistry:
     def running(self, name: str) -> bool:
         return self.properties[name]["enabled"]
 
-    def start(self, name: str) -> None:
-        self._store(f"{_PREFIX}{name}.enabled", True)
+    async def start(self, name: str) -> None:
+        await self.engine.in_lane(self._store, f"{_PREFIX}{name}.enabled", True)
         self.properties[name]["enabled"] = True
         self.engine.events.publish(SessionsChanged())
 
-    def stop(self, name: str) -> None:
+    async def stop(self, name: str) -> None:
         """Refuse the connector's clients and end their sessions."""
-        self._store(f"{_PREFIX}{name}.enabled", False)
+        await self.engine.in_lane(self._store, f"{_PREFIX}{name}.enabled", False)
         self.properties[name]["enabled"] = False
         self.engine.sessions.end_protocol(name)
 
-    def set_property(self, name: str, key: str, text: str) -> Any:
+    async def set_property(self, name: str, key: str, text: str) -> Any:
         if key not in PROPERTIES:
             raise EngineError(f"unknown connector property {key!r} (known: {', '.join(PROPERTIES.by_name)})")
         value = _parse(PROPERTIES[key], key, text)
         if key == "enabled":
-            (self.start if value else self.stop)(name)
+            await (self.start if value else self.stop)(name)
         return value
 
-    def set_routing(self, name: str, gateway: str, key: str, text: str) -> Any:
+    async def set_routing(self, name: str, gateway: str, key: str, text: str) -> Any:
         if key not in ROUTING:
             raise EngineError(f"unknown routing property {key!r} (known: {', '.join(ROUTING.by_name)})")
         self.engine.gateway(gateway)
         value = _parse(ROUTING[key], key, text)
-        self._store(f"{_PREFIX}{name}.{key}.{gateway}", value)
+        await self.engine.in_lane(self._store, f"{_PREFIX}{name}.{key}.{gateway}", value)
         self.routing.setdefault((name, gateway), {})[key] = value
         return value
 
@@ -109,6 +109,7 @@ class ConnectorRegistry:
         return [g for g in pool if g not in closed]
 
     def _store(self, key: str, value: Any) -> None:
+        """In the store lane: keep one connector value."""
         with self.engine.db.session() as s:
             s.merge(SettingValue(key=key, value=json.dumps(value)))
             s.commit()

@@ -120,7 +120,8 @@ class Dispatcher:
             self._task = None
 
     def wake(self) -> None:
-        self._wake.set()
+        """Run a pass soon; callable from the store lane too (an operation the window ran there)."""
+        self.engine.events.call_on_loop(self._wake.set)
 
     def _seen(self, event) -> None:
         if self._meanwhile is not None:

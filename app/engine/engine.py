@@ -90,6 +90,7 @@ class Engine:
         self.dispatch_epoch = 0
         self._unread: int | None = None
         self._store_lane: ThreadPoolExecutor | None = None
+        self._list_readers: ThreadPoolExecutor | None = None
 
     # --- life ----------------------------------------------------------------
 
@@ -155,6 +156,9 @@ class Engine:
         await self.outbox.settle()
         await self.cluster.stop()
         self.started = False
+        if self._list_readers is not None:
+            self._list_readers.shutdown(wait=True)
+            self._list_readers = None
         await self.in_lane(self.db.close)
         if self._store_lane is not None:
             self._store_lane.shutdown(wait=True)
@@ -171,6 +175,15 @@ class Engine:
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
             self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
         return self._store_lane
+
+    @property
+    def list_readers(self) -> ThreadPoolExecutor:
+        """Two worker threads that read pages of the window's message lists (searches, filters) with
+        read-only sessions, beside the store lane, so a slow search waits for no write. Shut down by
+        :meth:`stop`."""
+        if self._list_readers is None:
+            self._list_readers = ThreadPoolExecutor(2, thread_name_prefix="message-list")
+        return self._list_readers
 
     async def in_lane(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an engine operation that reads or writes the store in the store lane and return its result;
@@ -204,6 +217,13 @@ class Engine:
         self.settings[key] = value
         if key == "sending_paused":
             self.dispatch_epoch += 1
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Change the settings in ``values`` that differ from the current ones, in order; a refused value
+        stops there (EngineError)."""
+        for key, value in values.items():
+            if self.settings.get(key) != value:
+                self.set_setting(key, value)
 
     # --- messages: operations ------------------------------------------------
 
@@ -443,7 +463,8 @@ class Engine:
 
     def add_gateway(self, name: str, kind: str, settings: dict[str, Any], *, enabled: bool = True,
                     origin: str = "store") -> None:
-        """Declare a gateway (validated against its kind's settings) and keep it in the store."""
+        """Declare a gateway (validated against its kind's settings) and keep it in the store. Run in the store
+        lane (the window does), the gateway is built on the loop before the result is back there."""
         name = name.strip()
         settings = dict(settings)
         enabled = settings.pop("enabled", enabled)
@@ -462,21 +483,31 @@ class Engine:
         with self.db.session() as s:
             s.add(rec)
             s.commit()
-        if self.started:
-            self.gateways[name] = self._build(rec)
-        self.events.publish(GatewaysChanged())
+            s.refresh(rec)
+            s.expunge(rec)
+
+        def adopt() -> None:  # on the loop, which owns the gateways (before the caller hears of the result)
+            if self.started:
+                self.gateways[name] = self._build(rec)
+            self.events.publish(GatewaysChanged())
+
+        self.events.call_on_loop(adopt)
 
     async def remove_gateway(self, name: str) -> None:
         gw = self.gateway(name)
         await gw.stop()
         del self.gateways[name]
+        await self.in_lane(self._forget_gateway, name)
+        self.events.publish(GatewaysChanged())
+
+    def _forget_gateway(self, name: str) -> None:
+        """In the store lane: remove a gateway's record and what it remembered of its device."""
         with self.db.session() as s:
             rec = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
             if rec:
                 s.delete(rec)
                 s.commit()
         gateway_memory.forget(self, name)
-        self.events.publish(GatewaysChanged())
 
     def gateway_view(self, gw: Gateway) -> GatewayView:
         state = gw.state.value
@@ -640,6 +671,12 @@ class Engine:
         from .gateway_properties import reset_send_limit
 
         reset_send_limit(self, name)
+
+    async def reset_send_limit_async(self, name: str) -> None:
+        """:meth:`reset_send_limit` with its store write in the store lane."""
+        from .gateway_properties import reset_send_limit_async
+
+        await reset_send_limit_async(self, name)
 
     def sent_count(self, gateway: str, since) -> int:
         """Messages ``gateway`` sent since ``since`` (or since its send limit was last reset, if later), so a

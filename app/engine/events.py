@@ -96,6 +96,13 @@ class EventBus:
         """Deliver events on ``loop``'s thread (the calling thread, which runs it)."""
         self._loop, self._thread = loop, threading.get_ident()
 
+    def call_on_loop(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` on the loop's thread: now when this is it, else handed over (from the store lane)."""
+        if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(fn)
+        else:
+            fn()
+
     def publish(self, event: Event) -> None:
         if self._thread is not None and threading.get_ident() != self._thread and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._deliver, event)

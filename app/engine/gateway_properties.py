@@ -42,6 +42,21 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
         group.validate({**gw.settings, key: value})
     except SettingError as exc:
         raise EngineError(f"{key}: {exc}") from None
+    rec = await engine.in_lane(_store_property, engine, name, key, value)
+    if reload:
+        await gw.stop()
+        fresh = engine._build(rec)
+        engine.gateways[name] = fresh
+        engine.events.publish(GatewaysChanged())
+        if fresh.settings["enabled"] and engine.cluster.owners.runs_here(name):
+            await engine.start_gateway(name)
+    else:
+        gw.settings[key] = value
+    return value
+
+
+def _store_property(engine: "Engine", name: str, key: str, value: Any) -> GatewayRecord:
+    """In the store lane: write a gateway's changed setting; its record as stored."""
     with engine.db.session() as s:
         rec = s.exec(select(GatewayRecord).where(GatewayRecord.name == name)).first()
         if rec is None:
@@ -56,28 +71,35 @@ async def set_gateway_property(engine: "Engine", name: str, key: str, text: str,
         s.commit()
         s.refresh(rec)
         s.expunge(rec)
-    if reload:
-        await gw.stop()
-        fresh = engine._build(rec)
-        engine.gateways[name] = fresh
-        engine.events.publish(GatewaysChanged())
-        if fresh.settings["enabled"] and engine.cluster.owners.runs_here(name):
-            await engine.start_gateway(name)
-    else:
-        gw.settings[key] = value
-    return value
+    return rec
 
 
 def reset_send_limit(engine: "Engine", name: str) -> None:
     """Start counting a gateway's send limit afresh (gateways with a send limit only)."""
+    _limited(engine, name).reset_send_limit()
+    _store_reset(engine, name)
+    engine.dispatcher.wake()
+
+
+async def reset_send_limit_async(engine: "Engine", name: str) -> None:
+    """:func:`reset_send_limit` with its store write in the store lane (the window, the API)."""
+    _limited(engine, name).reset_send_limit()
+    await engine.in_lane(_store_reset, engine, name)
+    engine.dispatcher.wake()
+
+
+def _limited(engine: "Engine", name: str):
     gw = engine.gateway(name)
     if not gw.has_send_limits():
         raise EngineError(f"gateway {name!r} has no send limit")
-    gw.reset_send_limit()
+    return gw
+
+
+def _store_reset(engine: "Engine", name: str) -> None:
+    """Keep when gateway ``name``'s send limit was reset (its counts start there after a restart)."""
     with engine.db.session() as s:
         s.merge(SettingValue(key=RESET_KEY.format(name), value=json.dumps(utcnow().isoformat())))
         s.commit()
-    engine.dispatcher.wake()
 
 
 def _counted_from(session, name: str, since: datetime) -> datetime:

@@ -210,6 +210,14 @@ class SessionRegistry:
 
     def unblock(self, user: str) -> None:
         self._store_blocked(user, False)
+        self._lift_block(user)
+
+    async def unblock_async(self, user: str) -> None:
+        """:meth:`unblock` with its store write in the store lane."""
+        await self.engine.in_lane(self._store_blocked, user, False)
+        self._lift_block(user)
+
+    def _lift_block(self, user: str) -> None:
         self.blocked_users.discard(user)
         for sid, sess in self.customers.items():
             if sess.user == user and sess.blocked:

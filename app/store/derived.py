@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+import weakref
 
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
@@ -45,8 +45,17 @@ CATCH_UP: dict[str, str] = {}
 
 _TABLE = "CREATE TABLE IF NOT EXISTS derived_mark (name VARCHAR(32) PRIMARY KEY, last_id INTEGER NOT NULL)"
 _TOP = "(SELECT coalesce(max(id), 0) FROM message)"
-_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="derived-indexes")
-_LOCK = threading.Lock()
+#: One lock per store: a catch-up adds a chunk at a time, whichever thread runs it.
+_LOCKS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock(engine: Engine) -> threading.Lock:
+    with _LOCKS_LOCK:
+        lock = _LOCKS.get(engine)
+        if lock is None:
+            lock = _LOCKS[engine] = threading.Lock()
+        return lock
 
 
 def mark(name: str) -> str:
@@ -112,44 +121,47 @@ def _chunk(engine: Engine) -> bool:
 
 def catch_up(engine: Engine) -> None:
     """Bring every derived table up to the newest message (before reading one)."""
-    with _LOCK:
+    with _lock(engine):
         while _chunk(engine):
             pass
 
 
 class DerivedIndexes:
-    """Catches the derived tables of one store up in the background as messages are added."""
+    """Catches the derived tables of one store up in the background as messages are added: a worker thread
+    of its own (``derived-indexes``) runs while there is something to index, and ends when there is not;
+    :meth:`close` (when the engine closes the store) waits for it. No thread is left waiting in between."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._state = threading.Lock()
         self._dirty = False
-        self._future: Future | None = None
+        self._thread: threading.Thread | None = None
         self._closed = False
         self._closing = threading.Event()
 
     def messages_added(self) -> None:
         """New messages were committed: index them soon, off the caller's thread."""
-        if self._dirty and self._future is not None:  # a pass is due and will see them
+        if self._dirty and self._thread is not None:  # a pass is due and will see them
             return
         with self._state:
             self._dirty = True
-            if self._future is None and not self._closed:
-                self._future = _EXECUTOR.submit(self._run)
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._run, name="derived-indexes")
+                self._thread.start()
 
     def _run(self) -> None:
         while True:
             self._closing.wait(SETTLE)
             with self._state:
                 if not self._dirty or self._closed:
-                    self._future = None
+                    self._thread = None
                     return
                 self._dirty = False
             try:
                 more = True
                 while more and not self._closed:
                     started = time.monotonic()
-                    with _LOCK:  # one chunk at a time, so the write lock is released between chunks
+                    with _lock(self.engine):  # one chunk at a time, so the write lock is released between chunks
                         more = _chunk(self.engine)
                     if more:  # leave the store to the event loop's writers as long again (no starving them)
                         time.sleep(max(PAUSE, time.monotonic() - started))
@@ -157,17 +169,20 @@ class DerivedIndexes:
                 log.exception("indexing new messages failed; searches will index them")
 
     def wait(self, timeout: float | None = None) -> None:
-        """Wait until the background pass has indexed the messages added so far."""
+        """Wait until the background pass has indexed the messages added so far (TimeoutError if it has not
+        within ``timeout`` seconds)."""
         with self._state:
-            future = self._future
-        if future is not None:
-            future.result(timeout=timeout)
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                raise TimeoutError("the derived indexes are still catching up")
 
     def close(self) -> None:
         """Stop indexing in the background (what remains is indexed by the next query)."""
         with self._state:
             self._closed = True
-            future = self._future
+            thread = self._thread
         self._closing.set()
-        if future is not None:
-            future.result(timeout=30)
+        if thread is not None:
+            thread.join(30)

@@ -5,14 +5,23 @@ asyncio event loop raises :class:`LoopStoreAccess` (and is recorded in :data:`vi
 that a caller swallows is still seen); with ``SMSCONSOLE_STRICT_LOOP=warn`` it is logged once per
 place instead. Off by default. Store work belongs in the engine's store lane
 (``Engine.in_lane``); see docs/ARCHITECTURE.md.
+
+Test code that reads or writes the store itself, to set a test up or to check its outcome, says so: with
+:func:`allowed` around it, or by a rule the test suite sets in :data:`exempt`; the application uses
+neither.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import os
+import sys
 import traceback
+from types import FrameType
+from typing import Callable
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -22,6 +31,10 @@ log = logging.getLogger(__name__)
 #: Places (file:line of the caller) where the store was reached on the loop's thread, in order.
 violations: list[str] = []
 _warned: set[str] = set()
+_allowed = contextvars.ContextVar("store_on_the_loop_allowed", default=False)
+#: Set by a test suite, never by the application: given the frame that took the connection, whether the
+#: access is the test's own (tests/conftest.py: a test calling a synchronous engine function directly).
+exempt: Callable[[FrameType], bool] | None = None
 
 
 class LoopStoreAccess(RuntimeError):
@@ -31,6 +44,17 @@ class LoopStoreAccess(RuntimeError):
 def mode() -> str:
     value = os.environ.get("SMSCONSOLE_STRICT_LOOP", "").strip().lower()
     return {"1": "raise", "true": "raise", "yes": "raise", "warn": "warn"}.get(value, "")
+
+
+@contextlib.contextmanager
+def allowed():
+    """Within this block (and tasks it starts) the store may be reached on the loop's thread: for tests'
+    own setup and checks, never for the application."""
+    token = _allowed.set(True)
+    try:
+        yield
+    finally:
+        _allowed.reset(token)
 
 
 def install(engine: Engine) -> None:
@@ -48,7 +72,9 @@ def _caller() -> str:
 
 
 def _checkout(_dbapi_conn, _record, _proxy) -> None:
-    if asyncio.events._get_running_loop() is None or not mode():
+    if asyncio.events._get_running_loop() is None or not mode() or _allowed.get():
+        return
+    if exempt is not None and exempt(sys._getframe(1)):
         return  # a worker thread (the store lane, an export), no loop at all (scripts), or not asked for
     place = _caller()
     violations.append(place)

@@ -16,6 +16,7 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError
 from app.gateways.modem.discovery import ProbeResult, list_ports, probe
 
+from .store_op import run_op
 from .tasks import spawn
 
 BAUDRATES = (9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)
@@ -140,11 +141,17 @@ class AddModemDialog(QDialog):
             self.error.setText(self.tr("Choose the modem's port."))
             return
         name = self.name.text().strip()
-        try:
-            self.engine.add_gateway(name, "modem", settings)
-        except EngineError as exc:
-            self.error.setText(str(exc))
-            return
+
+        def refused(exc: Exception) -> bool:
+            if isinstance(exc, EngineError):
+                self.error.setText(str(exc))
+                return True
+            return False
+
+        run_op(self, self.engine, self.engine.add_gateway, name, "modem", settings,
+               on_done=lambda _r: self._added(name), on_error=refused, what=self.tr("Add %s") % name)
+
+    def _added(self, name: str) -> None:
         if self.engine.started:
             spawn(self.engine.start_gateway(name), self.parent(), self.tr("Start %s") % name)
         self.gateway_added.emit(name)

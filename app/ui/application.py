@@ -95,7 +95,7 @@ def run_application(cfg: Config, open_engine: Callable[[], "Engine"]) -> int:
         api = await _start_api(engine, cfg, window)
         from .first_run import first_run_needed
 
-        if first_run_needed(engine):
+        if await first_run_needed(engine):
             window.show_first_run(api.url if api is not None else None)
         smpp = await _start_smpp(engine, cfg, window)
         await closed.wait()

@@ -17,6 +17,7 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError
 
 from .empty_hint import EmptyHint
+from .store_op import run_op
 from .tasks import spawn
 
 _SPLIT = re.compile(r"[;,\t]")
@@ -156,9 +157,13 @@ class BlockedNumbersDialog(QDialog):
         return self.tr("No number is blocked. Add one below, paste a list, or import a file.")
 
     def reload(self) -> None:
+        """Read the opt-out list again (in the store lane)."""
+        run_op(self, self.engine, self.engine.blocked_numbers, on_done=self._show)
+
+    def _show(self, blocked: list[tuple[str, str]]) -> None:
         self.items.removeRows(0, self.items.rowCount())
         self._reasons.clear()
-        for number, reason in self.engine.blocked_numbers():
+        for number, reason in blocked:
             self._put(number, reason)
         self.hint.update()
         self._count()
@@ -186,12 +191,18 @@ class BlockedNumbersDialog(QDialog):
         if not number:
             self.say(self.tr("Type the number to block."), error=True)
             return
-        try:
-            failed = self.engine.block_number(number, self.reason_edit.text().strip())
-        except EngineError as exc:
-            self.say(self.tr("%s. Write the number in international form (+4917612345678), or set the default "
-                             "country in the settings.") % str(exc).capitalize(), error=True)
-            return
+
+        def refused(exc: Exception) -> bool:
+            if isinstance(exc, EngineError):
+                self.say(self.tr("%s. Write the number in international form (+4917612345678), or set the "
+                                 "default country in the settings.") % str(exc).capitalize(), error=True)
+                return True
+            return False
+
+        run_op(self, self.engine, self.engine.block_number, number, self.reason_edit.text().strip(),
+               on_done=lambda failed: self._blocked(number, failed), on_error=refused, what=self.tr("Block"))
+
+    def _blocked(self, number: str, failed) -> None:
         self.number_edit.clear()
         self.reload()
         self.say(self.tr("%s blocked.") % number + self._failed_words(len(failed)))
@@ -202,10 +213,11 @@ class BlockedNumbersDialog(QDialog):
         if not numbers:
             self.say(self.tr("Select the numbers to unblock."), error=True)
             return
-        for number in numbers:
-            self.engine.unblock_number(number)
+        run_op(self, self.engine, _unblock_all, self.engine, numbers, on_done=self._unblocked, what=self.tr("Unblock"))
+
+    def _unblocked(self, n: int) -> None:
         self.reload()
-        self.say(self.tr("%n number(s) unblocked; messages to them are accepted again.", "", len(numbers)))
+        self.say(self.tr("%n number(s) unblocked; messages to them are accepted again.", "", n))
 
     def paste(self) -> asyncio.Task | None:
         return self.block_text(QGuiApplication.clipboard().text(), self.tr("the clipboard"))
@@ -241,7 +253,7 @@ class BlockedNumbersDialog(QDialog):
         """Block the numbers a slice at a time (one transaction each), letting the loop run between."""
         outcome = BlockOutcome()
         for i in range(0, len(entries), _SLICE):
-            result = self.engine.block_numbers(entries[i:i + _SLICE])
+            result = await self.engine.in_lane(self.engine.block_numbers, entries[i:i + _SLICE])
             outcome.failed_messages += len(result.failed)
             outcome.refused += [raw for raw, _why in result.refused]
             for number, reason in result.added + result.already:
@@ -284,3 +296,10 @@ class BlockedNumbersDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         for w in (self.paste_button, self.import_button, self.block_button, self.unblock_button):
             w.setEnabled(not busy)
+
+
+def _unblock_all(engine, numbers: list[str]) -> int:
+    """In the store lane: unblock each of ``numbers``; how many there were."""
+    for number in numbers:
+        engine.unblock_number(number)
+    return len(numbers)

@@ -21,6 +21,7 @@ from .csv_import_dialog import CsvImportDialog
 from .discard_guard import DiscardGuard
 from .icons import icon
 from .recipient_field import Recipient, RecipientField, split_recipients
+from .store_op import run_op
 from .sms_counter import CounterBar
 
 __all__ = ["ComposeDialog", "fill_placeholders", "split_recipients"]
@@ -277,11 +278,20 @@ class ComposeDialog(QDialog):
         if self.schedule_check.isChecked() and self.schedule_edit.dateTime() < QDateTime.currentDateTime():
             self._problem(self.tr("The send time is in the past. Choose a later time, or untick \"Send at\"."))
             return
-        try:
-            result = self.engine.queue_messages(self.requests(recipients, text), source="gui")
-        except EngineError as exc:
+        self.send_button.setEnabled(False)  # until the store answers: one click queues once
+        run_op(self, self.engine, self.engine.queue_messages, self.requests(recipients, text), source="gui",
+               on_done=self._queued, on_error=self._refused, what=self.tr("Send"),
+               progress_text=self.tr("Queueing the messages…"))
+
+    def _refused(self, exc: Exception) -> bool:
+        self.send_button.setEnabled(True)
+        if isinstance(exc, EngineError):
             self._problem(str(exc))
-            return
+            return True
+        return False
+
+    def _queued(self, result) -> None:
+        self.send_button.setEnabled(True)
         self.result_ = result
         if result.refused:
             # Keep the dialog open with only the refused recipients, to be corrected.

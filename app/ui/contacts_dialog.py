@@ -12,6 +12,8 @@ from app.engine.contacts import ContactView
 from app.engine.engine import Engine
 from app.engine.requests import EngineError
 
+from .store_op import run_op
+
 
 class ContactEditor(QDialog):
     def __init__(self, engine: Engine, parent: QWidget | None = None, contact: ContactView | None = None):
@@ -51,16 +53,19 @@ class ContactEditor(QDialog):
         groups = [g.strip() for g in self.groups_edit.text().split(";") if g.strip()]
         args = dict(name=self.name_edit.text(), number=self.number_edit.text(), note=self.note_edit.text(),
                     groups=groups)
-        try:
-            if self.contact:
-                self.engine.contacts.update(self.contact.id, **args)
-            else:
-                self.engine.contacts.add(**args)
-        except EngineError as exc:
+        if self.contact:
+            run_op(self, self.engine, self.engine.contacts.update, self.contact.id, **args,
+                   on_done=lambda _r: self.accept(), on_error=self._refused, what=self.tr("Save contact"))
+        else:
+            run_op(self, self.engine, self.engine.contacts.add, **args, on_done=lambda _r: self.accept(),
+                   on_error=self._refused, what=self.tr("Save contact"))
+
+    def _refused(self, exc: Exception) -> bool:
+        if isinstance(exc, EngineError):
             self.problem_label.setText(self.tr("%s. Correct it and save again.") % exc)
             self.problem_label.show()
-            return
-        self.accept()
+            return True
+        return False
 
 
 class ContactsDialog(QDialog):
@@ -112,21 +117,33 @@ class ContactsDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(row)
         layout.addWidget(close)
+        self.contacts: list[ContactView] = []
+        self._reads = 0  # a read answered after a newer one was asked for is dropped
         self.reload_groups()
 
     def reload_groups(self) -> None:
+        """Read the groups, then the contacts they show, in the store lane."""
+        run_op(self, self.engine, self.engine.contacts.groups, on_done=self._show_groups)
+
+    def _show_groups(self, groups: list[tuple[str, int]]) -> None:
         current = self.group_combo.currentData()
         self.group_combo.blockSignals(True)
         self.group_combo.clear()
         self.group_combo.addItem(self.tr("All contacts"), None)
-        for name, n in self.engine.contacts.groups():
+        for name, n in groups:
             self.group_combo.addItem(f"{name} ({n})", name)
         self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(current)))
         self.group_combo.blockSignals(False)
         self.reload()
 
     def reload(self) -> None:
-        self.contacts = self.engine.contacts.list(self.search.text(), self.group_combo.currentData())
+        self._reads += 1
+        read = self._reads
+        run_op(self, self.engine, self.engine.contacts.list, self.search.text(), self.group_combo.currentData(),
+               on_done=lambda contacts: read == self._reads and self._show(contacts))
+
+    def _show(self, contacts: list[ContactView]) -> None:
+        self.contacts = contacts
         self.table.setRowCount(len(self.contacts))
         for r, c in enumerate(self.contacts):
             for col, value in enumerate((c.name, c.number, ", ".join(c.groups), c.note)):
@@ -153,25 +170,33 @@ class ContactsDialog(QDialog):
         return editor
 
     def remove(self) -> None:
-        n = self.engine.contacts.remove([c.id for c in self.selected()])
+        run_op(self, self.engine, self.engine.contacts.remove, [c.id for c in self.selected()],
+               on_done=self._removed, what=self.tr("Remove"))
+
+    def _removed(self, n: int) -> None:
         self.status.setText(self.tr("%n contact(s) removed.", "", n))
         self.reload_groups()
+
+    def _told(self, exc: Exception) -> bool:
+        """A refused change (EngineError) is told in the status line, and the lists read again."""
+        if isinstance(exc, EngineError):
+            self.status.setText(str(exc))
+            self.reload_groups()
+            return True
+        return False
 
     def new_group(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New group"), self.tr("Group name:"))
         if ok and name.strip():
-            try:
-                self.engine.contacts.add_group(name)
-            except EngineError as exc:
-                self.status.setText(str(exc))
-            self.reload_groups()
+            run_op(self, self.engine, self.engine.contacts.add_group, name, on_done=lambda _r: self.reload_groups(),
+                   on_error=self._told, what=self.tr("New group"))
 
     def remove_group(self) -> None:
         group = self.group_combo.currentData()
         if group:
-            self.engine.contacts.remove_group(group)
             self.group_combo.setCurrentIndex(0)
-            self.reload_groups()
+            run_op(self, self.engine, self.engine.contacts.remove_group, group,
+                   on_done=lambda _r: self.reload_groups(), what=self.tr("Remove group"))
 
     def import_file(self, path: str | None = None) -> None:
         if path is None:
@@ -181,11 +206,22 @@ class ContactsDialog(QDialog):
                 return
         try:
             text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
-            vcard = path.lower().endswith((".vcf", ".vcard")) or text.lstrip().upper().startswith("BEGIN:VCARD")
-            result = self.engine.contacts.import_vcard(text) if vcard else self.engine.contacts.import_csv(text)
-        except (OSError, EngineError) as exc:
+        except OSError as exc:
             self.status.setText(self.tr("Nothing was imported: %s") % exc)
             return
+        vcard = path.lower().endswith((".vcf", ".vcard")) or text.lstrip().upper().startswith("BEGIN:VCARD")
+
+        def refused(exc: Exception) -> bool:
+            if isinstance(exc, EngineError):
+                self.status.setText(self.tr("Nothing was imported: %s") % exc)
+                return True
+            return False
+
+        run_op(self, self.engine, self.engine.contacts.import_vcard if vcard else self.engine.contacts.import_csv,
+               text, on_done=self._imported, on_error=refused, what=self.tr("Import contacts"),
+               progress_text=self.tr("Importing contacts…"))
+
+    def _imported(self, result) -> None:
         message = self.tr("%n contact(s) imported.", "", result.added)
         if result.problems:
             message += " " + self.tr("Not imported: ") + "; ".join(result.problems[:5])
@@ -200,8 +236,11 @@ class ContactsDialog(QDialog):
                                                   self.tr("vCard (*.vcf);;CSV (*.csv)"))
             if not path:
                 return
-        text = self.engine.contacts.export_csv() if path.lower().endswith(".csv") else \
-            self.engine.contacts.export_vcard()
+        run_op(self, self.engine, self.engine.contacts.export_csv if path.lower().endswith(".csv") else
+               self.engine.contacts.export_vcard, on_done=lambda text: self._write(path, text),
+               what=self.tr("Export contacts"))
+
+    def _write(self, path: str, text: str) -> None:
         try:
             Path(path).write_text(text, encoding="utf-8")
         except OSError as exc:

@@ -7,7 +7,7 @@ not keep it busy.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
 
 from app.engine.conversations import ConversationRow
 from app.engine.desk_reads import numbers_with_received
@@ -15,6 +15,7 @@ from app.engine.views import MessageView
 
 from .engine_bridge import EngineBridge
 from .filtering import counterpart
+from .store_op import run_op
 
 RowRole = Qt.ItemDataRole.UserRole + 1
 
@@ -40,6 +41,8 @@ class ConversationListModel(QAbstractListModel):
         #: Numbers found to have only outbound messages: a message from one makes its row say so.
         self._outbound_only: set[str] = set()
         self._more = True
+        self.loading = False
+        self._generation = 0  # a page read for an older filter is dropped
         self.unread_only = False
         self.text = ""
         self._refresh = QTimer(self, singleShot=True, interval=250, timeout=self.refresh)
@@ -67,14 +70,29 @@ class ConversationListModel(QAbstractListModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self.loading:
             return
         before = self._rows[-1].last_id if self._rows else None
-        page = self.engine.conversations(before_last_id=before, limit=self.PAGE, unread_only=self.unread_only,
-                                         text=self.text)
+        self.loading = True
+        generation = self._generation
+        run_op(self, self.engine, self._read, before_last_id=before, limit=self.PAGE, unread_only=self.unread_only,
+               text=self.text, on_done=lambda got: self._on_page(generation, got))
+
+    def _read(self, **query) -> tuple[list[ConversationRow], set[str]]:
+        """In the store lane: a page of conversations, and which of their numbers sent us a message."""
+        page = self.engine.conversations(**query)
+        unknown = [r.number for r in page if not (r.unread or r.last_direction == "in")
+                   and r.number not in self.received and r.number not in self._outbound_only]
+        return page, (numbers_with_received(self.engine, unknown) if unknown else set())
+
+    def _on_page(self, generation: int, got) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        page, found = got
         self._more = len(page) == self.PAGE
         if page:
-            self._learn(page)
+            self._learn(page, found)
             self.layoutAboutToBeChanged.emit()
             old = list(self._rows)
             self._rows = with_received_first(old + page, self.received)
@@ -88,15 +106,26 @@ class ConversationListModel(QAbstractListModel):
     def refresh(self) -> None:
         """Read again as many conversations as are loaded (at least a page)."""
         limit = max(self.PAGE, len(self._rows))
-        rows = self.engine.conversations(limit=limit, unread_only=self.unread_only, text=self.text)
-        self._learn(rows)
+        self._generation += 1
+        self.loading = True
+        generation = self._generation
+        run_op(self, self.engine, self._read, limit=limit, unread_only=self.unread_only, text=self.text,
+               on_done=lambda got: self._on_refreshed(generation, limit, got))
+
+    def _on_refreshed(self, generation: int, limit: int, got) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        rows, found = got
+        self._learn(rows, found)
         self.beginResetModel()
         self._rows = with_received_first(rows, self.received)
         self._more = len(rows) == limit
         self.endResetModel()
 
-    def _learn(self, rows: list[ConversationRow]) -> None:
-        """Note which correspondents wrote to us: known from the row, else one index walk each."""
+    def _learn(self, rows: list[ConversationRow], found: set[str]) -> None:
+        """Note which correspondents wrote to us: known from the row, else from ``found`` (read in the lane
+        with the rows: one index walk each)."""
         unknown = []
         for r in rows:
             if r.unread or r.last_direction == "in":
@@ -104,7 +133,7 @@ class ConversationListModel(QAbstractListModel):
                 self._outbound_only.discard(r.number)
             elif r.number not in self.received and r.number not in self._outbound_only:
                 unknown.append(r.number)
-        found = numbers_with_received(self.engine, unknown)
+        found = found & set(unknown)
         self.received |= found
         self._outbound_only |= set(unknown) - found
 
@@ -135,6 +164,8 @@ class ThreadModel(QAbstractListModel):
     """The messages exchanged with one correspondent, oldest at the top."""
 
     PAGE = 200
+    #: The thread asked for with :meth:`show` is read and shown.
+    shown = Signal()
 
     def __init__(self, bridge: EngineBridge, parent=None):
         super().__init__(parent)
@@ -147,24 +178,48 @@ class ThreadModel(QAbstractListModel):
         bridge.messages_deleted.connect(self._on_deleted)
 
     def show(self, number: str) -> None:
+        """Show the thread with ``number`` (read in the store lane; :attr:`shown` is emitted once it is)."""
         self.beginResetModel()
         self.number = number
-        page = self.engine.thread(number, limit=self.PAGE) if number else []
-        self._rows = page[::-1]
+        self._rows = []
+        self.has_older = False
+        self.endResetModel()
+        if number:
+            run_op(self, self.engine, self.engine.thread, number, limit=self.PAGE,
+                   on_done=lambda page: self._on_thread(number, page))
+        else:
+            self.shown.emit()
+
+    def _on_thread(self, number: str, page: list[MessageView]) -> None:
+        if number != self.number:
+            return  # another conversation was chosen meanwhile
+        known = {m.id for m in page}
+        stored_meanwhile = [m for m in self._rows if m.id not in known]
+        self.beginResetModel()
+        self._rows = sorted(page[::-1] + stored_meanwhile, key=lambda m: m.id)
         self.has_older = len(page) == self.PAGE
         self.endResetModel()
+        self.shown.emit()
 
-    def load_older(self) -> int:
-        """Put the previous page above the first message; returns how many came."""
+    def load_older(self, done=None) -> None:
+        """Put the previous page above the first message; ``done(n)`` is called with how many came."""
         if not self.has_older or not self._rows:
-            return 0
-        page = self.engine.thread(self.number, before_id=self._rows[0].id, limit=self.PAGE)
+            return
+        number, first = self.number, self._rows[0].id
+        self.has_older = False  # one page at a time
+        run_op(self, self.engine, self.engine.thread, number, before_id=first, limit=self.PAGE,
+               on_done=lambda page: self._on_older(number, first, page, done))
+
+    def _on_older(self, number: str, first: int, page: list[MessageView], done) -> None:
+        if number != self.number or not self._rows or self._rows[0].id != first:
+            return
         self.has_older = len(page) == self.PAGE
         if page:
             self.beginInsertRows(QModelIndex(), 0, len(page) - 1)
             self._rows[:0] = page[::-1]
             self.endInsertRows()
-        return len(page)
+        if done is not None:
+            done(len(page))
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)

@@ -12,6 +12,7 @@ from app.engine.requests import EngineError, OutboundRequest
 from .conversation_delegates import BubbleDelegate, ConversationDelegate
 from .conversation_models import ConversationListModel, ThreadModel
 from .engine_bridge import EngineBridge
+from .store_op import run_op
 from .icons import icon
 from .sms_counter import counter_text
 
@@ -33,6 +34,7 @@ class ConversationPane(QWidget):
         self.list_view.setUniformItemSizes(True)
         self.list_view.selectionModel().currentChanged.connect(self._open_current)
         self.list_model.modelReset.connect(self._keep_selection)
+        self.list_model.layoutChanged.connect(self._keep_selection)  # the first page came
 
         self.header = QLabel(self)
         self.header.setObjectName("threadHeader")
@@ -51,6 +53,7 @@ class ConversationPane(QWidget):
         self.thread_view.setWordWrap(True)
         self.thread_view.verticalScrollBar().valueChanged.connect(self._maybe_older)
         self.thread_model.rowsInserted.connect(self._scroll_on_new)
+        self.thread_model.shown.connect(self.thread_view.scrollToBottom)
 
         self.reply_edit = QPlainTextEdit(self)
         self.reply_edit.setObjectName("replyEdit")
@@ -136,8 +139,9 @@ class ConversationPane(QWidget):
 
     def _show_number(self, number: str) -> None:
         self.thread_model.show(number)
-        row = self.engine.conversation(number) if number else None
-        self.header.setText(f"{row.name}  <{number}>" if row and row.name else number)
+        self.header.setText(number)
+        if number:
+            run_op(self, self.engine, self.engine.conversation, number, on_done=self._show_header)
         has = bool(number)
         self.empty_label.setVisible(not has)
         for w in (self.thread_view, self.reply_edit, self.reply_button, self.reply_counter):
@@ -146,13 +150,15 @@ class ConversationPane(QWidget):
         self.thread_view.scrollToBottom()
         self.read_if_shown()
 
+    def _show_header(self, row) -> None:
+        if row is not None and row.number == self.thread_model.number and row.name:
+            self.header.setText(f"{row.name}  <{row.number}>")
+
     def read_if_shown(self) -> None:
         """The open conversation counts as read only while the operator can see it."""
         number = self.thread_model.number
         if number and self.isVisible():
-            row = self.engine.conversation(number)
-            if row and row.unread:
-                self.engine.mark_conversation_read(number)
+            run_op(self, self.engine, self.engine.mark_conversation_read, number, what=self.tr("Mark read"))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -171,8 +177,7 @@ class ConversationPane(QWidget):
         if value == 0 and self.thread_model.has_older:
             bar = self.thread_view.verticalScrollBar()
             before = bar.maximum()
-            if self.thread_model.load_older():
-                bar.setValue(bar.maximum() - before)
+            self.thread_model.load_older(lambda n: n and bar.setValue(bar.maximum() - before))
 
     def _scroll_on_new(self, _parent, first: int, _last: int) -> None:
         if first > 0:
@@ -194,11 +199,19 @@ class ConversationPane(QWidget):
         if not text.strip():
             self._problem(self.tr("The reply is empty. Type the text to send."))
             return
-        try:
-            result = self.engine.queue_messages([OutboundRequest([self.thread_model.number], text)], source="gui")
-        except EngineError as exc:
+        self.reply_button.setEnabled(False)  # until the store answers: one click queues once
+        run_op(self, self.engine, self.engine.queue_messages, [OutboundRequest([self.thread_model.number], text)],
+               source="gui", on_done=self._queued, on_error=self._refused, what=self.tr("Send"))
+
+    def _refused(self, exc: Exception) -> bool:
+        self.reply_button.setEnabled(True)
+        if isinstance(exc, EngineError):
             self._problem(str(exc))
-            return
+            return True
+        return False
+
+    def _queued(self, result) -> None:
+        self.reply_button.setEnabled(True)
         if result.refused:
             self._problem(self.tr("The reply was not queued: %s") % result.refused[0].error)
             return

@@ -17,17 +17,19 @@ from app.engine.requests import EngineError, OutboundRequest
 from app.gateways.modem.discovery import list_ports
 from app.sms.numbers import InvalidNumber, normalize_number
 
+from .store_op import run_op
 from .countries import CALLING_CODES, country_choices, proposed_country
 
 DONE_KEY = "firstRun/done"
 DEFAULT_API_URL = "http://127.0.0.1:9710"
 
 
-def first_run_needed(engine) -> bool:
-    """A desktop that has not seen the assistant, over a store with no default country and no API user."""
-    if QSettings().value(DONE_KEY, False, type=bool):
+async def first_run_needed(engine) -> bool:
+    """A desktop that has not seen the assistant, over a store with no default country and no API user (read
+    in the store lane)."""
+    if QSettings().value(DONE_KEY, False, type=bool) or engine.settings.get("default_country"):
         return False
-    return not engine.settings.get("default_country") and not engine.users.list()
+    return not await engine.in_lane(engine.users.list)
 
 
 def curl_example(url: str, user: str, password: str, to: str = "+4917612345678") -> str:
@@ -75,10 +77,9 @@ class ApiPage(QWizardPage):
         self.setTitle(self.tr("Sending from other programs"))
         self.setSubTitle(self.tr("The console serves an HTTP API at %s (the Diafaan, Retarus and HORISEN "
                                  "protocols). Programs sign in with a user of the console.") % api_url)
-        existing = [u.name for u in engine.users.list()]
         self.create_check = QCheckBox(self.tr("Create an API user"), self)
         self.create_check.setObjectName("createUserCheck")
-        self.create_check.setChecked(not existing)
+        self.create_check.setChecked(True)  # unless the store has users (read in the store lane, below)
         self.name_edit = QLineEdit("api", self)
         self.name_edit.setObjectName("apiUserEdit")
         self.password_edit = QLineEdit(secrets.token_urlsafe(12), self)
@@ -104,12 +105,19 @@ class ApiPage(QWizardPage):
         copy_row.addWidget(self.copy_button)
         copy_row.addStretch(1)
         form.addRow("", copy_row)
-        if existing:
-            form.addRow(_note(self.tr("Users of the console: %s (Settings → Users).") % ", ".join(existing), self))
+        self.form = form
         for w in (self.name_edit, self.password_edit):
             w.textChanged.connect(self.update_example)
         self.create_check.toggled.connect(self.update_example)
         self.update_example()
+        run_op(self, engine, engine.users.list, on_done=self._show_existing)
+
+    def _show_existing(self, users) -> None:
+        existing = [u.name for u in users]
+        if existing:
+            self.create_check.setChecked(False)
+            self.form.addRow(_note(self.tr("Users of the console: %s (Settings → Users).") % ", ".join(existing),
+                                   self))
 
     def update_example(self) -> None:
         on = self.create_check.isChecked()
@@ -199,33 +207,53 @@ class FirstRunAssistant(QWizard):
     def apply(self) -> None:
         """Do what the pages say; what cannot be done is told in the status bar, nothing else is undone."""
         engine = self.engine
-        engine.set_setting("default_country", self.country.code())
-        if self.api.create_check.isChecked():
-            try:
-                engine.users.save(self.api.name_edit.text(), password=self.api.password_edit.text(), admin=False,
-                                  privileges=())
-            except EngineError as exc:
-                self.problems.append(str(exc))
+        user = (self.api.name_edit.text(), self.api.password_edit.text()) if self.api.create_check.isChecked() \
+            else None
         tab = self.window_.gateways_tab
         choice = self.gateway.choice()
-        if choice == SIMULATOR and not any(g.kind == "simulator" or g.settings.get("port") == "simulator"
-                                           for g in engine.gateways.values()):
-            engine.add_gateway("Simulator", "simulator", {})
-            from .tasks import spawn
-
-            spawn(engine.start_gateway("Simulator"), tab, "Start Simulator")
-        elif choice == MODEM:
-            dialog = tab.add_modem()
-            dialog.port.setEditText(self.gateway.port_combo.currentData())
-        elif choice == PROVIDER:
-            tab.add_gateway("retarus")
+        simulator = choice == SIMULATOR and not any(g.kind == "simulator" or g.settings.get("port") == "simulator"
+                                                    for g in engine.gateways.values())
+        test = None
         number = self.test.number_edit.text().strip()
         if self.test.send_check.isChecked() and number:
             try:
                 number = normalize_number(number, self.country.code() or None)
-                engine.queue_messages([OutboundRequest([number], self.tr("SMS Console test message: it works."))],
-                                      source="gui")
-            except (InvalidNumber, EngineError) as exc:
+                test = OutboundRequest([number], self.tr("SMS Console test message: it works."))
+            except InvalidNumber as exc:
                 self.problems.append(str(exc))
+        run_op(self.window_, engine, _store_choices, engine, self.country.code(), user, simulator, test,
+               on_done=lambda problems: self._applied(simulator, problems), what=self.windowTitle())
+        if choice == MODEM:
+            dialog = tab.add_modem()
+            dialog.port.setEditText(self.gateway.port_combo.currentData())
+        elif choice == PROVIDER:
+            tab.add_gateway("retarus")
+
+    def _applied(self, simulator: bool, problems: list[str]) -> None:
+        if simulator and "Simulator" in self.engine.gateways:
+            from .tasks import spawn
+
+            spawn(self.engine.start_gateway("Simulator"), self.window_.gateways_tab, "Start Simulator")
+        self.problems += problems
         if self.problems:
             self.window_.statusBar().showMessage("; ".join(self.problems), 15000)
+
+
+def _store_choices(engine, country: str, user: tuple[str, str] | None, simulator: bool,
+                   test: OutboundRequest | None) -> list[str]:
+    """In the store lane: what the assistant's pages chose; what was refused, in words."""
+    problems = []
+    engine.set_setting("default_country", country)
+    if user is not None:
+        try:
+            engine.users.save(user[0], password=user[1], admin=False, privileges=())
+        except EngineError as exc:
+            problems.append(str(exc))
+    if simulator:
+        engine.add_gateway("Simulator", "simulator", {})
+    if test is not None:
+        try:
+            engine.queue_messages([test], source="gui")
+        except EngineError as exc:
+            problems.append(str(exc))
+    return problems

@@ -8,10 +8,12 @@ with a note: the file wins each time the console starts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
+from shiboken6 import isValid
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
@@ -209,11 +211,12 @@ def as_text(value: Any) -> str:
 class GatewayDialog(QDialog):
     def __init__(self, kind: str, parent: QWidget | None = None, *, name: str = "",
                  values: dict[str, Any] | None = None, taken: set[str] = frozenset(), read_only_note: str = "",
-                 save: Callable[["GatewayDialog"], str | None] | None = None):
+                 save: Callable[["GatewayDialog"], str | None | asyncio.Future] | None = None):
         """``read_only_note``: show the settings without changing them, and say why.
 
-        ``save`` stores what was entered and returns None, or a problem in words: then the dialog stays
-        open with every field as typed, says what went wrong and offers the fallback."""
+        ``save`` stores what was entered and returns None, or a problem in words (or a future of either, for
+        what is stored in the store lane): then the dialog stays open with every field as typed, says what
+        went wrong and offers the fallback."""
         super().__init__(parent)
         self.kind = kind
         self.editing = bool(name)
@@ -348,9 +351,22 @@ class GatewayDialog(QDialog):
         self.settings, self.secrets = settings, secrets
         if self.save is not None:
             problem = self.save(self)
+            if isinstance(problem, asyncio.Future):
+                if self.save_button is not None:
+                    self.save_button.setEnabled(False)  # until the store answers
+                problem.add_done_callback(lambda f: isValid(self) and not f.cancelled() and self._saved(f.result()))
+                return None
             if problem:
                 return self._problem(problem)
         self.accept()
+
+    def _saved(self, problem: str | None) -> None:
+        if self.save_button is not None:
+            self.save_button.setEnabled(True)
+        if problem:
+            self._problem(problem)
+        else:
+            self.accept()
 
     def name(self) -> str:
         return self.name_edit.text().strip()

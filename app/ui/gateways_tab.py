@@ -4,6 +4,8 @@ limit; and the traffic log of the selected gateway."""
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QSplitter, QTableView,
@@ -21,6 +23,7 @@ from .gateway_painting import BarsRole, GatewayCellDelegate, SparkRole
 from .icons import dot, icon
 from .routing_section import RoutingSection
 from .sending_pause import SendingPause
+from .store_op import run_op
 from .tasks import show_error, spawn
 from .traffic_pane import TrafficPane, traffic_lines
 
@@ -235,7 +238,7 @@ class GatewaysTab(QWidget):
                                     "Ctrl+Shift+G")
         self.reset_limit_action = action(self.tr("Reset send limit"), self.tr(
             "Start the selected gateways' daily and hourly counts from zero"),
-            lambda: self._each_now(self.engine.reset_send_limit))
+            lambda: self._each(self.engine.reset_send_limit_async, self.tr("Reset send limit")))
         self.accept_identity_action = action(self.tr("Accept modem/SIM"), self.tr(
             "Take the new SIM (or modem) the selected modem gateways found as theirs, so they send again"),
             lambda: self._each(self.engine.accept_modem_identity, self.tr("Accept modem/SIM")))
@@ -364,19 +367,28 @@ class GatewaysTab(QWidget):
         dialog.open()
         return dialog
 
-    def _add(self, dialog: GatewayDialog) -> str | None:
-        """Store the new gateway and start it; a problem keeps the dialog open with everything typed."""
+    def _add(self, dialog: GatewayDialog) -> str | asyncio.Future:
+        """Store the new gateway (in the store lane) and start it; the future's problem in words, if any,
+        keeps the dialog open with everything typed."""
         name = dialog.name()
         problem = self._save_secrets(dialog, name)
         if problem:
             return problem
-        try:
-            self.engine.add_gateway(name, dialog.kind, dialog.settings)
-        except EngineError as exc:
-            return self.tr("The gateway was not added: %s") % exc
-        if name in self.engine.gateways and dialog.settings.get("enabled", True):
-            spawn(self.engine.start_gateway(name), self, self.tr("Start %s") % name)
-        return None
+        outcome = asyncio.get_running_loop().create_future()
+        enabled = dialog.settings.get("enabled", True)
+
+        def added(_result) -> None:
+            if name in self.engine.gateways and enabled:
+                spawn(self.engine.start_gateway(name), self, self.tr("Start %s") % name)
+            outcome.set_result(None)
+
+        def refused(exc: Exception) -> bool:
+            outcome.set_result(self.tr("The gateway was not added: %s") % exc)
+            return isinstance(exc, EngineError)  # anything else is told in a message box as well
+
+        run_op(self, self.engine, self.engine.add_gateway, name, dialog.kind, dialog.settings, on_done=added,
+               on_error=refused, what=self.tr("Add %s") % name)
+        return outcome
 
     def edit_selected(self) -> GatewayDialog | None:
         names = self.selected_names()

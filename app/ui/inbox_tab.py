@@ -18,6 +18,7 @@ from .filtering import counterpart
 from .icons import icon
 from .message_actions import MessageActions
 from .message_export import ExportRunner
+from .store_op import run_op
 from .message_table_model import Column, MessageTableModel, first_line, setup_message_view, time_column
 
 RECEIVED, FROM, TEXT, GATEWAY, TO = range(5)
@@ -192,7 +193,7 @@ class InboxTab(MessageActions, QWidget):
         return [self.model.message_at(r) for r in rows]
 
     def _mark(self, read: bool) -> None:
-        self.engine.mark_read(self.selected_ids(), read)
+        run_op(self, self.engine, self.engine.mark_read, self.selected_ids(), read, what=self.tr("Mark read"))
 
     def forward(self) -> None:
         chosen = self.selected_messages()
@@ -211,5 +212,5 @@ class InboxTab(MessageActions, QWidget):
     def _open(self, index) -> None:
         msg = self.model.message_at(index.row())
         if msg.direction == "in" and not msg.read:
-            self.engine.mark_read([msg.id], True)
+            run_op(self, self.engine, self.engine.mark_read, [msg.id], True, what=self.tr("Mark read"))
 

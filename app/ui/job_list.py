@@ -10,6 +10,7 @@ from app.engine.job_progress import JobProgress
 
 from .engine_bridge import EngineBridge
 from .formatting import short_time
+from .store_op import run_op
 
 JobRole = Qt.ItemDataRole.UserRole + 1
 
@@ -35,7 +36,9 @@ class JobListModel(QAbstractListModel):
         self._refresh.start()
 
     def refresh(self) -> None:
-        jobs = self.engine.jobs(limit=self.LIMIT)
+        run_op(self, self.engine, self.engine.jobs, limit=self.LIMIT, on_done=self._show)
+
+    def _show(self, jobs: list[JobProgress]) -> None:
         if [j.id for j in jobs] == [j.id for j in self._jobs]:
             self._jobs = jobs
             self.dataChanged.emit(self.index(1), self.index(len(jobs)))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from app import APP_NAME, __version__
 
 from .icons import icon
+from .store_op import run_op
 from .window_state import restore_frame, restore_layout, save_state
 
 if TYPE_CHECKING:
@@ -338,7 +339,9 @@ class MainWindow(QMainWindow):
         self.update_unread()
 
     def update_unread(self) -> None:
-        n = self.engine.unread_count()
+        run_op(self, self.engine, self.engine.unread_count, on_done=self._show_unread)
+
+    def _show_unread(self, n: int) -> None:
         self.unread_label.setText(self.tr("%n unread", "", n))
         # the count first: the desktop adds the application's name to a title that does not end with it
         self.setWindowTitle(f"({n}) {APP_NAME}" if n else APP_NAME)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from .message_export import ExportRunner, ask_export_path, copy_to_clipboard
+from .store_op import run_op
 
 
 class MessageActions:
@@ -22,7 +23,11 @@ class MessageActions:
         ids = self.selected_ids()
         if not ids:
             return
-        self.last_deleted = self.engine.delete_for_undo(ids)
+        run_op(self, self.engine, self.engine.delete_for_undo, ids, on_done=self._deleted,
+               what=QCoreApplication.translate("MessageActions", "Delete"))
+
+    def _deleted(self, batch) -> None:
+        self.last_deleted = batch
         self.undo_action.setEnabled(bool(self.last_deleted))
         self.status.emit(QCoreApplication.translate("MessageActions", "%n message(s) deleted. Undo with Ctrl+Z.",
                                                     None, len(self.last_deleted)))
@@ -30,10 +35,12 @@ class MessageActions:
     def undo_delete(self) -> None:
         if self.last_deleted is None:
             return
-        n = self.engine.undo_delete(self.last_deleted)
-        self.last_deleted = None
+        batch, self.last_deleted = self.last_deleted, None
         self.undo_action.setEnabled(False)
-        self.status.emit(QCoreApplication.translate("MessageActions", "%n message(s) restored.", None, n))
+        run_op(self, self.engine, self.engine.undo_delete, batch,
+               what=QCoreApplication.translate("MessageActions", "Undo delete"),
+               on_done=lambda n: self.status.emit(
+                   QCoreApplication.translate("MessageActions", "%n message(s) restored.", None, n)))
 
     def copy(self) -> None:
         copy_to_clipboard(self.selected_messages())

@@ -10,7 +10,6 @@ search field never stalls the window. Engine events keep it live.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
@@ -49,9 +48,6 @@ def first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-_worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="message-list")
-
-
 class MessageTableModel(QAbstractTableModel):
     PAGE = 200
     MessageRole = Qt.ItemDataRole.UserRole + 1
@@ -72,6 +68,7 @@ class MessageTableModel(QAbstractTableModel):
         self.loading = False
         self.error = ""
         self._generation = 0
+        self._meanwhile: dict[int, MessageView | None] = {}
         self._page_ready.connect(self._on_page)
         self._bold = QFont()
         self._bold.setBold(True)
@@ -130,10 +127,8 @@ class MessageTableModel(QAbstractTableModel):
         if parent.isValid() or not self._more or self.loading:
             return
         before = self._rows[-1].id if self._rows else None
-        if self.filter.is_plain:
-            self._append(self.engine.search_messages(self.filter, before_id=before, limit=self.PAGE))
-            return
         self.loading = True
+        self._meanwhile = {}  # messages changed (None: deleted) while the page is read
         generation, flt = self._generation, self.filter
 
         def load() -> None:
@@ -143,7 +138,7 @@ class MessageTableModel(QAbstractTableModel):
                 page = exc
             self._page_ready.emit(generation, page)
 
-        _worker.submit(load)
+        self.engine.list_readers.submit(load)  # the engine's message-list threads: the loop never waits
 
     def _on_page(self, generation: int, page) -> None:
         if generation != self._generation:
@@ -159,6 +154,12 @@ class MessageTableModel(QAbstractTableModel):
     def _append(self, page: list[MessageView]) -> None:
         if len(page) < self.PAGE:
             self._more = False
+        # what changed while the page was read, and what the events have put at the top meanwhile
+        meanwhile, known = self._meanwhile, {m.id for m in self._rows}
+        page = [meanwhile.get(m.id, m) for m in page if m.id not in known]
+        selected = replace(self.filter, text="")
+        page = [m for m in page if m is not None and (m.id not in meanwhile or matches(selected, m))]
+        self._meanwhile = {}
         if page:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
@@ -224,6 +225,8 @@ class MessageTableModel(QAbstractTableModel):
     def _on_changed(self, msg: MessageView) -> None:
         row = self.row_of(msg.id)
         if row < 0:
+            if self.loading:
+                self._meanwhile[msg.id] = msg
             return
         if not matches(replace(self.filter, text=""), msg):
             # no longer selected (read while showing unread only, failed while showing queued...)
@@ -235,6 +238,8 @@ class MessageTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def _on_deleted(self, ids: tuple[int, ...]) -> None:
+        if self.loading:
+            self._meanwhile.update(dict.fromkeys(ids))
         for mid in ids:
             row = self.row_of(mid)
             if row >= 0:

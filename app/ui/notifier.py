@@ -11,6 +11,7 @@ from app import APP_NAME
 from app.engine.views import MessageView
 
 from .icons import icon
+from .store_op import run_op
 
 
 def tray_available() -> bool:
@@ -54,7 +55,10 @@ class Notifier:
         """Say it in the status bar; pop up a tray message too when the operator looks elsewhere."""
         if not self.engine.settings.get("notify_new_messages", True):
             return
-        who = self.engine.contacts.name_of(msg.sender) or msg.sender
+        run_op(self.window, self.engine, self.engine.contacts.name_of, msg.sender,
+               on_done=lambda name: self._tell(msg, name or msg.sender))
+
+    def _tell(self, msg: MessageView, who: str) -> None:
         text = msg.text if len(msg.text) <= 120 else msg.text[:119] + "…"
         self.last_notice = QCoreApplication.translate("Notifier", "New message from %s: %s") % (who, text)
         self.window.statusBar().showMessage(self.last_notice, 10000)

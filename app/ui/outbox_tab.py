@@ -20,6 +20,7 @@ from .history_dialog import HistoryDialog
 from .icons import dot, icon
 from .job_list import JobDelegate, JobListModel
 from .message_actions import MessageActions
+from .store_op import run_op
 from .reason_words import ShownTextDelegate, ShownTextRole, plain_reason, status_with_reason
 from .message_export import ExportRunner
 from .message_table_model import (Column, MessageTableModel, first_line, local_time, setup_message_view,
@@ -225,12 +226,12 @@ class OutboxTab(MessageActions, QWidget):
         return [self.model.message_at(r) for r in rows]
 
     def cancel(self) -> None:
-        done = self.engine.cancel(self.selected_ids())
-        self.status.emit(self.tr("%n message(s) cancelled.", "", len(done)))
+        run_op(self, self.engine, self.engine.cancel, self.selected_ids(), what=self.tr("Cancel"),
+               on_done=lambda done: self.status.emit(self.tr("%n message(s) cancelled.", "", len(done))))
 
     def retry(self) -> None:
-        done = self.engine.retry(self.selected_ids())
-        self.status.emit(self.tr("%n message(s) queued again.", "", len(done)))
+        run_op(self, self.engine, self.engine.retry, self.selected_ids(), what=self.tr("Retry"),
+               on_done=lambda done: self.status.emit(self.tr("%n message(s) queued again.", "", len(done))))
 
     def resend(self) -> None:
         chosen = self.selected_messages()
@@ -238,12 +239,17 @@ class OutboxTab(MessageActions, QWidget):
             return
         requests = [OutboundRequest([v.recipient], v.text, sender=v.sender, priority=v.priority,
                                     status_report=v.status_report, flash=v.flash) for v in chosen]
-        try:
-            result = self.engine.queue_messages(requests, source="gui")
-        except EngineError as exc:
+        run_op(self, self.engine, self.engine.queue_messages, requests, source="gui", what=self.tr("Resend"),
+               on_done=lambda result: self.status.emit(
+                   self.tr("%n message(s) queued again as new messages.", "", len(result.accepted))),
+               on_error=self._refused)
+
+    def _refused(self, exc: Exception) -> bool:
+        """A request the engine refused is told in the status bar."""
+        if isinstance(exc, EngineError):
             self.status.emit(str(exc))
-            return
-        self.status.emit(self.tr("%n message(s) queued again as new messages.", "", len(result.accepted)))
+            return True
+        return False
 
     def show_history(self) -> HistoryDialog | None:
         """The selected (or current) message's history, in a window of its own."""

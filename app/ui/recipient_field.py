@@ -10,10 +10,13 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from app.engine.contacts import ContactView
 from app.engine.engine import Engine
 from app.sms.numbers import InvalidNumber, normalize_number
 
+from .contact_picker import contact_book
 from .flow_layout import FlowLayout
+from .store_op import run_op
 
 _SPLIT = re.compile(r"[;,\n\t]+")
 _NAMED = re.compile(r"^(?P<name>.*?)\s*<(?P<number>[^>]+)>$")
@@ -111,14 +114,21 @@ class RecipientField(QFrame):
         self.completer.setModel(QStringListModel(self))
         self.completer.activated.connect(lambda text: (self.add_text(text), self.edit.clear()))
         self.edit.setCompleter(self.completer)
+        #: The contact book as last read (names, numbers, groups).
+        self.contacts: list[ContactView] = []
         self.reload_contacts()
         self.flow = FlowLayout(self)
         self.flow.addWidget(self.edit)
         self.setFocusProxy(self.edit)
 
     def reload_contacts(self) -> None:
-        words = [f"{c.name} <{c.number}>" for c in self.engine.contacts.list()]
-        words += [f"@{name}" for name, n in self.engine.contacts.groups() if n]
+        """Read the contact book (in the store lane): names and groups are completed and resolved from it."""
+        run_op(self, self.engine, contact_book, self.engine, on_done=self._know)
+
+    def _know(self, book: tuple[list[tuple[str, int]], list[ContactView]]) -> None:
+        groups, self.contacts = book
+        words = [f"{c.name} <{c.number}>" for c in self.contacts]
+        words += [f"@{name}" for name, n in groups if n]
         self.completer.model().setStringList(words)
 
     # --- adding -----------------------------------------------------------------------------
@@ -153,7 +163,7 @@ class RecipientField(QFrame):
         """What a typed token stands for: a group's members, a contact, or a number."""
         if token.startswith("@"):
             name = token[1:].strip()
-            members = self.engine.contacts.members(name)
+            members = [c for c in self.contacts if name in c.groups]
             if not members:
                 return [Recipient(token, token, error=self.tr("there is no group %s with members") % name)]
             return [Recipient(c.number, c.name, {"name": c.name, "number": c.number}) for c in members]
@@ -162,7 +172,7 @@ class RecipientField(QFrame):
             name, number = named.group("name").strip(), named.group("number").strip()
             return [self._number(number, name)]
         if not any(ch.isdigit() for ch in token):
-            found = [c for c in self.engine.contacts.list(token) if c.name.lower() == token.lower()]
+            found = [c for c in self.contacts if c.name.lower() == token.lower()]
             if found:
                 return [Recipient(c.number, c.name, {"name": c.name, "number": c.number}) for c in found]
         if not any(ch.isdigit() for ch in token):
@@ -183,7 +193,7 @@ class RecipientField(QFrame):
             number = normalize_number(raw, self.engine.settings.get("default_country") or None)
         except InvalidNumber as exc:
             return Recipient(raw, name or raw, error=str(exc))
-        name = name or self.engine.contacts.name_of(number)
+        name = name or next((c.name for c in self.contacts if c.number == number), "")
         return Recipient(number, name, {"name": name, "number": number})
 
     def add(self, r: Recipient) -> None:

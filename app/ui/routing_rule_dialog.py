@@ -21,9 +21,10 @@ _DESTINATION = re.compile(r"^\+?[0-9*?\[\]!\-]+$")
 
 
 class RoutingRuleDialog(QDialog):
-    """Edits one rule; ``apply(rule)`` stores it and raises EngineError to refuse it."""
+    """Edits one rule; ``apply(rule, saved, refused)`` stores it, then calls ``saved()``, or ``refused(exc)``
+    with the EngineError that refused it."""
 
-    def __init__(self, apply: Callable[[RoutingRule], None], gateways: Iterable[str], users: Iterable[str],
+    def __init__(self, apply: Callable[[RoutingRule, Callable, Callable], None], gateways: Iterable[str], users: Iterable[str],
                  parent: QWidget | None = None, rule: RoutingRule | None = None):
         super().__init__(parent)
         self.apply = apply
@@ -168,13 +169,21 @@ class RoutingRuleDialog(QDialog):
                            user=self.user_combo.currentText().strip(),
                            message_type=self.type_combo.currentText().strip(),
                            enabled=self.enabled_check.isChecked(), id=base.id, origin=base.origin)
-        try:
-            self.apply(rule)
-        except EngineError as exc:
-            self._show_problem(self.tr("The rule was not saved: %s. Correct it and save again.") % exc)
-            return
+        self.apply(rule, lambda: self._saved(rule), self._refused)
+
+    def _saved(self, rule: RoutingRule) -> None:
         self.rule = rule
         self.accept()
+
+    def _refused(self, exc: EngineError) -> None:
+        self._show_problem(self.tr("The rule was not saved: %s. Correct it and save again.") % exc)
+
+    def set_users(self, users: Iterable[str]) -> None:
+        """The API users to choose from (read in the store lane after the dialog opened)."""
+        current = self.user_combo.currentText()
+        self.user_combo.clear()
+        self.user_combo.addItems([""] + sorted(set(users) | ({current} if current else set())))
+        self.user_combo.setCurrentText(current)
 
     def _show_problem(self, text: str) -> None:
         self.problem_label.setText(text)

@@ -20,6 +20,7 @@ from .empty_hint import EmptyHint
 from .engine_bridge import EngineBridge
 from .icons import icon
 from .routing_rule_dialog import RoutingRuleDialog
+from .store_op import run_op
 from .tasks import show_error
 
 ORDER, ENABLED, NAME, DESTINATION, SENDER, USER, TYPE, GATEWAYS, ORIGIN = range(9)
@@ -37,10 +38,16 @@ class RoutingRuleModel(QAbstractTableModel):
         self.rules: list[RoutingRule] = []
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, then=None) -> None:
+        """Read the rules again (in the store lane); ``then()`` once they are shown."""
+        run_op(self, self.engine, self.engine.routing_rules, on_done=lambda rules: self._show(rules, then))
+
+    def _show(self, rules: list[RoutingRule], then=None) -> None:
         self.beginResetModel()
-        self.rules = self.engine.routing_rules()
+        self.rules = rules
         self.endResetModel()
+        if then is not None:
+            then()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rules)
@@ -102,12 +109,18 @@ class RoutingRuleModel(QAbstractTableModel):
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
         rules = list(self.rules)
         rules[index.row()] = dataclasses.replace(rules[index.row()], enabled=enabled)
-        try:
-            self.engine.set_routing_rules(rules)
-        except EngineError:
-            return False
-        self.rules = self.engine.routing_rules()  # same order, new ids: the selection stays
+        self.rules = rules  # shown at once; stored in the store lane, then read back with their new ids
         self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), ORIGIN))
+        run_op(self, self.engine, self.engine.set_routing_rules, rules, on_done=self._stored,
+               on_error=lambda exc: isinstance(exc, EngineError) and self._refused())
+        return True
+
+    def _stored(self, rules: list[RoutingRule]) -> None:
+        self.rules = rules  # same order, new ids: the selection stays
+        self.dataChanged.emit(self.index(0, 0), self.index(len(rules) - 1, ORIGIN))
+
+    def _refused(self) -> bool:
+        self.reload()
         return True
 
 
@@ -217,30 +230,47 @@ class RoutingSection(QWidget):
         return super().eventFilter(obj, event)
 
     def refresh(self) -> None:
-        row = self.selected_row()
-        self.model.reload()
+        run_op(self, self.engine, self.engine.routing_rules, on_done=self._show)
+
+    def _show(self, rules: list[RoutingRule], select_row: int | None = None) -> None:
+        """Show ``rules``; ``select_row`` is selected, else the row selected before stays so."""
+        row = self.selected_row() if select_row is None else select_row
+        self.model._show(rules)
         if row is not None:
             self.select(min(row, self.model.rowCount() - 1))
 
     # --- operations -------------------------------------------------------------------------
 
-    def _store(self, rules: list[RoutingRule], select_row: int | None) -> None:
-        """Replace the engine's rules (the list follows their change); EngineError goes to the caller."""
-        self.engine.set_routing_rules(rules)
-        if select_row is not None:
-            self.select(select_row)
+    def _store(self, rules: list[RoutingRule], select_row: int | None, saved=None, refused=None) -> None:
+        """Replace the engine's rules in the store lane (the list follows their change, then ``select_row`` is
+        selected and ``saved()`` called); a refusal (EngineError) goes to ``refused(exc)``."""
+
+        def done(stored: list[RoutingRule]) -> None:
+            self._show(stored, select_row)
+            if saved is not None:
+                saved()
+
+        def failed(exc: Exception) -> bool:
+            if isinstance(exc, EngineError) and refused is not None:
+                refused(exc)
+                return True
+            return False
+
+        run_op(self, self.engine, self.engine.set_routing_rules, rules, on_done=done, on_error=failed,
+               what=self.tr("Routing"))
 
     def _dialog(self, rule: RoutingRule | None, apply) -> RoutingRuleDialog:
-        users = [u.name for u in self.engine.users.list()]
-        dialog = RoutingRuleDialog(apply, list(self.engine.gateways), users, self, rule)
+        dialog = RoutingRuleDialog(apply, list(self.engine.gateways), [], self, rule)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        run_op(dialog, self.engine, self.engine.users.list, on_done=lambda users: dialog.set_users(
+            [u.name for u in users]))
         dialog.open()
         return dialog
 
     def add_rule(self) -> RoutingRuleDialog:
-        def apply(rule: RoutingRule) -> None:
+        def apply(rule: RoutingRule, saved, refused) -> None:
             rules = self.model.rules + [rule]
-            self._store(rules, len(rules) - 1)
+            self._store(rules, len(rules) - 1, saved, refused)
 
         return self._dialog(None, apply)
 
@@ -254,10 +284,10 @@ class RoutingSection(QWidget):
                                "again when the console starts."))
             return None
 
-        def apply(rule: RoutingRule) -> None:
+        def apply(rule: RoutingRule, saved, refused) -> None:
             rules = list(self.model.rules)
             rules[row] = rule
-            self._store(rules, row)
+            self._store(rules, row, saved, refused)
 
         return self._dialog(self.model.rules[row], apply)
 
@@ -284,8 +314,8 @@ class RoutingSection(QWidget):
         self._apply_now(rules, row + step)
 
     def _apply_now(self, rules: list[RoutingRule], select_row: int | None) -> None:
-        try:
-            self._store(rules, select_row)
-        except EngineError as exc:
+        def refused(exc: EngineError) -> None:
             show_error(self, self.tr("Routing"), self.tr("The routing rules were not changed: %s") % exc)
             self.refresh()
+
+        self._store(rules, select_row, refused=refused)

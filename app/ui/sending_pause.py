@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from app.engine.engine import Engine
 
 from .icons import icon
+from .store_op import run_op
 
 
 class SendingPause(QObject):
@@ -36,10 +37,10 @@ class SendingPause(QObject):
         return bool(self.engine.settings.get("sending_paused"))
 
     def _toggled(self, checked: bool) -> None:
-        if checked and not self.paused:
-            self.engine.pause_all()
-        elif not checked and self.paused:
-            self.engine.resume_all()
+        if checked != self.paused:
+            run_op(self, self.engine, self.engine.pause_all if checked else self.engine.resume_all,
+                   on_done=lambda _r: self.sync(), what=self.tr("Pause sending") if checked else
+                   self.tr("Resume sending"))
         self.sync()
 
     def sync(self) -> None:

@@ -202,11 +202,11 @@ class SessionsTab(QWidget):
 
     def stop_selected(self) -> None:
         for user in self.customers.selected_keys():
-            self.engine.sessions.stop_customer(user)
+            spawn(self.engine.sessions.stop_customer_async(user), self, self.tr("Stop {0}").format(user))
 
     def unblock_selected(self) -> None:
         for user in self.customers.selected_keys():
-            self.engine.sessions.unblock(user)
+            spawn(self.engine.sessions.unblock_async(user), self, self.tr("Unblock {0}").format(user))
 
     def restart_selected(self) -> None:
         for name in self.suppliers.selected_keys():

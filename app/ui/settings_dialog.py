@@ -17,6 +17,7 @@ from app.engine.requests import EngineError
 from app.settings import SettingError
 
 from .sending_settings import SendingSettings
+from .store_op import run_op
 from .theme import apply_scheme
 from .translations import LANGUAGE_ENV, LANGUAGE_KEY, LANGUAGES
 from .user_dialog import UserDialog
@@ -151,7 +152,9 @@ class SettingsDialog(QDialog):
     # --- users -----------------------------------------------------------------------------
 
     def reload_users(self) -> None:
-        users = self.engine.users.list()
+        run_op(self, self.engine, self.engine.users.list, on_done=self._show_users)
+
+    def _show_users(self, users) -> None:
         self.users_table.setRowCount(len(users))
         for r, u in enumerate(users):
             values = [u.name + (self.tr(" (configuration file)") if u.origin == "config" else ""),
@@ -184,12 +187,16 @@ class SettingsDialog(QDialog):
         user = self._selected_user()
         if user is None:
             return
-        try:
-            self.engine.users.remove(user.name)
-        except EngineError as exc:
+        run_op(self, self.engine, self.engine.users.remove, user.name, on_done=lambda _r: self.reload_users(),
+               on_error=self._refused)
+
+    def _refused(self, exc: Exception) -> bool:
+        """A value or a change the engine refused is told under the tabs."""
+        self.save_button.setEnabled(True)
+        if isinstance(exc, EngineError):
             self._problem(str(exc))
-            return
-        self.reload_users()
+            return True
+        return False
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -211,13 +218,12 @@ class SettingsDialog(QDialog):
         if country and not (country.isdigit() and len(country) <= 3 and country[0] != "0"):
             self._problem(self.tr("The default country is a calling code of 1 to 3 digits, such as 49 or 1."))
             return
-        try:
-            for key, value in values.items():
-                if self.engine.settings.get(key) != value:
-                    self.engine.set_setting(key, value)
-        except EngineError as exc:
-            self._problem(str(exc))
-            return
+        self.save_button.setEnabled(False)  # until the store answers
+        run_op(self, self.engine, self.engine.set_settings, values, on_done=lambda _r: self._saved(values),
+               on_error=self._refused, what=self.tr("Settings"))
+
+    def _saved(self, values: dict) -> None:
+        self.save_button.setEnabled(True)
         apply_scheme(QApplication.instance(), values["color_scheme"])
         if self.language_combo.isEnabled():
             QSettings().setValue(LANGUAGE_KEY, self.language_combo.currentData())

@@ -7,6 +7,7 @@ import logging
 from typing import Awaitable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 
 from app.store.errors import describe_store_error
 
@@ -26,7 +27,8 @@ def spawn(coro: Awaitable, parent: QWidget | None = None, what: str = "") -> asy
         exc = t.exception()
         if exc is not None:
             log.error("%s failed: %s", what or "operation", exc, exc_info=exc)
-            show_error(parent, what or "The operation failed", describe_store_error(exc) or str(exc))
+            owner = parent if parent is not None and isValid(parent) else None  # closed meanwhile: no owner
+            show_error(owner, what or "The operation failed", describe_store_error(exc) or str(exc))
 
     task.add_done_callback(done)
     return task
@@ -36,3 +38,11 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setModal(False)
     box.show()
+
+
+def settled() -> bool:
+    """No coroutine started with :func:`spawn` is still running (on a loop that still runs)."""
+    for task in list(_running):
+        if task.get_loop().is_closed():
+            _running.discard(task)  # its loop ended before it did: it never will
+    return not _running

@@ -9,6 +9,8 @@ from app.engine.engine import Engine
 from app.engine.requests import EngineError
 from app.engine.users import KNOWN_PRIVILEGES, UserView
 
+from .store_op import run_op
+
 
 class UserDialog(QDialog):
     def __init__(self, engine: Engine, parent: QWidget | None = None, *, user: UserView | None = None):
@@ -63,12 +65,15 @@ class UserDialog(QDialog):
 
     def save(self) -> None:
         privileges = tuple(n for n, c in self.privilege_checks.items() if c.isChecked())
-        try:
-            self.engine.users.save(self.name_edit.text(), password=self.password_edit.text() or None,
-                                   admin=self.admin_check.isChecked(), enabled=self.enabled_check.isChecked(),
-                                   privileges=privileges, smpp_password=self.smpp_password_edit.text() or None)
-        except EngineError as exc:
+        run_op(self, self.engine, self.engine.users.save, self.name_edit.text(),
+               password=self.password_edit.text() or None, admin=self.admin_check.isChecked(),
+               enabled=self.enabled_check.isChecked(), privileges=privileges,
+               smpp_password=self.smpp_password_edit.text() or None, on_done=lambda _r: self.accept(),
+               on_error=self._refused, what=self.tr("Save user"))
+
+    def _refused(self, exc: Exception) -> bool:
+        if isinstance(exc, EngineError):
             self.problem_label.setText(str(exc))
             self.problem_label.show()
-            return
-        self.accept()
+            return True
+        return False

@@ -77,6 +77,10 @@
         <translation>Wählen Sie den Anschluss des Modems.</translation>
     </message>
     <message>
+        <source>Add %s</source>
+        <translation>%s hinzufügen</translation>
+    </message>
+    <message>
         <source>Start %s</source>
         <translation>%s starten</translation>
     </message>
@@ -211,12 +215,20 @@
         <translation>%s. Schreiben Sie die Nummer international (+4917612345678) oder legen Sie in den Einstellungen das Standardland fest.</translation>
     </message>
     <message>
+        <source>Block</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
         <source>%s blocked.</source>
         <translation>%s gesperrt.</translation>
     </message>
     <message>
         <source>Select the numbers to unblock.</source>
         <translation>Wählen Sie die zu entsperrenden Nummern.</translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation>Entsperren</translation>
     </message>
     <message numerus="yes">
         <source>%n number(s) unblocked; messages to them are accepted again.</source>
@@ -620,6 +632,14 @@
         <translation>Der Sendezeitpunkt liegt in der Vergangenheit. Wählen Sie eine spätere Zeit oder nehmen Sie den Haken bei „Senden um“ weg.</translation>
     </message>
     <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Queueing the messages…</source>
+        <translation>Die Nachrichten werden eingereiht…</translation>
+    </message>
+    <message>
         <source>… and %d more</source>
         <translation>… und %d weitere</translation>
     </message>
@@ -664,6 +684,10 @@
     <message>
         <source>N&amp;ote:</source>
         <translation>N&amp;otiz:</translation>
+    </message>
+    <message>
+        <source>Save contact</source>
+        <translation>Kontakt speichern</translation>
     </message>
     <message>
         <source>%s. Correct it and save again.</source>
@@ -778,6 +802,10 @@
         <source>Nothing was imported: %s</source>
         <translation>Nichts wurde importiert: %s</translation>
     </message>
+    <message>
+        <source>Importing contacts…</source>
+        <translation>Kontakte werden importiert…</translation>
+    </message>
     <message numerus="yes">
         <source>%n contact(s) imported.</source>
         <translation>
@@ -830,6 +858,10 @@
 Received and sent messages appear here, grouped by correspondent.</source>
         <translation>Noch keine Unterhaltungen.
 Empfangene und gesendete Nachrichten erscheinen hier, nach Gesprächspartner gruppiert.</translation>
+    </message>
+    <message>
+        <source>Mark read</source>
+        <translation>Als gelesen markieren</translation>
     </message>
     <message>
         <source>Choose a conversation on the left.</source>
@@ -1627,6 +1659,10 @@ Korrigieren Sie es und speichern Sie erneut.</translation>
         <translation>%s starten</translation>
     </message>
     <message>
+        <source>Add %s</source>
+        <translation>%s hinzufügen</translation>
+    </message>
+    <message>
         <source>%s is declared in the configuration file. Change it there: the file is read again when the console starts, and would undo a change made here. Start, Stop and the other buttons of this tab work as for any gateway.</source>
         <translation>%s ist in der Konfigurationsdatei festgelegt. Ändern Sie es dort: Die Datei wird beim Start der Konsole neu gelesen und würde eine hier gemachte Änderung rückgängig machen. Starten, Stoppen und die anderen Knöpfe dieses Reiters wirken wie bei jedem Gateway.</translation>
     </message>
@@ -2133,12 +2169,20 @@ Wenn ein anderes Programm diese Adresse nutzt, wählen Sie unter [api] listen in
 </context>
 <context>
     <name>MessageActions</name>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
     <message numerus="yes">
         <source>%n message(s) deleted. Undo with Ctrl+Z.</source>
         <translation>
             <numerusform>%n Nachricht gelöscht. Rückgängig mit Strg+Z.</numerusform>
             <numerusform>%n Nachrichten gelöscht. Rückgängig mit Strg+Z.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>Löschen rückgängig</translation>
     </message>
     <message numerus="yes">
         <source>%n message(s) restored.</source>
@@ -2526,6 +2570,7 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
     <message>
         <source>there is no group %s with members</source>
+        <extracomment>The contact book as last read (names, numbers, groups).</extracomment>
         <translation>es gibt keine Gruppe %s mit Mitgliedern</translation>
     </message>
     <message>
@@ -2801,6 +2846,14 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
         <translation>Alles anhalten</translation>
     </message>
     <message>
+        <source>Pause sending</source>
+        <translation>Senden anhalten</translation>
+    </message>
+    <message>
+        <source>Resume sending</source>
+        <translation>Senden fortsetzen</translation>
+    </message>
+    <message>
         <source>Resume all sending</source>
         <translation>Alles fortsetzen</translation>
     </message>
@@ -2901,6 +2954,14 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>Stop and start the selected gateways</source>
         <translation>Die gewählten Gateways stoppen und starten</translation>
+    </message>
+    <message>
+        <source>Stop {0}</source>
+        <translation>{0} stoppen</translation>
+    </message>
+    <message>
+        <source>Unblock {0}</source>
+        <translation>{0} entsperren</translation>
     </message>
     <message>
         <source>Restart {0}</source>
@@ -3327,6 +3388,14 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     </message>
 </context>
 <context>
+    <name>StoreOp</name>
+    <message>
+        <source>Please wait</source>
+        <extracomment>Seconds an operation runs before the window shows it is busy.</extracomment>
+        <translation>Bitte warten</translation>
+    </message>
+</context>
+<context>
     <name>StoreStatusLabel</name>
     <message>
         <source>Store unreachable since %1: sending and receiving wait</source>
@@ -3463,6 +3532,10 @@ Schreiben Sie eine Nachricht mit Strg+N; sie erscheint hier mit ihrem Zustand.</
     <message>
         <source>&amp;SMPP password:</source>
         <translation>&amp;SMPP-Passwort:</translation>
+    </message>
+    <message>
+        <source>Save user</source>
+        <translation>Benutzer speichern</translation>
     </message>
 </context>
 <context>

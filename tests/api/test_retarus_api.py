@@ -154,7 +154,7 @@ async def test_requests_open_a_customer_session(api):
 
 
 async def test_stopped_connector_refuses_clients(api):
-    api.engine.connectors.stop("retarus")
+    await api.engine.connectors.stop("retarus")
     r = await api.get("/version")
     assert r.status_code == 503 and "stopped" in r.json()["message"]
 

@@ -63,6 +63,14 @@ def complete(qtbot, awaitable, timeout: float = 10.0):
     return fut.result()
 
 
+def settle(qtbot, timeout: float = 10.0) -> None:
+    """Wait until every store operation the window started (``app.ui.store_op.run_op``) and every
+    coroutine it spawned (``app.ui.tasks.spawn``) has finished and its result is shown."""
+    from app.ui import store_op
+
+    qtbot.waitUntil(store_op.settled, timeout=int(timeout * 1000))
+
+
 @pytest.fixture
 def window(qtbot, qloop, make_engine):
     """The real main window over a started engine with a fast simulated gateway."""

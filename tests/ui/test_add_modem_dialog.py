@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.gateways.modem.simulator import ModemSimulator
 from app.ui.add_modem_dialog import AddModemDialog
 from tests.gateways.modem.conftest import until_state
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 def test_probe_name_and_add_a_modem(qtbot, qloop, make_engine, tmp_path):
@@ -28,6 +28,7 @@ def test_probe_name_and_add_a_modem(qtbot, qloop, make_engine, tmp_path):
 
         dialog.name.setText("Other")
         dialog.add()
+        settle(qtbot)
         assert "exists already" in dialog.error.text() and dialog.isVisible()
 
         dialog.name.setText("Modem 1")
@@ -51,4 +52,5 @@ def test_probe_of_a_missing_port_says_so(qtbot, qloop, make_engine, tmp_path):
         dialog.probe_button.click()
     assert dialog.probe_label.text().startswith("No modem:") and "does not exist" in dialog.probe_label.text()
     dialog.add()
+    settle(qtbot)
     assert "name" in dialog.error.text()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from app.engine.requests import OutboundRequest
 from app.store import models as m
 from app.ui.blocked_numbers_dialog import BlockedNumbersDialog, parse_lines
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 def test_block_and_unblock_one_number(window, qtbot):
@@ -19,11 +19,13 @@ def test_block_and_unblock_one_number(window, qtbot):
     engine.pause_gateway("Demo")
     waiting = engine.queue_messages([OutboundRequest(["+4917612345678"], "waiting")]).accepted[0]
     dialog = window.show_blocked_numbers()
+    settle(qtbot)
     assert dialog.hint.label.isVisibleTo(dialog.table) and "No number is blocked" in dialog.hint.label.text()
 
     dialog.number_edit.setText("0176 12345678")
     dialog.reason_edit.setText("replied STOP")
     qtbot.mouseClick(dialog.block_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert engine.blocked_numbers() == [("+4917612345678", "replied STOP")]
     assert dialog.numbers() == [("+4917612345678", "replied STOP")]
     assert "1 waiting message to blocked numbers failed" in dialog.status.text()
@@ -32,10 +34,12 @@ def test_block_and_unblock_one_number(window, qtbot):
 
     dialog.number_edit.setText("call me")
     dialog.block_entered()
+    settle(qtbot)
     assert "Cannot block 'call me'" in dialog.status.text() and len(engine.blocked_numbers()) == 1
 
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.unblock_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert engine.blocked_numbers() == [] and dialog.numbers() == []
     assert "unblocked" in dialog.status.text()
 
@@ -44,6 +48,7 @@ def test_paste_many_and_import_a_csv_file(window, qtbot, tmp_path):
     engine = window.engine
     engine.block_number("+15550000001", "earlier")
     dialog = window.show_blocked_numbers()
+    settle(qtbot)
     dialog.reason_edit.setText("campaign opt-out")
     QGuiApplication.clipboard().setText("+15550000001\n+15550000002\n\n+15550000003; asked by phone\nabc12\n")
     outcome = complete(qtbot, dialog.paste())
@@ -83,6 +88,7 @@ def test_a_blocked_number_is_refused_in_the_compose_dialog(window, qtbot):
     dialog = window.compose(to="+15550000009; +15550000010", text="Offer")
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
         dialog.send()
+        settle(qtbot)
     assert dialog.isVisible()
     assert "+15550000009 is on the blocked list (replied STOP)" in dialog.problem_label.text()
     assert [v.recipient for v in window.engine.list_messages(m.OUT)] == ["+15550000010"]

@@ -3,6 +3,8 @@ characters highlighted and replaced, CSV import with placeholders, and the optio
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtCore import Qt
 
@@ -14,6 +16,7 @@ def test_chips_normalise_numbers_with_the_default_country(window, qtbot):
     window.engine.contacts.add("Ann", "+4915100000001", groups=["Team"])
     window.engine.contacts.add("Ben", "+4915100000002", groups=["Team"])
     dialog = window.compose()
+    settle(qtbot)
     field = dialog.recipients
     qtbot.keyClicks(dialog.to_edit, "0176 1234567;")  # a separator turns what was typed into a chip
     assert [r.number for r in field.recipients()] == ["+491761234567"]
@@ -68,6 +71,7 @@ def test_csv_import_with_column_chooser_preview_and_placeholders(window, qtbot, 
     assert "{unknown}" in dialog.problem_label.text()
     dialog.text_edit.setPlainText("Hi {name}, your parcel waits in {city}.")
     dialog.send()
+    settle(qtbot)
     sent = {v.recipient: v.text for v in window.engine.list_messages(m.OUT)}
     assert sent == {"+15550001": "Hi Ann, your parcel waits in Berlin.",
                     "+15550002": "Hi Bob, your parcel waits in Rome."}
@@ -84,7 +88,8 @@ def test_options_reach_the_message(window, qtbot):
     dialog.validity_combo.setCurrentIndex(3)
     dialog.schedule_check.setChecked(True)
     dialog.schedule_edit.setDateTime(dialog.schedule_edit.dateTime().addDays(1))
-    dialog.send()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # once the store has the message
+        dialog.send()
     assert not dialog.isVisible()
     msg = window.engine.list_messages(m.OUT)[0]
     assert (msg.sender, msg.flash, msg.status_report, msg.priority, msg.status) == ("Shop", True, True, 1,

@@ -3,6 +3,8 @@ them down), outbound-only ones after, each group most recent first."""
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from app.engine.requests import OutboundRequest
 from app.ui.inbox_tab import CONVERSATIONS
 
@@ -20,6 +22,7 @@ def test_received_conversations_come_before_outbound_only_ones(window, qtbot):
     tab.show_page(CONVERSATIONS)
     model = tab.conversations.list_model
     model.refresh()
+    settle(qtbot)
     numbers = [model.row_at(r).number for r in range(model.rowCount())]
     assert numbers[:2] == ["+15550200", "+15550100"]  # received, most recent first
     assert numbers[2:] == ["+15550903", "+15550902", "+15550901", "+15550900"]
@@ -27,5 +30,6 @@ def test_received_conversations_come_before_outbound_only_ones(window, qtbot):
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
         engine.simulate_incoming(sender="+15550901", text="STOP")  # an outbound-only one answers
     model.refresh()
+    settle(qtbot)
     numbers = [model.row_at(r).number for r in range(model.rowCount())]
     assert numbers[0] == "+15550901" and numbers.index("+15550100") < numbers.index("+15550903")

@@ -4,6 +4,8 @@ is no number and no contact is refused in words."""
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -21,6 +23,7 @@ def test_retry_duplicate_and_interrupted_settings_are_in_the_window(window, qtbo
     sending.editors["duplicate_window_seconds"].setValue(120)
     sending.interrupted_combo.setCurrentIndex(sending.interrupted_combo.findData("fail"))
     dialog.save()
+    settle(qtbot)
     st = window.engine.settings
     assert (st["max_attempts"], st["retry_base_seconds"], st["retry_max_age_seconds"],
             st["duplicate_window_seconds"], st["interrupted_rule"]) == (7, 12.5, 0, 120, "fail")
@@ -41,6 +44,7 @@ def test_simulate_incoming_takes_the_sender_and_text_typed(window, qtbot):
 def test_the_title_names_the_application_once(window, qtbot):
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
         window.engine.simulate_incoming(sender="+15550001", text="hi")
+    settle(qtbot)
     title = window.windowTitle()
     assert title == f"(1) {APP_NAME}"
     # the desktop appends the display name to a title that does not end with it; this one does

@@ -9,12 +9,13 @@ from PySide6.QtGui import QGuiApplication
 
 from app.ui.inbox_tab import CONVERSATIONS, FROM, TEXT
 from app.ui.main_window import INBOX
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 def receive(window, qtbot, sender: str, text: str):
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000) as blocker:
         window.engine.simulate_incoming(sender=sender, text=text)
+    settle(qtbot)  # and the window has read what follows from it (unread count, contact name)
     return blocker.args[0]
 
 
@@ -50,6 +51,7 @@ def test_search_and_filters_answer_in_a_worker_and_follow_new_messages(window, q
     assert "Running late" not in texts(tab.model) and len(texts(tab.model)) == 4
     tab.view.selectRow(0)
     tab.mark_read_action.trigger()  # read messages leave the unread list at once
+    settle(qtbot)
     assert tab.model.rowCount() == 3
 
 
@@ -80,10 +82,12 @@ def test_conversations_group_by_correspondent_and_reply_in_place(window, qtbot):
     assert tab.pages.currentIndex() == CONVERSATIONS
     pane = tab.conversations
     pane.list_model.refresh()
+    settle(qtbot)
     rows = [pane.list_model.row_at(r) for r in range(pane.list_model.rowCount())]
     assert [(r.name or r.number, r.unread) for r in rows] == [("Alice", 2), ("+15550002", 1)]
 
     pane.select_number("+15550001")  # opening a conversation reads it
+    settle(qtbot)
     assert [pane.thread_model.message_at(r).text for r in range(2)] == ["hi there", "are you there?"]
     assert engine.conversation("+15550001").unread == 0 and window.unread_label.text() == "1 unread"
     assert "Alice" in pane.header.text()
@@ -94,6 +98,7 @@ def test_conversations_group_by_correspondent_and_reply_in_place(window, qtbot):
     with qtbot.waitSignal(window.bridge.message_changed, timeout=5000,
                           check_params_cb=lambda m: seen.append(m.status) or m.status == "sent"):
         qtbot.keyClick(pane.reply_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        settle(qtbot)
     assert pane.reply_edit.toPlainText() == ""
     last = pane.thread_model.message_at(pane.thread_model.rowCount() - 1)
     assert (last.direction, last.text, last.recipient, last.status) == ("out", "yes, here", "+15550001", "sent")
@@ -111,8 +116,10 @@ def test_delete_with_undo_and_copy(window, qtbot):
     tab.copy_action.trigger()
     assert "bin me" in QGuiApplication.clipboard().text() and "+15550002" in QGuiApplication.clipboard().text()
     tab.delete_action.trigger()
+    settle(qtbot)
     assert texts(tab.model) == ["keep"] and "Undo" in window.statusBar().currentMessage()
     tab.undo_action.trigger()
+    settle(qtbot)
     assert texts(tab.model) == ["bin me", "keep"]
     assert window.unread_label.text() == "2 unread"
 

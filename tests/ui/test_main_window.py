@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from app.engine.requests import OutboundRequest
 from app.ui.main_window import GATEWAYS, OUTBOX
 from app.ui.outbox_tab import STATUS, TO, OutboxModel
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 def test_the_frame_shows_before_the_engine_and_attach_fills_it(qtbot, qloop, make_engine):
@@ -66,6 +66,7 @@ def test_compose_refuses_bad_numbers_in_words(window, qtbot):
     dialog.to_edit.setText("+4917612345678, not-a-number")
     dialog.text_edit.setPlainText("hello")
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert "not-a-number" in dialog.problem_label.text()
     assert dialog.to_edit.text() == "not-a-number"
@@ -90,6 +91,7 @@ def test_incoming_message_shows_unread_in_bold_with_count(window, qtbot):
     dialog.text_edit.setPlainText("Hello from the simulator")
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):
         dialog.receive_button.click()
+    settle(qtbot)
     model = window.inbox_tab.model
     assert model.rowCount() == 1
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
@@ -97,6 +99,7 @@ def test_incoming_message_shows_unread_in_bold_with_count(window, qtbot):
     assert "(1)" in window.windowTitle()
     window.inbox_tab.view.selectRow(0)
     window.inbox_tab.mark_read_action.trigger()
+    settle(qtbot)
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None
     assert window.unread_label.text() == "0 unread"
 
@@ -114,6 +117,7 @@ def test_stopped_gateway_leaves_message_waiting(window, qtbot):
     dialog.to_edit.setText("+15550001")
     dialog.text_edit.setPlainText("wait for me")
     dialog.send()
+    settle(qtbot)
     window.engine.dispatcher.tick()
     model = window.outbox_tab.model
     assert model.index(0, STATUS).data() == "queued"
@@ -134,15 +138,17 @@ def test_pause_and_resume_are_reflected_at_once(window, qtbot):
     assert gtab.model.index(0, 2).data() == "running"
 
 
-def test_outbox_loads_lazily(window):
+def test_outbox_loads_lazily(window, qtbot):
     window.engine.pause_gateway("Demo")
     window.engine.queue_messages([OutboundRequest([f"+1555{i:07d}" for i in range(450)], "bulk")])
     fresh = OutboxModel(window.bridge)
     assert fresh.rowCount() == 0 and fresh.canFetchMore()
-    fresh.fetchMore()
+    with qtbot.waitSignal(fresh.loaded, timeout=5000):  # a page at a time, read in a message-list thread
+        fresh.fetchMore()
     assert fresh.rowCount() == 200
-    fresh.fetchMore()
-    fresh.fetchMore()
+    for _ in range(2):
+        with qtbot.waitSignal(fresh.loaded, timeout=5000):
+            fresh.fetchMore()
     assert fresh.rowCount() == 450 and not fresh.canFetchMore()
 
 

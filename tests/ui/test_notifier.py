@@ -3,6 +3,8 @@ title count and the status bar where it has none."""
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from app import APP_NAME
@@ -67,6 +69,7 @@ def test_without_a_tray_the_title_and_the_status_bar_tell(window, qtbot):
     assert window.windowTitle() == f"(2) {APP_NAME}"
     assert window.statusBar().currentMessage() == "New message from +15550009: Room 4"
     window.engine.mark_read([m.id for m in window.engine.list_messages("in")], True)
+    settle(qtbot)
     assert window.windowTitle() == APP_NAME
 
 

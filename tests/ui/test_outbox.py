@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from PySide6.QtGui import QGuiApplication
 
 from app.engine.requests import OutboundRequest
@@ -19,6 +21,7 @@ def test_jobs_show_progress_and_filter_the_table(window, qtbot):
     engine.queue_messages([OutboundRequest(["+15550009"], "single")])
     tab = window.outbox_tab
     tab.jobs.refresh()
+    settle(qtbot)
     assert tab.jobs.rowCount() == 3 and tab.jobs.index(0).data() == "All messages"
     row = tab.jobs.row_of(bulk.job_id)
     assert tab.jobs.index(row).data() == "0 of 3 done"
@@ -29,6 +32,7 @@ def test_jobs_show_progress_and_filter_the_table(window, qtbot):
     with qtbot.waitSignal(tab.jobs.modelReset, timeout=5000, raising=False):
         engine.cancel([bulk.accepted[0].id])
     tab.jobs.refresh()
+    settle(qtbot)
     assert tab.jobs.index(tab.jobs.row_of(bulk.job_id)).data() == "1 of 3 done"
     assert statuses(tab.model)["+15550001"] == "cancelled"
 
@@ -40,6 +44,7 @@ def test_status_filter_cancel_retry_and_live_states(window, qtbot):
     tab = window.outbox_tab
     tab.view.selectRow(0)
     tab.cancel_action.trigger()
+    settle(qtbot)
     assert sorted(statuses(tab.model).values()) == ["cancelled", "queued"]
     assert tab.model.index(0, STATUS).data(0x1) is not None  # the coloured status icon
     with qtbot.waitSignal(tab.model.loaded, timeout=5000):
@@ -47,6 +52,7 @@ def test_status_filter_cancel_retry_and_live_states(window, qtbot):
     assert list(statuses(tab.model).values()) == ["cancelled"]
     tab.view.selectRow(0)
     tab.retry_action.trigger()
+    settle(qtbot)
     assert tab.model.rowCount() == 0  # queued again: it left the "Cancelled" list
     with qtbot.waitSignal(tab.model.loaded, timeout=5000):
         tab.filters.status_combo.setCurrentIndex(0)
@@ -64,12 +70,15 @@ def test_resend_and_copy(window, qtbot):
     tab.copy_action.trigger()
     assert "again please" in QGuiApplication.clipboard().text()
     tab.resend_action.trigger()
+    settle(qtbot)
     assert tab.model.rowCount() == 2 and tab.model.message_at(0).text == "again please"
     assert tab.model.message_at(0).job_id != tab.model.message_at(1).job_id
     tab.view.selectRow(0)
     tab.delete_action.trigger()
+    settle(qtbot)
     assert tab.model.rowCount() == 1
     tab.undo_action.trigger()
+    settle(qtbot)
     assert tab.model.rowCount() == 2
 
 

@@ -11,7 +11,7 @@ from app.engine.requests import OutboundRequest
 from app.engine.routing import RoutingRule
 from app.store import models as m
 from app.ui.routing_section import DESTINATION, ENABLED, GATEWAYS, ORIGIN
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 def rule_summary(engine):
@@ -34,8 +34,10 @@ def test_add_change_reorder_and_remove_rules(window, qtbot, monkeypatch):
     dialog.name_edit.setText("Germany")
     dialog.destination_edit.setText("+49")
     dialog.set_gateways(["Backup", "Demo"])
-    dialog.save()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # once the store has the rule
+        dialog.save()
     assert not dialog.isVisible()
+    settle(qtbot)
     assert rule_summary(engine) == [("Germany", "+49", ("Backup", "Demo"), True)]
     assert section.model.index(0, GATEWAYS).data() == "Backup → Demo"
     assert not section.hint.label.isVisibleTo(section.view)
@@ -46,6 +48,7 @@ def test_add_change_reorder_and_remove_rules(window, qtbot, monkeypatch):
     dialog.type_combo.setCurrentText("sms.flash*")
     dialog.set_gateways(["Demo"])
     dialog.save()
+    settle(qtbot)
     assert [r.name for r in engine.routing_rules()] == ["Germany", "US mobiles"]
     assert engine.routing_rules()[1].message_type == "sms.flash*"
     assert section.selected_row() == 1  # the new rule is selected
@@ -57,27 +60,32 @@ def test_add_change_reorder_and_remove_rules(window, qtbot, monkeypatch):
     dialog.gateway_list.setCurrentRow(1)
     dialog.move_gateway(-1)  # Demo before Backup
     dialog.save()
+    settle(qtbot)
     assert rule_summary(engine)[0] == ("Germany", "+4917", ("Demo", "Backup"), True)
 
     section.select(1)
     assert section.down_action.isEnabled() is False and section.up_action.isEnabled()
     section.up_action.trigger()
+    settle(qtbot)
     assert [r.name for r in engine.routing_rules()] == ["US mobiles", "Germany"]
     assert section.selected_row() == 0  # the selection follows the rule
 
     section.select(1)
     section.view.setFocus()
     qtbot.keyClick(section.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert [r.name for r in engine.routing_rules()] == ["Germany", "US mobiles"]
 
     index = section.model.index(0, ENABLED)
     assert section.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    settle(qtbot)
     assert rule_summary(engine)[0][3] is False
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     section.select(0)
     section.view.setFocus()
     qtbot.keyClick(section.view, Qt.Key.Key_Delete)  # in the rules list, Delete removes the rule, not a gateway
+    settle(qtbot)
     assert [r.name for r in engine.routing_rules()] == ["US mobiles"]
     assert set(engine.gateways) == {"Demo", "Backup"}
 
@@ -89,6 +97,7 @@ def test_the_rules_route_messages(window, qtbot):
     dialog.destination_edit.setText("+4917")
     dialog.set_gateways(["Backup"])
     dialog.save()
+    settle(qtbot)
     with qtbot.waitSignal(window.bridge.message_changed, timeout=5000,
                           check_params_cb=lambda v: v.status == m.SENT):
         window.engine.queue_messages([OutboundRequest(["+4917612345678"], "routed")])
@@ -115,7 +124,8 @@ def test_invalid_rules_are_refused_in_words(window, qtbot):
     assert "Tick at least one gateway" in dialog.problem_label.text()
     assert window.engine.routing_rules() == [] and section.model.rowCount() == 0
     dialog.set_gateways(["Demo"])
-    dialog.save()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
     assert not dialog.isVisible() and len(window.engine.routing_rules()) == 1
 
 
@@ -125,6 +135,7 @@ def test_rules_from_the_config_file_are_marked_and_kept(window, qtbot):
     engine.set_routing_rules(engine.routing_rules() + [RoutingRule(gateways=("Gone",), name="Mine")])
     section = window.gateways_tab.routing
     section.refresh()
+    settle(qtbot)
     assert section.model.index(0, ORIGIN).data() == "config file"
     assert section.model.index(1, ORIGIN).data() == "this window"
     assert "No gateway named Gone" in section.model.index(1, GATEWAYS).data(Qt.ItemDataRole.ToolTipRole)
@@ -138,6 +149,7 @@ def test_rules_from_the_config_file_are_marked_and_kept(window, qtbot):
     dialog.name_edit.setText("Mine, changed")
     dialog.set_gateways(["Demo"])
     dialog.save()
+    settle(qtbot)
     assert [(r.name, r.origin) for r in engine.routing_rules()] == [("From file", "config"),
                                                                      ("Mine, changed", "store")]
     assert section.model.index(0, DESTINATION).data() == "+44"
@@ -149,6 +161,7 @@ def test_pause_all_and_resume_all(window, qtbot):
     assert pause.action in window.gateways_tab.toolbar.actions()
     assert not label.isVisible()
     pause.action.trigger()
+    settle(qtbot)
     complete(qtbot, window.engine.dispatcher.idle())  # a pass started before the pause has handed back its claims
     assert window.engine.settings["sending_paused"] is True
     assert label.isVisible() and pause.action.text() == "Resume all sending"
@@ -159,6 +172,7 @@ def test_pause_all_and_resume_all(window, qtbot):
     with qtbot.waitSignal(window.bridge.message_changed, timeout=5000,
                           check_params_cb=lambda v: v.id == msg.id and v.status == m.SENT):
         pause.action.trigger()
+        settle(qtbot)
     assert window.engine.settings["sending_paused"] is False and not label.isVisible()
     window.engine.pause_all()  # through the engine (the API): the window follows
     with qtbot.waitSignal(pause.paused_changed, timeout=3000):
@@ -173,15 +187,18 @@ def test_the_list_follows_rules_changed_elsewhere(window, qtbot):
     with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
         engine.set_routing_rules([RoutingRule(gateways=("Demo",), name="First", destination="+44"),
                                   RoutingRule(gateways=("Demo",), name="Second", destination="+33")])
+    settle(qtbot)
     assert [section.model.index(r, 2).data() for r in range(section.model.rowCount())] == ["First", "Second"]
     assert not section.hint.label.isVisibleTo(section.view)
     section.select(1)
     with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
         engine.set_routing_rules([RoutingRule(gateways=("Demo",), name="From file", destination="+1")],
                                  origin="config")
+    settle(qtbot)
     assert section.model.rowCount() == 3
     assert section.model.index(0, ORIGIN).data() == "config file"
     assert section.selected_row() == 1
     with qtbot.waitSignal(window.bridge.routing_rules_changed, timeout=5000):
         engine.set_routing_rules([])
+    settle(qtbot)
     assert section.model.rowCount() == 0 and section.hint.label.isVisibleTo(section.view)

@@ -13,7 +13,7 @@ from app.config import Config
 from app.store.models import User
 from app.store.passwords import hash_password
 from app.ui.sessions_tab import C_MODE, C_PROTOCOL, C_STATE
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 pytestmark = pytest.mark.gui
 
@@ -86,6 +86,7 @@ def test_api_clients_appear_and_stop_blocks_them_until_unblocked(tab, qtbot):
 
         _select(tab.customers, "alice")
         tab.stop_action.trigger()
+        settle(qtbot)
         assert "alice" in engine.sessions.blocked_users
         assert _cells(model, 1) == ["alice"] and _cells(model, C_STATE) == ["stopped"]
         status, text = complete(qtbot, status_request())
@@ -94,6 +95,7 @@ def test_api_clients_appear_and_stop_blocks_them_until_unblocked(tab, qtbot):
 
         _select(tab.customers, "alice")
         tab.unblock_action.trigger()
+        settle(qtbot)
         # the stopped session stays listed as closed; the next request opens a new one
         assert "alice" not in engine.sessions.blocked_users and _cells(model, C_STATE) == ["closed"]
         assert complete(qtbot, status_request())[0] == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.ui.conftest import settle
+
 from app.engine.engine import Engine
 from app.store.database import Database
 from app.ui.single_instance import SingleInstance
@@ -20,7 +22,8 @@ def test_settings_are_saved_in_the_store_and_refused_in_words(window, qtbot, db_
     dialog.country_edit.setText("+49")
     dialog.notify_check.setChecked(False)
     dialog.command_check.setChecked(True)
-    dialog.save()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # once the store has the settings
+        dialog.save()
     assert not dialog.isVisible()
     fresh = Engine(Database(db_url))
     fresh.open_store()
@@ -33,20 +36,24 @@ def test_settings_are_saved_in_the_store_and_refused_in_words(window, qtbot, db_
 
 def test_users_are_added_and_changed(window, qtbot):
     settings = window.show_settings()
+    settle(qtbot)
     editor = settings.add_user()
     editor.name_edit.setText("api")
     editor.password_edit.setText("short")
     editor.save()
+    settle(qtbot)
     assert "8 characters" in editor.problem_label.text()
     editor.password_edit.setText("long enough secret")
     editor.privilege_checks["sms-session-manager.view"].setChecked(True)
     editor.save()
+    settle(qtbot)
     assert settings.users_table.rowCount() == 1 and settings.users_table.item(0, 3).text() == \
         "sms-session-manager.view"
     settings.users_table.selectRow(0)
     editor = settings.edit_user()
     editor.admin_check.setChecked(True)
     editor.save()
+    settle(qtbot)
     assert settings.users_table.item(0, 3).text() == "all"
     user = window.engine.users.list()[0]
     assert user.admin and user.privileges == ("sms-session-manager.view",)
@@ -55,26 +62,32 @@ def test_users_are_added_and_changed(window, qtbot):
 def test_contacts_manager_imports_edits_and_exports(window, qtbot, tmp_path):
     window.engine.set_setting("default_country", "49")
     dialog = window.show_contacts()
+    settle(qtbot)
     assert "No contacts yet" in dialog.status.text()
     source = tmp_path / "in.vcf"
     source.write_text("BEGIN:VCARD\nFN:Ann\nTEL;TYPE=CELL:0176 111\nCATEGORIES:Team\nEND:VCARD\n"
                       "BEGIN:VCARD\nFN:Broken\nTEL:call me\nEND:VCARD\n", encoding="utf-8")
     dialog.import_file(str(source))
+    settle(qtbot)
     assert "1 contact imported" in dialog.status.text() and "entry 2" in dialog.status.text()
     assert dialog.table.item(0, 1).text() == "+49176111"
     editor = dialog.add()
     editor.name_edit.setText("Bob")
     editor.number_edit.setText("nope")
     editor.save()
+    settle(qtbot)
     assert "not a phone number" in editor.problem_label.text()
     editor.number_edit.setText("0176 222")
     editor.groups_edit.setText("Team")
     editor.save()
+    settle(qtbot)
     assert dialog.group_combo.itemText(1) == "Team (2)"
     dialog.search.setText("bob")
+    settle(qtbot)
     assert dialog.table.rowCount() == 1
     out = tmp_path / "out.csv"
     dialog.export_file(str(out))
+    settle(qtbot)
     assert out.read_text(encoding="utf-8").splitlines()[1:] == ["Ann,+49176111,,Team", "Bob,+49176222,,Team"]
 
 

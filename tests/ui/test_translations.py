@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from app.engine.requests import OutboundRequest
 from app.ui import translations
 from app.ui.sms_counter import counter_text
-from tests.ui.conftest import complete
+from tests.ui.conftest import complete, settle
 
 
 @pytest.fixture
@@ -51,6 +51,7 @@ def queue(window, qtbot, recipients: list[str]) -> str:
     window.engine.pause_gateway("Demo")
     dialog = window.compose(to="; ".join(recipients), text="plural check")
     dialog.send()
+    settle(qtbot)
     return window.statusBar().currentMessage()
 
 
@@ -62,6 +63,7 @@ def test_english_plurals_are_real(window, qtbot):
     assert " 2 parts · " in counter_text("x" * 200)
     with qtbot.waitSignal(window.bridge.message_stored, timeout=5000):  # stored in the store lane
         window.engine.simulate_incoming(sender="+15550009", text="one")
+    settle(qtbot)
     assert window.unread_label.text() == "1 unread"
 
 
@@ -98,6 +100,7 @@ def test_the_language_is_chosen_in_the_settings_unless_the_environment_says(wind
     assert dialog.language_combo.isEnabled() and dialog.language_combo.currentData() == "system"
     dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("de"))
     dialog.save()
+    settle(qtbot)
     assert QSettings().value(translations.LANGUAGE_KEY) == "de"
     assert translations.chosen_language() == "de"
     speak()  # the next start

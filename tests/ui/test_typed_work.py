@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.gateways.credentials import default_secrets_file, resolve_password
+from tests.ui.conftest import settle
 
 
 def test_enter_after_replacing_characters_sends_instead_of_closing(window, qtbot):
@@ -27,6 +28,7 @@ def test_enter_after_replacing_characters_sends_instead_of_closing(window, qtbot
     assert dialog.send_button.isDefault() and not cancel.autoDefault()
     cancel.setFocus()  # even with the focus on Cancel, Enter sends
     qtbot.keyClick(cancel, Qt.Key.Key_Return)
+    settle(qtbot)
     assert dialog.result_ is not None and len(dialog.result_.accepted) == 1
 
 
@@ -72,7 +74,8 @@ def test_retarus_without_a_keyring_keeps_the_dialog_and_offers_the_secrets_file(
     assert dialog.fallback_button.isVisible()
     assert dialog.name_edit.text() == "Retarus" and dialog.editors["password"].text() == "s3cret"
     assert "Retarus" not in window.engine.gateways
-    dialog.fallback_button.click()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # once the store has the gateway
+        dialog.fallback_button.click()
     assert not dialog.isVisible()
     assert "Retarus" in window.engine.gateways
     path = default_secrets_file()
