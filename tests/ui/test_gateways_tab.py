@@ -225,7 +225,8 @@ def test_an_smpp_provider_is_added_with_its_password_in_the_keyring(window, qtbo
     editors["long_messages"].setCurrentIndex(1)
     editors["window"].setValue(250)
     editors["messages_per_second"].setValue(50)
-    dialog.check_and_accept()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):  # saved in the store lane, then closed
+        dialog.check_and_accept()
     assert not dialog.isVisible()
     settings = window.engine.gateways["Upstream"].settings
     assert (settings["host"], settings["system_id"], settings["bind_mode"], settings["long_messages"],

@@ -29,6 +29,9 @@ def fill(window, qtbot):
     ids = [m.id for m in engine.list_messages("out", limit=2)]
     engine._transition(ids[:1], lifecycle.BLOCK, reason="no response from SME (SC not making further attempts)")
     engine.resume_gateway("Demo")
+    # the other one is sent once the gateway is resumed: the figures are read after that
+    qtbot.waitUntil(lambda: all(m.status not in ("queued", "sending") for m in engine.list_messages("out", limit=2)),
+                    timeout=10000)
 
 
 def test_statistics_show_each_figure_and_export_csv_and_png(window, qtbot, tmp_path):
