@@ -43,6 +43,7 @@ from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
 from .contacts import ContactBook
 from .sessions import SessionRegistry
+from .peer_changes import PeerChanges
 from .status_counts import StatusCounts
 from .undo_delete import DeletedBatch
 from .users import UserBook
@@ -71,6 +72,8 @@ class Engine:
         self.settings: dict[str, Any] = GENERAL.defaults()
         #: Messages per state, kept up to date from the journal (request-server-status, statistics).
         self.counts = StatusCounts(shared=not db.is_sqlite)
+        #: On a shared store: the changes other consoles make to messages, announced here too.
+        self.peers = None if db.is_sqlite else PeerChanges(instance_id)
         #: The last hour's traffic and the last day's delivery rate (read every minute in the store lane).
         self.recent_figures = None
         self.outbox = Outbox(self)
