@@ -1,4 +1,5 @@
-"""A console sharing its store hears of what the other consoles do to messages (SMSCONSOLE_TEST_PG_URL)."""
+"""A console sharing its store hears of what the other consoles do to messages once a window follows them
+(SMSCONSOLE_TEST_PG_URL)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ async def test_a_console_hears_of_the_messages_another_console_sends_and_cancels
     await b.start()
     heard: dict[str, dict[int, set[str]]] = {"a": {}, "b": {}}
     for name, engine in (("a", a), ("b", b)):
+        engine.follow_other_consoles()  # as a window does
         engine.events.subscribe(lambda e, n=name: isinstance(e, ev.MessageChanged)
                                 and heard[n].setdefault(e.message.id, set()).add(e.message.status))
     try:
@@ -40,3 +42,13 @@ async def test_a_console_hears_of_the_messages_another_console_sends_and_cancels
         await until(lambda: m.CANCELLED in heard[quiet].get(later, ()), "the cancel heard by the other console")
     finally:
         await asyncio.gather(a.stop(), b.stop())
+
+
+def test_a_headless_console_leaves_the_other_consoles_changes_unread(pg_url):
+    engine = console(pg_url, "headless")
+    try:
+        assert engine.peers is None
+        engine.follow_other_consoles()
+        assert engine.peers is not None and engine.peers.instance == "headless"
+    finally:
+        engine.db.close()
