@@ -405,6 +405,8 @@ class Dispatcher:
                 self._change(row, updates, lc.RELEASE, updated_at=now, reason=reason)
         self._write(s, updates, changed)
         self.engine.counts.advance(s.connection())
+        if self.engine.peers is not None:  # a shared store: what the other consoles changed, for the window
+            changed.extend(self.engine.peers.read(s.connection()))
         if self._recent_at is None or now >= self._recent_at:
             self._recent_at = now + timedelta(seconds=statistics.RECENT_EVERY)
             self.engine.recent_figures = statistics.read_recent(s.connection(), self.engine.db.is_sqlite, now)

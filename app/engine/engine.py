@@ -43,6 +43,7 @@ from .requests import EngineError, OutboundRequest, QueueResult
 from .connectors import ConnectorRegistry
 from .contacts import ContactBook
 from .sessions import SessionRegistry
+from .peer_changes import PeerChanges
 from .status_counts import StatusCounts
 from .undo_delete import DeletedBatch
 from .users import UserBook
@@ -71,6 +72,9 @@ class Engine:
         self.settings: dict[str, Any] = GENERAL.defaults()
         #: Messages per state, kept up to date from the journal (request-server-status, statistics).
         self.counts = StatusCounts(shared=not db.is_sqlite)
+        #: On a shared store, once a window follows it: the changes other consoles make to messages,
+        #: announced here too (:meth:`follow_other_consoles`).
+        self.peers: PeerChanges | None = None
         #: The last hour's traffic and the last day's delivery rate (read every minute in the store lane).
         self.recent_figures = None
         self.outbox = Outbox(self)
@@ -631,6 +635,12 @@ class Engine:
         """A received message was committed (on the loop): counted unread and announced."""
         self._unread_add(1)
         self.messages_stored([view])
+
+    def follow_other_consoles(self) -> None:
+        """Announce the changes other consoles sharing the store make to messages (``MessageChanged``), as
+        the window's lists want; a headless console has no use for them and leaves them unread."""
+        if not self.db.is_sqlite and self.peers is None:
+            self.peers = PeerChanges(self.instance_id)
 
     def messages_stored(self, views: list[MessageView]) -> None:
         """Committed new messages (on the loop): counted by state, queued for the search index and the

@@ -5,7 +5,8 @@ the transaction that makes it, whatever statement makes it: the journal
 cannot miss a change. (On PostgreSQL it is a statement-level trigger: one
 INSERT for all the messages a statement changed.) Part events (one part of a multipart message
 delivered) are appended by the code that records them. The window's
-timeline of a message reads the journal; old rows are pruned by age
+timeline of a message reads the journal, and so do the engine's counts per
+state and, on a shared store, its news of what other consoles changed; old rows are pruned by age
 (setting ``journal_retention_days``), oldest first, a slice at a time.
 """
 

@@ -23,6 +23,7 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self.engine = engine
         self._unsubscribe = engine.events.subscribe(self._on_event)
+        engine.follow_other_consoles()  # the window's lists follow what other consoles do
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, ev.MessageStored):
