@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
-from concurrent.futures import ThreadPoolExecutor
 import functools
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import func
@@ -93,6 +94,8 @@ class Engine:
         #: snapshot of them claims nothing.
         self.dispatch_epoch = 0
         self._unread: int | None = None
+        #: Guards the counters both the loop and the store lane change (unread, dispatch epoch).
+        self._tally = threading.Lock()
         self._store_lane: ThreadPoolExecutor | None = None
         self._list_readers: ThreadPoolExecutor | None = None
 
@@ -220,7 +223,7 @@ class Engine:
             s.commit()
         self.settings[key] = value
         if key == "sending_paused":
-            self.dispatch_epoch += 1
+            self._new_dispatch_epoch()
 
     def set_settings(self, values: dict[str, Any]) -> None:
         """Change the settings in ``values`` that differ from the current ones, in order; a refused value
@@ -420,8 +423,15 @@ class Engine:
         return self._unread
 
     def _unread_add(self, n: int) -> None:
-        if self._unread is not None:
-            self._unread += n
+        with self._tally:
+            if self._unread is not None:
+                self._unread += n
+
+    def _new_dispatch_epoch(self) -> None:
+        """A pause or resume (of all sending or of a gateway): a dispatcher pass planned before it claims
+        nothing."""
+        with self._tally:
+            self.dispatch_epoch += 1
 
     def status_figures(self) -> tuple[dict[str, int], int]:
         """Messages per state and the send queue's length (queued and scheduled), as the engine keeps them:
@@ -592,7 +602,7 @@ class Engine:
     # --- gateway sink ----------------------------------------------------------------
 
     def gateway_state_changed(self, gateway: Gateway) -> None:
-        self.dispatch_epoch += 1
+        self._new_dispatch_epoch()
         if gateway.name in self.gateways:
             self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
             self.sessions.gateway_changed(gateway)
