@@ -188,8 +188,6 @@ class Gateway:
             if sink is None:
                 raise TypeError("a gateway needs the engine's services (or a sink to build them from)")
             services = GatewayServices.of(sink, self)
-        #: Kinds not yet moved to :attr:`services` still report through the sink (None when built from services).
-        self.sink = sink
         self.services = services
         self.state = GatewayState.STOPPED
         self.state_reason = ""
