@@ -8,7 +8,7 @@ import sys
 from app import __version__
 
 DESCRIPTION = """\
-SMS Console: send and receive SMS through USB GSM modems and REST providers.
+SMS Console: send and receive SMS through USB GSM modems, REST and SMPP providers.
 With no command it opens the console window; `serve` runs the same engine
 headless. Every command that opens the store takes --config FILE.toml and
 --db URL."""
@@ -19,7 +19,7 @@ def _store_options(p: argparse.ArgumentParser, top: bool = False) -> None:
     # command is not reset by the subcommand's own default.
     default = None if top else argparse.SUPPRESS
     p.add_argument("--config", metavar="FILE.toml", default=default,
-                   help="configuration file: store, API, users, gateways, settings (see README)")
+                   help="configuration file: store, API, SMPP, users, gateways, settings (see README)")
     p.add_argument("--db", metavar="URL", default=default,
                    help="store URL, e.g. sqlite:////path/console.db or postgresql+psycopg://user@host/db "
                    "(default: SQLite in the platform data directory)")
@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     gui.set_defaults(func=run_gui)
 
     serve = sub.add_parser("serve", help="run the engine headless until SIGINT/SIGTERM",
-                           description="Run the engine, its gateways and the local HTTP API with no window "
-                           "(no display needed) until SIGINT or SIGTERM, then finish messages in flight "
-                           "and close the store. Logs go to stderr and the log file.")
+                           description="Run the engine, its gateways, the local HTTP API and (when [smpp] enabled is "
+                           "set) the SMPP server with no window (no display needed) until SIGINT or "
+                           "SIGTERM, then finish messages in flight and close the store. It runs on uvloop "
+                           "when installed (SMSCONSOLE_LOOP=asyncio: asyncio's loop). Logs go to stderr and "
+                           "the log file.")
     _store_options(serve)
     serve.set_defaults(func=run_serve)
 
