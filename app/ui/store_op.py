@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 from . import tasks
-from .tasks import spawn
 
 T = TypeVar("T")
 
@@ -58,7 +57,7 @@ def run_op(parent: QObject | None, engine, operation: Callable[..., T], *args: A
             on_done(result)
         return result
 
-    return spawn(run(), _widget(parent), what)
+    return tasks.spawn(run(), _widget(parent), what)
 
 
 def _widget(parent: QObject | None) -> QWidget | None:

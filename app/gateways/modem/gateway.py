@@ -96,7 +96,6 @@ class ModemGateway(ModemLink, Gateway):
         self._device = s["port"]
         self._supervisor: asyncio.Task | None = None
         self._rejected_pin: str | None = None
-        self._paused = False
         self._next_sweep = self._next_signal = 0.0
         #: The message taken from the queue behind the one in flight (see :meth:`_work`).
         self._ahead: Sending | None = None
@@ -120,14 +119,6 @@ class ModemGateway(ModemLink, Gateway):
         if self._worker is not None:  # after PIN/PUK required: start again from scratch
             await self.stop()
         await super().start()
-
-    def pause(self) -> None:
-        self._paused = True
-        super().pause()
-
-    def resume(self) -> None:
-        self._paused = False
-        super().resume()
 
     async def open(self) -> None:
         await self.identity.load()

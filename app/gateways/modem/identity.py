@@ -153,7 +153,7 @@ class ModemIdentity:
             await self._save()
             self.note(f"the operator accepted the SIM with IMSI {self.imsi} (was {was})")
             if self.gw.state == GatewayState.SIM_CHANGED:
-                self.gw.set_state(GatewayState.PAUSED if self.gw._paused else GatewayState.RUNNING)
+                self.gw.set_state(GatewayState.PAUSED if self.gw.operator_paused else GatewayState.RUNNING)
             return f"SIM {self.imsi}"
         if self.other:
             port, imei = self.other

@@ -88,7 +88,7 @@ class ModemLink:
         if not sim_ok:
             self.set_state(GatewayState.SIM_CHANGED, self.identity.sim_changed_reason())
         elif self.state != GatewayState.STARTING:
-            self.set_state(GatewayState.PAUSED if self._paused else GatewayState.RUNNING)
+            self.set_state(GatewayState.PAUSED if self.operator_paused else GatewayState.RUNNING)
         else:
             self.state_reason = ""
 
