@@ -10,8 +10,8 @@ that several consoles share:
   least ``horizon`` seconds ago (no lower id can still appear by then) and never past an item not yet
   acknowledged, and the records below it are dropped. On SQLite ids commit in order: no horizon.
 * One console at a time hands a user's items out: it holds the cursor's lease (``holder`` until
-  ``lease_until``), taken and renewed by compare-and-set; another console waits until it is released or
-  runs out.
+  ``lease_until``, by the store's clock), taken and renewed by compare-and-set; another console waits
+  until it is released or runs out.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from app.engine.received import _OWNER
+from app.engine.shared_queue import store_now
 from app.store import models as m
 from app.store.models import Job, Message, MessageEvent, SmppCursor, SmppDelivered
 
@@ -50,10 +51,14 @@ def open_cursor(engine: "Engine", user: str) -> None:
         s.commit()
 
 
-def take_lease(engine: "Engine", user: str, now: float, seconds: float) -> bool:
-    """Take or renew the user's delivery lease for this console; False while another console holds it."""
+def take_lease(engine: "Engine", user: str, seconds: float, now: float | None = None) -> bool:
+    """Take or renew the user's delivery lease for this console; False while another console holds it.
+    Lease times are the store's clock (PostgreSQL ``now()``; a host whose clock is off takes over no
+    healthy lease), or ``now`` (epoch seconds) where a test gives it."""
     me = engine.instance_id
     with engine.db.engine.begin() as conn:
+        if now is None:
+            now = store_now(conn, engine.clock.now()).timestamp()
         done = conn.execute(update(C).where(C.c.user == user, or_(
             C.c.holder == me, C.c.holder == "", C.c.lease_until < now)).values(holder=me, lease_until=now + seconds))
     return done.rowcount == 1

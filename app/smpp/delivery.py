@@ -165,7 +165,7 @@ class UserDelivery:
         if now < self._leased_until - 2 * LEASE_SECONDS / 3:
             return True
         engine = self.server.engine
-        if await engine.in_lane(take_lease, engine, self.user, now, LEASE_SECONDS):
+        if await engine.in_lane(take_lease, engine, self.user, LEASE_SECONDS):
             self._leased_until = now + LEASE_SECONDS
             return True
         self._leased_until = 0.0

@@ -67,13 +67,13 @@ def test_one_console_at_a_time_holds_a_users_lease(make_engine):
     one = make_engine(instance_id="one")
     two = make_engine(instance_id="two")
     cursors.open_cursor(one, "alice")
-    assert cursors.take_lease(one, "alice", now=100.0, seconds=30.0)
-    assert cursors.take_lease(one, "alice", now=110.0, seconds=30.0)  # renewed by its holder
-    assert not cursors.take_lease(two, "alice", now=120.0, seconds=30.0)
-    assert cursors.take_lease(two, "alice", now=141.0, seconds=30.0)  # ran out: taken over
-    assert not cursors.take_lease(one, "alice", now=150.0, seconds=30.0)
+    assert cursors.take_lease(one, "alice", 30.0, now=100.0)
+    assert cursors.take_lease(one, "alice", 30.0, now=110.0)  # renewed by its holder
+    assert not cursors.take_lease(two, "alice", 30.0, now=120.0)
+    assert cursors.take_lease(two, "alice", 30.0, now=141.0)  # ran out: taken over
+    assert not cursors.take_lease(one, "alice", 30.0, now=150.0)
     cursors.release_lease(two, "alice")
-    assert cursors.take_lease(one, "alice", now=151.0, seconds=30.0)
+    assert cursors.take_lease(one, "alice", 30.0, now=151.0)
 
 
 def test_a_version_6_store_gets_the_lease_columns_and_the_delivered_table(db_url):

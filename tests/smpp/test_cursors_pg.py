@@ -118,3 +118,25 @@ async def test_two_consoles_serving_one_user_hand_each_receipt_out_once(pg_url, 
     assert receipted(await deliveries(idle, 1, timeout=15)) == [more]
     with one.engine.db.session() as s:
         assert s.exec(select(Message.status).where(Message.uid == more)).one() == m.DELIVERED
+
+
+def test_a_console_whose_clock_runs_ahead_takes_no_healthy_delivery_lease(pg_url):
+    """Lease times are the store's clock: an hour ahead on its host, a console still waits for the lease
+    another one holds and renews."""
+    from datetime import datetime, timedelta, timezone
+
+    from app.engine.clock import ManualClock
+    from app.smpp import cursors
+
+    one, ahead = console(pg_url, "one"), console(pg_url, "ahead")
+    ahead.clock = ManualClock(datetime.now(timezone.utc) + timedelta(hours=1))
+    try:
+        cursors.open_cursor(one, "alice")
+        assert cursors.take_lease(one, "alice", 30.0)
+        assert not cursors.take_lease(ahead, "alice", 30.0)
+        assert cursors.take_lease(one, "alice", 30.0)  # renewed by its holder
+        cursors.release_lease(one, "alice")
+        assert cursors.take_lease(ahead, "alice", 30.0)
+    finally:
+        one.db.close()
+        ahead.db.close()
