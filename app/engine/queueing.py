@@ -3,6 +3,7 @@ blackout periods and schedule, checked per recipient before anything is stored."
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,13 +35,22 @@ _COUNTERPART = literal_column(counterpart_sql())
 _CANONICAL = re.compile(rf"\+[1-9][0-9]{{{MIN_DIGITS - 1},{MAX_DIGITS - 1}}}", re.ASCII)
 
 
+@functools.lru_cache(maxsize=1024)
+def _sender_refusal(sender: str) -> str | None:
+    """Why ``sender`` cannot be used, or None (a busy API sends from few sender ids: checked once each)."""
+    try:
+        validate_sender(sender)
+    except InvalidNumber as exc:
+        return f"sender id {sender!r} cannot be used: {exc}"
+    return None
+
+
 def _prepare(req: OutboundRequest):
     """Apply the message type and text options; raise EncodeError when it cannot be sent."""
     if req.sender:
-        try:
-            validate_sender(req.sender)
-        except InvalidNumber as exc:
-            raise EncodeError(f"sender id {req.sender!r} cannot be used: {exc}") from None
+        refusal = _sender_refusal(req.sender)
+        if refusal:
+            raise EncodeError(refusal)
     return prepare(req.text, message_type=req.message_type, encoding=req.encoding,
                    invalid_characters=req.invalid_characters, max_parts=req.max_parts, national=req.national)
 
@@ -69,7 +79,7 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
             continue
         try:
             prepared = _prepare(req)
-            job_periods = blackout.parse_periods(req.blackout)
+            job_periods = blackout.parse_periods(req.blackout) if req.blackout else []
         except (EncodeError, blackout.BlackoutError) as exc:
             code = "invalid-blackout" if isinstance(exc, blackout.BlackoutError) else "invalid-text"
             batch.items += [QueueItem(r, error=str(exc), code=code) for r in req.recipients]
@@ -130,8 +140,14 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
     return batch
 
 
+#: What :func:`_schedule` gives a message with no blackout period and no time of its own (shared, never changed).
+_NOW: dict[str, Any] = {"blackout": "", "status": initial_status(False), "scheduled_at": None, "reason": ""}
+
+
 def _schedule(periods: list, scheduled_at: datetime | None, now: datetime) -> dict[str, Any]:
     """Queued, or scheduled for its time or the end of the blackout period it would fall in."""
+    if not periods and scheduled_at is None:
+        return _NOW
     values: dict[str, Any] = {"blackout": blackout.dumps(periods), "status": initial_status(False),
                               "scheduled_at": scheduled_at,
                               "reason": ""}

@@ -36,6 +36,13 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 #: Shortest pause between two background chunks (seconds).
 PAUSE = 0.01
+#: While messages keep being added, the pause after a chunk is this many times the chunk's own time: the
+#: index trails a busy store by a little more, and the writers that answer clients wait less for the lock.
+BUSY_FACTOR = 3
+#: ... unless the index trails by more than this many messages: then the pause is as long as the chunk.
+BUSY_LAG = 20_000
+#: Messages added within this many seconds count as "messages keep being added".
+BUSY_WINDOW = 1.0
 #: How long after messages are added the background pass starts (seconds): the messages added meanwhile
 #: are indexed with them, in few transactions, instead of one transaction taking the write lock from the
 #: store's writer after every commit of a busy API.
@@ -90,8 +97,8 @@ def index_written_back(conn, ids: list[int]) -> None:
                 conn.execute(sql(statement), {"lo": i - 1, "hi": i})
 
 
-def _chunk(engine: Engine) -> bool:
-    """Add up to CHUNK messages to each derived table; True when more remain."""
+def _chunk(engine: Engine) -> int:
+    """Add up to CHUNK messages to each derived table; how many remain for the one furthest behind."""
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -101,7 +108,7 @@ def _chunk(engine: Engine) -> bool:
         try:
             marks = dict(cur.execute("SELECT name, last_id FROM derived_mark").fetchall())
             top = cur.execute(_TOP[1:-1]).fetchone()[0]
-            more = False
+            more = 0
             for name, statement in CATCH_UP.items():
                 lo = marks.get(name)
                 if lo is None or lo >= top:
@@ -109,7 +116,7 @@ def _chunk(engine: Engine) -> bool:
                 hi = min(top, lo + CHUNK)
                 cur.execute(statement, {"lo": lo, "hi": hi})
                 cur.execute("UPDATE derived_mark SET last_id = ? WHERE name = ?", (hi, name))
-                more = more or hi < top
+                more = max(more, top - hi)
             raw.commit()
         except BaseException:
             raw.rollback()
@@ -126,6 +133,14 @@ def catch_up(engine: Engine) -> None:
             pass
 
 
+def pause(took: float, busy: bool, behind: int) -> float:
+    """Seconds to wait after a chunk that took ``took`` seconds, with ``behind`` messages still to index:
+    as long as the chunk (the writers get the lock at least half the time), and BUSY_FACTOR times as long
+    while messages keep being added (``busy``) and the index trails by no more than BUSY_LAG."""
+    factor = BUSY_FACTOR if busy and behind <= BUSY_LAG else 1
+    return max(PAUSE, took * factor)
+
+
 class DerivedIndexes:
     """Catches the derived tables of one store up in the background as messages are added: a worker thread
     of its own (``derived-indexes``) runs while there is something to index, and ends when there is not;
@@ -138,9 +153,11 @@ class DerivedIndexes:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._closing = threading.Event()
+        self._added_at = 0.0  # time.monotonic() of the last messages_added
 
     def messages_added(self) -> None:
         """New messages were committed: index them soon, off the caller's thread."""
+        self._added_at = time.monotonic()
         if self._dirty and self._thread is not None:  # a pass is due and will see them
             return
         with self._state:
@@ -158,13 +175,14 @@ class DerivedIndexes:
                     return
                 self._dirty = False
             try:
-                more = True
+                more = 1
                 while more and not self._closed:
                     started = time.monotonic()
                     with _lock(self.engine):  # one chunk at a time, so the write lock is released between chunks
                         more = _chunk(self.engine)
-                    if more:  # leave the store to the event loop's writers as long again (no starving them)
-                        time.sleep(max(PAUSE, time.monotonic() - started))
+                    if more:  # leave the store to the writers that answer clients (no starving them)
+                        now = time.monotonic()
+                        self._closing.wait(pause(now - started, now - self._added_at < BUSY_WINDOW, more))
             except Exception:
                 log.exception("indexing new messages failed; searches will index them")
 

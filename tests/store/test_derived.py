@@ -102,3 +102,26 @@ def test_messages_stored_in_quick_succession_are_indexed_by_one_background_pass(
     engine.db.derived.wait(timeout=30)
     assert fts_rows(engine) == 20
     assert len(chunks) == 1  # one transaction of the write lock, not one after each commit
+
+
+def test_the_background_pass_leaves_a_busy_store_longer_pauses_unless_it_trails_far():
+    from app.store import derived
+
+    # idle: as long as the chunk took (the writers get the lock at least half the time)
+    assert derived.pause(0.02, busy=False, behind=500) == 0.02
+    # messages keep being added: the writers get the lock BUSY_FACTOR times as long
+    assert derived.pause(0.02, busy=True, behind=500) == 0.02 * derived.BUSY_FACTOR
+    # ... unless the index trails by more than BUSY_LAG messages
+    assert derived.pause(0.02, busy=True, behind=derived.BUSY_LAG + 1) == 0.02
+    assert derived.pause(0.0001, busy=True, behind=1) == derived.PAUSE  # never shorter than PAUSE
+
+
+def test_a_chunk_says_how_many_messages_remain_to_index(make_engine):
+    from app.store import derived
+
+    engine = make_engine()
+    engine.db.derived.close()  # no background pass: the chunks below are the only ones
+    engine.queue_messages([OutboundRequest([f"+155501{i:04d}" for i in range(derived.CHUNK + 50)], "hello")])
+    assert derived._chunk(engine.db.engine) == 50
+    assert derived._chunk(engine.db.engine) == 0
+    assert fts_rows(engine) == derived.CHUNK + 50
