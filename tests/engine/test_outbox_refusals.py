@@ -154,3 +154,14 @@ async def test_a_number_blocked_after_queueing_is_never_sent(engine_with):
     view = engine.message(msg.id)
     assert view.status == m.FAILED and view.reason == "number +15550001 is on the blocked list (replied STOP)"
     assert engine.gateways["A"].sent == []
+
+
+async def test_an_unusable_sender_id_is_refused_with_its_reason_every_time(engine_with):
+    engine = await engine_with("A")
+    for _ in range(2):  # the second time from what was learnt the first
+        result = engine.queue_messages([OutboundRequest(["+15550001"], "hi", sender="ThisNameIsTooLong"),
+                                        OutboundRequest(["+15550002"], "hi", sender="Shop")])
+        [refused, accepted] = result.items
+        assert refused.code == "invalid-text"
+        assert "sender id 'ThisNameIsTooLong' cannot be used" in refused.error and "at most 11" in refused.error
+        assert accepted.code == ""
