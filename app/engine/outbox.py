@@ -44,6 +44,9 @@ INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
+#: Failures in a row of one run of news (other than the store being away) after which its items are written
+#: one transaction each: one the store refuses for good is set aside, logged, and holds back no other.
+SPLIT_AFTER = 3
 #: Seconds send outcomes, reports and returns wait for more news before they go to the store lane, when
 #: no run is being written: the news of one send (its outcome, then its report a moment later) and of the
 #: sends around it then share one transaction. A received message goes at once (someone may be waiting
@@ -85,6 +88,8 @@ class Outbox:
         self._gathering = False
         #: Answers being committed in the store lane.
         self._flushing: asyncio.Future | None = None
+        #: Failures in a row of the run being written (other than the store being away); see SPLIT_AFTER.
+        self._failures = 0
         #: Jobs submitted together by concurrent callers, stored in one transaction.
         self.group = QueueGroup(self)
 
@@ -221,7 +226,8 @@ class Outbox:
         results, self._results = self._results[:FLUSH_LIMIT], self._results[FLUSH_LIMIT:]
         loop = asyncio.get_running_loop()
         now = self.engine.clock.now()
-        self._flushing = loop.run_in_executor(self.engine.store_lane, self.writer.commit, results, now)
+        commit = self.writer.commit_each if self._failures >= SPLIT_AFTER else self.writer.commit
+        self._flushing = loop.run_in_executor(self.engine.store_lane, commit, results, now)
         self._flushing.add_done_callback(functools.partial(self._flushed, results, now))
 
     def _flushed(self, results, now, work: asyncio.Future) -> None:
@@ -229,14 +235,29 @@ class Outbox:
         health = self.engine.store_health
         if work.cancelled() or work.exception() is not None:
             if not work.cancelled() and not health.failed(work.exception()):
-                log.error("recording %d send outcomes and reports failed; trying again", len(results),
-                          exc_info=work.exception())
-            self._results[:0] = results  # nothing of them is lost: tried again shortly
-            delay = 0.5 if health.reachable else health.retry_delay()
-            self._flush_handle = asyncio.get_running_loop().call_later(delay, self._flush_some)
+                self._failures += 1
+                log.error("recording %d send outcomes and reports failed; trying again%s", len(results),
+                          " one at a time" if self._failures >= SPLIT_AFTER else "", exc_info=work.exception())
+            self._retry(results)  # nothing of them is lost: tried again shortly
             return
         health.ok()
-        self._announce_results(results, now, work.result())
+        written = work.result()
+        if isinstance(written, tuple):  # written one at a time (commit_each)
+            written, dealt, aside = written
+            if dealt < len(results):  # stopped by an error that may pass: the rest is tried again
+                self._retry(results[dealt:])
+            else:
+                self._failures = 0
+            results = [item for item in results[:dealt] if not any(item is a for a in aside)]
+            for item in aside:
+                if isinstance(item, Outcome):
+                    self.engine.dispatcher.inflight.pop(item.sms.message_id, None)
+                _, done = self._waiting.pop(id(item), (None, None))
+                if done is not None and not done.done():
+                    done.set_result(None)
+        else:
+            self._failures = 0
+        self._announce_results(results, now, written)
         if self.writer.unmatched and any(isinstance(i, Outcome) and i.result.ok for i in results):
             for report in self.writer.take_unmatched():  # their sends' outcomes may be written now
                 self._take(report)
@@ -246,6 +267,17 @@ class Outbox:
                 done.set_result(None)
         if self._results and self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_some)
+
+    def _retry(self, results: list[Work]) -> None:
+        """Put ``results`` back in front of the news taken since, and try again after a wait."""
+        self._results[:0] = results
+        if self._flush_handle is None or self._gathering:
+            if self._flush_handle is not None:
+                self._flush_handle.cancel()
+            self._gathering = False
+            health = self.engine.store_health
+            delay = 0.5 if health.reachable else health.retry_delay()
+            self._flush_handle = asyncio.get_running_loop().call_later(delay, self._flush_some)
 
     async def settle(self) -> None:
         """Wait until every item taken so far is committed and announced."""
@@ -357,7 +389,7 @@ class Outbox:
         with self.db.session() as s:
             q = select(Message.id).where(Message.direction == m.OUT, Message.status == m.SENDING)
             q = q.where(or_(Message.claimed_by == None, Message.claimed_by == self.engine.instance_id))  # noqa: E711
-            return self._announce(self._settle(s, list(s.exec(q).all())))
+            return self._announce(self.settle_interrupted(s, list(s.exec(q).all())))
 
     def take_over_expired(self) -> int:
         """Settle the claims of instances sharing the store that stopped renewing their leases."""
@@ -376,14 +408,14 @@ class Outbox:
                 log.warning("taking over %d message(s) claimed by instance %r, whose claims had expired %s "
                             "ago (lease %d s): it stopped renewing them", count, owner, lapsed,
                             self.engine.settings["lease_seconds"])
-            return self._settle(s, expired.ids)
+            return self.settle_interrupted(s, expired.ids)
 
     def _announce(self, views: list[MessageView]) -> int:
         for v in views:
             self.engine.events.publish(MessageChanged(v))
         return len(views)
 
-    def _settle(self, s, ids: list[int]) -> list[MessageView]:
+    def settle_interrupted(self, s, ids: list[int]) -> list[MessageView]:
         """Apply the interrupted-send rule (setting ``interrupted_rule``) and commit; returns the changes.
 
         ``resend`` queues them again and flags them ``possible_duplicate`` (the

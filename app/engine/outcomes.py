@@ -28,6 +28,7 @@ from app.store.timeutil import time_converter
 
 from . import lifecycle as lc
 from .ids import new_message_uid
+from .store_health import cause, lasting
 from .views import MessageView, views_of
 
 if TYPE_CHECKING:
@@ -74,6 +75,17 @@ class Returned:
 
 
 Work = Union[Outcome, Report, Received, Returned]
+
+
+def describe(item: Work) -> str:
+    """What ``item`` is, for a log line."""
+    if isinstance(item, Outcome):
+        return f"the outcome of sending message {item.sms.message_id} through {item.gateway}"
+    if isinstance(item, Report):
+        return f"the delivery report of {item.gateway} for reference {item.report.reference}"
+    if isinstance(item, Received):
+        return f"a message from {item.sms.sender} received by {item.gateway}"
+    return f"the return of {len(item.claims)} untried message(s) to the queue"
 
 
 @dataclass
@@ -140,6 +152,39 @@ class OutcomeWriter:
             self._sent(conn, sent, now)
             self._reported(conn, reported, changed)
             return Written(views_of(conn, changed), views_of(conn, received))
+
+    def commit_each(self, work: list[Work], now: datetime) -> tuple[Written, int, list[Work]]:
+        """Write ``work`` one item per transaction, in order: what was written, how many items were dealt
+        with, and those set aside. An item the store refuses for good (:func:`~.store_health.lasting`) is
+        set aside and logged with the cause; a send outcome set aside leaves its message to the
+        interrupted-send rule, so it does not stay ``sending``. Any other error stops the run: the items
+        from there are tried again later."""
+        changed: list[MessageView] = []
+        received: list[MessageView] = []
+        aside: list[Work] = []
+        for k, item in enumerate(work):
+            try:
+                written = self.commit([item], now)
+            except Exception as exc:
+                if not lasting(exc):
+                    return Written(changed, received), k, aside
+                log.error("%s cannot be recorded and is set aside: %s", describe(item), cause(exc), exc_info=exc)
+                aside.append(item)
+                if isinstance(item, Outcome):
+                    changed += self._settle_aside(item)
+                continue
+            changed += written.changed
+            received += written.received
+        return Written(changed, received), len(work), aside
+
+    def _settle_aside(self, item: Outcome) -> list[MessageView]:
+        try:
+            with self.engine.db.session() as s:
+                return self.engine.outbox.settle_interrupted(s, [item.sms.message_id])
+        except Exception as exc:
+            log.error("message %s: the interrupted-send rule could not be applied either: %s",
+                      item.sms.message_id, cause(exc))
+            return []
 
     # --- received ---------------------------------------------------------------------------------
 

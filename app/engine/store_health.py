@@ -41,6 +41,13 @@ def unreachable(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, TimeoutError))
 
 
+def lasting(exc: BaseException) -> bool:
+    """Whether trying again will not mend ``exc``: neither the store being away nor a passing state of it
+    (a lock held, a deadlock, a full disk: SQLAlchemy's OperationalError), but a value or a constraint the
+    store refuses, or a bug."""
+    return not unreachable(exc) and not isinstance(exc, sa_exc.OperationalError)
+
+
 def cause(exc: BaseException) -> str:
     """The cause in one line (the driver's first line, without SQLAlchemy's background link)."""
     inner = getattr(exc, "orig", None) or exc
