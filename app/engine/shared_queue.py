@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Boolean, and_, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.store import models as m
 from app.store.models import BlockedNumber, Message
-from app.store.timeutil import UTCDateTime
 
 from . import lifecycle
+from .views import typed_rows
 
 T = Message.__table__
 
@@ -46,33 +46,7 @@ def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int
     result = s.connection().execute(q)
     if s.connection().dialect.name != "sqlite":
         return [dict(r) for r in result.mappings().all()]
-    return _sqlite_rows(result)
-
-
-_TIMES = frozenset(c.name for c in T.columns if isinstance(c.type, UTCDateTime))
-_BOOLS = frozenset(c.name for c in T.columns if isinstance(c.type, Boolean))
-
-
-def _sqlite_rows(result) -> list[dict[str, Any]]:
-    """The rows of a ``SELECT`` of whole messages, as ``UTCDateTime`` and ``Boolean`` would give them,
-    read from the driver's cursor at once (the dispatcher reads thousands a second)."""
-    names = list(result.keys())
-    times = [i for i, n in enumerate(names) if n in _TIMES]
-    bools = [i for i, n in enumerate(names) if n in _BOOLS]
-    rows = []
-    try:
-        for raw in result.cursor.fetchall():
-            values = list(raw)
-            for i in times:
-                if values[i] is not None:
-                    values[i] = datetime.fromisoformat(values[i]).replace(tzinfo=timezone.utc)
-            for i in bools:
-                if values[i] is not None:
-                    values[i] = bool(values[i])
-            rows.append(dict(zip(names, values)))
-    finally:
-        result.close()
-    return rows
+    return typed_rows(result)
 
 
 def blocked_among(s: Session, numbers: set[str]) -> dict[str, str]:
