@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.engine.engine import Engine  # noqa: E402
+from app.runtime import settle_heap  # noqa: E402
 from app.gateways.base import DeliveryReport  # noqa: E402
 from app.store import models as m  # noqa: E402
 from app.store.database import Database  # noqa: E402
@@ -57,6 +58,7 @@ class Modem:
 async def run(path: str, rows: int, count: int) -> None:
     engine = Engine(Database(f"sqlite:///{path}"))
     engine.open_store()
+    settle_heap()  # as `smsconsole serve` and the window do once started
     store_seconds = 0.0
     commit = engine.outbox.writer.commit
 
