@@ -41,6 +41,8 @@ MAX_IDLE = 1.0
 BATCH = 250
 #: Fewest messages read when the gateways have room for only a few.
 MIN_BATCH = 32
+#: At most this many messages a pass claims while the store lane answers clients.
+ANSWERING_BATCH = 48
 #: Time-driven work (expiry, release of scheduled messages, the next due time) is looked for at most
 #: this often (seconds), however often the dispatcher is woken: its answers change only as time passes.
 HOUSEKEEP_EVERY = 0.2
@@ -66,6 +68,8 @@ class _Snapshot:
     paused: bool
     #: ``Engine.dispatch_epoch`` when taken: a pass whose snapshot is older than a pause claims nothing.
     epoch: int
+    #: The store lane answers clients: the pass takes at most ANSWERING_BATCH messages (a short piece).
+    short: bool = False
 
 
 @dataclass
@@ -150,7 +154,7 @@ class Dispatcher:
                 continue
             self._idle.clear()
             self._meanwhile = set()
-            work = loop.run_in_executor(self.engine.store_lane, self._store_pass, snapshot)
+            work = loop.run_in_executor(self.engine.store_lane.background, self._store_pass, snapshot)
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:
@@ -227,7 +231,8 @@ class Dispatcher:
         room = {g.name: g.window - g.busy for g in self.engine.gateways.values() if g.can_accept()}
         if self.engine.cluster.lost:  # another console runs under this one's name now: it takes nothing
             room = {}
-        return _Snapshot(now, room, self.engine.settings["sending_paused"], self.engine.dispatch_epoch)
+        return _Snapshot(now, room, self.engine.settings["sending_paused"], self.engine.dispatch_epoch,
+                         short=self.engine.store_lane.answering())
 
     def _store_pass(self, snapshot: "_Snapshot") -> "_Pass":
         """The store side of a pass: time-driven work, the due queue planned and claimed, all committed.
@@ -253,6 +258,8 @@ class Dispatcher:
                 # batch when the waiting ones are to be looked at
                 want = sum(v for v in room.values() if v > 0)
                 limit = BATCH if annotate or paused or not want else min(BATCH, max(MIN_BATCH, 2 * want))
+                if snapshot.short and want and not paused:
+                    limit = min(limit, ANSWERING_BATCH)
                 rows = shared_queue.queued_batch(s, now, limit, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
                 blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})

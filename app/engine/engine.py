@@ -37,6 +37,7 @@ from . import conversations, gateway_memory, job_progress, lifecycle, shared_que
 from .export import ExportTask
 from .instances import InstanceRegistry
 from .store_health import StoreHealth
+from .store_lane import StoreLane
 from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
@@ -96,7 +97,7 @@ class Engine:
         self._unread: int | None = None
         #: Guards the counters both the loop and the store lane change (unread, dispatch epoch).
         self._tally = threading.Lock()
-        self._store_lane: ThreadPoolExecutor | None = None
+        self._store_lane: StoreLane | None = None
         self._list_readers: ThreadPoolExecutor | None = None
 
     # --- life ----------------------------------------------------------------
@@ -172,15 +173,16 @@ class Engine:
             self._store_lane = None
 
     @property
-    def store_lane(self) -> ThreadPoolExecutor:
-        """The worker thread that runs the dispatcher's passes and commits send outcomes, one at a time,
-        so the loop never waits on the store for them."""
+    def store_lane(self) -> StoreLane:
+        """The worker thread that runs the engine's store work one piece at a time, so the loop never waits
+        on the store; the dispatcher's passes and the writer of send outcomes are its background work
+        (``store_lane.background``, see :mod:`.store_lane`)."""
         if self._store_lane is None:
             # the lane and the loop share the interpreter: the loop gets it back within a millisecond of
             # asking (Python's default is 5 ms, which a request or a window waiting on the loop would feel
             # several times over while the lane runs)
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
-            self._store_lane = ThreadPoolExecutor(1, thread_name_prefix="smsconsole-store")
+            self._store_lane = StoreLane("smsconsole-store")
         return self._store_lane
 
     @property

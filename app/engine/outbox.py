@@ -44,6 +44,8 @@ INTERRUPTED_REASON = "interrupted while sending: sent again, may arrive twice"
 INTERRUPTED_FAIL_REASON = "interrupted while sending: the outcome is unknown, retry to send again"
 #: Gateway answers committed at most in one transaction of the store lane.
 FLUSH_LIMIT = 500
+#: ... while the store lane answers clients (:meth:`StoreLane.answering`): they wait for no long write.
+FLUSH_LIMIT_ANSWERING = 64
 #: Failures in a row of one run of news (other than the store being away) after which its items are written
 #: one transaction each: one the store refuses for good is set aside, logged, and holds back no other.
 SPLIT_AFTER = 3
@@ -223,11 +225,16 @@ class Outbox:
         self._gathering = False
         if self._flushing is not None or not self._results:
             return
-        results, self._results = self._results[:FLUSH_LIMIT], self._results[FLUSH_LIMIT:]
+        lane = self.engine.store_lane
+        limit = FLUSH_LIMIT_ANSWERING if lane.answering() else FLUSH_LIMIT
+        results, self._results = self._results[:limit], self._results[limit:]
         loop = asyncio.get_running_loop()
         now = self.engine.clock.now()
         commit = self.writer.commit_each if self._failures >= SPLIT_AFTER else self.writer.commit
-        self._flushing = loop.run_in_executor(self.engine.store_lane, commit, results, now)
+        # a received message is what clients wait for (a reply, a code): its run is answering work, so a
+        # request that comes after it reads it; the rest of the news is the lane's background work
+        executor = lane if any(type(item) is Received for item in results) else lane.background
+        self._flushing = loop.run_in_executor(executor, commit, results, now)
         self._flushing.add_done_callback(functools.partial(self._flushed, results, now))
 
     def _flushed(self, results, now, work: asyncio.Future) -> None:
