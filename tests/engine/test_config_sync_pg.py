@@ -99,25 +99,26 @@ def test_a_console_whose_file_is_older_than_the_shared_values_leaves_them_as_the
     assert "settings.max_attempts = 5 is not applied: the store's 3 was written by console 'a'" in said
     assert "[[routing]] = to +44 -> Demo is not applied: the store's to +49 -> Demo was written by console 'a'" in said
 
+    _start(_file(tmp_path / "b.toml", 5, "+44", time.time()), pg_url, "b")  # saved again, nothing changed in it
+    assert _stored(pg_url) == (3, ["+49"]), "a file saved again unchanged is no edit"
+
     caplog.clear()
-    time.sleep(0.05)
-    newer = _file(tmp_path / "b.toml", 5, "+44", time.time())  # b's file edited after a's values
-    time.sleep(0.05)
+    newer = _file(tmp_path / "b.toml", 6, "+43", now - 7200)  # b's file edited (whatever its host's clock says)
     _start(newer, pg_url, "b")
-    assert _stored(pg_url) == (5, ["+44"])
+    assert _stored(pg_url) == (6, ["+43"])
     said = " ".join(r.getMessage() for r in caplog.records)
-    assert ("settings.max_attempts = 5 replaces 3 for every console sharing the store (the store's was written "
+    assert ("settings.max_attempts = 6 replaces 3 for every console sharing the store (the store's was written "
             "by console 'a'") in said and "changed by console 'b'" in said
 
     caplog.clear()
     _start(_file(tmp_path / "a.toml", 3, "+49", now - 3600), pg_url, "a")  # a restarts with its old file
-    assert _stored(pg_url) == (5, ["+44"]), "b's newer values stay"
+    assert _stored(pg_url) == (6, ["+43"]), "b's newer values stay"
     window = console(pg_url, "a")
-    window.set_setting("max_attempts", 9)  # changed in a's window after b's file was written
+    window.set_setting("max_attempts", 9)  # changed in a's window after b's file was applied
     window.db.close()
     _start(newer, pg_url, "b")  # b restarts with its file, older than that change
-    assert _stored(pg_url) == (9, ["+44"])
-    assert "settings.max_attempts = 5 is not applied: the store's 9 was written by console 'a'" in " ".join(
+    assert _stored(pg_url) == (9, ["+43"])
+    assert "settings.max_attempts = 6 is not applied: the store's 9 was written by console 'a'" in " ".join(
         r.getMessage() for r in caplog.records)
 
 
