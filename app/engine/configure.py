@@ -24,7 +24,7 @@ from app.store.models import RoutingRule as RuleRow
 from app.store.passwords import hash_password, verify_password
 
 from .engine import Engine
-from .file_edits import FileEdits, stamp
+from .file_edits import FIRST, GIVEN, FileEdits, stamp
 
 #: The advisory lock a console holds while it applies its file to a shared store.
 _APPLY_LOCK = 0x534D5346
@@ -169,6 +169,9 @@ def _apply_routing(engine: Engine, cfg: Config, edits: FileEdits | None) -> None
         engine.set_routing_rules(rules, origin="config")
         return
     edit = edits.edit("[[routing]]", cfg.routing)
+    if not rules and edit.state in (FIRST, GIVEN):  # no file, or one that never had rules: the store's stay
+        edits.remember(edit, applied=False)
+        return
     stored = [dataclasses.replace(r, id=None) for r in engine.routing_rules() if r.origin == "config"]
     with engine.db.session() as s:
         last = s.exec(select(RuleRow).where(RuleRow.origin == "config")

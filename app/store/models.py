@@ -355,8 +355,8 @@ class SettingValue(SQLModel, table=True):
     value: str = Field(sa_type=Text)
     #: The console that wrote the value last (empty: not recorded, written before schema 7).
     changed_by: str = Field(default="", max_length=64)
-    #: When it did, by the store's clock (a configuration file's value replaces a newer one only when the
-    #: file was modified after it; see :func:`app.engine.configure.apply_config`).
+    #: When it did, by the store's clock (a configuration file's value replaces it only when the file's value
+    #: was edited after it; see :mod:`app.engine.file_edits`).
     changed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -132,3 +132,19 @@ def test_a_console_starting_with_the_stored_values_writes_nothing(pg_url, tmp_pa
     with engine.db.session() as s:
         assert {r.key: r.changed_at for r in s.exec(select(SettingValue))} == before
     engine.db.close()
+
+
+def test_a_console_without_routing_rules_leaves_the_shared_ones_and_one_whose_rules_were_removed_removes_them(
+        pg_url, tmp_path):
+    _start(_file(tmp_path / "a.toml", 3, "+49", time.time() - 60), pg_url, "a")
+    _start(Config(), pg_url, "b")  # no file at all
+    bare = tmp_path / "c.toml"
+    bare.write_text("[settings]\nmax_attempts = 3\n")
+    from app.config import load_config
+
+    _start(load_config(bare), pg_url, "c")  # a file that never had rules, saved after a's
+    assert _stored(pg_url) == (3, ["+49"])
+    a_file = tmp_path / "a.toml"
+    a_file.write_text("[settings]\nmax_attempts = 3\n")  # a's rules removed from its file
+    _start(load_config(a_file), pg_url, "a")
+    assert _stored(pg_url) == (3, [])
