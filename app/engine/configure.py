@@ -64,7 +64,8 @@ def _apply_user(engine: Engine, s, u: dict, where: str, edits: FileEdits | None)
     same = {key: _matches(key, secrets[key], stored[key]) for key, _ in _SECRETS}
     declared = {"admin": u["admin"], "enabled": u["enabled"], "privileges": list(u["privileges"])}
     if edits is not None:
-        edit = edits.edit(f"users.{name}", declared, tuple(secrets[k] for k, _ in _SECRETS))
+        edit = edits.edit(f"users.{name}", declared, tuple(secrets[k] for k, _ in _SECRETS),
+                          known=tuple(stored[k] for k, _ in _SECRETS) if all(same.values()) else ())
         given = _user_text(**declared, secrets=[label for key, label in _SECRETS if secrets[key]])
         if row is None:
             edits.created(f"users.{name}", given)
@@ -92,7 +93,8 @@ def _apply_user(engine: Engine, s, u: dict, where: str, edits: FileEdits | None)
     stamp(engine, s, row)
     s.add(row)
     if edits is not None:
-        edits.remember(edit, applied=True, session=s)
+        edits.remember(edit, applied=True, session=s,
+                       known=(row.password_hash, row.api_secret_hash, row.smpp_password_hash))
 
 
 def _apply_gateway(engine: Engine, s, gw: dict, edits: FileEdits | None) -> None:

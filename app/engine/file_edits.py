@@ -57,6 +57,8 @@ class Edit:
     #: UNCHANGED, EDITED, FIRST or GIVEN.
     state: str
     at: datetime
+    #: Salted hashes known to be of ``secrets`` (the store's, just checked), else empty.
+    known: tuple[str, ...] = ()
 
     def dated(self) -> str:
         """How old the file's value is, for the log."""
@@ -108,17 +110,19 @@ class FileEdits:
             except OSError:
                 pass
 
-    def edit(self, item: str, value: Any, secrets: tuple[str, ...] = ()) -> Edit:
-        """When the file's ``value`` of ``item`` (with its ``secrets``, never shown nor kept) was edited."""
+    def edit(self, item: str, value: Any, secrets: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> Edit:
+        """When the file's ``value`` of ``item`` (with its ``secrets``, never shown nor kept) was edited.
+        ``known``: salted hashes of the secrets, when the caller just found the store's to be of them (which
+        spares checking the kept ones again while they are the same)."""
         d = digest(value)
         kept = self._kept.get(item)
         if not self.file:
-            return Edit(item, d, secrets, GIVEN, self.now)
-        if kept is not None and kept.digest == d and _same_secrets(secrets, kept.secret_hash):
-            return Edit(item, d, secrets, UNCHANGED, kept.edited_at)
+            return Edit(item, d, secrets, GIVEN, self.now, known)
+        if kept is not None and kept.digest == d and _same_secrets(secrets, kept.secret_hashes, known):
+            return Edit(item, d, secrets, UNCHANGED, kept.edited_at, known)
         if kept is not None:
-            return Edit(item, d, secrets, EDITED, self.now)
-        return Edit(item, d, secrets, FIRST, min(self.now, self.modified or self.now))
+            return Edit(item, d, secrets, EDITED, self.now, known)
+        return Edit(item, d, secrets, FIRST, min(self.now, self.modified or self.now), known)
 
     def decide(self, edit: Edit, what: str, value: str, stored: str, changed_by: str,
                changed_at: datetime | None) -> bool:
@@ -143,14 +147,16 @@ class FileEdits:
         log.info("%s: %s = %s written for every console sharing the store (the store had none); changed by "
                  "console %r", self.where, what, value, self.engine.instance_id)
 
-    def remember(self, edit: Edit, *, applied: bool, session=None) -> None:
+    def remember(self, edit: Edit, *, applied: bool, session=None, known: tuple[str, ...] = ()) -> None:
         """Keep what the file said of ``edit.item``: since now when it was ``applied``, else since its edit.
-        In ``session`` when given (committed with the value), else on its own."""
+        In ``session`` when given (committed with the value), else on its own. ``known``: salted hashes of the
+        secrets as just written (else the edit's, else new ones are made)."""
         if not self.file or edit.state == UNCHANGED:
             return
-        secret_hash = hash_password(json.dumps(edit.secrets)) if any(edit.secrets) else ""
+        hashes = known or edit.known or tuple(hash_password(s) if s else "" for s in edit.secrets)
         row = ConfigApplied(instance=self.engine.instance_id, file=self.file, item=edit.item, digest=edit.digest,
-                            secret_hash=secret_hash, edited_at=self.now if applied else edit.at)
+                            secret_hashes=json.dumps(hashes) if edit.secrets else "",
+                            edited_at=self.now if applied else edit.at)
         self._kept[edit.item] = row
         if session is not None:
             session.merge(row)
@@ -160,7 +166,17 @@ class FileEdits:
             s.commit()
 
 
-def _same_secrets(secrets: tuple[str, ...], kept: str) -> bool:
-    if not any(secrets):
+def _same_secrets(secrets: tuple[str, ...], kept: str, known: tuple[str, ...]) -> bool:
+    """Whether ``secrets`` are those the ``kept`` hashes are of: the same hashes as the ``known`` ones, or
+    each checked."""
+    if not secrets:
         return not kept
-    return bool(kept) and verify_password(json.dumps(secrets), kept)
+    try:
+        hashes = tuple(json.loads(kept)) if kept else ()
+    except ValueError:
+        return False
+    if len(hashes) != len(secrets):
+        return False
+    if known and hashes == tuple(known):
+        return True
+    return all((not s and not h) or (bool(h) and verify_password(s, h)) for s, h in zip(secrets, hashes))

@@ -259,9 +259,9 @@ class ConfigApplied(SQLModel, table=True):
     item: str = Field(primary_key=True, max_length=200)
     #: SHA-256 (hex) of the value's declaration without its secrets.
     digest: str = Field(max_length=64)
-    #: A salted hash (as of passwords) of the value's secrets, empty when it has none: a secret changed in
-    #: the file is an edit too, though the store never learns the secret.
-    secret_hash: str = Field(default="", max_length=256)
+    #: JSON list of salted hashes (as of passwords) of the value's secrets, in order ("" for one not given;
+    #: empty when it has none): a secret changed in the file is an edit too, though the store never learns it.
+    secret_hashes: str = Field(default="", sa_type=Text)
     edited_at: datetime = _ts()
 
 
