@@ -54,47 +54,43 @@ def _user_text(admin: bool, enabled: bool, privileges: list, secrets: list[str])
             + (f", with {', '.join(secrets)}" if secrets else ""))
 
 
+def _hash_column(key: str) -> str:
+    return "password_hash" if key == "password" else f"{key}_hash"
+
+
 def _apply_user(engine: Engine, s, u: dict, where: str, edits: FileEdits | None) -> None:
     name = u["name"]
     secrets = {key: _secret(u, key, where) for key, _ in _SECRETS}
     query = select(User).where(User.name == name)
     row = s.exec(query.with_for_update() if edits else query).first()
-    stored = {key: getattr(row, f"{key}_hash" if key != "password" else "password_hash") if row else ""
-              for key, _ in _SECRETS}
+    stored = {key: getattr(row, _hash_column(key)) if row else "" for key, _ in _SECRETS}
     same = {key: _matches(key, secrets[key], stored[key]) for key, _ in _SECRETS}
     declared = {"admin": u["admin"], "enabled": u["enabled"], "privileges": list(u["privileges"])}
     if edits is not None:
         edit = edits.edit(f"users.{name}", declared, tuple(secrets[k] for k, _ in _SECRETS),
-                          known=tuple(stored[k] for k, _ in _SECRETS) if all(same.values()) else ())
+                          known=tuple(stored.values()) if all(same.values()) else ())
         given = _user_text(**declared, secrets=[label for key, label in _SECRETS if secrets[key]])
-        if row is None:
-            edits.created(f"users.{name}", given)
-        else:
+        differ = [label for key, label in _SECRETS if not same[key]]
+        has = stored_text = None
+        if row is not None:
             has = {"admin": row.admin, "enabled": row.enabled, "privileges": json.loads(row.privileges or "[]")}
-            differ = [label for key, label in _SECRETS if not same[key]]
-            if has == declared and not differ:
-                edits.remember(edit, applied=False, session=s)
-                return
+            stored_text = _user_text(**has, secrets=[label for key, label in _SECRETS if stored[key]])
             if differ:
                 given += f" ({' and '.join(differ)} other than the store's)"
-            if not edits.decide(edit, f"users.{name}", given,
-                                _user_text(**has, secrets=[label for key, label in _SECRETS if stored[key]]),
-                                row.changed_by, row.changed_at):
-                edits.remember(edit, applied=False, session=s)
-                return
+        if not edits.writes(edit, f"users.{name}", given, stored_text, equal=has == declared and not differ,
+                            changed_by=row and row.changed_by, changed_at=row and row.changed_at, session=s):
+            return
     row = row or User(name=name, password_hash="")
     for key, _ in _SECRETS:
         if not same[key]:
-            setattr(row, "password_hash" if key == "password" else f"{key}_hash",
-                    hash_password(secrets[key]) if secrets[key] or key == "password" else "")
+            setattr(row, _hash_column(key), hash_password(secrets[key]) if secrets[key] or key == "password" else "")
     row.admin, row.enabled = u["admin"], u["enabled"]
     row.privileges = json.dumps(u["privileges"])
     row.origin = "config"
     stamp(engine, s, row)
     s.add(row)
     if edits is not None:
-        edits.remember(edit, applied=True, session=s,
-                       known=(row.password_hash, row.api_secret_hash, row.smpp_password_hash))
+        edits.remember(edit, applied=True, session=s, known=tuple(getattr(row, _hash_column(k)) for k, _ in _SECRETS))
 
 
 def _apply_gateway(engine: Engine, s, gw: dict, edits: FileEdits | None) -> None:
@@ -111,18 +107,11 @@ def _apply_gateway(engine: Engine, s, gw: dict, edits: FileEdits | None) -> None
     row = s.exec(query.with_for_update() if edits else query).first()
     if edits is not None:
         edit = edits.edit(f"gateways.{name}", declared)
-        given = _gateway_text(**declared)
-        if row is None:
-            edits.created(f"gateways.{name}", given)
-        else:
-            has = {"kind": row.kind, "enabled": row.enabled, "settings": json.loads(row.settings or "{}")}
-            if has == declared:
-                edits.remember(edit, applied=False, session=s)
-                return
-            if not edits.decide(edit, f"gateways.{name}", given, _gateway_text(**has), row.changed_by,
-                                row.changed_at):
-                edits.remember(edit, applied=False, session=s)
-                return
+        has = {"kind": row.kind, "enabled": row.enabled, "settings": json.loads(row.settings or "{}")} if row else None
+        if not edits.writes(edit, f"gateways.{name}", _gateway_text(**declared), has and _gateway_text(**has),
+                            equal=has == declared, changed_by=row and row.changed_by,
+                            changed_at=row and row.changed_at, session=s):
+            return
     row = row or GatewayRecord(name=name, kind=kind)
     row.kind, row.enabled = kind, declared["enabled"]
     row.settings = json.dumps(settings)
@@ -140,17 +129,13 @@ def _gateway_text(kind: str, enabled: bool, settings: dict) -> str:
 
 def _apply_settings(engine: Engine, cfg: Config, edits: FileEdits | None) -> None:
     for key, value in cfg.settings.items():
-        what = f"settings.{key}"
         if edits is not None:
-            edit = edits.edit(what, value)
+            edit = edits.edit(f"settings.{key}", value)
             with engine.db.session() as s:
                 row = s.get(SettingValue, key)
             now = engine.settings.get(key)
-            if row is None:
-                edits.created(what, repr(value))
-            elif value == now or not edits.decide(edit, what, repr(value), repr(now), row.changed_by,
-                                                  row.changed_at):
-                edits.remember(edit, applied=False)
+            if not edits.writes(edit, f"settings.{key}", repr(value), row and repr(now), equal=value == now,
+                                changed_by=row and row.changed_by, changed_at=row and row.changed_at):
                 continue
         engine.set_setting(key, value)
         if edits is not None:
@@ -178,12 +163,9 @@ def _apply_routing(engine: Engine, cfg: Config, edits: FileEdits | None) -> None
     with engine.db.session() as s:
         last = s.exec(select(RuleRow).where(RuleRow.origin == "config")
                       .order_by(col(RuleRow.changed_at).desc())).first()
-    if not stored:
-        if rules:
-            edits.created("[[routing]]", _rules_text(rules))
-    elif stored == rules or not edits.decide(edit, "[[routing]]", _rules_text(rules), _rules_text(stored),
-                                             last.changed_by, last.changed_at):
-        edits.remember(edit, applied=False)
+    if not edits.writes(edit, "[[routing]]", _rules_text(rules), (stored or None) and _rules_text(stored),
+                        equal=stored == rules, changed_by=last and last.changed_by,
+                        changed_at=last and last.changed_at):
         return
     engine.set_routing_rules(rules, origin="config")
     edits.remember(edit, applied=True)

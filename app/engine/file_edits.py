@@ -124,6 +124,19 @@ class FileEdits:
             return Edit(item, d, secrets, EDITED, self.now, known)
         return Edit(item, d, secrets, FIRST, min(self.now, self.modified or self.now), known)
 
+    def writes(self, edit: Edit, what: str, value: str, stored: str | None, *, equal: bool, changed_by: str = "",
+               changed_at: datetime | None = None, session=None) -> bool:
+        """Whether the file's value of ``what`` (``value``, as shown) is written: where the store has none
+        (``stored`` None), or has a different one (not ``equal``) older than the file's (:meth:`decide`).
+        What is not written is remembered here (in ``session`` when given)."""
+        if stored is None:
+            self.created(what, value)
+            return True
+        if not equal and self.decide(edit, what, value, stored, changed_by, changed_at):
+            return True
+        self.remember(edit, applied=False, session=session)
+        return False
+
     def decide(self, edit: Edit, what: str, value: str, stored: str, changed_by: str,
                changed_at: datetime | None) -> bool:
         """Whether the file's ``value`` of ``what`` replaces the store's different one (``stored``; both as
