@@ -17,8 +17,9 @@ from app.settings import GENERAL, Setting, SettingError, SettingGroup
 STORE = SettingGroup((
     Setting("url", str, "", "SQLAlchemy URL of the store. Empty: SQLite in the platform data directory."),
     Setting("instance", str, "", "Name of this console among several sharing one store (PostgreSQL): "
-            "each needs its own, kept across restarts, so its claims on messages are its own. Empty: the host "
-            "name on a shared store, 'local' on SQLite; a name a live console holds is refused at start."),
+            "each needs its own, kept across restarts, so its claims on messages (and what its file last "
+            "applied) are its own. Empty: the host name on a shared store, 'local' on SQLite; a name a live "
+            "console holds is refused at start."),
 ))
 
 API = SettingGroup((

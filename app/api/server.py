@@ -13,11 +13,12 @@ import logging
 import os
 import ssl
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from aiohttp import web
 
 from app.config import Config, parse_listen
+from app.engine.events import UsersChanged
 from app.settings import SettingError
 
 from .auth import Authenticator
@@ -62,6 +63,7 @@ class ApiServer:
         self.host: str = ""
         self.scheme = "https" if cfg.api["tls_cert"] else "http"
         self._runner: web.AppRunner | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def url(self) -> str:
@@ -100,13 +102,22 @@ class ApiServer:
             why = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
             raise ApiStartError(f"cannot listen on {host}:{port}: {why}") from None
         self._runner = runner
+        # a user changed here or by another console sharing the store: remembered checks of it no longer hold
+        self._unsubscribe = self.ctx.engine.events.subscribe(self._event)
         sockets = site._server.sockets if site._server else ()  # aiohttp has no public accessor
         self.host = host
         self.port = sockets[0].getsockname()[1] if sockets else port
         log.info("HTTP API serving on %s", self.url)
 
+    def _event(self, event) -> None:
+        if isinstance(event, UsersChanged):
+            self.ctx.auth.forget(event.name)
+
     async def stop(self) -> None:
         """Stop accepting, let running requests finish, close the connections."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

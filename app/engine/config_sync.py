@@ -3,6 +3,7 @@
 A thread of its own holds a connection that ``LISTEN``s on the channel the store's triggers notify
 (:mod:`app.store.notify`); each notification names a table. The loop then reads what changed, in the
 store lane: settings, routing rules, gateways (added, removed, changed, moved to another owner), users
+(their blocks read again; :class:`~app.engine.events.UsersChanged` tells the API to check passwords afresh)
 and connector properties. After the listening connection was lost (a store outage), everything is read
 again, since notifications sent meanwhile are gone.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from app.store.notify import CHANNEL
 
-from .events import RoutingRulesChanged
+from .events import RoutingRulesChanged, UsersChanged
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -113,6 +114,7 @@ class ConfigSync:
                 engine.dispatcher.wake()
             if "user" in tables:
                 await loop.run_in_executor(engine.store_lane, engine.sessions.load_blocked)
+                engine.events.publish(UsersChanged())
             if "routing_rule" in tables:
                 engine.router.reload()
                 engine.events.publish(RoutingRulesChanged())

@@ -33,7 +33,7 @@ from .clock import Clock
 from .dispatcher import Dispatcher
 from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChanged, MessageChanged,
                      MessagesDeleted, MessageStored)
-from . import conversations, gateway_memory, job_progress, lifecycle, shared_queue, undo_delete
+from . import conversations, file_edits, gateway_memory, job_progress, lifecycle, shared_queue, undo_delete
 from .export import ExportTask
 from .instances import InstanceRegistry
 from .store_health import StoreHealth
@@ -497,6 +497,7 @@ class Engine:
             raise EngineError(str(exc)) from None
         rec = GatewayRecord(name=name, kind=kind, enabled=enabled, settings=json.dumps(settings), origin=origin)
         with self.db.session() as s:
+            file_edits.stamp(self, s, rec)
             s.add(rec)
             s.commit()
             s.refresh(rec)

@@ -51,6 +51,14 @@ class GatewaysChanged:
 
 
 @dataclass(frozen=True)
+class UsersChanged:
+    """API users were added, changed or removed: ``name`` (None: any, as another console sharing the store
+    changed them). Remembered password checks of them no longer hold."""
+
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class SessionsChanged:
     """A customer or supplier session opened, closed, or changed."""
 

@@ -14,6 +14,7 @@ from app.store.models import GatewayRecord, Message, SettingValue
 from app.store.timeutil import utcnow
 
 from .events import GatewaysChanged
+from .file_edits import stamp
 from .requests import EngineError
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def _store_property(engine: "Engine", name: str, key: str, value: Any) -> Gatewa
             settings = json.loads(rec.settings or "{}")
             settings[key] = value
             rec.settings = json.dumps(settings)
+        stamp(engine, s, rec)
         s.add(rec)
         s.commit()
         s.refresh(rec)

@@ -15,6 +15,8 @@ from sqlmodel import select
 from app.store.models import User
 from app.store.passwords import hash_password
 
+from .events import UsersChanged
+from .file_edits import stamp
 from .requests import EngineError
 
 if TYPE_CHECKING:
@@ -75,8 +77,10 @@ class UserBook:
                 row.smpp_password_hash = hash_password(smpp_password) if smpp_password else ""
             row.admin, row.enabled = admin, enabled
             row.privileges = json.dumps(sorted(set(p.strip() for p in privileges if p.strip())))
+            stamp(self.engine, s, row)
             s.add(row)
             s.commit()
+        self.engine.events.publish(UsersChanged(name))
         return next(u for u in self.list() if u.name == name)
 
     def remove(self, name: str) -> None:
@@ -88,3 +92,4 @@ class UserBook:
                 raise EngineError(f"user {name!r} is declared in the configuration file: remove it there")
             s.delete(row)
             s.commit()
+        self.engine.events.publish(UsersChanged(name))

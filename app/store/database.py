@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -86,9 +86,23 @@ def _v8_smpp_delivery(s: Session) -> None:
     _add_column(s, "smpp_cursor", "lease_until", "FLOAT NOT NULL DEFAULT 0")
 
 
+def _v9_reserved(s: Session) -> None:
+    """Version 9: no change of its own here (the number belongs to a change made alongside)."""
+
+
+def _v10_who_changed_users_and_gateways(s: Session) -> None:
+    """Version 10: a user and a gateway remember which console wrote them, and when (the store's clock), as
+    settings and routing rules do; what each console's file said when it was applied is kept in
+    ``config_applied`` (created with the other tables), so a file's value is dated by the store's clock."""
+    for table in ("user", "gateway"):
+        _add_column(s, table, "changed_by", "VARCHAR(64) NOT NULL DEFAULT ''")
+        _add_column(s, table, "changed_at", "TIMESTAMP")
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
-                                                    7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery}
+                                                    7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery,
+                                                    9: _v9_reserved, 10: _v10_who_changed_users_and_gateways}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.
@@ -254,7 +268,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered",
+        "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered", "config_applied",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

@@ -198,6 +198,10 @@ class GatewayRecord(SQLModel, table=True):
     #: (the store's clock) unless renewed.
     runner: Optional[str] = Field(default=None, max_length=64)
     runner_until: Optional[datetime] = _ts(default=None)
+    #: The console that declared or changed the gateway last (its file, window or API), and when by the
+    #: store's clock (empty, None: not recorded, written before schema 10); a run is no change.
+    changed_by: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    changed_at: Optional[datetime] = _ts(default=None)
 
 
 class InstanceRecord(SQLModel, table=True):
@@ -234,6 +238,31 @@ class User(SQLModel, table=True):
     api_blocked: bool = False
     #: Salted hash of the password for binding to the SMPP server (empty: the user may not bind).
     smpp_password_hash: str = Field(default="", max_length=256, sa_column_kwargs={"server_default": ""})
+    #: The console that declared or changed the user last (its file, window or API), and when by the store's
+    #: clock (empty, None: not recorded, written before schema 10); an operator's block is no change.
+    changed_by: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    changed_at: Optional[datetime] = _ts(default=None)
+
+
+class ConfigApplied(SQLModel, table=True):
+    """What a console's configuration file said of one shared value (``item``: ``settings.<key>``,
+    ``[[routing]]``, ``users.<name>``, ``gateways.<name>``) when the console last applied the file, and since
+    when it says so by the store's clock: the time of that edit. A file's value whose digest is still the
+    one kept here is as old as ``edited_at``; a different one is an edit made at the start that reads it.
+    See :mod:`app.engine.file_edits`."""
+
+    __tablename__ = "config_applied"
+
+    instance: str = Field(primary_key=True, max_length=64)
+    #: The file's absolute path, as the console reads it.
+    file: str = Field(primary_key=True, max_length=1024)
+    item: str = Field(primary_key=True, max_length=200)
+    #: SHA-256 (hex) of the value's declaration without its secrets.
+    digest: str = Field(max_length=64)
+    #: JSON list of salted hashes (as of passwords) of the value's secrets, in order ("" for one not given;
+    #: empty when it has none): a secret changed in the file is an edit too, though the store never learns it.
+    secret_hashes: str = Field(default="", sa_type=Text)
+    edited_at: datetime = _ts()
 
 
 class SmppCursor(SQLModel, table=True):
@@ -326,8 +355,8 @@ class SettingValue(SQLModel, table=True):
     value: str = Field(sa_type=Text)
     #: The console that wrote the value last (empty: not recorded, written before schema 7).
     changed_by: str = Field(default="", max_length=64)
-    #: When it did, by the store's clock (a configuration file's value replaces a newer one only when the
-    #: file was modified after it; see :func:`app.engine.configure.apply_config`).
+    #: When it did, by the store's clock (a configuration file's value replaces it only when the file's value
+    #: was edited after it; see :mod:`app.engine.file_edits`).
     changed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
 
 

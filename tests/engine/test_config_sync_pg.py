@@ -99,25 +99,26 @@ def test_a_console_whose_file_is_older_than_the_shared_values_leaves_them_as_the
     assert "settings.max_attempts = 5 is not applied: the store's 3 was written by console 'a'" in said
     assert "[[routing]] = to +44 -> Demo is not applied: the store's to +49 -> Demo was written by console 'a'" in said
 
+    _start(_file(tmp_path / "b.toml", 5, "+44", time.time()), pg_url, "b")  # saved again, nothing changed in it
+    assert _stored(pg_url) == (3, ["+49"]), "a file saved again unchanged is no edit"
+
     caplog.clear()
-    time.sleep(0.05)
-    newer = _file(tmp_path / "b.toml", 5, "+44", time.time())  # b's file edited after a's values
-    time.sleep(0.05)
+    newer = _file(tmp_path / "b.toml", 6, "+43", now - 7200)  # b's file edited (whatever its host's clock says)
     _start(newer, pg_url, "b")
-    assert _stored(pg_url) == (5, ["+44"])
+    assert _stored(pg_url) == (6, ["+43"])
     said = " ".join(r.getMessage() for r in caplog.records)
-    assert ("settings.max_attempts = 5 replaces 3 for every console sharing the store (the store's was written "
+    assert ("settings.max_attempts = 6 replaces 3 for every console sharing the store (the store's was written "
             "by console 'a'") in said and "changed by console 'b'" in said
 
     caplog.clear()
     _start(_file(tmp_path / "a.toml", 3, "+49", now - 3600), pg_url, "a")  # a restarts with its old file
-    assert _stored(pg_url) == (5, ["+44"]), "b's newer values stay"
+    assert _stored(pg_url) == (6, ["+43"]), "b's newer values stay"
     window = console(pg_url, "a")
-    window.set_setting("max_attempts", 9)  # changed in a's window after b's file was written
+    window.set_setting("max_attempts", 9)  # changed in a's window after b's file was applied
     window.db.close()
     _start(newer, pg_url, "b")  # b restarts with its file, older than that change
-    assert _stored(pg_url) == (9, ["+44"])
-    assert "settings.max_attempts = 5 is not applied: the store's 9 was written by console 'a'" in " ".join(
+    assert _stored(pg_url) == (9, ["+43"])
+    assert "settings.max_attempts = 6 is not applied: the store's 9 was written by console 'a'" in " ".join(
         r.getMessage() for r in caplog.records)
 
 
@@ -131,3 +132,19 @@ def test_a_console_starting_with_the_stored_values_writes_nothing(pg_url, tmp_pa
     with engine.db.session() as s:
         assert {r.key: r.changed_at for r in s.exec(select(SettingValue))} == before
     engine.db.close()
+
+
+def test_a_console_without_routing_rules_leaves_the_shared_ones_and_one_whose_rules_were_removed_removes_them(
+        pg_url, tmp_path):
+    _start(_file(tmp_path / "a.toml", 3, "+49", time.time() - 60), pg_url, "a")
+    _start(Config(), pg_url, "b")  # no file at all
+    bare = tmp_path / "c.toml"
+    bare.write_text("[settings]\nmax_attempts = 3\n")
+    from app.config import load_config
+
+    _start(load_config(bare), pg_url, "c")  # a file that never had rules, saved after a's
+    assert _stored(pg_url) == (3, ["+49"])
+    a_file = tmp_path / "a.toml"
+    a_file.write_text("[settings]\nmax_attempts = 3\n")  # a's rules removed from its file
+    _start(load_config(a_file), pg_url, "a")
+    assert _stored(pg_url) == (3, [])

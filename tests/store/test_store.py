@@ -88,17 +88,23 @@ def _as_written_by(db_url: str, version: int, *statements: str) -> None:
     conn.close()
 
 
+def _migrated(db_url: str, version: int, *statements: str) -> Database:
+    """The store at ``db_url`` as ``version`` wrote it (see :func:`_as_written_by`), opened: migrated."""
+    _as_written_by(db_url, version, *statements)
+    db = Database(db_url)
+    db.create()
+    assert db.schema_version() == SCHEMA_VERSION
+    return db
+
+
 def test_a_version_1_store_gains_the_user_block_column(db_url):
     from sqlmodel import select
 
     from app.store.models import User
 
-    _as_written_by(db_url, 1, 'ALTER TABLE "user" DROP COLUMN api_blocked',
+    db = _migrated(db_url, 1, 'ALTER TABLE "user" DROP COLUMN api_blocked',
                    "INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin) "
                    "VALUES ('alice', 'x', '', 0, 1, '[]', 'store')")
-    db = Database(db_url)
-    db.create()
-    assert db.schema_version() == SCHEMA_VERSION
     with db.session() as s:
         assert s.exec(select(User.api_blocked).where(User.name == "alice")).one() is False
 
@@ -212,3 +218,26 @@ def test_a_version_6_store_learns_which_console_changed_a_shared_value(db_url):
         assert (row.value, row.changed_by, row.changed_at) == ("4", "", None)
     db.close()
     database.MIGRATIONS[8](Database(db_url).session())  # run again: nothing to add, no error
+
+
+def test_a_version_8_store_learns_which_console_changed_a_user_or_gateway(db_url):
+    from sqlmodel import select
+
+    from app.store.models import ConfigApplied, GatewayRecord, User
+
+    db = _migrated(db_url, 8, *(f'ALTER TABLE "{table}" DROP COLUMN {column}' for table in ("user", "gateway")
+                                for column in ("changed_by", "changed_at")),
+                   "DROP TABLE config_applied",
+                   "INSERT INTO user (name, password_hash, api_secret_hash, admin, enabled, privileges, origin, "
+                   "api_blocked, smpp_password_hash) VALUES ('alice', 'x', '', 0, 1, '[]', 'config', 0, '')",
+                   "INSERT INTO gateway (name, kind, enabled, settings, origin) VALUES ('S', 'simulator', 1, '{}', "
+                   "'config')")
+    with db.session() as s:
+        user = s.exec(select(User).where(User.name == "alice")).one()
+        gateway = s.exec(select(GatewayRecord).where(GatewayRecord.name == "S")).one()
+        assert (user.changed_by, user.changed_at, gateway.changed_by, gateway.changed_at) == ("", None, "", None)
+        assert s.exec(select(ConfigApplied)).all() == []
+    db.close()
+    with Database(db_url).session() as s:  # run again: nothing to add, no error
+        database.MIGRATIONS[10](s)
+        s.commit()
