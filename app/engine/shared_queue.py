@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from app.store import models as m
-from app.store.models import BlockedNumber, Message
+from app.store.models import QUEUE_CONDITION, BlockedNumber, Message
 
 from . import lifecycle
 from .views import typed_rows
@@ -32,10 +32,9 @@ from .views import typed_rows
 T = Message.__table__
 
 
-def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int] | None,
-                 skip_locked: bool) -> list[dict[str, Any]]:
-    """Due queued messages, highest priority then oldest first, after the ``(priority, id)`` cursor."""
-    q = select(T).where(T.c.direction == m.OUT, T.c.status == m.QUEUED,
+def queued_query(now: datetime, limit: int, *, after: tuple[int, int] | None, skip_locked: bool):
+    """The statement of :func:`queued_batch`: read by ``ix_message_queue`` in its order."""
+    q = select(T).where(text(QUEUE_CONDITION),  # as written: the condition of the partial ix_message_queue
                         or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= now))
     if after is not None:
         prio, last = after
@@ -43,7 +42,13 @@ def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int
     q = q.order_by(T.c.priority.desc(), T.c.id).limit(limit)
     if skip_locked:
         q = q.with_for_update(skip_locked=True)
-    result = s.connection().execute(q)
+    return q
+
+
+def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int] | None,
+                 skip_locked: bool) -> list[dict[str, Any]]:
+    """Due queued messages, highest priority then oldest first, after the ``(priority, id)`` cursor."""
+    result = s.connection().execute(queued_query(now, limit, after=after, skip_locked=skip_locked))
     if s.connection().dialect.name != "sqlite":
         return [dict(r) for r in result.mappings().all()]
     return typed_rows(result)

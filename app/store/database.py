@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -99,10 +99,21 @@ def _v10_who_changed_users_and_gateways(s: Session) -> None:
         _add_column(s, table, "changed_at", "TIMESTAMP")
 
 
+def _v11_queue_index_of_the_queue_alone(s: Session) -> None:
+    """Version 11: ``ix_message_queue`` holds only the messages waiting to be claimed (a partial index): a
+    message's changes once it has left the queue write nothing in it."""
+    from .models import QUEUE_CONDITION
+
+    s.exec(text("DROP INDEX IF EXISTS ix_message_queue"))
+    s.exec(text(f"CREATE INDEX ix_message_queue ON message (direction, status, priority DESC, id) "
+                f"WHERE {QUEUE_CONDITION}"))
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
                                                     7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery,
-                                                    9: _v9_reserved, 10: _v10_who_changed_users_and_gateways}
+                                                    9: _v9_reserved, 10: _v10_who_changed_users_and_gateways,
+                                                    11: _v11_queue_index_of_the_queue_alone}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.

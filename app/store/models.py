@@ -40,6 +40,10 @@ FINAL_STATES = (DELIVERED, FAILED, EXPIRED, CANCELLED, UNDELIVERED)
 DONE_STATES = (SENT,) + FINAL_STATES
 
 
+#: The rows of ``ix_message_queue``.
+QUEUE_CONDITION = f"direction = '{OUT}' AND status = '{QUEUED}'"
+
+
 def _where(condition: str) -> dict:
     """Keyword arguments of a partial index, for both backends."""
     return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
@@ -51,8 +55,12 @@ def _ts(**kw):
 
 class Message(SQLModel, table=True):
     __table_args__ = (
-        # priority descending, so "highest priority, then oldest" is an index walk, not a sort
-        Index("ix_message_queue", "direction", "status", text("priority DESC"), "id"),
+        # the queue alone (outbound messages waiting to be claimed), priority descending, so "highest
+        # priority, then oldest" is an index walk, not a sort; a message leaving the queue leaves it, and its
+        # later changes (sent, delivered) write nothing in it. Queries name both values as literals (a
+        # bound value does not match a partial index's condition: SQLite, PostgreSQL's generic plans). The
+        # two constant columns lead it so that SQLite, with no statistics, prefers it to ix_message_dir_status.
+        Index("ix_message_queue", "direction", "status", text("priority DESC"), "id", **_where(QUEUE_CONDITION)),
         # Columns that a new message leaves empty are indexed only where set (partial indexes), so
         # queueing a message writes no entry in them; every query on them names a value, which
         # implies "IS NOT NULL" and lets both SQLite and PostgreSQL use the partial index.

@@ -241,3 +241,34 @@ def test_a_version_8_store_learns_which_console_changed_a_user_or_gateway(db_url
     with Database(db_url).session() as s:  # run again: nothing to add, no error
         database.MIGRATIONS[10](s)
         s.commit()
+
+
+def test_a_version_10_store_keeps_only_the_waiting_messages_in_the_queue_index(db_url):
+    import sqlite3
+
+    from app.store.models import QUEUE_CONDITION
+
+    from app.store.models import Message
+
+    def insert(uid: str, status: str) -> str:
+        row = Message(uid=uid, direction="out", status=status, recipient="+15550001").model_dump(exclude={"id"})
+        row = {k: (v.strftime("%Y-%m-%d %H:%M:%S.%f") if hasattr(v, "strftime") else v) for k, v in row.items()}
+        values = ", ".join("NULL" if v is None else str(int(v)) if isinstance(v, (bool, int)) else repr(str(v))
+                           for v in row.values())
+        return f"INSERT INTO message ({', '.join(f'{k!r}' for k in row)}) VALUES ({values})"
+
+    db = _migrated(db_url, 10, "DROP INDEX ix_message_queue",
+                   "CREATE INDEX ix_message_queue ON message (direction, status, priority DESC, id)",
+                   insert("a", "queued"), insert("b", "sent"))
+    db.close()
+    conn = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+    try:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_message_queue'").fetchone()[0]
+        assert sql.endswith(f"WHERE {QUEUE_CONDITION}")
+        assert conn.execute(f"SELECT uid FROM message INDEXED BY ix_message_queue WHERE {QUEUE_CONDITION}"
+                            ).fetchall() == [("a",)]
+    finally:
+        conn.close()
+    with Database(db_url).session() as s:  # run again: the same index, no error
+        database.MIGRATIONS[11](s)
+        s.commit()
