@@ -15,6 +15,7 @@ that follows it, and a claim before the outcomes of its sends.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections import deque
@@ -42,7 +43,10 @@ class StoreLane(Executor):
 
     def __init__(self, name: str = "smsconsole-store"):
         self.name = name
-        self._cv = threading.Condition()
+        self._lock = threading.Lock()
+        #: Wakes the thread when it waits (a C queue: handing work over costs the loop next to nothing).
+        self._signal: queue.SimpleQueue = queue.SimpleQueue()
+        self._waiting = False  # the thread waits on _signal
         self._answering: deque[_Item] = deque()
         self._background: deque[_Item] = deque()
         self._thread: threading.Thread | None = None
@@ -65,19 +69,21 @@ class StoreLane(Executor):
 
     def pending(self) -> tuple[int, int]:
         """Pieces of answering and of background work waiting (not the one running)."""
-        with self._cv:
+        with self._lock:
             return len(self._answering), len(self._background)
 
-    def _put(self, queue: deque, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
+    def _put(self, pending: deque, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
         future: Future = Future()
-        with self._cv:
+        with self._lock:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            queue.append((future, fn, args, kwargs, time.monotonic()))
+            pending.append((future, fn, args, kwargs, time.monotonic()))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=f"{self.name}_0", daemon=True)
                 self._thread.start()
-            self._cv.notify()
+            elif self._waiting:
+                self._waiting = False
+                self._signal.put(None)
         return future
 
     def _next(self) -> tuple[_Item, int] | float | None:
@@ -106,13 +112,18 @@ class StoreLane(Executor):
 
     def _run(self) -> None:
         while True:
-            with self._cv:
+            with self._lock:
                 picked = self._next()
-                while picked is None or type(picked) is float:
+                if picked is None or type(picked) is float:
                     if picked is None and self._shutdown:
                         return
-                    self._cv.wait(picked)
-                    picked = self._next()
+                    self._waiting = True
+            if picked is None or type(picked) is float:
+                try:
+                    self._signal.get(timeout=picked)  # woken by work handed over, or the wait is over
+                except queue.Empty:
+                    pass
+                continue
             (future, fn, args, kwargs, _), kind = picked
             if not future.set_running_or_notify_cancel():
                 continue
@@ -128,20 +139,20 @@ class StoreLane(Executor):
                 ended = time.monotonic()
                 if kind == 0:
                     self.answered_at = ended
-                with self._cv:
+                with self._lock:
                     self._decayed(ended)[kind] += ended - started
             del picked, future, fn, args, kwargs
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Run what was handed over (or cancel it with ``cancel_futures``), then end the thread."""
-        with self._cv:
+        with self._lock:
             self._shutdown = True
             if cancel_futures:
-                for queue in (self._answering, self._background):
-                    while queue:
-                        queue.popleft()[0].cancel()
-            self._cv.notify_all()
+                for pending in (self._answering, self._background):
+                    while pending:
+                        pending.popleft()[0].cancel()
             thread = self._thread
+            self._signal.put(None)
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join()
 
