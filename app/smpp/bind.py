@@ -15,6 +15,7 @@ from . import guard as guard_mod
 from . import pdu as P
 from .cursors import open_cursor
 from .multi import handle_multi
+from .replace import handle_replace
 from .store_ops import account
 from .submit import handle_cancel, handle_query, handle_submit
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: What only a transmitter or transceiver bind may ask.
+_TRANSMITTER_COMMANDS = (P.SUBMIT_SM, P.DATA_SM, P.SUBMIT_MULTI, P.QUERY_SM, P.CANCEL_SM, P.REPLACE_SM)
 MODES = {P.BIND_TRANSMITTER: "transmitter", P.BIND_RECEIVER: "receiver", P.BIND_TRANSCEIVER: "transceiver"}
 #: Seconds a refused bind waits before its answer: guessing passwords is slow (and slower for an address
 #: that keeps guessing: see guard.py).
@@ -193,7 +196,7 @@ class SmppBind:
             self.flush()
             self.writer.close()
             log.info("SMPP %s (%s): unbound", self.address, self.user)
-        elif cid in (P.SUBMIT_SM, P.DATA_SM, P.SUBMIT_MULTI, P.QUERY_SM, P.CANCEL_SM) and not self.transmits:
+        elif cid in _TRANSMITTER_COMMANDS and not self.transmits:
             self.refuse(pdu, P.ESME_RINVBNDSTS, f"{pdu.name} on a receiver bind")
         elif cid in (P.SUBMIT_SM, P.DATA_SM):
             await handle_submit(self, pdu)
@@ -203,6 +206,8 @@ class SmppBind:
             await handle_query(self, pdu)
         elif cid == P.CANCEL_SM:
             await handle_cancel(self, pdu)
+        elif cid == P.REPLACE_SM:
+            await handle_replace(self, pdu)
         else:
             self.refuse(pdu, P.ESME_RINVCMDID, "not a command a customer sends")
 
