@@ -11,13 +11,16 @@ later as :mod:`app.smpp.status_meanings` says, with the code's meaning as the re
 A message whose submit_sm went out and got no response (the connection ended, or ``timeout`` passed)
 may have reached the provider: it goes back to the queue to be retried later, flagged as a possible
 duplicate. One not written yet goes back untried. Delivery receipts and incoming messages are handled
-by :mod:`.smpp_inbound`; each deliver_sm is acknowledged once what it carried is committed.
+by :mod:`.smpp_inbound` and :mod:`.smpp_receive`; each deliver_sm is acknowledged once what it carried is
+committed (or kept in the store while it waits: a part, an early receipt), and one the SMSC sends again is
+taken once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -25,15 +28,14 @@ from typing import Any
 from app.settings import Setting, SettingGroup
 from app.smpp import pdu as P
 from app.smpp.client import BindRefused, BindSettings, LinkClosed, SmppLink
-from app.smpp.receipts import is_receipt, parse_receipt
 from app.smpp.status_meanings import SLOW_DOWN, meaning
-from app.smpp.text import Segment, TextError, split_udh
 
 from .base import COMMON_SETTINGS, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
 from .credentials import PASSWORD_SETTINGS, CredentialError, resolve_password
 from .send_limiter import LIMIT_SETTINGS
-from .smpp_inbound import PartCollector, ReceiptMatcher
-from .smpp_parts import LONG_MODES, Addressing, incoming_text, submit_pdus
+from .smpp_inbound import committed as _committed
+from .smpp_parts import LONG_MODES, Addressing, submit_pdus
+from .smpp_receive import SmppReceiver
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,9 @@ class SmppGateway(Gateway):
                 maximum=3600.0),
         Setting("throttle_backoff", float, 1.0, "First pause after ESME_RTHROTTLED or ESME_RMSGQFUL; doubles while "
                 "they last (up to 30 s).", minimum=0.001, maximum=30.0),
+        Setting("duplicate_window", float, 600.0, "Seconds during which a deliver_sm the SMSC sends again (its "
+                "response lost) is recognised and not stored twice; 0: only by the SMSC's id for it.",
+                minimum=0.0, maximum=86400.0),
         Setting("status_max_age", float, 72.0, "Hours after sending during which receipts are matched, also "
                 "after a restart.", minimum=0.01, maximum=2160.0),
     ) + LIMIT_SETTINGS
@@ -110,8 +115,9 @@ class SmppGateway(Gateway):
         self._next_send = 0.0
         self._throttled_until = 0.0
         self._throttle_wait = 0.0
-        self.receipts = ReceiptMatcher(self._report)
-        self.parts = PartCollector()
+        self.inbound = SmppReceiver(self)
+        self.receipts = self.inbound.receipts
+        self.parts = self.inbound.parts
         self.binds = 0
         self.throttled = 0
         self.possible_duplicates = 0
@@ -134,6 +140,7 @@ class SmppGateway(Gateway):
             self.receipts.restore([ref for _uid, ref, _at in waiting])
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
+        await self.inbound.restore()
         try:
             await self._bind()
         except (OSError, TimeoutError, BindRefused, ValueError) as exc:
@@ -156,8 +163,7 @@ class SmppGateway(Gateway):
                 task.cancel()
         links, self.links, self._tx = self.links, [], None
         await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
-        for msg in self.parts.expire(float("inf")):  # acknowledged parts are kept, incomplete as they are
-            await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+        await self.inbound.close()
 
     async def _bind(self) -> None:
         s = self.settings
@@ -167,7 +173,9 @@ class SmppGateway(Gateway):
         links: list[SmppLink] = []
         try:
             for mode in modes:
-                link = SmppLink(settings, mode, name=self.name, on_deliver=self._deliver,
+                connection = secrets.token_hex(4)  # tells this connection's deliver_sm from the others'
+                link = SmppLink(settings, mode, name=self.name,
+                                on_deliver=lambda pdu, c=connection: self.inbound.deliver(pdu, c),
                                 on_traffic=self.log_traffic)
                 await link.open()
                 links.append(link)
@@ -229,10 +237,11 @@ class SmppGateway(Gateway):
         """Held receipts past their wait, incoming parts that never completed."""
         while True:
             await asyncio.sleep(1.0)
-            self.receipts.expire()
             self.receipts.forget_older(self.settings["status_max_age"] * 3600)
-            for msg in self.parts.expire(time.monotonic()):
-                await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+            try:
+                await self.inbound.sweep()
+            except Exception:  # noqa: BLE001 - the sweep goes on; what it held is tried again next time
+                log.exception("gateway %s: sweeping what it received failed", self.name)
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -260,6 +269,7 @@ class SmppGateway(Gateway):
             return
         self.answered(sms, result)
         self.receipts.release(result.references)
+        self.inbound.settle_reported()
 
     async def _send_message(self, sms: OutboundSms) -> SendResult | None:
         s = self.settings
@@ -354,41 +364,11 @@ class SmppGateway(Gateway):
         self.last_activity = time.time()
         return self.services.report(report)
 
-    async def _deliver(self, pdu: P.Pdu) -> int:
-        """Take a deliver_sm; the status to answer once it is committed."""
-        data = pdu.tlvs.get(P.TAG_MESSAGE_PAYLOAD) or pdu.get("short_message", b"")
-        esm = pdu.get("esm_class", 0)
-        sender = _number(pdu.get("source_addr", ""), pdu.get("source_addr_ton", 0))
-        if is_receipt(esm):
-            receipt = parse_receipt(data.decode("latin-1"), pdu.tlvs)
-            self.log_traffic("in", f"receipt {data[:120].decode('latin-1')!r}")
-            if receipt is None or not receipt.final:
-                return P.ESME_ROK
-            await _committed(self.receipts.receipt(receipt, sender))
-            return P.ESME_ROK
-        segment: Segment | None = None
-        try:
-            if esm & 0x40:
-                segment, data = split_udh(data)
-            elif P.TAG_SAR_MSG_REF_NUM in pdu.tlvs:
-                segment = Segment(int.from_bytes(pdu.tlvs[P.TAG_SAR_MSG_REF_NUM], "big"),
-                                  pdu.tlvs.get(P.TAG_SAR_TOTAL_SEGMENTS, b"\1")[0],
-                                  pdu.tlvs.get(P.TAG_SAR_SEGMENT_SEQNUM, b"\1")[0])
-        except (TextError, IndexError) as exc:
-            self.log_traffic("in", f"deliver_sm with a broken header taken as it is: {exc}")
-            segment = None
-        dcs = pdu.get("data_coding", 0)
-        text, encoding = incoming_text(data, dcs)
-        recipient = _number(pdu.get("destination_addr", ""), pdu.get("dest_addr_ton", 0))
-        msg = self.parts.add(sender, text, encoding, dcs, data, segment, time.monotonic())
-        if msg is not None:
-            await self._store(msg.sender, msg.text, recipient, msg.total_parts, msg.parts_received)
-        return P.ESME_ROK
-
-    async def _store(self, sender: str, text: str, recipient: str, total: int, received: int) -> None:
+    async def _store(self, sender: str, text: str, recipient: str, total: int, received: int,
+                     fingerprint: str | None = None) -> None:
         await _committed(self.received(IncomingSms(sender=sender, text=text, recipient=recipient,
                                                    smsc=self.settings["host"], total_parts=total,
-                                                   received_parts=received)))
+                                                   received_parts=received, fingerprint=fingerprint)))
 
     # --- facts ------------------------------------------------------------------------------------
 
@@ -399,6 +379,7 @@ class SmppGateway(Gateway):
                 "possible_duplicates": self.possible_duplicates,
                 "outstanding": sum(link.outstanding for link in self.links),
                 "awaiting_receipts": len(self.receipts.known), "receipts_matched": self.receipts.matched,
+                "sent_again": self.inbound.repeats,
                 **self.limiter.info()}
 
     def connection(self) -> dict[str, Any]:
@@ -410,12 +391,3 @@ class SmppGateway(Gateway):
             return [self.connection()]
         return [{**self.connection(), "mode": link.mode_name, "local_host": link.local[0],
                  "local_port": link.local[1]} for link in self.links]
-
-
-def _number(addr: str, ton: int) -> str:
-    return f"+{addr}" if ton == 1 and addr.isdigit() else addr
-
-
-async def _committed(pending) -> None:
-    if pending is not None:
-        await pending

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -86,9 +86,19 @@ def _v8_smpp_delivery(s: Session) -> None:
     _add_column(s, "smpp_cursor", "lease_until", "FLOAT NOT NULL DEFAULT 0")
 
 
+def _v9_gateway_pending(s: Session) -> None:
+    """Version 9: what an SMPP gateway acknowledged and holds (parts of incoming long messages, receipts
+    before their submit_sm_resp) is kept in ``gateway_pending`` across restarts. The table is created with
+    the other tables; this step makes sure of it, whatever ran before."""
+    from .models import GatewayPending
+
+    GatewayPending.__table__.create(s.connection(), checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
-                                                    7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery}
+                                                    7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery,
+                                                    9: _v9_gateway_pending}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.
@@ -254,7 +264,7 @@ def _tables():
     names = [
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
-        "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered",
+        "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered", "gateway_pending",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

@@ -24,10 +24,11 @@ class Conn:
         if not self.writer.is_closing():
             self.writer.write(P.encode(pdu))
 
-    async def deliver(self, fields: dict, tlvs: dict | None = None, command: int = P.DELIVER_SM) -> P.Pdu:
+    async def deliver(self, fields: dict, tlvs: dict | None = None, command: int = P.DELIVER_SM, *,
+                      sequence: int | None = None) -> P.Pdu:
         """Send a deliver_sm (or a data_sm, whose text travels in message_payload) and wait for its
-        response."""
-        seq = next(self.deliver_seq)
+        response; ``sequence``: the sequence_number to send it with (an earlier one's, to send it again)."""
+        seq = next(self.deliver_seq) if sequence is None else sequence
         fut = asyncio.get_running_loop().create_future()
         self.waiting[seq] = fut
         fields = {**DELIVER_DEFAULTS, **fields}

@@ -32,11 +32,15 @@ async def replace(client, seq: int, uid: str, text: bytes = b"", **kwargs) -> tu
     return await client.read_raw()
 
 
-async def test_replace_sm_changes_text_schedule_validity_and_receipt_of_a_queued_message(start_smpp, smpp_client):
+async def paused(start_smpp, smpp_client):
+    """The engine (sending paused: what is submitted stays queued) and a bound transceiver."""
     server = await start_smpp()
-    engine = server.engine
-    engine.settings["sending_paused"] = True
-    client = await smpp_client(server)
+    server.engine.settings["sending_paused"] = True
+    return server.engine, await smpp_client(server)
+
+
+async def test_replace_sm_changes_text_schedule_validity_and_receipt_of_a_queued_message(start_smpp, smpp_client):
+    engine, client = await paused(start_smpp, smpp_client)
     uid = (await submit(client, "first text")).message_id.decode()
     before = stored(engine, uid)
     assert (before.status, before.status_report, before.expires_at) == (m.QUEUED, False, None)
@@ -95,10 +99,7 @@ async def test_replace_sm_refusals(start_smpp, smpp_client):
 
 
 async def test_replace_sm_reads_ucs2_for_a_ucs2_message_and_changes_parts(start_smpp, smpp_client):
-    server = await start_smpp()
-    engine = server.engine
-    engine.settings["sending_paused"] = True
-    client = await smpp_client(server)
+    engine, client = await paused(start_smpp, smpp_client)
     uid = (await submit(client, "Привет".encode("utf-16-be"), coding=8)).message_id.decode()
     assert stored(engine, uid).encoding == "ucs2"
     new = "Здравствуйте, это новый текст: " * 3
@@ -111,10 +112,7 @@ async def test_replace_sm_reads_ucs2_for_a_ucs2_message_and_changes_parts(start_
 
 
 async def test_replace_sm_of_a_submit_multi_replaces_every_waiting_destination(start_smpp, smpp_client):
-    server = await start_smpp()
-    engine = server.engine
-    engine.settings["sending_paused"] = True
-    client = await smpp_client(server)
+    engine, client = await paused(start_smpp, smpp_client)
     await client.send_raw(raw_pdu(0x21, 41, multi_body([("sme", 1, "4915112345678"), ("sme", 1, "4930123456")],
                                                        b"old offer")))
     message_id, _ = multi_resp((await client.read_raw())[3])
@@ -130,10 +128,7 @@ async def test_replace_sm_leaves_a_message_claimed_meanwhile(start_smpp, smpp_cl
     """A message the dispatcher takes while the replace is read stays as it was sent."""
     from app.engine.replacing import Replacement, replace_waiting
 
-    server = await start_smpp()
-    engine = server.engine
-    engine.settings["sending_paused"] = True
-    client = await smpp_client(server)
+    engine, client = await paused(start_smpp, smpp_client)
     uid = (await submit(client, "racing")).message_id.decode()
     row_id = stored(engine, uid).id
 
