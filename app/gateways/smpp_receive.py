@@ -47,6 +47,8 @@ PURGE_EVERY = 60.0
 _IDENTITY = ("source_addr_ton", "source_addr", "dest_addr_ton", "destination_addr", "esm_class", "data_coding",
              "schedule_delivery_time", "validity_period")
 _SAR = (P.TAG_SAR_MSG_REF_NUM, P.TAG_SAR_TOTAL_SEGMENTS, P.TAG_SAR_SEGMENT_SEQNUM)
+#: Fingerprints remembered at most (the oldest are forgotten first, however young).
+MAX_RECENT = 200_000
 #: The connection of a copy restored from the store (any connection now is another one).
 RESTORED = ("", -1)
 
@@ -104,6 +106,8 @@ class Recent:
         if self.window > 0:
             self._seen[fp] = (self.clock() if at is None else at, came)
             self._seen.move_to_end(fp)
+            if len(self._seen) > MAX_RECENT:
+                self._seen.popitem(last=False)
 
     def discard(self, fp: str) -> None:
         self._seen.pop(fp, None)
@@ -259,7 +263,7 @@ class SmppReceiver:
         remember what it received within the window (a copy of it now comes on another connection)."""
         wall, mono = self.services.now(), time.monotonic()
         if self.window > 0:
-            for fingerprint, at in await self.services.received_fingerprints(wall - self.window):
+            for fingerprint, at in reversed(await self.services.received_fingerprints(wall - self.window)):
                 # "smpp:<content>:<connection>:<sequence>" of a message
                 self.recent.add(fingerprint.split(":")[1], mono - max(0.0, wall - at))
         rows = await self.services.load_pending()
