@@ -62,21 +62,6 @@ def account(engine: "Engine", name: str) -> Account | None:
 
 
 @dataclass(frozen=True)
-class Found:
-    id: int
-    status: str
-    finished_at: datetime | None
-
-
-def find(engine: "Engine", user: str, uid: str) -> Found | None:
-    """The user's outbound message with that id."""
-    with engine.db.session() as s:
-        row = s.exec(select(Message.id, Message.status, Message.finished_at).where(
-            Message.uid == uid, Message.user == user, Message.direction == m.OUT)).first()
-    return Found(*row) if row else None
-
-
-@dataclass(frozen=True)
 class Member:
     """One message of what a message_id names: the message, or every destination of a submit_multi."""
 
@@ -104,6 +89,23 @@ def message_set(s, user: str, uid: str) -> list[Member]:
     else:
         rows = [first]
     return sorted((Member(*r) for r in rows), key=lambda r: r.id)
+
+
+def set_state(engine: "Engine", user: str, uid: str) -> tuple[str, datetime | None] | None:
+    """What query_sm answers for a message_id: (status, final date) of the message, or of a submit_multi's
+    destinations together: not final (the first one still under way) while any is under way; when every
+    one is final, delivered if every one was, else the first that was not; the date the last became
+    final. None: the user has no message of that id."""
+    with engine.db.session() as s:
+        members = message_set(s, user, uid)
+    if not members:
+        return None
+    open_ = [r for r in members if r.status not in FINAL]
+    if open_:
+        return open_[0].status, None
+    last = max((r.finished_at for r in members if r.finished_at), default=None)
+    failed = [r for r in members if r.status != m.DELIVERED]
+    return (failed[0].status if failed else m.DELIVERED), last
 
 
 def cancellable(engine: "Engine", user: str, uid: str, sender: str = "", recipient: str = "") -> list[int]:
