@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.settings import GENERAL, Setting, SettingError, SettingGroup
+from app.settings import GENERAL, Setting, SettingError, SettingGroup, parse_listen
 
 STORE = SettingGroup((
     Setting("url", str, "", "SQLAlchemy URL of the store. Empty: SQLite in the platform data directory."),
@@ -95,13 +95,6 @@ class Config:
     @property
     def listen(self) -> tuple[str, int]:
         return parse_listen(self.api["listen"])
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not (0 <= int(port) <= 65535):
-        raise SettingError(f"expected HOST:PORT, got {value!r}")
-    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 def load_config(path: str | os.PathLike) -> Config:

@@ -57,7 +57,8 @@ def _load(engine: "Engine", gateway: str) -> list[Pending]:
 
 def _purge(engine: "Engine", gateway: str, before: datetime) -> int:
     with engine.db.session() as s:
-        gone = s.exec(delete(GatewayPending).where(GatewayPending.gateway == gateway, GatewayPending.done == True,  # noqa: E712
+        gone = s.exec(delete(GatewayPending).where(GatewayPending.gateway == gateway,
+                                                   col(GatewayPending.done).is_(True),
                                                    GatewayPending.created_at < before)).rowcount
         s.commit()
         return gone

@@ -25,9 +25,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.settings import Setting, SettingGroup
+from app.settings import Setting, SettingError, SettingGroup, parse_listen
 from app.smpp import pdu as P
 from app.smpp.client import BindRefused, BindSettings, LinkClosed, SmppLink
+from app.smpp.outbind import OutbindError, OutbindListener
 from app.smpp.status_meanings import SLOW_DOWN, meaning
 
 from .base import COMMON_SETTINGS, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
@@ -39,7 +40,10 @@ from .smpp_receive import SmppReceiver
 
 log = logging.getLogger(__name__)
 
-BIND_MODES = ("transceiver", "transmitter+receiver")
+BIND_MODES = ("transceiver", "transmitter+receiver", "transmitter")
+#: The binds each bind_mode makes (a transmitter alone receives through outbind, if at all).
+_BINDS = {"transceiver": [P.BIND_TRANSCEIVER], "transmitter+receiver": [P.BIND_TRANSMITTER, P.BIND_RECEIVER],
+          "transmitter": [P.BIND_TRANSMITTER]}
 #: Bind refusals that need the operator (wrong credentials): the state says so while binding goes on.
 _AUTH = {P.ESME_RINVPASWD, P.ESME_RINVSYSID}
 #: Most throttled answers to one part before it goes back to the queue.
@@ -66,8 +70,12 @@ class SmppGateway(Gateway):
         Setting("system_id", str, "", "The account (system_id) to bind with.", required=True),
         *PASSWORD_SETTINGS,
         Setting("system_type", str, "", "system_type of the bind (most providers want it empty)."),
-        Setting("bind_mode", str, "transceiver", "One transceiver bind, or a transmitter and a receiver bind.",
-                choices=BIND_MODES),
+        Setting("bind_mode", str, "transceiver", "One transceiver bind, a transmitter and a receiver bind, or a "
+                "transmitter alone (messages and receipts then come through outbind).", choices=BIND_MODES),
+        Setting("outbind_listen", str, "", "HOST:PORT on which the SMSC's outbind is awaited; each one becomes a "
+                "receiver bind on the SMSC's connection (empty: none)."),
+        Setting("outbind_system_id", str, "", "The system_id the SMSC's outbind must carry (empty: any); its "
+                "password must be the gateway's."),
         Setting("source_ton", int, -1, "TON of the sender address (-1: from the address: 1 for +…, 5 for "
                 "letters, else 0).", **_TON),
         Setting("source_npi", int, -1, "NPI of the sender address (-1: from the address).", **_NPI),
@@ -107,6 +115,9 @@ class SmppGateway(Gateway):
         s = self.settings
         self.addressing = Addressing(s["source_ton"], s["source_npi"], s["dest_ton"], s["dest_npi"])
         self.links: list[SmppLink] = []
+        #: Receiver binds made on the SMSC's connections after its outbind.
+        self.outbind_links: list[SmppLink] = []
+        self.outbind: OutbindListener | None = None
         self._tx: SmppLink | None = None
         self._sending: set[asyncio.Task] = set()
         self._in_progress = 0
@@ -141,12 +152,54 @@ class SmppGateway(Gateway):
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
         await self.inbound.restore()
+        if self.settings["outbind_listen"]:
+            await self._listen_for_outbind()
         try:
             await self._bind()
         except (OSError, TimeoutError, BindRefused, ValueError) as exc:
             self._unbound(exc)
         self._manager = asyncio.create_task(self._manage(), name=f"gateway:{self.name}:binds")
         self._sweeper = asyncio.create_task(self._sweep(), name=f"gateway:{self.name}:sweep")
+
+    async def _listen_for_outbind(self) -> None:
+        s = self.settings
+        try:
+            host, port = parse_listen(s["outbind_listen"])
+        except SettingError as exc:
+            raise RuntimeError(f"outbind_listen: {exc}") from None
+        self.outbind = OutbindListener(self.name, self._password, self._outbound, system_id=s["outbind_system_id"],
+                                       timeout=s["timeout"], on_traffic=self.log_traffic)
+        try:
+            await self.outbind.start(host, port)
+        except OutbindError as exc:
+            self.outbind = None
+            raise RuntimeError(str(exc)) from None
+
+    async def _outbound(self, pdu: P.Pdu, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """An SMSC's outbind: bind as a receiver on its connection."""
+        link = self._link(P.BIND_RECEIVER)
+        try:
+            await link.adopt(reader, writer)
+        except (OSError, TimeoutError, BindRefused) as exc:
+            log.warning("gateway %s: the receiver bind after an outbind failed: %s", self.name, exc)
+            await link.abort(str(exc))
+            return
+        self.outbind_links.append(link)
+        log.info("gateway %s: bound as receiver after an outbind from %s", self.name, pdu.get("system_id"))
+        self.services.state_changed()  # one more supplier session
+        await link.closed.wait()
+        if link in self.outbind_links:
+            self.outbind_links.remove(link)
+            self.services.state_changed()
+
+    def _link(self, mode: int) -> SmppLink:
+        s = self.settings
+        settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
+                                s["verify_tls"], timeout=s["timeout"], enquire_link=s["enquire_link_interval"])
+        connection = secrets.token_hex(4)  # tells this connection's deliver_sm from the others'
+        return SmppLink(settings, mode, name=self.name,
+                        on_deliver=lambda pdu, c=connection: self.inbound.deliver(pdu, c),
+                        on_traffic=self.log_traffic)
 
     async def start(self) -> None:
         if self.state in (GatewayState.DISCONNECTED, GatewayState.AUTH_FAILED):  # binding again on its own
@@ -162,21 +215,19 @@ class SmppGateway(Gateway):
             for task in late:
                 task.cancel()
         links, self.links, self._tx = self.links, [], None
+        if self.outbind is not None:
+            await self.outbind.stop()
+            self.outbind = None
+        links += self.outbind_links
         await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
         await self.inbound.close()
 
     async def _bind(self) -> None:
         s = self.settings
-        settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
-                                s["verify_tls"], timeout=s["timeout"], enquire_link=s["enquire_link_interval"])
-        modes = [P.BIND_TRANSCEIVER] if s["bind_mode"] == "transceiver" else [P.BIND_TRANSMITTER, P.BIND_RECEIVER]
         links: list[SmppLink] = []
         try:
-            for mode in modes:
-                connection = secrets.token_hex(4)  # tells this connection's deliver_sm from the others'
-                link = SmppLink(settings, mode, name=self.name,
-                                on_deliver=lambda pdu, c=connection: self.inbound.deliver(pdu, c),
-                                on_traffic=self.log_traffic)
+            for mode in _BINDS[s["bind_mode"]]:
+                link = self._link(mode)
                 await link.open()
                 links.append(link)
         except BaseException:
@@ -380,6 +431,8 @@ class SmppGateway(Gateway):
                 "outstanding": sum(link.outstanding for link in self.links),
                 "awaiting_receipts": len(self.receipts.known), "receipts_matched": self.receipts.matched,
                 "sent_again": self.inbound.repeats,
+                **({"outbind": f"{self.outbind.host}:{self.outbind.port}",
+                    "outbind_binds": len(self.outbind_links)} if self.outbind is not None else {}),
                 **self.limiter.info()}
 
     def connection(self) -> dict[str, Any]:
@@ -387,7 +440,15 @@ class SmppGateway(Gateway):
 
     def connections(self) -> list[dict[str, Any]]:
         """One entry per bind (a transmitter and a receiver are two supplier sessions)."""
-        if not self.links:
+        if not self.links and not self.outbind_links:
             return [self.connection()]
         return [{**self.connection(), "mode": link.mode_name, "local_host": link.local[0],
-                 "local_port": link.local[1]} for link in self.links]
+                 "local_port": link.local[1]} for link in self.links] + [
+                {**self.connection(), "mode": "receiver (outbind)", **_peer(link), "local_host": link.local[0],
+                 "local_port": link.local[1]} for link in self.outbind_links]
+
+
+def _peer(link: SmppLink) -> dict[str, Any]:
+    """The SMSC's end of a connection it made (an outbind's)."""
+    peer = link.writer.get_extra_info("peername") if link.writer is not None else None
+    return {"remote_host": peer[0], "remote_port": peer[1]} if peer else {}

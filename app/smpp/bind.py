@@ -143,14 +143,14 @@ class SmppBind:
             except P.PduError as exc:
                 log.warning("SMPP %s (%s): %s: %s", self.address, self.user or "not bound", P.status_name(exc.status),
                             exc.reason)
-                known = command_id in P.BODIES and not command_id & P.RESP
+                known = command_id | P.RESP in P.BODIES and not command_id & P.RESP
                 self.send(P.Pdu(command_id | P.RESP, seq, exc.status) if known else P.generic_nack(seq, exc.status))
                 return
             await self._dispatch(pdu)
         except Exception:  # noqa: BLE001
             log.exception("SMPP %s: %s failed", self.address, P.command_name(command_id))
             if not command_id & P.RESP:
-                self.send(P.Pdu(command_id | P.RESP, seq, P.ESME_RSYSERR) if command_id in P.BODIES
+                self.send(P.Pdu(command_id | P.RESP, seq, P.ESME_RSYSERR) if command_id | P.RESP in P.BODIES
                           else P.generic_nack(seq, P.ESME_RSYSERR))
         finally:
             self._window.release()
@@ -172,7 +172,9 @@ class SmppBind:
     def refuse(self, pdu: P.Pdu, status: int, reason: str) -> None:
         log.info("SMPP %s (%s): %s refused with %s: %s", self.address, self.user or "not bound", pdu.name,
                  P.status_name(status), reason)
-        self.send(P.response(pdu, status))
+        # a request without a response of its own (outbind) is answered with generic_nack
+        self.send(P.response(pdu, status) if pdu.command_id | P.RESP in P.BODIES
+                  else P.generic_nack(pdu.sequence, status))
 
     async def _dispatch(self, pdu: P.Pdu) -> None:
         cid = pdu.command_id
@@ -185,6 +187,8 @@ class SmppBind:
             self.send(P.response(pdu))
         elif cid in MODES:
             await self._bind(pdu)
+        elif cid == P.OUTBIND:
+            self.refuse(pdu, P.ESME_RINVCMDID, "outbind is what an SMSC sends to an ESME, not a customer")
         elif not self.mode:
             self.refuse(pdu, P.ESME_RINVBNDSTS, "not bound")
         elif cid == P.UNBIND:

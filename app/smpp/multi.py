@@ -4,8 +4,8 @@ could not be taken.
 Each SME address becomes a message of its own, queued like a submit_sm. The first destination's message
 has the submission's message_id as its id, and every one of them has it as its customer reference: their
 receipts carry that id, cancel_sm and replace_sm by it find them all, query_sm answers for them together
-(final when every one is final). Each destination counts against the user's ``[smpp] throughput``. A distribution list (dest_flag 2) is
-not something the console keeps: it is named in unsuccess_sme with ESME_RINVDLNAME, as is a destination
+(final when every one is final). Each destination counts against the user's ``[smpp] throughput``.
+A distribution list (dest_flag 2) is not something the console keeps: it is named in unsuccess_sme with ESME_RINVDLNAME, as is a destination
 that is not a number (ESME_RINVDSTADR) or that the queue refuses (an opted-out number). When no
 destination is taken the submit_multi is refused whole. A long text comes whole in message_payload; parts
 of one (UDH or sar_*) are refused with ESME_RINVESMCLASS.

@@ -103,6 +103,7 @@ BODIES: dict[int, tuple] = {
     CANCEL_SM: (("service_type", 6), ("message_id", 65), ("source_addr_ton", "B"), ("source_addr_npi", "B"),
                 ("source_addr", 21), ("dest_addr_ton", "B"), ("dest_addr_npi", "B"), ("destination_addr", 21)),
     CANCEL_SM | RESP: (),
+    OUTBIND: (("system_id", 16), ("password", 9)),
     REPLACE_SM: (("message_id", 65), ("source_addr_ton", "B"), ("source_addr_npi", "B"), ("source_addr", 21),
                  ("schedule_delivery_time", 17), ("validity_period", 17), ("registered_delivery", "B"),
                  ("sm_default_msg_id", "B"), ("short_message", "sm")),

@@ -61,6 +61,8 @@ class FakeSmsc:
         self.ids = itertools.count(1)
         self.bound = asyncio.Event()
         self.on_submit = self.accept
+        #: The connections made for outbind, served as tasks.
+        self.outbinds: list[asyncio.Task] = []
 
     async def start(self, ssl=None) -> "FakeSmsc":
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=ssl)
@@ -72,6 +74,13 @@ class FakeSmsc:
             c.writer.close()
         if self.server is not None:
             self.server.close()
+
+    async def outbind(self, port: int, system_id: str = "FAKE", password: str = "secret") -> None:
+        """Connect to an ESME listening for outbind and send one; the connection is then served as the
+        ones the ESME makes (its bind_receiver is answered)."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(P.encode(P.Pdu(P.OUTBIND, 1, fields={"system_id": system_id, "password": password})))
+        self.outbinds.append(asyncio.create_task(self._serve(reader, writer)))
 
     def receiver(self) -> Conn:
         return next(c for c in reversed(self.conns) if c.mode in ("transceiver", "receiver")

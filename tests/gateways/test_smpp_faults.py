@@ -20,35 +20,6 @@ from tests.gateways.fake_smsc import FakeSmsc
 from tests.engine.consoles import until
 
 
-@pytest.fixture
-async def smsc():
-    fake = await FakeSmsc().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def console(make_engine):
-    started = []
-
-    async def make(smsc: FakeSmsc, **settings):
-        engine = make_engine()
-        engine.settings["retry_base_seconds"] = settings.pop("retry_base", 0.05)
-        engine.settings["max_attempts"] = 10
-        engine.add_gateway("Up", "smpp", {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme",
-                                          "password": "secret", "reconnect_backoff": 0.05,
-                                          "throttle_backoff": 0.05, **settings})
-        await engine.start()
-        started.append(engine)
-        gw = engine.gateways["Up"]
-        await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
-        return engine, gw
-
-    yield make
-    for engine in started:
-        await engine.stop()
-
-
 def rows(engine) -> list[Message]:
     with engine.db.session() as s:
         return list(s.exec(select(Message).where(Message.direction == m.OUT).order_by(Message.id)))

@@ -15,7 +15,7 @@ from app.store import models as m
 from app.store.models import GatewayPending, MessageEvent
 from tests.engine.consoles import until
 from tests.gateways.fake_smsc import FakeSmsc
-from tests.gateways.test_smpp_faults import all_sent, console, queue, rows, smsc  # noqa: F401 - fixtures
+from tests.gateways.test_smpp_faults import all_sent, queue, rows
 
 HELLO = {"source_addr": "4915112345678", "short_message": b"Hallo, bist du da?"}
 
