@@ -56,6 +56,7 @@ class ReceiptMatcher:
         #: Held receipts reported since the owner last looked (their rows in the store are dropped once
         #: their reports are committed).
         self.reported: list[Held] = []
+        self._last_held: Held | None = None
 
     def sent(self, message_id: str, *, receipt: bool = True) -> str:
         """The canonical reference of a part the provider accepted with ``message_id`` ('' for none);
@@ -96,19 +97,20 @@ class ReceiptMatcher:
         """Report a final receipt (what the sink returned), or hold it until its id is known (None; see
         :meth:`held_for`). ``since``: when it came, for one held before a restart."""
         ref = self.find(receipt)
+        self._last_held = None
         if ref is None:
             forms = [f for written in (receipt.message_id, receipt.other_id) if written
                      for f in candidates(written) if f not in self.held]
-            held = Held(receipt, recipient, self.clock() if since is None else since, forms)
+            held = self._last_held = Held(receipt, recipient, self.clock() if since is None else since, forms)
             for form in forms:
                 self.held[form] = held
             return None
         return self._report(ref, receipt, recipient)
 
     def held_for(self, receipt: Receipt) -> Held | None:
-        """The hold of a receipt :meth:`receipt` held (None: it is reported)."""
-        return next((self.held[f] for written in (receipt.message_id, receipt.other_id) if written
-                     for f in candidates(written) if f in self.held and self.held[f].receipt is receipt), None)
+        """The hold of the receipt :meth:`receipt` took last, if it held it (None: it is reported)."""
+        held = self._last_held
+        return held if held is not None and held.receipt is receipt else None
 
     def _report(self, ref: str, receipt: Receipt, recipient: str) -> object:
         self.known.pop(ref, None)
