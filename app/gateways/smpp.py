@@ -151,7 +151,10 @@ class SmppGateway(Gateway):
             self.receipts.restore([ref for _uid, ref, _at in waiting])
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
-        await self.inbound.restore()
+        try:
+            await self.inbound.restore()
+        except Exception:  # noqa: BLE001 - what was held stays in the store for the next start
+            log.exception("gateway %s: the parts and receipts held before could not be taken up", self.name)
         if self.settings["outbind_listen"]:
             await self._listen_for_outbind()
         try:

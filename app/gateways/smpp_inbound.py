@@ -93,15 +93,15 @@ class ReceiptMatcher:
                         return form
         return None
 
-    def receipt(self, receipt: Receipt, recipient: str, *, since: float | None = None) -> object:
+    def receipt(self, receipt: Receipt, recipient: str) -> object:
         """Report a final receipt (what the sink returned), or hold it until its id is known (None; see
-        :meth:`held_for`). ``since``: when it came, for one held before a restart."""
+        :meth:`held_for`)."""
         ref = self.find(receipt)
         self._last_held = None
         if ref is None:
             forms = [f for written in (receipt.message_id, receipt.other_id) if written
                      for f in candidates(written) if f not in self.held]
-            held = self._last_held = Held(receipt, recipient, self.clock() if since is None else since, forms)
+            held = self._last_held = Held(receipt, recipient, self.clock(), forms)
             for form in forms:
                 self.held[form] = held
             return None

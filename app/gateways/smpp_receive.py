@@ -12,7 +12,8 @@ receipt sent again (same id, stat, error and done date) is not applied twice.
 
 **Held across restarts.** A receipt that comes before its submit_sm_resp and the parts of a long message
 awaiting the others are acknowledged only once they are kept in the store (``gateway_pending``, through
-the store lane); a restart takes them up again, with their age. A part of a message already stored stays
+the store lane); a restart takes them up again: the parts with their age (the reassembly timeout counts
+from the first part's arrival), a receipt held afresh for its submit_sm_resp. A part of a message already stored stays
 there, marked done, for ``duplicate_window`` seconds, so the same part sent again after a restart is
 recognised too.
 """
@@ -277,8 +278,8 @@ class SmppReceiver:
                 await self._add_part(data, row.key, row.id, since)
             else:
                 self.recent.add(row.key, since)
-                receipt = _receipt_of(data["receipt"])
-                result = self.receipts.receipt(receipt, data["recipient"], since=since)
+                receipt = _receipt_of(data["receipt"])  # held afresh: its message is sent again after the restart
+                result = self.receipts.receipt(receipt, data["recipient"])
                 held = self.receipts.held_for(receipt)
                 if held is not None:
                     held.pending_id = row.id
