@@ -196,3 +196,28 @@ def test_a_version_8_store_gets_the_gateway_pending_table(db_url):
         s.commit()
         assert [r.key for r in s.exec(select(GatewayPending))] == ["k"]
     db.close()
+
+
+async def test_a_part_older_than_the_reassembly_time_is_stored_as_it_is_after_a_restart(smsc, make_engine, tmp_path):
+    """A console down longer than the parts may take: at the start the set is given up on and what came is
+    stored with the missing part marked (nothing acknowledged is lost)."""
+    import json
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    first = await start(make_engine, url, smsc, add=True)
+    part = {"esm_class": 0x40, "short_message": bytes([5, 0, 3, 0x31, 2, 1]) + b"Nur der erste Teil"}
+    assert (await smsc.receiver().deliver(part)).status == 0
+    await first.stop()
+    with first.db.session() as s:  # kept eleven minutes ago
+        [row] = s.exec(select(GatewayPending)).all()
+        data = json.loads(row.data)
+        row.data = json.dumps({**data, "at": data["at"] - 660})
+        s.add(row)
+        s.commit()
+    second = await start(make_engine, url, smsc, add=False)
+    try:
+        await until(lambda: len(second.received_messages()) == 1, "the incomplete message stored")
+        assert second.received_messages()[0].text == "Nur der erste Teil[part 2 of 2 missing]"
+        assert [p.done for p in pending(second)] == [True]
+    finally:
+        await second.stop()
