@@ -48,6 +48,7 @@ async def test_a_deliver_sm_sent_again_on_a_new_connection_is_stored_once(smsc, 
     # the connection ends (with a response under way, say): the SMSC sends the last one again
     conn.writer.close()
     await until(lambda: gw.binds == 2 and gw.state == GatewayState.RUNNING, "bound again")
+    caplog.clear()
     with caplog.at_level(logging.INFO, logger="app.gateways.smpp_receive"):
         assert (await smsc.receiver().deliver(HELLO)).status == 0
     await asyncio.sleep(0.2)
