@@ -14,11 +14,17 @@ does); source_addr must be the message's own sender. What changes, as §4.10.1 s
 Answers: ESME_ROK once the change is committed; ESME_RINVMSGID for an id the user has no message of;
 ESME_RINVSRCADR when source_addr is not the message's sender; ESME_RREPLACEFAIL when nothing named
 waits any more (sent, final, or claimed for sending while the replace ran).
+
+A submit_sm with ``replace_if_present_flag`` 1 (§5.2.18) replaces the same way the user's newest message
+still waiting from its source_addr to its destination (all of it: text, schedule, validity, receipts, as
+the submit_sm gives them) and is answered with that message's id; with none waiting it is queued as a
+new message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
@@ -27,13 +33,14 @@ from sqlmodel import col, select
 from app.engine.events import MessageChanged
 from app.engine.ids import new_job_id
 from app.engine.replacing import KEEP, Replacement, replace_waiting
-from app.engine.requests import EngineError
+from app.engine.requests import EngineError, OutboundRequest
 from app.engine.views import views_of
+from app.sms.numbers import InvalidNumber, normalize_number
 from app.store import models as m
 from app.store.models import Job, Message
 
 from . import pdu as P
-from .store_ops import job_options, message_set
+from .store_ops import Member, job_options, message_set
 from .text import GSM, UCS2, TextError, decode_text, parse_time
 
 if TYPE_CHECKING:
@@ -116,6 +123,50 @@ def replace(engine: "Engine", user: str, ask: _Ask) -> tuple[int, str, bool]:
     for view in views:
         engine.events.publish(MessageChanged(view))
     return P.ESME_ROK, "", any(v.status == m.QUEUED for v in views)
+
+
+async def replace_present(bind: "SmppBind", request: OutboundRequest, registered_delivery: int) -> str | None:
+    """A submit_sm with replace_if_present_flag 1: the id of the waiting message it replaced (None: none
+    waits, queue it as a new one)."""
+    engine = bind.server.engine
+    try:
+        recipient = normalize_number(request.recipients[0], engine.settings.get("default_country") or None)
+    except InvalidNumber:
+        return None
+    uid, due = await engine.in_lane(_replace_present, engine, bind.user, request, recipient, registered_delivery)
+    if due:
+        engine.dispatcher.wake()
+    return uid
+
+
+def _replace_present(engine: "Engine", user: str, request: OutboundRequest, recipient: str,
+                     registered_delivery: int) -> tuple[str | None, bool]:
+    now = engine.clock.now()
+    with engine.db.session() as s:
+        row = s.exec(select(Message.uid, Message.id, Message.status, Message.sender, Message.job_id,
+                            Message.encoding, Message.finished_at)
+                     .where(Message.user == user, Message.direction == m.OUT, Message.sender == request.sender,
+                            Message.recipient == recipient, col(Message.status).in_([m.QUEUED, m.SCHEDULED]))
+                     .order_by(col(Message.id).desc()).limit(1)).first()
+        if row is None:
+            return None, False
+        member = Member(*row[1:])
+        expires = now + timedelta(seconds=request.validity_seconds) if request.validity_seconds else None
+        change = Replacement(text=request.text, scheduled_at=request.scheduled_at, expires_at=expires,
+                             status_report=request.status_report,
+                             job_id=_job_for(s, [member], job_options(registered_delivery), now))
+        try:
+            done = replace_waiting(s.connection(), [member.id], change, now)
+        except EngineError:
+            done = []
+        if not done:
+            s.rollback()
+            return None, False
+        views = views_of(s.connection(), done)
+        s.commit()
+    for view in views:
+        engine.events.publish(MessageChanged(view))
+    return row[0], views[0].status == m.QUEUED
 
 
 def _job_for(s, members: list, options: str, now) -> Any:

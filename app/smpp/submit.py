@@ -22,6 +22,7 @@ from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number
 
 from . import pdu as P
+from .replace import replace_present
 from .store_ops import STATES, cancellable, job_options, set_state
 from .text import Segment, TextError, decode_text, parse_time, split_udh
 
@@ -129,6 +130,10 @@ async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
         return bind.refuse(pdu, exc.status, exc.reason)
     options = job_options(pdu.get("registered_delivery", 0))
     if segment is None:
+        if pdu.get("replace_if_present_flag") == 1:  # only submit_sm has it
+            replaced = await replace_present(bind, request, pdu.get("registered_delivery", 0))
+            if replaced is not None:
+                return bind.send(P.response(pdu, message_id=replaced))
         return await _queue(bind, pdu, request, options)
     key = (bind.user, request.sender, request.recipients[0], segment.reference, segment.total)
     long = server.long_messages.get(key)

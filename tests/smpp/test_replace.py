@@ -142,3 +142,22 @@ async def test_replace_sm_leaves_a_message_claimed_meanwhile(start_smpp, smpp_cl
     assert await engine.in_lane(claimed_then_replaced) == []
     row = stored(engine, uid)
     assert (row.text, row.status) == ("racing", m.SENDING)
+
+
+async def test_submit_sm_with_replace_if_present_flag_replaces_the_waiting_message(start_smpp, smpp_client):
+    engine, client = await paused(start_smpp, smpp_client)
+    first = (await submit(client, "Status: packed")).message_id.decode()
+    other = (await submit(client, "Status: packed", dest="4930123456")).message_id.decode()
+    resp = await submit(client, "Status: shipped", replace_if_present_flag=1, registered_delivery=1)
+    assert resp.status == 0 and resp.message_id.decode() == first  # the waiting one to that number
+    assert (stored(engine, first).text, stored(engine, first).status_report) == ("Status: shipped", True)
+    assert stored(engine, other).text == "Status: packed"
+    with engine.db.session() as s:
+        assert len(s.exec(select(Message)).all()) == 2
+    # without the flag, or with nothing waiting to that number from that sender: a new message
+    assert (await submit(client, "Status: shipped")).message_id.decode() not in (first, other)
+    cancel = cstr("") + cstr(other) + bytes([5, 0]) + cstr("Shop") + bytes([1, 1]) + cstr("")
+    await client.send_raw(raw_pdu(0x08, 51, cancel))
+    assert await client.read_raw() == (0x80000008, 0, 51, b"")
+    again = (await submit(client, "Status: late", dest="4930123456", replace_if_present_flag=1)).message_id
+    assert again.decode() != other and stored(engine, other).text == "Status: packed"
