@@ -112,17 +112,26 @@ def replace(engine: "Engine", user: str, ask: _Ask) -> tuple[int, str, bool]:
         change = Replacement(text=text, scheduled_at=ask.scheduled_at, expires_at=ask.expires_at,
                              status_report=(rd & 0x03) in (1, 2), job_id=_job_for(s, members, job_options(rd), now))
         try:
-            done = replace_waiting(s.connection(), [r.id for r in waiting], change, now)
+            views = _committed(engine, s, [r.id for r in waiting], change, now)
         except EngineError as exc:
             return P.ESME_RREPLACEFAIL, str(exc), False
-        if not done:
-            s.rollback()
-            return P.ESME_RREPLACEFAIL, f"message {ask.uid!r} was taken for sending meanwhile", False
-        views = views_of(s.connection(), done)
-        s.commit()
+    if not views:
+        return P.ESME_RREPLACEFAIL, f"message {ask.uid!r} was taken for sending meanwhile", False
+    return P.ESME_ROK, "", any(v.status == m.QUEUED for v in views)
+
+
+def _committed(engine: "Engine", s, ids: list[int], change: Replacement, now) -> list:
+    """Replace what still waits of ``ids`` and commit, with what went before in the session (nothing when
+    none still waits); the views of the messages replaced, announced."""
+    done = replace_waiting(s.connection(), ids, change, now)
+    if not done:
+        s.rollback()
+        return []
+    views = views_of(s.connection(), done)
+    s.commit()
     for view in views:
         engine.events.publish(MessageChanged(view))
-    return P.ESME_ROK, "", any(v.status == m.QUEUED for v in views)
+    return views
 
 
 async def replace_present(bind: "SmppBind", request: OutboundRequest, registered_delivery: int) -> str | None:
@@ -156,17 +165,10 @@ def _replace_present(engine: "Engine", user: str, request: OutboundRequest, reci
                              status_report=request.status_report,
                              job_id=_job_for(s, [member], job_options(registered_delivery), now))
         try:
-            done = replace_waiting(s.connection(), [member.id], change, now)
-        except EngineError:
-            done = []
-        if not done:
-            s.rollback()
-            return None, False
-        views = views_of(s.connection(), done)
-        s.commit()
-    for view in views:
-        engine.events.publish(MessageChanged(view))
-    return row[0], views[0].status == m.QUEUED
+            views = _committed(engine, s, [member.id], change, now)
+        except EngineError:  # the new text cannot be sent: queued, it is refused as any would be
+            views = []
+    return (row[0], views[0].status == m.QUEUED) if views else (None, False)
 
 
 def _job_for(s, members: list, options: str, now) -> Any:
