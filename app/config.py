@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.settings import GENERAL, Setting, SettingError, SettingGroup
+from app.settings import GENERAL, Setting, SettingError, SettingGroup, parse_listen
 
 STORE = SettingGroup((
     Setting("url", str, "", "SQLAlchemy URL of the store. Empty: SQLite in the platform data directory."),
@@ -36,8 +36,9 @@ SMPP = SettingGroup((
     Setting("enabled", bool, False, "Serve SMPP 3.4 to the console's users (customers bind to the console)."),
     Setting("max_binds", int, 4, "Binds one user may hold at once; one more is refused with ESME_RBINDFAIL.",
             minimum=1, maximum=1000),
-    Setting("throughput", int, 1000, "submit_sm, data_sm and submit_multi one user may make per second, all "
-            "binds together; more are answered ESME_RTHROTTLED (0: no limit).", minimum=0, maximum=10_000_000),
+    Setting("throughput", int, 1000, "Messages one user may submit per second (a submit_sm or data_sm is one, "
+            "a submit_multi one per destination), all binds together; more are answered ESME_RTHROTTLED "
+            "(0: no limit).", minimum=0, maximum=10_000_000),
     Setting("window", int, 256, "Requests of one bind handled at once; the server reads no more until "
             "one is answered.", minimum=1, maximum=10_000),
     Setting("max_pdu", int, 70_000, "Largest PDU accepted, in octets; a larger one is answered with "
@@ -95,13 +96,6 @@ class Config:
     @property
     def listen(self) -> tuple[str, int]:
         return parse_listen(self.api["listen"])
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not (0 <= int(port) <= 65535):
-        raise SettingError(f"expected HOST:PORT, got {value!r}")
-    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 def load_config(path: str | os.PathLike) -> Config:

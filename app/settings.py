@@ -183,3 +183,11 @@ GENERAL = SettingGroup((
             "timeline) is kept, in days; older events are pruned a slice at a time (0: kept for ever).",
             minimum=0, maximum=3650),
 ))
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """(host, port) of a ``HOST:PORT`` address to listen on (no host: 127.0.0.1); raises SettingError."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not (0 <= int(port) <= 65535):
+        raise SettingError(f"expected HOST:PORT, got {value!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)

@@ -33,7 +33,8 @@ from .clock import Clock
 from .dispatcher import Dispatcher
 from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChanged, MessageChanged,
                      MessagesDeleted, MessageStored)
-from . import conversations, file_edits, gateway_memory, job_progress, lifecycle, shared_queue, undo_delete
+from . import (conversations, file_edits, gateway_memory, gateway_pending, job_progress, lifecycle, shared_queue,
+               undo_delete)
 from .export import ExportTask
 from .instances import InstanceRegistry
 from .store_health import StoreHealth
@@ -618,6 +619,12 @@ class Engine:
     #: What a gateway remembers about its device (a modem's IMEI and IMSI), read and written in the store lane.
     recall_gateway_facts = gateway_memory.recall
     remember_gateway_facts = gateway_memory.remember
+    #: What a gateway acknowledged and holds (parts awaiting the others, early receipts), kept in the store.
+    keep_gateway_pending = gateway_pending.keep
+    settle_gateway_pending = gateway_pending.settle
+    load_gateway_pending = gateway_pending.load
+    purge_gateway_pending = gateway_pending.purge
+    received_fingerprints = gateway_pending.received_fingerprints
 
     def gateway_sent(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
         self.outbox.record_result(gateway, sms, result)

@@ -131,9 +131,17 @@ RETRY = _t("retry", RETRYABLE_FINAL, m.QUEUED, ["reason", "expires_at"],
            clears=["next_attempt_at", "finished_at", "gateway", "gateways_failed"],
            computed=[("attempts", "0")])
 
+# --- the submitter (SMPP replace_sm) ---------------------------------------------------------------
+#: A waiting message gets a new text, schedule, validity or receipt request; it waits for its time
+#: (scheduled) or is due (queued) as its schedule now says.
+_REPLACED = ["text", "encoding", "parts", "status_report", "scheduled_at", "expires_at", "job_id", "reason"]
+REPLACE_DUE = _t("replace, due", WAITING, m.QUEUED, _REPLACED)
+REPLACE_SCHEDULED = _t("replace, scheduled", WAITING, m.SCHEDULED, _REPLACED)
+
 TRANSITIONS: tuple[Transition, ...] = (
     CLAIM, EXPIRE, BLOCK, HOLD, RELEASE, NOTE, SENT, FAIL_OVER, RETRY_LATER, SEND_FAILED, RETURN_UNTRIED,
     DELIVERED, UNDELIVERED, REPORTED_FAILED, INTERRUPTED_RESEND, INTERRUPTED_FAIL, CANCEL, RETRY,
+    REPLACE_DUE, REPLACE_SCHEDULED,
 )
 #: Outcomes of a delivery report, by the report's ``outcome``.
 REPORT_OUTCOMES = {"delivered": DELIVERED, "failed": REPORTED_FAILED}

@@ -78,6 +78,39 @@ class GatewayServices:
         if remember is not None:
             await remember(self._gateway.name, facts)
 
+    # --- what it acknowledged and holds (kept across restarts) ------------------------------------
+
+    @property
+    def keeps_pending(self) -> bool:
+        """The store keeps what the gateway holds (:meth:`keep_pending` and the others do something)."""
+        return hasattr(self._sink, "keep_gateway_pending")
+
+    async def keep_pending(self, kind: str, key: str, data: str) -> int:
+        """Keep an item (JSON ``data``) until :meth:`settle_pending`; its id once committed (0: not kept)."""
+        if not self.keeps_pending:
+            return 0
+        return await self._sink.keep_gateway_pending(self._gateway.name, kind, key, data)
+
+    async def settle_pending(self, ids: list[int], *, done: bool = False) -> None:
+        """Items no longer held: dropped, or (``done``) kept marked as stored until :meth:`purge_pending`."""
+        ids = [i for i in ids if i]
+        if ids and self.keeps_pending:
+            await self._sink.settle_gateway_pending(self._gateway.name, ids, done=done)
+
+    async def load_pending(self) -> list:
+        """What the gateway held when it last ran (``gateway_pending.Pending`` rows, oldest first)."""
+        return await self._sink.load_gateway_pending(self._gateway.name) if self.keeps_pending else []
+
+    async def purge_pending(self, before: datetime) -> None:
+        if self.keeps_pending:
+            await self._sink.purge_gateway_pending(self._gateway.name, before)
+
+    async def received_fingerprints(self, since: float) -> list[tuple[str, float]]:
+        """(fingerprint, wall time) of the messages the gateway received since ``since`` (epoch seconds)."""
+        if not self.keeps_pending:
+            return []
+        return await self._sink.received_fingerprints(self._gateway.name, since)
+
     @property
     def counts_sends(self) -> bool:
         """The store can tell what the gateway sent lately (:meth:`sent_count`, :meth:`latest_sends`)."""

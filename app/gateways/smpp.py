@@ -11,33 +11,39 @@ later as :mod:`app.smpp.status_meanings` says, with the code's meaning as the re
 A message whose submit_sm went out and got no response (the connection ended, or ``timeout`` passed)
 may have reached the provider: it goes back to the queue to be retried later, flagged as a possible
 duplicate. One not written yet goes back untried. Delivery receipts and incoming messages are handled
-by :mod:`.smpp_inbound`; each deliver_sm is acknowledged once what it carried is committed.
+by :mod:`.smpp_inbound` and :mod:`.smpp_receive`; each deliver_sm is acknowledged once what it carried is
+committed (or kept in the store while it waits: a part, an early receipt), and one the SMSC sends again is
+taken once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from app.settings import Setting, SettingGroup
+from app.settings import Setting, SettingError, SettingGroup, parse_listen
 from app.smpp import pdu as P
 from app.smpp.client import BindRefused, BindSettings, LinkClosed, SmppLink
-from app.smpp.receipts import is_receipt, parse_receipt
+from app.smpp.outbind import OutbindError, OutbindListener
 from app.smpp.status_meanings import SLOW_DOWN, meaning
-from app.smpp.text import Segment, TextError, split_udh
 
 from .base import COMMON_SETTINGS, Gateway, GatewayState, IncomingSms, OutboundSms, SendResult
 from .credentials import PASSWORD_SETTINGS, CredentialError, resolve_password
 from .send_limiter import LIMIT_SETTINGS
-from .smpp_inbound import PartCollector, ReceiptMatcher
-from .smpp_parts import LONG_MODES, Addressing, incoming_text, submit_pdus
+from .smpp_inbound import committed as _committed
+from .smpp_parts import LONG_MODES, Addressing, submit_pdus
+from .smpp_receive import SmppReceiver
 
 log = logging.getLogger(__name__)
 
-BIND_MODES = ("transceiver", "transmitter+receiver")
+BIND_MODES = ("transceiver", "transmitter+receiver", "transmitter")
+#: The binds each bind_mode makes (a transmitter alone receives through outbind, if at all).
+_BINDS = {"transceiver": [P.BIND_TRANSCEIVER], "transmitter+receiver": [P.BIND_TRANSMITTER, P.BIND_RECEIVER],
+          "transmitter": [P.BIND_TRANSMITTER]}
 #: Bind refusals that need the operator (wrong credentials): the state says so while binding goes on.
 _AUTH = {P.ESME_RINVPASWD, P.ESME_RINVSYSID}
 #: Most throttled answers to one part before it goes back to the queue.
@@ -64,8 +70,12 @@ class SmppGateway(Gateway):
         Setting("system_id", str, "", "The account (system_id) to bind with.", required=True),
         *PASSWORD_SETTINGS,
         Setting("system_type", str, "", "system_type of the bind (most providers want it empty)."),
-        Setting("bind_mode", str, "transceiver", "One transceiver bind, or a transmitter and a receiver bind.",
-                choices=BIND_MODES),
+        Setting("bind_mode", str, "transceiver", "One transceiver bind, a transmitter and a receiver bind, or a "
+                "transmitter alone (messages and receipts then come through outbind).", choices=BIND_MODES),
+        Setting("outbind_listen", str, "", "HOST:PORT on which the SMSC's outbind is awaited; each one becomes a "
+                "receiver bind on the SMSC's connection (empty: none)."),
+        Setting("outbind_system_id", str, "", "The system_id the SMSC's outbind must carry (empty: any); its "
+                "password must be the gateway's."),
         Setting("source_ton", int, -1, "TON of the sender address (-1: from the address: 1 for +…, 5 for "
                 "letters, else 0).", **_TON),
         Setting("source_npi", int, -1, "NPI of the sender address (-1: from the address).", **_NPI),
@@ -87,6 +97,9 @@ class SmppGateway(Gateway):
                 maximum=3600.0),
         Setting("throttle_backoff", float, 1.0, "First pause after ESME_RTHROTTLED or ESME_RMSGQFUL; doubles while "
                 "they last (up to 30 s).", minimum=0.001, maximum=30.0),
+        Setting("duplicate_window", float, 600.0, "Seconds during which a deliver_sm the SMSC sends again (its "
+                "response lost) is recognised and not stored twice; 0: only by the SMSC's id for it.",
+                minimum=0.0, maximum=86400.0),
         Setting("status_max_age", float, 72.0, "Hours after sending during which receipts are matched, also "
                 "after a restart.", minimum=0.01, maximum=2160.0),
     ) + LIMIT_SETTINGS
@@ -102,6 +115,9 @@ class SmppGateway(Gateway):
         s = self.settings
         self.addressing = Addressing(s["source_ton"], s["source_npi"], s["dest_ton"], s["dest_npi"])
         self.links: list[SmppLink] = []
+        #: Receiver binds made on the SMSC's connections after its outbind.
+        self.outbind_links: list[SmppLink] = []
+        self.outbind: OutbindListener | None = None
         self._tx: SmppLink | None = None
         self._sending: set[asyncio.Task] = set()
         self._in_progress = 0
@@ -110,8 +126,9 @@ class SmppGateway(Gateway):
         self._next_send = 0.0
         self._throttled_until = 0.0
         self._throttle_wait = 0.0
-        self.receipts = ReceiptMatcher(self._report)
-        self.parts = PartCollector()
+        self.inbound = SmppReceiver(self)
+        self.receipts = self.inbound.receipts
+        self.parts = self.inbound.parts
         self.binds = 0
         self.throttled = 0
         self.possible_duplicates = 0
@@ -135,11 +152,57 @@ class SmppGateway(Gateway):
         except Exception:  # noqa: BLE001 - receipts of earlier messages are then not matched
             log.exception("gateway %s: messages waiting for a receipt could not be read", self.name)
         try:
+            await self.inbound.restore()
+        except Exception:  # noqa: BLE001 - what was held stays in the store for the next start
+            log.exception("gateway %s: the parts and receipts held before could not be taken up", self.name)
+        if self.settings["outbind_listen"]:
+            await self._listen_for_outbind()
+        try:
             await self._bind()
         except (OSError, TimeoutError, BindRefused, ValueError) as exc:
             self._unbound(exc)
         self._manager = asyncio.create_task(self._manage(), name=f"gateway:{self.name}:binds")
         self._sweeper = asyncio.create_task(self._sweep(), name=f"gateway:{self.name}:sweep")
+
+    async def _listen_for_outbind(self) -> None:
+        s = self.settings
+        try:
+            host, port = parse_listen(s["outbind_listen"])
+        except SettingError as exc:
+            raise RuntimeError(f"outbind_listen: {exc}") from None
+        self.outbind = OutbindListener(self.name, self._password, self._outbound, system_id=s["outbind_system_id"],
+                                       timeout=s["timeout"], on_traffic=self.log_traffic)
+        try:
+            await self.outbind.start(host, port)
+        except OutbindError as exc:
+            self.outbind = None
+            raise RuntimeError(str(exc)) from None
+
+    async def _outbound(self, pdu: P.Pdu, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """An SMSC's outbind: bind as a receiver on its connection."""
+        link = self._link(P.BIND_RECEIVER)
+        try:
+            await link.adopt(reader, writer)
+        except (OSError, TimeoutError, BindRefused) as exc:
+            log.warning("gateway %s: the receiver bind after an outbind failed: %s", self.name, exc)
+            await link.abort(str(exc))
+            return
+        self.outbind_links.append(link)
+        log.info("gateway %s: bound as receiver after an outbind from %s", self.name, pdu.get("system_id"))
+        self.services.state_changed()  # one more supplier session
+        await link.closed.wait()
+        if link in self.outbind_links:
+            self.outbind_links.remove(link)
+            self.services.state_changed()
+
+    def _link(self, mode: int) -> SmppLink:
+        s = self.settings
+        settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
+                                s["verify_tls"], timeout=s["timeout"], enquire_link=s["enquire_link_interval"])
+        connection = secrets.token_hex(4)  # tells this connection's deliver_sm from the others'
+        return SmppLink(settings, mode, name=self.name,
+                        on_deliver=lambda pdu, c=connection: self.inbound.deliver(pdu, c),
+                        on_traffic=self.log_traffic)
 
     async def start(self) -> None:
         if self.state in (GatewayState.DISCONNECTED, GatewayState.AUTH_FAILED):  # binding again on its own
@@ -155,20 +218,19 @@ class SmppGateway(Gateway):
             for task in late:
                 task.cancel()
         links, self.links, self._tx = self.links, [], None
+        if self.outbind is not None:
+            await self.outbind.stop()
+            self.outbind = None
+        links += self.outbind_links
         await asyncio.gather(*(link.unbind() for link in links), return_exceptions=True)
-        for msg in self.parts.expire(float("inf")):  # acknowledged parts are kept, incomplete as they are
-            await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+        await self.inbound.close()
 
     async def _bind(self) -> None:
         s = self.settings
-        settings = BindSettings(s["host"], s["port"], s["system_id"], self._password, s["system_type"], s["tls"],
-                                s["verify_tls"], timeout=s["timeout"], enquire_link=s["enquire_link_interval"])
-        modes = [P.BIND_TRANSCEIVER] if s["bind_mode"] == "transceiver" else [P.BIND_TRANSMITTER, P.BIND_RECEIVER]
         links: list[SmppLink] = []
         try:
-            for mode in modes:
-                link = SmppLink(settings, mode, name=self.name, on_deliver=self._deliver,
-                                on_traffic=self.log_traffic)
+            for mode in _BINDS[s["bind_mode"]]:
+                link = self._link(mode)
                 await link.open()
                 links.append(link)
         except BaseException:
@@ -229,10 +291,11 @@ class SmppGateway(Gateway):
         """Held receipts past their wait, incoming parts that never completed."""
         while True:
             await asyncio.sleep(1.0)
-            self.receipts.expire()
             self.receipts.forget_older(self.settings["status_max_age"] * 3600)
-            for msg in self.parts.expire(time.monotonic()):
-                await self._store(msg.sender, msg.text, "", msg.total_parts, msg.parts_received)
+            try:
+                await self.inbound.sweep()
+            except Exception:  # noqa: BLE001 - the sweep goes on; what it held is tried again next time
+                log.exception("gateway %s: sweeping what it received failed", self.name)
 
     # --- sending ----------------------------------------------------------------------------------
 
@@ -260,6 +323,7 @@ class SmppGateway(Gateway):
             return
         self.answered(sms, result)
         self.receipts.release(result.references)
+        self.inbound.settle_reported()
 
     async def _send_message(self, sms: OutboundSms) -> SendResult | None:
         s = self.settings
@@ -354,41 +418,11 @@ class SmppGateway(Gateway):
         self.last_activity = time.time()
         return self.services.report(report)
 
-    async def _deliver(self, pdu: P.Pdu) -> int:
-        """Take a deliver_sm; the status to answer once it is committed."""
-        data = pdu.tlvs.get(P.TAG_MESSAGE_PAYLOAD) or pdu.get("short_message", b"")
-        esm = pdu.get("esm_class", 0)
-        sender = _number(pdu.get("source_addr", ""), pdu.get("source_addr_ton", 0))
-        if is_receipt(esm):
-            receipt = parse_receipt(data.decode("latin-1"), pdu.tlvs)
-            self.log_traffic("in", f"receipt {data[:120].decode('latin-1')!r}")
-            if receipt is None or not receipt.final:
-                return P.ESME_ROK
-            await _committed(self.receipts.receipt(receipt, sender))
-            return P.ESME_ROK
-        segment: Segment | None = None
-        try:
-            if esm & 0x40:
-                segment, data = split_udh(data)
-            elif P.TAG_SAR_MSG_REF_NUM in pdu.tlvs:
-                segment = Segment(int.from_bytes(pdu.tlvs[P.TAG_SAR_MSG_REF_NUM], "big"),
-                                  pdu.tlvs.get(P.TAG_SAR_TOTAL_SEGMENTS, b"\1")[0],
-                                  pdu.tlvs.get(P.TAG_SAR_SEGMENT_SEQNUM, b"\1")[0])
-        except (TextError, IndexError) as exc:
-            self.log_traffic("in", f"deliver_sm with a broken header taken as it is: {exc}")
-            segment = None
-        dcs = pdu.get("data_coding", 0)
-        text, encoding = incoming_text(data, dcs)
-        recipient = _number(pdu.get("destination_addr", ""), pdu.get("dest_addr_ton", 0))
-        msg = self.parts.add(sender, text, encoding, dcs, data, segment, time.monotonic())
-        if msg is not None:
-            await self._store(msg.sender, msg.text, recipient, msg.total_parts, msg.parts_received)
-        return P.ESME_ROK
-
-    async def _store(self, sender: str, text: str, recipient: str, total: int, received: int) -> None:
+    async def _store(self, sender: str, text: str, recipient: str, total: int, received: int,
+                     fingerprint: str | None = None) -> None:
         await _committed(self.received(IncomingSms(sender=sender, text=text, recipient=recipient,
                                                    smsc=self.settings["host"], total_parts=total,
-                                                   received_parts=received)))
+                                                   received_parts=received, fingerprint=fingerprint)))
 
     # --- facts ------------------------------------------------------------------------------------
 
@@ -399,6 +433,9 @@ class SmppGateway(Gateway):
                 "possible_duplicates": self.possible_duplicates,
                 "outstanding": sum(link.outstanding for link in self.links),
                 "awaiting_receipts": len(self.receipts.known), "receipts_matched": self.receipts.matched,
+                "sent_again": self.inbound.repeats,
+                **({"outbind": f"{self.outbind.host}:{self.outbind.port}",
+                    "outbind_binds": len(self.outbind_links)} if self.outbind is not None else {}),
                 **self.limiter.info()}
 
     def connection(self) -> dict[str, Any]:
@@ -406,16 +443,15 @@ class SmppGateway(Gateway):
 
     def connections(self) -> list[dict[str, Any]]:
         """One entry per bind (a transmitter and a receiver are two supplier sessions)."""
-        if not self.links:
+        if not self.links and not self.outbind_links:
             return [self.connection()]
         return [{**self.connection(), "mode": link.mode_name, "local_host": link.local[0],
-                 "local_port": link.local[1]} for link in self.links]
+                 "local_port": link.local[1]} for link in self.links] + [
+                {**self.connection(), "mode": "receiver (outbind)", **_peer(link), "local_host": link.local[0],
+                 "local_port": link.local[1]} for link in self.outbind_links]
 
 
-def _number(addr: str, ton: int) -> str:
-    return f"+{addr}" if ton == 1 and addr.isdigit() else addr
-
-
-async def _committed(pending) -> None:
-    if pending is not None:
-        await pending
+def _peer(link: SmppLink) -> dict[str, Any]:
+    """The SMSC's end of a connection it made (an outbind's)."""
+    peer = link.writer.get_extra_info("peername") if link.writer is not None else None
+    return {"remote_host": peer[0], "remote_port": peer[1]} if peer else {}

@@ -32,11 +32,16 @@ MAX_KNOWN = 500_000
 
 
 @dataclass
-class _Held:
+class Held:
     receipt: Receipt
     recipient: str
     since: float
     forms: list[str]
+    #: Its row in the store (``gateway_pending``; 0: not kept there yet).
+    pending_id: int = 0
+    #: Reported (released or expired): no longer held; ``report`` is what the report returned.
+    gone: bool = False
+    report: object = None
 
 
 class ReceiptMatcher:
@@ -46,8 +51,12 @@ class ReceiptMatcher:
         #: canonical reference -> when it was sent (monotonic), oldest first.
         self.known: OrderedDict[str, float] = OrderedDict()
         #: receipts whose id is not known yet, by each canonical form the id may stand for.
-        self.held: dict[str, _Held] = {}
+        self.held: dict[str, Held] = {}
         self.matched = 0
+        #: Held receipts reported since the owner last looked (their rows in the store are dropped once
+        #: their reports are committed).
+        self.reported: list[Held] = []
+        self._last_held: Held | None = None
 
     def sent(self, message_id: str, *, receipt: bool = True) -> str:
         """The canonical reference of a part the provider accepted with ``message_id`` ('' for none);
@@ -85,16 +94,23 @@ class ReceiptMatcher:
         return None
 
     def receipt(self, receipt: Receipt, recipient: str) -> object:
-        """Report a final receipt (what the sink returned), or hold it until its id is known (None)."""
+        """Report a final receipt (what the sink returned), or hold it until its id is known (None; see
+        :meth:`held_for`)."""
         ref = self.find(receipt)
+        self._last_held = None
         if ref is None:
             forms = [f for written in (receipt.message_id, receipt.other_id) if written
                      for f in candidates(written) if f not in self.held]
-            held = _Held(receipt, recipient, self.clock(), forms)
+            held = self._last_held = Held(receipt, recipient, self.clock(), forms)
             for form in forms:
                 self.held[form] = held
             return None
         return self._report(ref, receipt, recipient)
+
+    def held_for(self, receipt: Receipt) -> Held | None:
+        """The hold of the receipt :meth:`receipt` took last, if it held it (None: it is reported)."""
+        held = self._last_held
+        return held if held is not None and held.receipt is receipt else None
 
     def _report(self, ref: str, receipt: Receipt, recipient: str) -> object:
         self.known.pop(ref, None)
@@ -109,7 +125,8 @@ class ReceiptMatcher:
             held = self.held.get(ref)
             if held is not None:
                 self._drop(held)
-                self._report(ref, held.receipt, held.recipient)
+                held.report = self._report(ref, held.receipt, held.recipient)
+                self.reported.append(held)
 
     def expire(self) -> None:
         """Report, as written, the held receipts whose id did not turn up in time."""
@@ -117,26 +134,44 @@ class ReceiptMatcher:
         for held in {id(h): h for h in self.held.values() if now - h.since >= HOLD_SECONDS}.values():
             self._drop(held)
             self.matched -= 1
-            self._report(canonical(held.receipt.message_id), held.receipt, held.recipient)
+            held.report = self._report(canonical(held.receipt.message_id), held.receipt, held.recipient)
+            self.reported.append(held)
 
-    def _drop(self, held: _Held) -> None:
+    def _drop(self, held: Held) -> None:
+        held.gone = True
         for form in held.forms:
             self.held.pop(form, None)
 
 
 class PartCollector:
-    """Parts of incoming long messages (a UDH or sar_* options), put together by :mod:`app.sms.concat`."""
+    """Parts of incoming long messages (a UDH or sar_* options), put together by :mod:`app.sms.concat`; with
+    each set, what its parts are kept as: (row in the store, fingerprint, wall time, recipient)."""
 
     def __init__(self, timeout: float = 600.0):
         self.reassembler = Reassembler(timeout)
+        self.kept: dict[tuple[str, int, int], list[tuple[int, str, float, str]]] = {}
 
-    def add(self, sender: str, text: str, encoding: str, dcs: int, raw: bytes, segment,
-            now: float) -> IncomingMessage | None:
+    def add(self, sender: str, text: str, encoding: str, dcs: int, raw: bytes, segment, now: float, *,
+            pending_id: int = 0, fingerprint: str = "", recipient: str = "", at: float = 0.0
+            ) -> IncomingMessage | None:
         concat = Concat(segment.reference, segment.number, segment.total) if segment is not None else None
+        if concat is not None and concat.total > 1:
+            self.kept.setdefault((sender, concat.reference, concat.total), []).append(
+                (pending_id, fingerprint, at, recipient))
         deliver = Deliver(smsc=None, text=text, encoding=encoding, dcs=dcs, message_class=None, pid=0, udh=(),
                           concat=concat, language=None, raw=raw.hex(), sender=sender,
                           timestamp=datetime.now().astimezone())
         return self.reassembler.add(deliver, now)
 
+    def taken(self, msg: IncomingMessage) -> list[tuple[int, str, float, str]]:
+        """What the parts of a message put together (or given up on) were kept as; forgotten here."""
+        return self.kept.pop((msg.sender, msg.reference, msg.total_parts), [])
+
     def expire(self, now: float) -> list[IncomingMessage]:
         return self.reassembler.expire(now)
+
+
+async def committed(pending) -> None:
+    """Await what a report or a received message returned (None: committed already)."""
+    if pending is not None:
+        await pending

@@ -15,6 +15,7 @@ from . import guard as guard_mod
 from . import pdu as P
 from .cursors import open_cursor
 from .multi import handle_multi
+from .replace import handle_replace
 from .store_ops import account
 from .submit import handle_cancel, handle_query, handle_submit
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: What only a transmitter or transceiver bind may ask.
+_TRANSMITTER_COMMANDS = (P.SUBMIT_SM, P.DATA_SM, P.SUBMIT_MULTI, P.QUERY_SM, P.CANCEL_SM, P.REPLACE_SM)
 MODES = {P.BIND_TRANSMITTER: "transmitter", P.BIND_RECEIVER: "receiver", P.BIND_TRANSCEIVER: "transceiver"}
 #: Seconds a refused bind waits before its answer: guessing passwords is slow (and slower for an address
 #: that keeps guessing: see guard.py).
@@ -140,14 +143,14 @@ class SmppBind:
             except P.PduError as exc:
                 log.warning("SMPP %s (%s): %s: %s", self.address, self.user or "not bound", P.status_name(exc.status),
                             exc.reason)
-                known = command_id in P.BODIES and not command_id & P.RESP
+                known = command_id | P.RESP in P.BODIES and not command_id & P.RESP
                 self.send(P.Pdu(command_id | P.RESP, seq, exc.status) if known else P.generic_nack(seq, exc.status))
                 return
             await self._dispatch(pdu)
         except Exception:  # noqa: BLE001
             log.exception("SMPP %s: %s failed", self.address, P.command_name(command_id))
             if not command_id & P.RESP:
-                self.send(P.Pdu(command_id | P.RESP, seq, P.ESME_RSYSERR) if command_id in P.BODIES
+                self.send(P.Pdu(command_id | P.RESP, seq, P.ESME_RSYSERR) if command_id | P.RESP in P.BODIES
                           else P.generic_nack(seq, P.ESME_RSYSERR))
         finally:
             self._window.release()
@@ -169,7 +172,9 @@ class SmppBind:
     def refuse(self, pdu: P.Pdu, status: int, reason: str) -> None:
         log.info("SMPP %s (%s): %s refused with %s: %s", self.address, self.user or "not bound", pdu.name,
                  P.status_name(status), reason)
-        self.send(P.response(pdu, status))
+        # a request without a response of its own (outbind) is answered with generic_nack
+        self.send(P.response(pdu, status) if pdu.command_id | P.RESP in P.BODIES
+                  else P.generic_nack(pdu.sequence, status))
 
     async def _dispatch(self, pdu: P.Pdu) -> None:
         cid = pdu.command_id
@@ -182,6 +187,8 @@ class SmppBind:
             self.send(P.response(pdu))
         elif cid in MODES:
             await self._bind(pdu)
+        elif cid == P.OUTBIND:
+            self.refuse(pdu, P.ESME_RINVCMDID, "outbind is what an SMSC sends to an ESME, not a customer")
         elif not self.mode:
             self.refuse(pdu, P.ESME_RINVBNDSTS, "not bound")
         elif cid == P.UNBIND:
@@ -193,7 +200,7 @@ class SmppBind:
             self.flush()
             self.writer.close()
             log.info("SMPP %s (%s): unbound", self.address, self.user)
-        elif cid in (P.SUBMIT_SM, P.DATA_SM, P.SUBMIT_MULTI, P.QUERY_SM, P.CANCEL_SM) and not self.transmits:
+        elif cid in _TRANSMITTER_COMMANDS and not self.transmits:
             self.refuse(pdu, P.ESME_RINVBNDSTS, f"{pdu.name} on a receiver bind")
         elif cid in (P.SUBMIT_SM, P.DATA_SM):
             await handle_submit(self, pdu)
@@ -203,6 +210,8 @@ class SmppBind:
             await handle_query(self, pdu)
         elif cid == P.CANCEL_SM:
             await handle_cancel(self, pdu)
+        elif cid == P.REPLACE_SM:
+            await handle_replace(self, pdu)
         else:
             self.refuse(pdu, P.ESME_RINVCMDID, "not a command a customer sends")
 

@@ -105,7 +105,14 @@ class SmppLink:
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
         async with asyncio.timeout(s.timeout):
-            self.reader, self.writer = await asyncio.open_connection(s.host, s.port, ssl=context)
+            reader, writer = await asyncio.open_connection(s.host, s.port, ssl=context)
+        await self.adopt(reader, writer)
+
+    async def adopt(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Bind on a connection made already (the one an SMSC made to send its outbind); raises
+        TimeoutError or BindRefused."""
+        s = self.settings
+        self.reader, self.writer = reader, writer
         self.local = (self.writer.get_extra_info("sockname") or ("", 0))[:2]
         loop = asyncio.get_running_loop()
         self._heard = loop.time()

@@ -3,8 +3,9 @@ could not be taken.
 
 Each SME address becomes a message of its own, queued like a submit_sm. The first destination's message
 has the submission's message_id as its id, and every one of them has it as its customer reference: their
-receipts carry that id, cancel_sm by it finds them all, query_sm finds the first. A distribution list (dest_flag 2) is
-not something the console keeps: it is named in unsuccess_sme with ESME_RINVDLNAME, as is a destination
+receipts carry that id, cancel_sm and replace_sm by it find them all, query_sm answers for them together
+(final when every one is final). Each destination counts against the user's ``[smpp] throughput``.
+A distribution list (dest_flag 2) is not something the console keeps: it is named in unsuccess_sme with ESME_RINVDLNAME, as is a destination
 that is not a number (ESME_RINVDSTADR) or that the queue refuses (an opted-out number). When no
 destination is taken the submit_multi is refused whole. A long text comes whole in message_payload; parts
 of one (UDH or sar_*) are refused with ESME_RINVESMCLASS.
@@ -42,8 +43,6 @@ async def handle_multi(bind: "SmppBind", pdu: P.Pdu) -> None:
     dests: list[P.MultiDest] = pdu.get("dest_addresses", [])
     if not 1 <= len(dests) <= MAX_DESTINATIONS:
         return bind.refuse(pdu, P.ESME_RINVNUMDESTS, f"{len(dests)} destinations (1 to {MAX_DESTINATIONS})")
-    if throttled(bind, pdu):
-        return
     unsuccess: list[P.Unsuccess] = []
     wanted: list[tuple[P.MultiDest, str]] = []
     for dest in dests:
@@ -66,6 +65,8 @@ async def handle_multi(bind: "SmppBind", pdu: P.Pdu) -> None:
     if segment is not None:
         return bind.refuse(pdu, P.ESME_RINVESMCLASS, "a part of a long message in submit_multi: send the text "
                            "whole in message_payload")
+    if throttled(bind, pdu, len(wanted)):  # each destination is a message
+        return
     uid = new_message_uid()
     options = job_options(pdu.get("registered_delivery", 0))
     batcher = bind.server.batcher

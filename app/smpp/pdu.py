@@ -38,6 +38,7 @@ ESME_RBINDFAIL = 0x0D
 ESME_RINVPASWD = 0x0E
 ESME_RINVSYSID = 0x0F
 ESME_RCANCELFAIL = 0x11
+ESME_RREPLACEFAIL = 0x13
 ESME_RINVNUMDESTS = 0x33
 ESME_RINVDLNAME = 0x34
 ESME_RMSGQFUL = 0x14
@@ -45,6 +46,7 @@ ESME_RINVDESTFLAG = 0x40
 ESME_RINVESMCLASS = 0x43
 ESME_RSUBMITFAIL = 0x45
 ESME_RINVSCHED = 0x61
+ESME_RINVDFTMSGID = 0x63
 ESME_RINVEXPIRY = 0x62
 ESME_RTHROTTLED = 0x58
 ESME_RINVDCS = 0x104  # SMPP 5.0's code; 3.4 clients show it as a vendor code
@@ -101,12 +103,17 @@ BODIES: dict[int, tuple] = {
     CANCEL_SM: (("service_type", 6), ("message_id", 65), ("source_addr_ton", "B"), ("source_addr_npi", "B"),
                 ("source_addr", 21), ("dest_addr_ton", "B"), ("dest_addr_npi", "B"), ("destination_addr", 21)),
     CANCEL_SM | RESP: (),
+    OUTBIND: (("system_id", 16), ("password", 9)),
+    REPLACE_SM: (("message_id", 65), ("source_addr_ton", "B"), ("source_addr_npi", "B"), ("source_addr", 21),
+                 ("schedule_delivery_time", 17), ("validity_period", 17), ("registered_delivery", "B"),
+                 ("sm_default_msg_id", "B"), ("short_message", "sm")),
+    REPLACE_SM | RESP: (),
     DATA_SM: _DATA_SM_FIELDS, DATA_SM | RESP: (("message_id", 65),),
     SUBMIT_MULTI: _MULTI_FIELDS, SUBMIT_MULTI | RESP: (("message_id", 65), ("unsuccess_sme", "unsuccess")),
 }
-#: Commands whose body may end in TLVs.
+#: Commands whose body may end in TLVs (replace_sm: SMPP 5.0's message_payload, taken as well).
 _WITH_TLVS = {SUBMIT_SM, DELIVER_SM, BIND_RECEIVER | RESP, BIND_TRANSMITTER | RESP, BIND_TRANSCEIVER | RESP,
-              DATA_SM, DATA_SM | RESP, SUBMIT_MULTI}
+              DATA_SM, DATA_SM | RESP, SUBMIT_MULTI, REPLACE_SM}
 
 #: dest_flag of a submit_multi destination (§5.2.25).
 SME_ADDRESS, DISTRIBUTION_LIST = 1, 2

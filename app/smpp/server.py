@@ -39,22 +39,24 @@ class SmppStartError(RuntimeError):
 
 
 class Throttle:
-    """Per-user token buckets: ``rate`` submit_sm a second with a burst of one second's worth."""
+    """Per-user token buckets: ``rate`` messages a second with a burst of one second's worth. A submission
+    of ``n`` messages (a submit_multi's destinations) needs ``n`` tokens, or a full bucket when ``n`` is
+    more than it holds; it then leaves the bucket in debt, which the next seconds pay back."""
 
     def __init__(self, rate: int, *, clock=time.monotonic):
         self.rate, self.clock = rate, clock
         self._buckets: dict[str, tuple[float, float]] = {}
 
-    def take(self, user: str) -> bool:
+    def take(self, user: str, n: int = 1) -> bool:
         if not self.rate:
             return True
         now = self.clock()
         tokens, last = self._buckets.get(user, (float(self.rate), now))
         tokens = min(float(self.rate), tokens + (now - last) * self.rate)
-        if tokens < 1.0:
+        if tokens < min(n, self.rate):
             self._buckets[user] = (tokens, now)
             return False
-        self._buckets[user] = (tokens - 1.0, now)
+        self._buckets[user] = (tokens - n, now)
         return True
 
 

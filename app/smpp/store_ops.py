@@ -62,38 +62,64 @@ def account(engine: "Engine", name: str) -> Account | None:
 
 
 @dataclass(frozen=True)
-class Found:
+class Member:
+    """One message of what a message_id names: the message, or every destination of a submit_multi."""
+
     id: int
     status: str
+    sender: str
+    job_id: str | None
+    encoding: str
     finished_at: datetime | None
 
 
-def find(engine: "Engine", user: str, uid: str) -> Found | None:
-    """The user's outbound message with that id."""
+def message_set(s, user: str, uid: str) -> list[Member]:
+    """The user's outbound messages a message_id names: the message with that id and, for a submit_multi
+    answered with it, the other destinations (its message_id is their customer_ref, in its job). When the
+    queue refused the first destination (no message has the id), the others are found by their
+    customer_ref alone. Ordered by id: the first destination first."""
+    mine = (Message.user == user, Message.direction == m.OUT)
+    fields = (Message.id, Message.status, Message.sender, Message.job_id, Message.encoding, Message.finished_at)
+    first = s.exec(select(*fields).where(Message.uid == uid, *mine)).first()
+    if first is None:
+        rows = s.exec(select(*fields).where(*mine, Message.customer_ref == uid)).all()
+    elif first[3]:
+        rows = s.exec(select(*fields).where(Message.job_id == first[3], Message.customer_ref == uid, *mine)).all()
+        rows = rows if any(r[0] == first[0] for r in rows) else [first, *rows]
+    else:
+        rows = [first]
+    return sorted((Member(*r) for r in rows), key=lambda r: r.id)
+
+
+def set_state(engine: "Engine", user: str, uid: str) -> tuple[str, datetime | None] | None:
+    """What query_sm answers for a message_id: (status, final date) of the message, or of a submit_multi's
+    destinations together: not final (the first one still under way) while any is under way; when every
+    one is final, delivered if every one was, else the first that was not; the date the last became
+    final. None: the user has no message of that id."""
     with engine.db.session() as s:
-        row = s.exec(select(Message.id, Message.status, Message.finished_at).where(
-            Message.uid == uid, Message.user == user, Message.direction == m.OUT)).first()
-    return Found(*row) if row else None
+        members = message_set(s, user, uid)
+    if not members:
+        return None
+    open_ = [r for r in members if r.status not in FINAL]
+    if open_:
+        return open_[0].status, None
+    last = max((r.finished_at for r in members if r.finished_at), default=None)
+    failed = [r for r in members if r.status != m.DELIVERED]
+    return (failed[0].status if failed else m.DELIVERED), last
 
 
 def cancellable(engine: "Engine", user: str, uid: str, sender: str = "", recipient: str = "") -> list[int]:
     """The ids of the user's messages a cancel_sm names that are still waiting: by message_id (every
     destination of a submit_multi answered with it; ``sender``, when given, must match), or with an
     empty message_id every waiting message from ``sender`` to ``recipient``."""
-    waiting = col(Message.status).in_([m.QUEUED, m.SCHEDULED])
+    waiting = (m.QUEUED, m.SCHEDULED)
     mine = (Message.user == user, Message.direction == m.OUT)
     with engine.db.session() as s:
         if not uid:
-            return list(s.exec(select(Message.id).where(*mine, waiting, Message.sender == sender,
+            return list(s.exec(select(Message.id).where(*mine, col(Message.status).in_(waiting),
+                                                        Message.sender == sender,
                                                         Message.recipient == recipient)).all())
-        first = s.exec(select(Message.id, Message.job_id, Message.sender).where(Message.uid == uid, *mine)).first()
-        if first is None:  # a submit_multi whose first destination the queue refused: the others still wait
-            return list(s.exec(select(Message.id).where(*mine, waiting, Message.customer_ref == uid,
-                                                        *([Message.sender == sender] if sender else []))).all())
-        if sender and first[2] != sender:
-            return []
-        ids = {first[0]}
-        if first[1]:  # the other destinations of a submit_multi: its message_id is their customer_ref
-            ids.update(s.exec(select(Message.id).where(Message.job_id == first[1], Message.customer_ref == uid,
-                                                       *mine)).all())
-        return sorted(s.exec(select(Message.id).where(col(Message.id).in_(ids), waiting)).all())
+        members = message_set(s, user, uid)
+    if sender and members and members[0].sender != sender:
+        return []
+    return [r.id for r in members if r.status in waiting and (not sender or r.sender == sender)]

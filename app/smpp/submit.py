@@ -22,7 +22,8 @@ from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number
 
 from . import pdu as P
-from .store_ops import STATES, cancellable, find, job_options
+from .replace import replace_present
+from .store_ops import STATES, cancellable, job_options, set_state
 from .text import Segment, TextError, decode_text, parse_time, split_udh
 
 if TYPE_CHECKING:
@@ -106,12 +107,14 @@ def _request(bind: "SmppBind", pdu: P.Pdu, destination: str | None = None) -> tu
     return request, segment
 
 
-def throttled(bind: "SmppBind", pdu: P.Pdu) -> bool:
-    """Refuse the PDU with ESME_RTHROTTLED (and say True) when its user is over ``[smpp] throughput``."""
+def throttled(bind: "SmppBind", pdu: P.Pdu, messages: int = 1) -> bool:
+    """Refuse the PDU with ESME_RTHROTTLED (and say True) when its ``messages`` take its user over
+    ``[smpp] throughput``."""
     server = bind.server
-    if server.throttle.take(bind.user):
+    if server.throttle.take(bind.user, messages):
         return False
-    bind.refuse(pdu, P.ESME_RTHROTTLED, f"more than {server.cfg['throughput']} messages a second "
+    what = f" ({messages} destinations)" if messages > 1 else ""
+    bind.refuse(pdu, P.ESME_RTHROTTLED, f"more than {server.cfg['throughput']} messages a second{what} "
                 "([smpp] throughput)")
     return True
 
@@ -127,6 +130,10 @@ async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
         return bind.refuse(pdu, exc.status, exc.reason)
     options = job_options(pdu.get("registered_delivery", 0))
     if segment is None:
+        if pdu.get("replace_if_present_flag") == 1:  # only submit_sm has it
+            replaced = await replace_present(bind, request, pdu.get("registered_delivery", 0))
+            if replaced is not None:
+                return bind.send(P.response(pdu, message_id=replaced))
         return await _queue(bind, pdu, request, options)
     key = (bind.user, request.sender, request.recipients[0], segment.reference, segment.total)
     long = server.long_messages.get(key)
@@ -226,12 +233,15 @@ def smpp_time(at) -> str:
 
 
 async def handle_query(bind: "SmppBind", pdu: P.Pdu) -> None:
+    """query_sm: the message's state, or a submit_multi's (every destination final: see
+    ``store_ops.set_state``)."""
     uid = pdu.get("message_id", "")
-    found = await bind.server.engine.in_lane(find, bind.server.engine, bind.user, uid) if uid else None
+    found = await bind.server.engine.in_lane(set_state, bind.server.engine, bind.user, uid) if uid else None
     if found is None:
         return bind.refuse(pdu, P.ESME_RQUERYFAIL, f"no message {uid!r} of {bind.user}")
-    bind.send(P.response(pdu, message_id=uid, final_date=smpp_time(found.finished_at),
-                         message_state=STATES.get(found.status, P.UNKNOWN), error_code=0))
+    status, final_date = found
+    bind.send(P.response(pdu, message_id=uid, final_date=smpp_time(final_date),
+                         message_state=STATES.get(status, P.UNKNOWN), error_code=0))
 
 
 async def handle_cancel(bind: "SmppBind", pdu: P.Pdu) -> None:

@@ -86,8 +86,13 @@ def _v8_smpp_delivery(s: Session) -> None:
     _add_column(s, "smpp_cursor", "lease_until", "FLOAT NOT NULL DEFAULT 0")
 
 
-def _v9_reserved(s: Session) -> None:
-    """Version 9: no change of its own here (the number belongs to a change made alongside)."""
+def _v9_gateway_pending(s: Session) -> None:
+    """Version 9: what an SMPP gateway acknowledged and holds (parts of incoming long messages, receipts
+    before their submit_sm_resp) is kept in ``gateway_pending`` across restarts. The table is created with
+    the other tables; this step makes sure of it, whatever ran before."""
+    from .models import GatewayPending
+
+    GatewayPending.__table__.create(s.connection(), checkfirst=True)
 
 
 def _v10_who_changed_users_and_gateways(s: Session) -> None:
@@ -112,7 +117,7 @@ def _v11_queue_index_of_the_queue_alone(s: Session) -> None:
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
                                                     7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery,
-                                                    9: _v9_reserved, 10: _v10_who_changed_users_and_gateways,
+                                                    9: _v9_gateway_pending, 10: _v10_who_changed_users_and_gateways,
                                                     11: _v11_queue_index_of_the_queue_alone}
 
 
@@ -280,6 +285,7 @@ def _tables():
         "message", "job", "gateway", "user", "contact", "contact_group",
         "contact_group_link", "blocked_number", "setting", "schema_version", "routing_rule",
         "message_part", "message_event", "instance", "smpp_cursor", "smpp_delivered", "config_applied",
+        "gateway_pending",
     ]
     md = SQLModel.metadata.tables
     assert models  # the tables register themselves on import

@@ -24,10 +24,11 @@ class Conn:
         if not self.writer.is_closing():
             self.writer.write(P.encode(pdu))
 
-    async def deliver(self, fields: dict, tlvs: dict | None = None, command: int = P.DELIVER_SM) -> P.Pdu:
+    async def deliver(self, fields: dict, tlvs: dict | None = None, command: int = P.DELIVER_SM, *,
+                      sequence: int | None = None) -> P.Pdu:
         """Send a deliver_sm (or a data_sm, whose text travels in message_payload) and wait for its
-        response."""
-        seq = next(self.deliver_seq)
+        response; ``sequence``: the sequence_number to send it with (an earlier one's, to send it again)."""
+        seq = next(self.deliver_seq) if sequence is None else sequence
         fut = asyncio.get_running_loop().create_future()
         self.waiting[seq] = fut
         fields = {**DELIVER_DEFAULTS, **fields}
@@ -60,6 +61,8 @@ class FakeSmsc:
         self.ids = itertools.count(1)
         self.bound = asyncio.Event()
         self.on_submit = self.accept
+        #: The connections made for outbind, served as tasks.
+        self.outbinds: list[asyncio.Task] = []
 
     async def start(self, ssl=None) -> "FakeSmsc":
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=ssl)
@@ -71,6 +74,13 @@ class FakeSmsc:
             c.writer.close()
         if self.server is not None:
             self.server.close()
+
+    async def outbind(self, port: int, system_id: str = "FAKE", password: str = "secret") -> None:
+        """Connect to an ESME listening for outbind and send one; the connection is then served as the
+        ones the ESME makes (its bind_receiver is answered)."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(P.encode(P.Pdu(P.OUTBIND, 1, fields={"system_id": system_id, "password": password})))
+        self.outbinds.append(asyncio.create_task(self._serve(reader, writer)))
 
     def receiver(self) -> Conn:
         return next(c for c in reversed(self.conns) if c.mode in ("transceiver", "receiver")

@@ -20,35 +20,6 @@ from tests.gateways.fake_smsc import FakeSmsc
 from tests.engine.consoles import until
 
 
-@pytest.fixture
-async def smsc():
-    fake = await FakeSmsc().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def console(make_engine):
-    started = []
-
-    async def make(smsc: FakeSmsc, **settings):
-        engine = make_engine()
-        engine.settings["retry_base_seconds"] = settings.pop("retry_base", 0.05)
-        engine.settings["max_attempts"] = 10
-        engine.add_gateway("Up", "smpp", {"host": "127.0.0.1", "port": smsc.port, "system_id": "esme",
-                                          "password": "secret", "reconnect_backoff": 0.05,
-                                          "throttle_backoff": 0.05, **settings})
-        await engine.start()
-        started.append(engine)
-        gw = engine.gateways["Up"]
-        await until(lambda: gw.state == GatewayState.RUNNING, "the bind")
-        return engine, gw
-
-    yield make
-    for engine in started:
-        await engine.stop()
-
-
 def rows(engine) -> list[Message]:
     with engine.db.session() as s:
         return list(s.exec(select(Message).where(Message.direction == m.OUT).order_by(Message.id)))
@@ -412,15 +383,26 @@ async def test_a_password_smpp_cannot_carry_is_said_without_showing_it(smsc, mak
         await engine.stop()
 
 
-async def test_parts_of_an_incomplete_message_are_kept_when_the_gateway_stops(smsc, console):
+async def test_parts_of_an_incomplete_message_wait_in_the_store_while_the_gateway_stops(smsc, console):
+    """An acknowledged part is kept in the store: stopping the gateway loses it not, and stores nothing
+    incomplete; started again, the gateway takes it up and the next part completes the message."""
     engine, gw = await console(smsc)
     answer = await smsc.receiver().deliver({"esm_class": 0x40,
                                             "short_message": bytes([5, 0, 3, 9, 2, 1]) + b"Only the first"})
     assert answer.status == 0
     await engine.stop_gateway("Up")
-    await until(lambda: len(engine.received_messages()) == 1, "the incomplete message stored")
+    with engine.db.session() as s:
+        kept = s.exec(select(m.GatewayPending)).all()
+    assert [(k.gateway, k.kind, k.done) for k in kept] == [("Up", "part", False)]
+    assert engine.received_messages() == []
+    await engine.start_gateway("Up")
+    await until(lambda: gw.state == GatewayState.RUNNING, "bound again")
+    answer = await smsc.receiver().deliver({"esm_class": 0x40,
+                                            "short_message": bytes([5, 0, 3, 9, 2, 2]) + b" and the second"})
+    assert answer.status == 0
+    await until(lambda: len(engine.received_messages()) == 1, "the message stored")
     [got] = engine.received_messages()
-    assert got.text == "Only the first[part 2 of 2 missing]"
+    assert got.text == "Only the first and the second"
 
 
 async def test_tls_binds_with_the_certificate_checked_or_not(tmp_path, make_engine):

@@ -120,6 +120,17 @@ async def test_unknown_command_gets_generic_nack_and_the_bind_goes_on(start_smpp
     assert (await client.read_raw())[:3] == (0x80000015, 0, 12)
 
 
+async def test_an_outbind_from_a_customer_gets_generic_nack(start_smpp, smpp_client):
+    server = await start_smpp()
+    client = await smpp_client(server)
+    await client.send_raw(raw_pdu(0x0B, 16, cstr("alice") + cstr("secret1")))
+    assert (await client.read_raw())[:3] == (0x80000000, C.SMPP_ESME_RINVCMDID, 16)
+    await client.send_raw(raw_pdu(0x0B, 17, b"no NUL"))  # garbled: still no outbind_resp, which SMPP has not
+    assert (await client.read_raw())[:3] == (0x80000000, C.SMPP_ESME_RINVCMDLEN, 17)
+    await client.send_raw(raw_pdu(0x15, 18))
+    assert (await client.read_raw())[:3] == (0x80000015, 0, 18)
+
+
 async def test_garbled_body_is_answered_with_an_error_and_the_bind_goes_on(start_smpp, smpp_client):
     server = await start_smpp()
     client = await smpp_client(server)
