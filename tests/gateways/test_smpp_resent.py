@@ -191,7 +191,7 @@ def test_a_version_8_store_gets_the_gateway_pending_table(db_url):
     conn.close()
     db = Database(db_url)
     db.create()
-    assert db.schema_version() == SCHEMA_VERSION == 9
+    assert db.schema_version() == SCHEMA_VERSION  # migrated through every later version too
     with db.session() as s:
         s.add(GatewayPending(gateway="Up", kind="part", key="k", data="{}"))
         s.commit()
