@@ -19,27 +19,23 @@ from typing import Any, Callable, Iterable, TypeVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from app.gateways.base import (DeliveryReport, Gateway, GatewayState, IncomingSms, OutboundSms,
-                               SendResult, TrafficEntry)
+from app.gateways.base import Gateway
 from app.gateways.registry import gateway_class
 from app.settings import GENERAL, SettingError
 from app.store import derived, journal
 from app.store import models as m
 from app.store.database import Database
 from app.store.models import GatewayRecord, Message, SettingValue
-from app.store.search import MessageFilter
 
 from .clock import Clock
 from .dispatcher import Dispatcher
-from .events import (EventBus, GatewayAlert, GatewaysChanged, GatewayStateChanged, MessageChanged,
-                     MessagesDeleted, MessageStored)
-from . import (conversations, file_edits, gateway_memory, gateway_pending, job_progress, lifecycle, shared_queue,
-               undo_delete)
-from .export import ExportTask
+from .events import EventBus, GatewaysChanged, MessageChanged, MessagesDeleted
+from . import file_edits, gateway_memory, lifecycle, shared_queue
+from .desk_operations import DeskOperations
+from .gateway_news import GatewayNews
 from .instances import InstanceRegistry
 from .store_health import StoreHealth
 from .store_lane import StoreLane
-from .job_progress import JobProgress
 from .outbox import BlockResult, Outbox
 from .routing import Router, RoutingRule, replace_rules
 from .requests import EngineError, OutboundRequest, QueueResult
@@ -48,7 +44,6 @@ from .contacts import ContactBook
 from .sessions import SessionRegistry
 from .peer_changes import PeerChanges
 from .status_counts import StatusCounts
-from .undo_delete import DeletedBatch
 from .users import UserBook
 from .views import GatewayView, MessageView, views_of
 
@@ -62,7 +57,7 @@ SWITCH_INTERVAL = 0.001
 DEMO_GATEWAY = {"name": "Demo", "kind": "modem", "settings": {"port": "simulator"}}
 
 
-class Engine:
+class Engine(DeskOperations, GatewayNews):
     def __init__(self, db: Database, *, clock: Clock | None = None, instance_id: str = "local"):
         self.db = db
         self.clock = clock or Clock()
@@ -556,176 +551,6 @@ class Engine:
         if not running:
             raise EngineError("no simulated gateway is running: start one in the Gateways tab")
         running[0].simulate_incoming(sender=sender, text=text)
-
-    # --- inbox: conversations, search, undoable delete, export, traffic -------------------
-
-    def search_messages(self, flt: MessageFilter, *, before_id: int | None = None,
-                        limit: int = 200) -> list[MessageView]:
-        """Messages matching a search and filters, newest first (safe to call from a worker thread)."""
-        return conversations.search_messages(self, flt, before_id=before_id, limit=limit)
-
-    def conversations(self, *, before_last_id: int | None = None, limit: int = 200, unread_only: bool = False,
-                      text: str = "") -> list[conversations.ConversationRow]:
-        """Correspondents, most recent exchange first, with unread counts and contact names."""
-        return conversations.conversations(self, before_last_id=before_last_id, limit=limit,
-                                           unread_only=unread_only, text=text)
-
-    def conversation(self, number: str) -> conversations.ConversationRow | None:
-        return conversations.conversation(self, number)
-
-    def thread(self, number: str, *, before_id: int | None = None, limit: int = 200) -> list[MessageView]:
-        """Messages to and from ``number``, newest first."""
-        return conversations.thread(self, number, before_id=before_id, limit=limit)
-
-    def mark_conversation_read(self, number: str) -> int:
-        return len(self.mark_read(conversations.unread_ids_from(self, number), True))
-
-    def delete_for_undo(self, ids: Iterable[int]) -> DeletedBatch:
-        """Delete messages, keeping a copy that :meth:`undo_delete` writes back."""
-        return undo_delete.delete_for_undo(self, ids)
-
-    def undo_delete(self, batch: DeletedBatch) -> int:
-        views = undo_delete.restore(self, batch)
-        self._unread_add(sum(1 for v in views if v.direction == m.IN and not v.read))
-        self.messages_stored(views)
-        return len(views)
-
-    def export_messages(self, path: str, *, flt: MessageFilter | None = None, ids: list[int] | None = None,
-                        progress=None) -> ExportTask:
-        """Write messages to a CSV file in a worker thread; the task can be cancelled."""
-        return ExportTask(self, path, flt=flt, ids=ids, progress=progress).start()
-
-    def jobs(self, *, limit: int = 100, ids: list[str] | None = None) -> list[JobProgress]:
-        """Recent jobs with their progress (n of m done), newest first."""
-        return job_progress.jobs(self, limit=limit, ids=ids)
-
-    def gateway_traffic(self, name: str) -> list[TrafficEntry]:
-        """The gateway's recent dialogue with its device or provider, most recent first."""
-        return list(reversed(self.gateway(name).traffic))
-
-    # --- gateway sink ----------------------------------------------------------------
-
-    def gateway_state_changed(self, gateway: Gateway) -> None:
-        self._new_dispatch_epoch()
-        if gateway.name in self.gateways:
-            self.events.publish(GatewayStateChanged(self.gateway_view(gateway)))
-            self.sessions.gateway_changed(gateway)
-        if gateway.state in (GatewayState.RUNNING,):
-            self.dispatcher.wake()
-
-    def gateway_alert(self, gateway: Gateway, text: str) -> None:
-        self.events.publish(GatewayAlert(gateway.name, text))
-
-    #: What a gateway remembers about its device (a modem's IMEI and IMSI), read and written in the store lane.
-    recall_gateway_facts = gateway_memory.recall
-    remember_gateway_facts = gateway_memory.remember
-    #: What a gateway acknowledged and holds (parts awaiting the others, early receipts), kept in the store.
-    keep_gateway_pending = gateway_pending.keep
-    settle_gateway_pending = gateway_pending.settle
-    load_gateway_pending = gateway_pending.load
-    purge_gateway_pending = gateway_pending.purge
-    received_fingerprints = gateway_pending.received_fingerprints
-
-    def gateway_sent(self, gateway: Gateway, sms: OutboundSms, result: SendResult) -> None:
-        self.outbox.record_result(gateway, sms, result)
-        self.dispatcher.wake()
-
-    def gateway_returned(self, gateway: Gateway, sms: list[OutboundSms]) -> None:
-        self.outbox.requeue(sms)
-        self.dispatcher.wake()
-
-    def gateway_report(self, gateway: Gateway, report: DeliveryReport) -> asyncio.Future | None:
-        return self.outbox.record_report(gateway, report)
-
-    def awaiting_reports(self, gateway: str, since) -> list[tuple[str, str, Any]]:
-        """(uid, reference, sent_at) of the messages ``gateway`` sent since ``since`` that have no final
-        outcome yet, so a provider gateway can ask for their statuses again after a restart.
-        Reads the store; safe in a worker thread."""
-        with self.db.session() as s:
-            return [tuple(r) for r in s.exec(select(Message.uid, Message.reference, Message.sent_at).where(
-                Message.direction == m.OUT, Message.status == m.SENT, Message.gateway == gateway,
-                Message.sent_at >= since, col(Message.reference).is_not(None)))]
-
-    def gateway_received(self, gateway: Gateway, sms: IncomingSms) -> asyncio.Future | None:
-        """Store a received message (in the store lane, in order with the gateway's other news); the future
-        is done once it is committed."""
-        return self.outbox.record_received(gateway, sms)
-
-    def message_received(self, view: MessageView) -> None:
-        """A received message was committed (on the loop): counted unread and announced."""
-        self._unread_add(1)
-        self.messages_stored([view])
-
-    def follow_other_consoles(self) -> None:
-        """Announce the changes other consoles sharing the store make to messages (``MessageChanged``), as
-        the window's lists want; a headless console has no use for them and leaves them unread."""
-        if not self.db.is_sqlite and self.peers is None:
-            self.peers = PeerChanges(self.instance_id)
-
-    def messages_stored(self, views: list[MessageView]) -> None:
-        """Committed new messages (on the loop): counted by state, queued for the search index and the
-        conversation summary in the background, announced (MessageStored each). Once for a whole job:
-        a job of a hundred thousand messages is handed over in a blink."""
-        if not views:
-            return
-        self.counts.stored(views)
-        self.db.messages_added()
-        self.events.publish_all([MessageStored(v) for v in views])
-
-    # --- statistics -----------------------------------------------------------------
-
-    # --- API front-ends --------------------------------------------------------------
-
-    def received_messages(self, *, limit: int | None = None, newest: bool = False, remove: bool = False,
-                          gateways_excluded: tuple[str, ...] = (), owner: str | None = None) -> list[MessageView]:
-        """Received messages not yet removed by an API client (only those answering ``owner``'s messages
-        when given); ``remove`` removes them."""
-        from .received import take_received
-
-        return take_received(self, limit=limit, newest=newest, remove=remove, gateways_excluded=gateways_excluded,
-                             owner=owner)
-
-    def resolve_contact_names(self, names: list[str]) -> list[tuple[str, list[str]]]:
-        """Contact and group names -> their numbers, in order (unknown names: empty)."""
-        from .contacts import resolve_contact_names
-
-        return resolve_contact_names(self, names)
-
-    async def set_gateway_property(self, name: str, key: str, text: str, *, reload: bool = True) -> Any:
-        """Change a declared gateway setting (validated; refused values are not stored)."""
-        from .gateway_properties import set_gateway_property
-
-        return await set_gateway_property(self, name, key, text, reload=reload)
-
-    def reset_send_limit(self, name: str) -> None:
-        from .gateway_properties import reset_send_limit
-
-        reset_send_limit(self, name)
-
-    async def reset_send_limit_async(self, name: str) -> None:
-        """:meth:`reset_send_limit` with its store write in the store lane."""
-        from .gateway_properties import reset_send_limit_async
-
-        await reset_send_limit_async(self, name)
-
-    def sent_count(self, gateway: str, since) -> int:
-        """Messages ``gateway`` sent since ``since`` (or since its send limit was last reset, if later), so a
-        gateway's per-day count survives a restart. Reads the store; safe in a worker thread."""
-        from .gateway_properties import sent_since
-
-        return sent_since(self, gateway, since)
-
-    def latest_sends(self, gateway: str, since, limit: int) -> list:
-        """When ``gateway`` sent its latest ``limit`` messages since ``since`` (or since its send limit was
-        last reset), oldest first, so a per-minute count survives a restart. Safe in a worker thread."""
-        from .gateway_properties import latest_sends
-
-        return latest_sends(self, gateway, since, limit)
-
-    def queue_length(self) -> int:
-        with self.db.session() as s:
-            return s.exec(select(func.count()).select_from(Message).where(
-                Message.direction == m.OUT, col(Message.status).in_((m.QUEUED, m.SCHEDULED)))).one()
 
 
 __all__ = ["Engine", "EngineError", "OutboundRequest"]
