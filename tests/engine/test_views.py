@@ -35,3 +35,16 @@ def test_views_read_by_the_driver_equal_views_of_the_stored_rows(make_engine):
             assert type(getattr(f, column)) is type(getattr(t, column)), column
     assert fast[0].sent_at == at and fast[0].possible_duplicate is True
     assert fast[1].scheduled_at == at and fast[1].flash is True and fast[1].status_report is False
+
+
+def test_a_time_written_with_an_offset_of_its_own_is_read_as_utc(make_engine):
+    engine = make_engine()
+    [view] = engine.queue_messages([OutboundRequest(["+15550001"], "hello")]).accepted
+    with engine.db.engine.begin() as conn:  # as a hand-written statement might store it
+        conn.exec_driver_sql("UPDATE message SET sent_at = '2026-03-01 14:30:45.000000+02:00', "
+                             "finished_at = '2026-03-01 12:30:45' WHERE id = ?", (view.id,))
+    with engine.db.engine.connect() as conn:
+        [read] = views_of(conn, [view.id])
+    assert read.sent_at == datetime(2026, 3, 1, 12, 30, 45, tzinfo=timezone.utc)
+    assert read.finished_at == datetime(2026, 3, 1, 12, 30, 45, tzinfo=timezone.utc)
+    assert read.sent_at.tzinfo is timezone.utc and read.finished_at.tzinfo is timezone.utc
