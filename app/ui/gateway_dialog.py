@@ -68,6 +68,7 @@ _UNITS = {"timeout": QT_TRANSLATE_NOOP("GatewayDialog", " s"), "backoff": QT_TRA
           "reconnect_backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "reconnect_backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "throttle_backoff": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
+          "duplicate_window": QT_TRANSLATE_NOOP("GatewayDialog", " s"),
           "messages_per_second": QT_TRANSLATE_NOOP("GatewayDialog", " /s")}
 
 
@@ -130,6 +131,9 @@ _LABELS = {
     "reconnect_backoff_max": QT_TRANSLATE_NOOP("GatewayDialog", "Reconnect after at most"),
     "throttle_backoff": QT_TRANSLATE_NOOP("GatewayDialog", "Pause when throttled"),
     "status_max_age": QT_TRANSLATE_NOOP("GatewayDialog", "Match receipts for"),
+    "outbind_listen": QT_TRANSLATE_NOOP("GatewayDialog", "Await outbind at (host:port)"),
+    "outbind_system_id": QT_TRANSLATE_NOOP("GatewayDialog", "Outbind system ID"),
+    "duplicate_window": QT_TRANSLATE_NOOP("GatewayDialog", "Recognise resent messages for"),
 }
 
 

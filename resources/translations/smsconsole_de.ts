@@ -1349,6 +1349,18 @@ Wählen Sie einen anderen Ordner oder schaffen Sie Platz, dann exportieren Sie e
         <translation>Zustellberichte zuordnen für</translation>
     </message>
     <message>
+        <source>Await outbind at (host:port)</source>
+        <translation>Outbind erwarten an (Host:Port)</translation>
+    </message>
+    <message>
+        <source>Outbind system ID</source>
+        <translation>System-ID des Outbind</translation>
+    </message>
+    <message>
+        <source>Recognise resent messages for</source>
+        <translation>Erneut gesendete Nachrichten erkennen für</translation>
+    </message>
+    <message>
         <source>detect from the modem&apos;s identity</source>
         <translation>aus der Kennung des Modems erkennen</translation>
     </message>
