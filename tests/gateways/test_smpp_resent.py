@@ -84,7 +84,8 @@ async def test_a_part_sent_again_is_taken_once(smsc, console):
     await asyncio.sleep(0.2)
     assert [v.text for v in engine.received_messages()] == ["Teil eins, Teil zwei"]
     assert not gw.parts.reassembler.pending() and gw.inbound.repeats == 2
-    assert [(p.kind, p.done) for p in pending(engine)] == [("part", True), ("part", True)]
+    await until(lambda: [(p.kind, p.done) for p in pending(engine)] == [("part", True), ("part", True)],
+                "both parts' rows marked done")
 
 
 async def test_a_receipt_sent_again_is_applied_once(smsc, console):
@@ -140,7 +141,9 @@ async def test_parts_awaiting_the_others_survive_a_restart(smsc, make_engine, tm
         [got] = second.received_messages()
         assert got.text == "Eins, zwei, drei" and got.sender == "+4915112345678" and got.recipient == "12345"
         assert gw.inbound.repeats == 1
-        assert all(p.done for p in pending(second))
+        # the parts' rows are marked done once the message is committed (the next write of the gateway's)
+        await until(lambda: pending(second) and all(p.done for p in pending(second)), "the parts marked done")
+        assert [p.kind for p in pending(second)] == ["part"] * len(pending(second))
     finally:
         await second.stop()
 
