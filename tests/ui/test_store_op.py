@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from app.store import loop_guard
@@ -131,6 +132,8 @@ def test_the_result_is_dropped_when_the_widget_was_closed_meanwhile(qtbot, engin
     got = []
     run_op(parent, engine, lambda: release.wait(10) and 1, on_done=got.append)
     parent.deleteLater()
+    # the deletion the loop does when it next gets there, done now (a nested wait may hold it off)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qtbot.waitUntil(lambda: not _alive(parent), timeout=5000)
     release.set()
     settle(qtbot)
