@@ -67,11 +67,6 @@ class StoreLane(Executor):
         small pieces (a piece cannot be interrupted, and answering work that arrives waits for it)."""
         return time.monotonic() - self.answered_at < within
 
-    def pending(self) -> tuple[int, int]:
-        """Pieces of answering and of background work waiting (not the one running)."""
-        with self._lock:
-            return len(self._answering), len(self._background)
-
     def _put(self, pending: deque, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
         future: Future = Future()
         with self._lock:
