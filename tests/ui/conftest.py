@@ -26,10 +26,15 @@ def collect_on_the_gui_thread():
 
     A window refers to itself through its parts, so only the cycle collector frees it; left
     to chance, the collector runs in whichever thread allocates next (a store or export
-    worker), and a widget deleted there leaves its timers to fire on freed memory.
+    worker), and a widget deleted there leaves its timers to fire on freed memory. So the
+    automatic collector is off while the test runs, and the test's garbage is collected here.
     """
-    yield
-    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture
