@@ -25,6 +25,7 @@ from app.store import models as m
 from .bind import SmppBind
 from .delivery import UserDelivery
 from .guard import BindGuard
+from .reassembly import restore
 from .store_ops import NOTICES
 from .submit import SubmitBatcher
 
@@ -75,10 +76,11 @@ class SmppServer:
         self._connections: set[SmppBind] = set()
         self._tasks: set[asyncio.Task] = set()
         self._deliveries: dict[str, UserDelivery] = {}
-        #: Long messages being put together (see submit.py).
+        #: Long messages being put together, by their parts' key (see reassembly.py).
         self.long_messages: dict = {}
         self.batcher = SubmitBatcher(engine)
         self._unsubscribe = None
+        self.stopped = False
 
     # --- running ----------------------------------------------------------------
 
@@ -87,6 +89,7 @@ class SmppServer:
             host, port = parse_listen(self.cfg["listen"])
         except SettingError as exc:
             raise SmppStartError(f"smpp.listen: {exc}") from None
+        await restore(self)
         try:
             self._server = await asyncio.start_server(self._accept, host, port, backlog=256)
         except OSError as exc:
@@ -98,6 +101,7 @@ class SmppServer:
         log.info("SMPP server on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:
+        self.stopped = True
         if self._server is None:
             return
         server, self._server = self._server, None
@@ -107,6 +111,10 @@ class SmppServer:
         if self._user_stopped in self.engine.sessions.on_stop:
             self.engine.sessions.on_stop.remove(self._user_stopped)
         await asyncio.gather(*(b.unbind() for b in list(self._connections)), return_exceptions=True)
+        for long in self.long_messages.values():  # their parts stay in the store for the next start
+            if long.timer is not None:
+                long.timer.cancel()
+        self.long_messages.clear()
         for task in list(self._tasks):
             task.cancel()
         for d in self._deliveries.values():
@@ -114,6 +122,12 @@ class SmppServer:
         await asyncio.gather(*self._tasks, *(d.task for d in self._deliveries.values()), return_exceptions=True)
         await server.wait_closed()
         log.info("SMPP server stopped")
+
+    def spawn(self, fn, *args) -> None:
+        """Run ``fn(*args)`` in a task of the server's (cancelled when it stops)."""
+        task = asyncio.ensure_future(fn(*args))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         bind = SmppBind(self, reader, writer)
@@ -150,9 +164,7 @@ class SmppServer:
     def _user_stopped(self, user: str) -> None:
         for bind in list(self.binds_of(user)):
             log.info("SMPP %s: %s stopped by an operator: unbinding", bind.address, user)
-            task = asyncio.ensure_future(bind.unbind())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.spawn(bind.unbind)
 
     def _event(self, event) -> None:
         """Wake the delivery tasks for what may be theirs: a message received, or one sent or finished

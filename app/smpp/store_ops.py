@@ -123,3 +123,12 @@ def cancellable(engine: "Engine", user: str, uid: str, sender: str = "", recipie
     if sender and members and members[0].sender != sender:
         return []
     return [r.id for r in members if r.status in waiting and (not sender or r.sender == sender)]
+
+
+def stored_uids(engine: "Engine", uids: list[str]) -> list[str]:
+    """Which of ``uids`` name a stored message."""
+    found: list[str] = []
+    with engine.db.session() as s:
+        for i in range(0, len(uids), 500):
+            found += s.exec(select(Message.uid).where(col(Message.uid).in_(uids[i:i + 500]))).all()
+    return found

@@ -4,24 +4,23 @@ A submitted text is queued like any other (routing, limits, the opt-out
 list) with ``Engine.queue_messages_async``, source ``smpp``; its message_id is
 the console's message id. A long text comes either whole in the
 message_payload parameter or in parts, each with a concatenation header
-(esm_class UDHI) or the sar_* parameters: the parts are put together here and
-queued as one message, whose id every part's response carries.
+(esm_class UDHI) or the sar_* parameters: the parts are put together and
+queued as one message, whose id every part's response carries; each part is
+kept in the store before it is answered (``reassembly.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from app.engine.ids import new_message_uid
 from app.engine.requests import OutboundRequest
 from app.sms.numbers import InvalidNumber, normalize_number
 
 from . import pdu as P
+from .reassembly import add_part, complete
 from .replace import replace_present
 from .store_ops import STATES, cancellable, job_options, set_state
 from .text import Segment, TextError, decode_text, parse_time, split_udh
@@ -31,24 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Seconds the parts of a long message may take to arrive; then the parts that came are queued.
-REASSEMBLY_SECONDS = 300.0
-#: Long messages being put together at once, all users; one more part of a new one is refused.
-MAX_REASSEMBLING = 10_000
 _UDHI = 0x40
 #: Refusals of the queue by their code, as SMPP statuses.
 _REFUSALS = {"invalid-number": P.ESME_RINVDSTADR, "blocked": P.ESME_RINVDSTADR}
-
-
-@dataclass
-class _Long:
-    uid: str
-    total: int
-    request: OutboundRequest
-    options: str
-    parts: dict[int, str] = field(default_factory=dict)
-    started: float = field(default_factory=time.monotonic)
-    timer: asyncio.TimerHandle | None = None
 
 
 def _destination(pdu: P.Pdu) -> str:
@@ -135,33 +119,15 @@ async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
             if replaced is not None:
                 return bind.send(P.response(pdu, message_id=replaced))
         return await _queue(bind, pdu, request, options)
-    key = (bind.user, request.sender, request.recipients[0], segment.reference, segment.total)
-    long = server.long_messages.get(key)
+    long, last = await add_part(server, bind.user, request, segment, options)  # kept in the store
     if long is None:
-        if len(server.long_messages) >= MAX_REASSEMBLING:
-            return bind.refuse(pdu, P.ESME_RMSGQFUL, "too many long messages being put together")
-        long = server.long_messages[key] = _Long(new_message_uid(), segment.total, request, options)
-        long.timer = asyncio.get_running_loop().call_later(
-            REASSEMBLY_SECONDS, lambda: asyncio.ensure_future(_complete(bind, key, timed_out=True)))
-    long.parts[segment.number] = request.text
-    if len(long.parts) < long.total:
-        bind.send(P.response(pdu, message_id=long.uid))
-        return
-    await _complete(bind, key, pdu=pdu)
-
-
-async def _complete(bind: "SmppBind", key: tuple, *, pdu: P.Pdu | None = None, timed_out: bool = False) -> None:
-    long = bind.server.long_messages.pop(key, None)
-    if long is None:
-        return
-    if long.timer is not None:
-        long.timer.cancel()
-    if timed_out:
-        log.warning("SMPP %s: only %d of %d parts of message %s came within %d s: queued what came",
-                    bind.user, len(long.parts), long.total, long.uid, REASSEMBLY_SECONDS)
-    text = "".join(long.parts[n] for n in sorted(long.parts))
-    long.request.text, long.request.uid = text, long.uid
-    await _queue(bind, pdu, long.request, long.options)
+        return bind.refuse(pdu, P.ESME_RMSGQFUL, "too many long messages being put together")
+    if not last:
+        return bind.send(P.response(pdu, message_id=long.uid))
+    item = await complete(server, long)
+    if item.message is None:
+        return bind.refuse(pdu, refusal_status(item.code), item.error)
+    bind.send(P.response(pdu, message_id=item.message.uid))
 
 
 class SubmitBatcher:
@@ -211,12 +177,8 @@ class SubmitBatcher:
                 self._handle = asyncio.get_running_loop().call_soon(self._flush)
 
 
-async def _queue(bind: "SmppBind", pdu: P.Pdu | None, request: OutboundRequest, options: str) -> None:
+async def _queue(bind: "SmppBind", pdu: P.Pdu, request: OutboundRequest, options: str) -> None:
     item = await bind.server.batcher.queue(bind.user, request, options)
-    if pdu is None:
-        if item.message is None:
-            log.warning("SMPP %s: long message %s refused: %s", bind.user, request.uid, item.error)
-        return
     if item.message is None:
         return bind.refuse(pdu, refusal_status(item.code), item.error)
     bind.send(P.response(pdu, message_id=item.message.uid))
