@@ -1,8 +1,10 @@
 """What a gateway acknowledged to its peer and holds before it becomes a message or a report: parts of an
 incoming long message awaiting the others, a delivery receipt that came before the response naming its
-message id (``gateway_pending``). Kept in the store so a restart loses none; each function runs in the
-engine's store lane (the async ones hand themselves to it), off the event loop. A removed gateway's items
-stay: a gateway added again under its name takes them up.
+message id (``gateway_pending``); also what the SMPP server acknowledged to a customer and holds: the
+parts of a long message awaiting the others (``app/smpp/reassembly.py``, under the holder
+``smpp-server@<instance>``, kind ``smpppart``). Kept in the store so a restart loses none; each function
+runs in the engine's store lane (the async ones hand themselves to it), off the event loop. A removed
+gateway's items stay: a gateway added again under its name takes them up.
 """
 
 from __future__ import annotations

@@ -304,8 +304,9 @@ class SmppDelivered(SQLModel, table=True):
 class GatewayPending(SQLModel, table=True):
     """What a gateway took from a peer and acknowledged before it could be stored as a message or a report:
     a part of an incoming long message awaiting the others (kind "part"), a delivery receipt that came
-    before the response naming its message id (kind "receipt"). Kept so a restart of the console loses
-    none; ``data`` is the gateway's own JSON. A part of a message already stored stays ``done`` for a while,
+    before the response naming its message id (kind "receipt"); and a part of a long message a customer
+    submitted to the SMPP server (gateway ``smpp-server@<instance>``, kind "smpppart", keyed by the
+    message's id). Kept so a restart of the console loses none; ``data`` is the holder's own JSON. A part of a message already stored stays ``done`` for a while,
     so the same part sent again is recognised."""
 
     __tablename__ = "gateway_pending"
@@ -314,7 +315,7 @@ class GatewayPending(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     gateway: str = Field(max_length=64)
     kind: str = Field(max_length=8)
-    #: What the gateway finds it by (a part's fingerprint, a receipt's message id).
+    #: What the gateway finds it by (a part's fingerprint, a receipt's message id, a held part's message id).
     key: str = Field(default="", max_length=128)
     data: str = Field(default="{}", sa_type=Text)
     created_at: datetime = _ts(default_factory=utcnow)

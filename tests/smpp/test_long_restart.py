@@ -139,3 +139,39 @@ async def test_a_message_queued_whose_parts_were_not_let_go_is_not_queued_again(
     server = await restart(server, start_smpp, make_engine)
     assert [(r.uid, r.text) for r in outbound(server.engine)] == [(uid, PARTS[0] + PARTS[1])]
     assert held(server.engine) == [] and server.long_messages == {}
+
+
+async def test_parts_with_sar_options_held_across_a_restart(start_smpp, smpp_client, make_engine):
+    """Parts numbered by the sar_* options (SMPP 3.4 §5.3.2.22-24), with a receipt asked for: the message
+    keeps the first part's options across the restart."""
+    server = await start_smpp()
+    client = await smpp_client(server)
+
+    async def sar(number: int):
+        resp = await submit(client, PARTS[number - 1].encode("ascii"), sar_msg_ref_num=0x1234,
+                            sar_total_segments=3, sar_segment_seqnum=number, registered_delivery=1)
+        assert resp.status == 0
+        return resp.message_id.decode()
+
+    uid = await sar(2)
+    assert await sar(3) == uid
+    await client.close()
+    server = await restart(server, start_smpp, make_engine)
+    client = await smpp_client(server)
+    assert await sar(1) == uid
+    [message] = outbound(server.engine)
+    assert (message.uid, message.text, message.status_report) == (uid, TEXT, True)
+    assert held(server.engine) == []
+
+
+async def test_another_console_on_the_store_leaves_the_parts_alone(start_smpp, smpp_client, make_engine):
+    """Each console's SMPP server holds its own customers' parts: another console starting on the same
+    store takes none of them."""
+    server = await start_smpp()
+    client = await smpp_client(server)
+    uid = await part(client, 1)
+    other = await start_smpp(make_engine(instance_id="other"), gateways={}, users=())
+    assert other.long_messages == {} and outbound(other.engine) == []
+    assert [r.key for r in held(other.engine)] == [uid]
+    assert await part(client, 2) == uid and await part(client, 3) == uid
+    assert stored(server.engine, uid).text == TEXT
