@@ -68,7 +68,7 @@ async def handle_multi(bind: "SmppBind", pdu: P.Pdu) -> None:
     if throttled(bind, pdu, len(wanted)):  # each destination is a message
         return
     uid = new_message_uid()
-    options = job_options(pdu.get("registered_delivery", 0))
+    options = job_options(pdu.get("registered_delivery", 0), pdu.get("data_coding", 0))
     batcher = bind.server.batcher
     futures = [batcher.queue(bind.user, dataclasses.replace(request, recipients=[address], customer_ref=uid,
                                                             uid=uid if n == 0 else None), options)

@@ -4,8 +4,11 @@ The message_id names the message (for a submit_multi, every destination still wa
 does); source_addr must be the message's own sender. What changes, as §4.10.1 says:
 
 - ``short_message`` (or SMPP 5.0's ``message_payload``): the new text. replace_sm has no data_coding: the
-  octets are read in UCS-2 when the message's text goes as UCS-2, else in the SMSC default alphabet
-  (data_coding 0, GSM 03.38 unpacked). Empty: the text stays.
+  octets are read in the data_coding the message was submitted with (1 IA5, 3 Latin-1, 8 UCS-2), which the
+  options of the message's job keep (``store_ops.job_options``: ``"data_coding"``; a replace that moves
+  the message to another job takes it along). Options without it: the SMSC default alphabet (data_coding
+  0, GSM 03.38 unpacked), or UCS-2 for a message whose text goes as UCS-2 (one queued before the job
+  kept the coding). Empty: the text stays.
 - ``schedule_delivery_time`` and ``validity_period`` (absolute or relative): empty keeps the message's own.
 - ``registered_delivery``: the receipts wanted from now on (as submit_sm's). For a submit_multi it holds
   for every destination's receipt still to come, since the destinations share one job.
@@ -40,7 +43,7 @@ from app.store import models as m
 from app.store.models import Job, Message
 
 from . import pdu as P
-from .store_ops import Member, job_options, message_set
+from .store_ops import Member, job_options, message_set, submitted_coding
 from .text import GSM, UCS2, TextError, decode_text, parse_time
 
 if TYPE_CHECKING:
@@ -102,15 +105,18 @@ def replace(engine: "Engine", user: str, ask: _Ask) -> tuple[int, str, bool]:
         waiting = [r for r in members if r.status in (m.QUEUED, m.SCHEDULED)]
         if not waiting:
             return P.ESME_RREPLACEFAIL, f"message {ask.uid!r} is {members[0].status}: no longer waiting", False
+        coding = _coding(s, waiting[0])
         text = KEEP
         if ask.data is not None:
             try:
-                text = decode_text(ask.data, UCS2 if waiting[0].encoding == "ucs2" else GSM)
+                text = decode_text(ask.data, coding if coding is not None
+                                   else UCS2 if waiting[0].encoding == "ucs2" else GSM)
             except TextError as exc:
                 return exc.status, exc.reason, False
         rd = ask.registered_delivery
+        options = job_options(rd, coding or GSM)
         change = Replacement(text=text, scheduled_at=ask.scheduled_at, expires_at=ask.expires_at,
-                             status_report=(rd & 0x03) in (1, 2), job_id=_job_for(s, members, job_options(rd), now))
+                             status_report=(rd & 0x03) in (1, 2), job_id=_job_for(s, members, options, now))
         try:
             views = _committed(engine, s, [r.id for r in waiting], change, now)
         except EngineError as exc:
@@ -134,22 +140,22 @@ def _committed(engine: "Engine", s, ids: list[int], change: Replacement, now) ->
     return views
 
 
-async def replace_present(bind: "SmppBind", request: OutboundRequest, registered_delivery: int) -> str | None:
-    """A submit_sm with replace_if_present_flag 1: the id of the waiting message it replaced (None: none
-    waits, queue it as a new one)."""
+async def replace_present(bind: "SmppBind", request: OutboundRequest, options: str) -> str | None:
+    """A submit_sm with replace_if_present_flag 1 (its job ``options``: receipts and data_coding): the id of
+    the waiting message it replaced (None: none waits, queue it as a new one)."""
     engine = bind.server.engine
     try:
         recipient = normalize_number(request.recipients[0], engine.settings.get("default_country") or None)
     except InvalidNumber:
         return None
-    uid, due = await engine.in_lane(_replace_present, engine, bind.user, request, recipient, registered_delivery)
+    uid, due = await engine.in_lane(_replace_present, engine, bind.user, request, recipient, options)
     if due:
         engine.dispatcher.wake()
     return uid
 
 
 def _replace_present(engine: "Engine", user: str, request: OutboundRequest, recipient: str,
-                     registered_delivery: int) -> tuple[str | None, bool]:
+                     options: str) -> tuple[str | None, bool]:
     now = engine.clock.now()
     with engine.db.session() as s:
         row = s.exec(select(Message.uid, Message.id, Message.status, Message.sender, Message.job_id,
@@ -163,12 +169,18 @@ def _replace_present(engine: "Engine", user: str, request: OutboundRequest, reci
         expires = now + timedelta(seconds=request.validity_seconds) if request.validity_seconds else None
         change = Replacement(text=request.text, scheduled_at=request.scheduled_at, expires_at=expires,
                              status_report=request.status_report,
-                             job_id=_job_for(s, [member], job_options(registered_delivery), now))
+                             job_id=_job_for(s, [member], options, now))
         try:
             views = _committed(engine, s, [member.id], change, now)
         except EngineError:  # the new text cannot be sent: queued, it is refused as any would be
             views = []
     return (row[0], views[0].status == m.QUEUED) if views else (None, False)
+
+
+def _coding(s, member: Member) -> int | None:
+    """The data_coding the message was submitted with, as its job's options keep it (None: not kept)."""
+    options = s.exec(select(Job.options).where(Job.id == member.job_id)).first() if member.job_id else None
+    return submitted_coding(options)
 
 
 def _job_for(s, members: list, options: str, now) -> Any:

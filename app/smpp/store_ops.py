@@ -15,6 +15,8 @@ from sqlmodel import col, select
 from app.store import models as m
 from app.store.models import Message, User
 
+from .text import CODINGS
+
 if TYPE_CHECKING:
     from app.engine.engine import Engine
 
@@ -29,18 +31,35 @@ NOTICES = {**FINAL, m.SENT: ENROUTE_NOTICE}
 STATES = {m.QUEUED: 1, m.SCHEDULED: 1, m.SENDING: 1, m.SENT: 1, **{k: v[1] for k, v in FINAL.items()}}
 
 
-def job_options(registered_delivery: int) -> str:
+def job_options(registered_delivery: int, data_coding: int = 0) -> str:
     """The options of the job a submitted message goes in: what registered_delivery asks beyond the
-    default (a receipt for every final state, or none), so the receipts can honour it. Bits 0-1: 1 a
-    receipt, 2 a receipt only on failure; bit 4 (0x10): an intermediate notification when sent."""
+    default (a receipt for every final state, or none), so the receipts can honour it, and the data_coding
+    the text was submitted in when it is not the default 0, so replace_sm reads its text in it. Bits 0-1
+    of registered_delivery: 1 a receipt, 2 a receipt only on failure; bit 4 (0x10): an intermediate
+    notification when sent."""
     wanted = registered_delivery & 0x13
-    return "{}" if wanted in (0, 1) else json.dumps({"registered_delivery": wanted})
+    options: dict[str, int] = {}
+    if wanted not in (0, 1):
+        options["registered_delivery"] = wanted
+    if data_coding:
+        options["data_coding"] = data_coding
+    return json.dumps(options) if options else "{}"
+
+
+def submitted_coding(options: str | None) -> int | None:
+    """The data_coding a job's options keep (None: not kept, the message was queued before they kept it
+    or in the default 0)."""
+    try:
+        coding = json.loads(options or "{}").get("data_coding")
+    except (ValueError, AttributeError):
+        return None
+    return coding if isinstance(coding, int) else None
 
 
 #: Job options of messages whose DELIVRD receipt is not wanted, and of those that want an intermediate
-#: notification.
-FAILURE_ONLY = [job_options(2), job_options(0x12)]
-INTERMEDIATE = [job_options(0x10), job_options(0x11), job_options(0x12)]
+#: notification (in every data_coding a text is accepted in).
+FAILURE_ONLY = [job_options(rd, dc) for rd in (2, 0x12) for dc in CODINGS]
+INTERMEDIATE = [job_options(rd, dc) for rd in (0x10, 0x11, 0x12) for dc in CODINGS]
 
 
 @dataclass(frozen=True)

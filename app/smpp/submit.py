@@ -112,10 +112,10 @@ async def handle_submit(bind: "SmppBind", pdu: P.Pdu) -> None:
         request, segment = _request(bind, pdu)
     except TextError as exc:
         return bind.refuse(pdu, exc.status, exc.reason)
-    options = job_options(pdu.get("registered_delivery", 0))
+    options = job_options(pdu.get("registered_delivery", 0), pdu.get("data_coding", 0))
     if segment is None:
         if pdu.get("replace_if_present_flag") == 1:  # only submit_sm has it
-            replaced = await replace_present(bind, request, pdu.get("registered_delivery", 0))
+            replaced = await replace_present(bind, request, options)
             if replaced is not None:
                 return bind.send(P.response(pdu, message_id=replaced))
         return await _queue(bind, pdu, request, options)

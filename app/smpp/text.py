@@ -16,6 +16,8 @@ from app.sms.gsm7 import charset
 from . import pdu as P
 
 GSM, IA5, LATIN1, UCS2 = 0, 1, 3, 8
+#: The data_coding values a text is accepted in.
+CODINGS = (GSM, IA5, LATIN1, UCS2)
 #: Octets to septets: the top bit of an unpacked GSM or IA5 octet is not part of the character.
 _SEPTETS = bytes(b & 0x7F for b in range(256))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+import pytest
 import smpplib.consts as C
 import smpplib.smpp
 from sqlmodel import select
@@ -19,7 +20,7 @@ from tests.smpp.test_submit import stored, submit
 SLOW_REPORTS = {"Sim": ("simulator", {"send_delay": 0.0, "report_delay": 3600.0})}
 
 
-def multi_body(dests: list[tuple], text: bytes, *, registered_delivery: int = 0) -> bytes:
+def multi_body(dests: list[tuple], text: bytes, *, registered_delivery: int = 0, coding: int = 0) -> bytes:
     """A submit_multi body written by hand (SMPP 3.4 §4.5.1): ("sme", ton, address) or ("dl", name)."""
     body = cstr("") + bytes([5, 0]) + cstr("Shop") + bytes([len(dests)])
     for dest in dests:
@@ -27,7 +28,7 @@ def multi_body(dests: list[tuple], text: bytes, *, registered_delivery: int = 0)
             body += bytes([1, dest[1], 1]) + cstr(dest[2])
         else:
             body += bytes([2]) + cstr(dest[1])
-    return body + bytes([0, 0, 0]) + cstr("") + cstr("") + bytes([registered_delivery, 0, 0, 0, len(text)]) + text
+    return body + bytes([0, 0, 0]) + cstr("") + cstr("") + bytes([registered_delivery, 0, coding, 0, len(text)]) + text
 
 
 def multi_resp(body: bytes) -> tuple[str, list[tuple[str, int]]]:
@@ -141,13 +142,14 @@ async def _report(engine, uid: str, outcome: str) -> None:
                                                                       recipient=row.recipient))
 
 
-async def test_registered_delivery_2_sends_a_receipt_only_on_failure(start_smpp, smpp_client):
+@pytest.mark.parametrize("coding", [0, 3])  # the job of a Latin-1 message also keeps its data_coding
+async def test_registered_delivery_2_sends_a_receipt_only_on_failure(start_smpp, smpp_client, coding):
     server = await start_smpp(gateways=SLOW_REPORTS)
     engine = server.engine
     client = await smpp_client(server)
-    ok = (await submit(client, "arrives", registered_delivery=2)).message_id.decode()
-    lost = (await submit(client, "is lost", registered_delivery=2)).message_id.decode()
-    always = (await submit(client, "arrives too", registered_delivery=1)).message_id.decode()
+    ok = (await submit(client, "arrives", registered_delivery=2, coding=coding)).message_id.decode()
+    lost = (await submit(client, "is lost", registered_delivery=2, coding=coding)).message_id.decode()
+    always = (await submit(client, "arrives too", registered_delivery=1, coding=coding)).message_id.decode()
     for uid in (ok, lost, always):
         await wait_status(engine, uid, m.SENT)
     await _report(engine, ok, "delivered")
@@ -166,10 +168,12 @@ async def test_registered_delivery_2_sends_a_receipt_only_on_failure(start_smpp,
     assert extra is None
 
 
-async def test_intermediate_notification_then_the_final_receipt(start_smpp, smpp_client):
+@pytest.mark.parametrize("coding", [0, 8])  # the job of a UCS-2 message also keeps its data_coding
+async def test_intermediate_notification_then_the_final_receipt(start_smpp, smpp_client, coding):
     server = await start_smpp()
     client = await smpp_client(server)
-    uid = (await submit(client, "step by step", registered_delivery=0x11)).message_id.decode()
+    text = "step by step".encode("utf-16-be" if coding == 8 else "latin-1")
+    uid = (await submit(client, text, registered_delivery=0x11, coding=coding)).message_id.decode()
     first, second = await deliveries(client, 2)
     assert first.esm_class == 0x20 and first.message_state == C.SMPP_MESSAGE_STATE_ENROUTE
     assert " stat:ENROUTE err:000 " in first.short_message.decode()
