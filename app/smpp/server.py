@@ -89,6 +89,7 @@ class SmppServer:
             host, port = parse_listen(self.cfg["listen"])
         except SettingError as exc:
             raise SmppStartError(f"smpp.listen: {exc}") from None
+        self.stopped = False
         await restore(self)
         try:
             self._server = await asyncio.start_server(self._accept, host, port, backlog=256)

@@ -175,3 +175,21 @@ async def test_another_console_on_the_store_leaves_the_parts_alone(start_smpp, s
     assert [r.key for r in held(other.engine)] == [uid]
     assert await part(client, 2) == uid and await part(client, 3) == uid
     assert stored(server.engine, uid).text == TEXT
+
+
+async def test_a_part_the_store_cannot_keep_is_not_acknowledged(start_smpp, smpp_client, monkeypatch):
+    """ESME_RSYSERR instead of ESME_ROK, and nothing is held of it (no message of no parts later)."""
+    server = await start_smpp()
+    client = await smpp_client(server)
+
+    async def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reassembly.gateway_pending, "keep", broken)
+        resp = await submit(client, bytes([5, 0, 3, 7, 2, 1]) + b"first half", esm_class=0x40)
+    assert resp.status == 0x08  # ESME_RSYSERR
+    assert server.long_messages == {} and held(server.engine) == []
+    uid = await part(client, 1, total=2, ref=7)
+    assert await part(client, 2, total=2, ref=7) == uid
+    assert stored(server.engine, uid).text == PARTS[0] + PARTS[1]
