@@ -89,14 +89,21 @@ class SmppServer:
             host, port = parse_listen(self.cfg["listen"])
         except SettingError as exc:
             raise SmppStartError(f"smpp.listen: {exc}") from None
-        self.stopped = False
-        await restore(self)
         try:
-            self._server = await asyncio.start_server(self._accept, host, port, backlog=256)
+            server = await asyncio.start_server(self._accept, host, port, backlog=256, start_serving=False)
         except OSError as exc:
             why = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
             raise SmppStartError(f"cannot listen for SMPP on {host}:{port}: {why}") from None
-        self.host, self.port = host, self._server.sockets[0].getsockname()[1]
+        self.stopped = False
+        try:
+            await restore(self)  # the parts held when it last ran, before a bind can add to them
+        except BaseException:
+            self._forget_long_messages()
+            server.close()
+            raise
+        self._server = server
+        await server.start_serving()
+        self.host, self.port = host, server.sockets[0].getsockname()[1]
         self.engine.sessions.on_stop.append(self._user_stopped)
         self._unsubscribe = self.engine.events.subscribe(self._event)
         log.info("SMPP server on %s:%d", self.host, self.port)
@@ -112,10 +119,7 @@ class SmppServer:
         if self._user_stopped in self.engine.sessions.on_stop:
             self.engine.sessions.on_stop.remove(self._user_stopped)
         await asyncio.gather(*(b.unbind() for b in list(self._connections)), return_exceptions=True)
-        for long in self.long_messages.values():  # their parts stay in the store for the next start
-            if long.timer is not None:
-                long.timer.cancel()
-        self.long_messages.clear()
+        self._forget_long_messages()
         for task in list(self._tasks):
             task.cancel()
         for d in self._deliveries.values():
@@ -123,6 +127,13 @@ class SmppServer:
         await asyncio.gather(*self._tasks, *(d.task for d in self._deliveries.values()), return_exceptions=True)
         await server.wait_closed()
         log.info("SMPP server stopped")
+
+    def _forget_long_messages(self) -> None:
+        """Their parts stay in the store for the next start."""
+        for long in self.long_messages.values():
+            if long.timer is not None:
+                long.timer.cancel()
+        self.long_messages.clear()
 
     def spawn(self, fn, *args) -> None:
         """Run ``fn(*args)`` in a task of the server's (cancelled when it stops)."""
