@@ -118,7 +118,11 @@ async def complete(server: "SmppServer", long: Long, *, timed_out: bool = False)
         raise
     if item.message is None and timed_out:
         log.warning("SMPP %s: long message %s refused: %s", long.user, long.uid, item.error)
-    await gateway_pending.settle(server.engine, holder(server), long.rows)
+    try:
+        await gateway_pending.settle(server.engine, holder(server), long.rows)
+    except Exception:  # noqa: BLE001 - the message is stored: the next start deletes the rows
+        log.exception("SMPP %s: the held parts of message %s stay in the store until the next start",
+                      long.user, long.uid)
     return item
 
 
