@@ -1,5 +1,6 @@
-"""replace_sm and what a gateway holds (gateway_pending) on a PostgreSQL store (SMSCONSOLE_TEST_PG_URL):
-the lifecycle's statements over arrays with the replaced columns, the table's reads and writes."""
+"""replace_sm and what a gateway or the SMPP server holds (gateway_pending) on a PostgreSQL store
+(SMSCONSOLE_TEST_PG_URL): the lifecycle's statements over arrays with the replaced columns, the table's reads
+and writes, a replacement read in the message's data_coding, parts of a long message across a restart."""
 
 from __future__ import annotations
 
@@ -44,3 +45,24 @@ async def test_gateway_pending_on_postgresql(make_engine, pg_url):
     assert [p.key for p in gateway_pending._load(engine, "Other")] == ["fp3"]
     assert gateway_pending._received_fingerprints(engine, "Up", datetime.now(timezone.utc)) == []
     engine.db.close()
+
+
+async def test_latin1_replace_and_parts_across_a_restart_on_postgresql(pg_url, make_engine, start_smpp,
+                                                                      smpp_client):
+    """The coding kept in the job's options, and held parts of a long message taken up again."""
+    from tests.smpp.test_long_restart import TEXT, held, outbound, part, restart
+
+    server = await start_smpp(make_engine(url=pg_url))
+    server.engine.settings["sending_paused"] = True
+    client = await smpp_client(server)
+    latin = (await submit(client, "Grüße".encode("latin-1"), coding=3)).message_id.decode()
+    assert (await replace(client, 6, latin, "Très bien".encode("latin-1")))[:2] == (REPLACE_SM_RESP, 0)
+    assert stored(server.engine, latin).text == "Très bien"
+    uid = await part(client, 1)
+    await part(client, 2)
+    await client.close()
+    server = await restart(server, start_smpp, make_engine, url=pg_url)
+    client = await smpp_client(server)
+    assert await part(client, 3) == uid
+    assert stored(server.engine, uid).text == TEXT and held(server.engine) == []
+    assert len(outbound(server.engine)) == 2
