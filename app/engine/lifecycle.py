@@ -10,8 +10,10 @@ alone, whatever the caller believed. This module is the only code in
 checks the source); new messages get theirs from :func:`initial_status`.
 
 Every change of status appends a row to the event journal
-(``message_event``) in the same transaction: a trigger the store installs
-(:mod:`app.store.journal`) writes it, so no writer can forget it.
+(``message_event``) in the same transaction. On SQLite a trigger the store
+installs (:mod:`app.store.journal`) writes it; on PostgreSQL the statements
+compiled here write it themselves (:func:`_journaled`), so the journal rows of
+a batch cost no copy of the wide message rows.
 """
 
 from __future__ import annotations
@@ -232,8 +234,8 @@ def apply(conn: Connection, transition: Transition, rows: list[dict[str, Any]], 
         # one statement however many rows: a statement per row costs PostgreSQL far more than the
         # rows themselves (executemany of 250 sent messages: about 4x the time)
         columns = [list(c) for c in zip(*(values(r) for r in rows))]
-        return conn.exec_driver_sql(_pg_sql(transition, keys, expect is not None),
-                                    (*columns, *extra)).rowcount
+        result = conn.exec_driver_sql(_pg_sql(transition, keys, expect is not None), (*columns, *extra))
+        return result.rowcount if transition.target is None else result.scalar()
     sql = _sql(transition, keys, conn.dialect.name, _mark(conn), expect is not None, 0)
     named = 1 + len(keys)  # the values and b_id; the expected status comes before the claim
     return conn.exec_driver_sql(sql, [(*v[:named], *extra, *v[named:]) for v in map(values, rows)]).rowcount
@@ -259,11 +261,33 @@ def _pg_sql(transition: Transition, keys: tuple[str, ...], expect: bool) -> str:
     sets += [f"{quote(c)} = {_EMPTY.get(c, 'NULL')}" for c in transition.clears if c not in keys]
     sets += [f"{quote(col)} = {expr.replace('max(', 'GREATEST(')}" for col, expr in transition.computed]
     states = ", ".join(f"'{s}'" for s in transition.sources)
-    where = "message.id = v.b_id AND message.status " + ("= %s" if expect else f"IN ({states})")
+    where = "m.status " + ("= %s" if expect else f"IN ({states})")
     if transition.fenced:
-        where += f" AND message.claimed_by = v.b_by AND message.{CLAIM_SEQ} = v.b_seq"
-    return (f"UPDATE message SET {', '.join(sets)} FROM unnest({arrays}) AS v({', '.join(aliases)}) "
-            f"WHERE {where}")
+        where += f" AND m.claimed_by = v.b_by AND m.{CLAIM_SEQ} = v.b_seq"
+    rows = f"unnest({arrays}) AS v({', '.join(aliases)})"
+    if transition.target is None:  # the status stays: nothing to journal
+        return (f"UPDATE message AS m SET {', '.join(sets)} FROM {rows} WHERE m.id = v.b_id AND {where}")
+    return _journaled(f"SELECT m.id, m.status, m.claimed_by FROM v JOIN message AS m ON m.id = v.b_id WHERE {where}",
+                      ", ".join(sets), ", v", "v.b_id = o.id", "count(*)", f"v AS (SELECT * FROM {rows}), ")
+
+
+def _journaled(locked: str, sets: str, source: str, join: str, answer: str, before: str = "") -> str:
+    """PostgreSQL: one statement that changes the messages ``locked`` selects, and journals every change of
+    status it makes (``message_event``, one row each) in the same statement.
+
+    The messages are locked first, in id order (two statements over the same messages wait for each other
+    rather than deadlock), and their status and claim as they are then are what the journal says they
+    changed from, whatever changed them since the statement's snapshot. The update reads only what it
+    changes: the wide message rows are not copied for the journal as a trigger's transition tables copy
+    them (that copy of every updated row cost as much as the journal rows themselves)."""
+    return (f"WITH {before}o AS ({locked} ORDER BY m.id FOR UPDATE OF m), "
+            f"changed AS (UPDATE message AS m SET {sets} FROM o{source} WHERE m.id = o.id AND {join} "
+            "RETURNING m.id, m.updated_at, o.status AS was, m.status, m.reason, m.gateway, "
+            "coalesce(m.claimed_by, o.claimed_by) AS instance), "
+            "journal AS (INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, "
+            "instance) SELECT id, updated_at, was, status, 0, reason, gateway, instance FROM changed "
+            "WHERE was IS DISTINCT FROM status ORDER BY id) "
+            f"SELECT {answer} FROM changed")
 
 
 #: Ids changed at most in one set-based statement.
@@ -282,11 +306,27 @@ def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **va
     params = tuple(store(values[k]) if k in _TIME_COLUMNS and values[k] is not None else values[k] for k in keys)
     changed: list[int] = []
     ids = list(ids)
+    postgres = conn.dialect.name == "postgresql" and transition.target is not None
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i:i + _CHUNK]
-        sql = _sql(transition, keys, conn.dialect.name, mark, False, len(chunk)) + " RETURNING id"
-        changed += [r[0] for r in conn.exec_driver_sql(sql, params + tuple(chunk))]
+        if postgres:  # the chosen ids first, then the values (their order in the statement)
+            rows = conn.exec_driver_sql(_pg_all_sql(transition, keys, len(chunk)), tuple(chunk) + params)
+        else:
+            rows = conn.exec_driver_sql(_sql(transition, keys, conn.dialect.name, mark, False, len(chunk))
+                                        + " RETURNING id", params + tuple(chunk))
+        changed += [r[0] for r in rows]
     return changed
+
+
+@lru_cache(maxsize=None)
+def _pg_all_sql(transition: Transition, keys: tuple[str, ...], count: int) -> str:
+    """PostgreSQL: :func:`apply_all`'s statement for ``count`` ids, journaled (:func:`_journaled`)."""
+    update = _sql(transition, keys, "postgresql", "%s", False, count)
+    sets = update[len("UPDATE message SET "):update.index(" WHERE ")]
+    states = ", ".join(f"'{s}'" for s in transition.sources)
+    locked = (f"SELECT m.id, m.status, m.claimed_by FROM message AS m WHERE m.id IN ({', '.join(['%s'] * count)}) "
+              f"AND m.status IN ({states})")
+    return _journaled(locked, sets, "", "TRUE", "id")
 
 
 def describe() -> list[dict[str, Any]]:

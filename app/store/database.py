@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The schema version this code writes. Each migration brings a store from
 #: ``version - 1`` to ``version``; a new store is created at SCHEMA_VERSION.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def _v2_user_api_blocked(s: Session) -> None:
@@ -114,11 +114,20 @@ def _v11_queue_index_of_the_queue_alone(s: Session) -> None:
                 f"WHERE {QUEUE_CONDITION}"))
 
 
+def _v12_journal_written_by_the_statements(s: Session) -> None:
+    """Version 12: on PostgreSQL the statements that change a message's status write its journal rows
+    themselves (``app.engine.lifecycle``); the statement-level trigger, which copied every updated row, goes.
+    (SQLite keeps its row trigger: nothing to do there.)"""
+    if s.get_bind().dialect.name == "postgresql":
+        journal.install(s.connection(), False)
+
+
 MIGRATIONS: dict[int, Callable[[Session], None]] = {2: _v2_user_api_blocked, 3: _v3_no_recipient_index,
                                                     4: _v4_parts_as_rows, 5: _v5_shared_store, 6: _v6_smpp,
                                                     7: _v7_who_changed_shared_values, 8: _v8_smpp_delivery,
                                                     9: _v9_gateway_pending, 10: _v10_who_changed_users_and_gateways,
-                                                    11: _v11_queue_index_of_the_queue_alone}
+                                                    11: _v11_queue_index_of_the_queue_alone,
+                                                    12: _v12_journal_written_by_the_statements}
 
 
 #: The advisory lock a console holds while it creates or migrates a shared store's schema.
@@ -216,11 +225,11 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 version = conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).scalar()
-                triggers = conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname IN "
-                                             "('message_journal', 'smsconsole_setting_changed')")).scalar()
+                triggers = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgname IN "
+                                                 "('message_journal', 'smsconsole_setting_changed')")).scalars())
         except Exception:  # noqa: BLE001 - a new store: no schema_version yet
             return False
-        return version == SCHEMA_VERSION and triggers == 2
+        return version == SCHEMA_VERSION and triggers == {"smsconsole_setting_changed"}
 
     def _create(self) -> None:
         if self._installed():

@@ -1,9 +1,10 @@
 """The event journal of messages (``message_event``) and their parts (``message_part``).
 
-A trigger appends one journal row for every change of a message's status, in
-the transaction that makes it, whatever statement makes it: the journal
-cannot miss a change. (On PostgreSQL it is a statement-level trigger: one
-INSERT for all the messages a statement changed.) Part events (one part of a multipart message
+One journal row is appended for every change of a message's status, in the
+statement that makes it: on SQLite by a trigger, whatever statement makes the
+change; on PostgreSQL by the statements of :mod:`app.engine.lifecycle`, the
+only code that changes a status (one INSERT for all the messages a statement
+changed, with no copy of their rows). Part events (one part of a multipart message
 delivered) are appended by the code that records them. The window's
 timeline of a message reads the journal, and so do the engine's counts per
 state and, on a shared store, its news of what other consoles changed; old rows are pruned by age
@@ -35,28 +36,18 @@ _SQLITE = (
        END""",
 )
 
-# PostgreSQL: one statement-level trigger over the statement's old and new rows (transition tables) writes
-# the journal rows of a whole batch in one INSERT; a row-level trigger, one INSERT per message, doubled the
-# cost of a batch's status change (250 messages sent: about 36 ms against 20 ms). Transition tables do not
-# go with a column list: it fires for every update of messages and journals the rows whose status changed.
+# PostgreSQL: the statements of app.engine.lifecycle write the journal rows themselves, in the statement that
+# changes the status (they lock the messages, update them and insert the rows of those whose status changed).
+# A statement-level trigger over transition tables did it before; its copy of every updated (wide) row cost as
+# much as the journal rows, and it ran for every update of a message, a lease renewed included.
 _POSTGRES = (
     "DROP TRIGGER IF EXISTS message_journal ON message",
-    """CREATE OR REPLACE FUNCTION message_journal() RETURNS trigger AS $$
-       BEGIN
-         INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, instance)
-         SELECT n.id, n.updated_at, o.status, n.status, 0, n.reason, n.gateway, coalesce(n.claimed_by, o.claimed_by)
-         FROM message_journal_new n JOIN message_journal_old o ON o.id = n.id
-         WHERE o.status IS DISTINCT FROM n.status ORDER BY n.id;
-         RETURN NULL;
-       END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER message_journal AFTER UPDATE ON message
-       REFERENCING OLD TABLE AS message_journal_old NEW TABLE AS message_journal_new
-       FOR EACH STATEMENT EXECUTE FUNCTION message_journal()""",
+    "DROP FUNCTION IF EXISTS message_journal()",
 )
 
 
 def install(conn: Connection, is_sqlite: bool) -> None:
-    """Create (or renew) the journal's trigger."""
+    """SQLite: create (or renew) the journal's trigger. PostgreSQL: drop the trigger of earlier versions."""
     for statement in _SQLITE if is_sqlite else _POSTGRES:
         conn.execute(sql(statement))
 

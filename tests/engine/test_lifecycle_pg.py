@@ -1,12 +1,14 @@
 """The lifecycle's writes on PostgreSQL, where a transition over many messages is one statement over arrays
 (SMSCONSOLE_TEST_PG_URL): the same behaviour as on SQLite, whose tests are run here again on PostgreSQL,
-the claim's fence checked row by row within one statement, and the journal written by one statement-level
-trigger for the messages whose status a statement changed."""
+the claim's fence checked row by row within one statement, and the journal written by the same statement for
+the messages whose status it changed, from the status each had when the statement locked it."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.engine import lifecycle as lc
 from app.engine.requests import OutboundRequest
@@ -67,3 +69,68 @@ async def test_a_change_expecting_a_status_leaves_a_message_now_in_another_alone
     with pytest.raises(Exception, match="too long"):  # a value too long for its column is refused, not cut
         with engine.db.engine.begin() as conn:
             lc.apply(conn, lc.NOTE, [{"b_id": a.id, "reason": "x" * 600, "scheduled_at": None}], expect=m.QUEUED)
+
+
+async def test_the_journal_says_the_status_a_message_had_when_the_change_locked_it(engine_with, clock):
+    """A change whose statement began while another transaction moved the message on (queued to scheduled)
+    waits for it, then changes the message as it is and journals it from the state it really left."""
+    engine = await engine_with("A")
+    (a,) = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    now = clock.now()
+    holding = engine.db.engine.connect()
+    tx = holding.begin()
+    assert lc.apply_all(holding, lc.HOLD, [a.id], scheduled_at=now, reason="later", updated_at=now) == [a.id]
+    changed: list = []
+
+    def cancel() -> None:  # its statement starts before the hold commits, and waits for the row's lock
+        with engine.db.engine.begin() as conn:
+            changed.extend(lc.apply_all(conn, lc.CANCEL, [a.id], reason="cancelled", finished_at=now,
+                                        updated_at=now))
+
+    worker = threading.Thread(target=cancel)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive()  # waiting for the lock
+    tx.commit()
+    holding.close()
+    worker.join(10)
+    assert changed == [a.id]
+    with engine.db.engine.connect() as conn:
+        assert [(e.from_status, e.to_status) for e in journal.timeline(conn, a.id)] == [
+            (m.QUEUED, m.SCHEDULED), (m.SCHEDULED, m.CANCELLED)]
+
+
+async def test_a_store_of_the_previous_version_loses_its_journal_trigger(engine_with, clock, pg_url):
+    """A store written while a trigger journaled the changes (schema 11) is migrated: the trigger goes, so a
+    change is journaled once, by its statement."""
+    engine = await engine_with("A")
+    (a,) = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    with engine.db.engine.begin() as conn:  # the trigger of the previous version, as it installed it
+        conn.execute(text("""CREATE OR REPLACE FUNCTION message_journal() RETURNS trigger AS $$
+            BEGIN
+              INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, instance)
+              SELECT n.id, n.updated_at, o.status, n.status, 0, n.reason, n.gateway, coalesce(n.claimed_by, o.claimed_by)
+              FROM message_journal_new n JOIN message_journal_old o ON o.id = n.id
+              WHERE o.status IS DISTINCT FROM n.status ORDER BY n.id;
+              RETURN NULL;
+            END $$ LANGUAGE plpgsql"""))
+        conn.execute(text("""CREATE TRIGGER message_journal AFTER UPDATE ON message
+            REFERENCING OLD TABLE AS message_journal_old NEW TABLE AS message_journal_new
+            FOR EACH STATEMENT EXECUTE FUNCTION message_journal()"""))
+        conn.execute(text("UPDATE schema_version SET version = 11"))
+    from app.store.database import SCHEMA_VERSION, Database
+
+    db = Database(pg_url)
+    db.create()  # as the next start does
+    try:
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT version FROM schema_version")).scalar() == SCHEMA_VERSION
+            assert conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname = 'message_journal'")).scalar() == 0
+        now = clock.now()
+        with db.engine.begin() as conn:
+            lc.apply_all(conn, lc.CANCEL, [a.id], reason="cancelled", finished_at=now, updated_at=now)
+        with db.engine.connect() as conn:
+            assert [(e.from_status, e.to_status) for e in journal.timeline(conn, a.id)] == [
+                (m.QUEUED, m.CANCELLED)]
+    finally:
+        db.close()

@@ -5,11 +5,13 @@ each receipt out once."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from app.engine import lifecycle
 from app.smpp import delivery
 from app.store import models as m
 from app.store.models import Message, SmppDelivered
@@ -29,8 +31,12 @@ def quick(monkeypatch):
 
 
 def _deliver(conn, uid: str) -> None:
-    conn.execute(text("UPDATE message SET status = :s, updated_at = now() WHERE uid = :u"),
-                 {"s": m.DELIVERED, "u": uid})
+    """The message claimed, sent and delivered, as the lifecycle writes it (journal rows included)."""
+    (row_id,) = conn.execute(text("SELECT id FROM message WHERE uid = :u"), {"u": uid}).one()
+    now = datetime.now(timezone.utc)
+    lifecycle.apply_all(conn, lifecycle.CLAIM, [row_id], gateway="A", claimed_by="one", lease_until=now,
+                        updated_at=now)
+    lifecycle.apply_all(conn, lifecycle.DELIVERED, [row_id], reason="", finished_at=now, updated_at=now)
 
 
 def receipted(pdus) -> list[str]:
