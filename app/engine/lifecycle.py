@@ -265,10 +265,41 @@ def _pg_sql(transition: Transition, keys: tuple[str, ...], expect: bool) -> str:
     if transition.fenced:
         where += f" AND m.claimed_by = v.b_by AND m.{CLAIM_SEQ} = v.b_seq"
     rows = f"unnest({arrays}) AS v({', '.join(aliases)})"
+    update = f"UPDATE message AS m SET {', '.join(sets)} FROM {rows} WHERE m.id = v.b_id AND {where}"
     if transition.target is None:  # the status stays: nothing to journal
-        return (f"UPDATE message AS m SET {', '.join(sets)} FROM {rows} WHERE m.id = v.b_id AND {where}")
+        return update
+    known = None if expect else _known_before(transition)
+    if known is not None:
+        return _journal_returning(update, *known, "count(*)")
     return _journaled(f"SELECT m.id, m.status, m.claimed_by FROM v JOIN message AS m ON m.id = v.b_id WHERE {where}",
                       ", ".join(sets), ", v", "v.b_id = o.id", "count(*)", f"v AS (SELECT * FROM {rows}), ")
+
+
+def _known_before(transition: Transition) -> tuple[str, str] | None:
+    """PostgreSQL: SQL for the status a message had before ``transition`` and the console that held its claim,
+    when the statement's own condition fixes them (one source state; a claim the transition leaves in place,
+    or one it is fenced by); None when only the row as it was can tell."""
+    if len(transition.sources) != 1:
+        return None
+    if transition.fenced:
+        instance = "coalesce(m.claimed_by, v.b_by)"
+    elif "claimed_by" not in transition.clears:
+        instance = "m.claimed_by"
+    else:
+        return None
+    return f"'{transition.sources[0]}'", instance
+
+
+def _journal_returning(update: str, was: str, instance: str, answer: str) -> str:
+    """PostgreSQL: ``update`` and the journal rows of the messages it changed, in one statement, for a
+    transition whose source state and claim holder the update's condition fixes (:func:`_known_before`):
+    no lock or read of the rows beforehand."""
+    return (f"WITH changed AS ({update} RETURNING m.id, m.updated_at, m.status, m.reason, m.gateway, "
+            f"{instance} AS instance), "
+            "journal AS (INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, "
+            f"instance) SELECT id, updated_at, {was}, status, 0, reason, gateway, instance FROM changed "
+            f"WHERE status IS DISTINCT FROM {was} ORDER BY id) "
+            f"SELECT {answer} FROM changed")
 
 
 def _journaled(locked: str, sets: str, source: str, join: str, answer: str, before: str = "") -> str:
@@ -309,8 +340,9 @@ def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **va
     postgres = conn.dialect.name == "postgresql" and transition.target is not None
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i:i + _CHUNK]
-        if postgres:  # the chosen ids first, then the values (their order in the statement)
-            rows = conn.exec_driver_sql(_pg_all_sql(transition, keys, len(chunk)), tuple(chunk) + params)
+        if postgres:
+            sql, ids_first = _pg_all_sql(transition, keys, len(chunk))
+            rows = conn.exec_driver_sql(sql, tuple(chunk) + params if ids_first else params + tuple(chunk))
         else:
             rows = conn.exec_driver_sql(_sql(transition, keys, conn.dialect.name, mark, False, len(chunk))
                                         + " RETURNING id", params + tuple(chunk))
@@ -319,14 +351,19 @@ def apply_all(conn: Connection, transition: Transition, ids: Sequence[int], **va
 
 
 @lru_cache(maxsize=None)
-def _pg_all_sql(transition: Transition, keys: tuple[str, ...], count: int) -> str:
-    """PostgreSQL: :func:`apply_all`'s statement for ``count`` ids, journaled (:func:`_journaled`)."""
+def _pg_all_sql(transition: Transition, keys: tuple[str, ...], count: int) -> tuple[str, bool]:
+    """PostgreSQL: :func:`apply_all`'s statement for ``count`` ids, journaled, and whether it takes the ids
+    before the values."""
     update = _sql(transition, keys, "postgresql", "%s", False, count)
+    known = _known_before(transition)
+    if known is not None:
+        return _journal_returning(update.replace("UPDATE message SET", "UPDATE message AS m SET", 1),
+                                  *known, "id"), False
     sets = update[len("UPDATE message SET "):update.index(" WHERE ")]
     states = ", ".join(f"'{s}'" for s in transition.sources)
     locked = (f"SELECT m.id, m.status, m.claimed_by FROM message AS m WHERE m.id IN ({', '.join(['%s'] * count)}) "
               f"AND m.status IN ({states})")
-    return _journaled(locked, sets, "", "TRUE", "id")
+    return _journaled(locked, sets, "", "TRUE", "id"), True
 
 
 def describe() -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ _SQLITE = (
 )
 
 # PostgreSQL: the statements of app.engine.lifecycle write the journal rows themselves, in the statement that
-# changes the status (they lock the messages, update them and insert the rows of those whose status changed).
+# changes the status (the update returns its rows and the journal rows are inserted from them).
 # A statement-level trigger over transition tables did it before; its copy of every updated (wide) row cost as
 # much as the journal rows, and it ran for every update of a message, a lease renewed included.
 _POSTGRES = (

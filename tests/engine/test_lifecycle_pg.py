@@ -134,3 +134,25 @@ async def test_a_store_of_the_previous_version_loses_its_journal_trigger(engine_
                 (m.QUEUED, m.CANCELLED)]
     finally:
         db.close()
+
+
+async def test_the_journal_names_the_console_holding_the_claim_whichever_statement_writes_it(engine_with, clock):
+    """The claim and the send's outcome (whose source state and claim the statement's condition fixes) and a
+    report (from either of two states, read from the locked row) each name the console of the claim."""
+    engine = await engine_with("A", window=10)
+    (a,) = engine.queue_messages([OutboundRequest(["+15550001"], "x")]).accepted
+    engine.dispatcher.tick()  # claimed
+    T = m.Message.__table__
+    with engine.db.engine.connect() as conn:
+        seq = conn.execute(select(T.c.claim_seq).where(T.c.id == a.id)).scalar()
+    now = clock.now()
+    with engine.db.engine.begin() as conn:
+        assert lc.apply(conn, lc.SENT, [{"b_id": a.id, "b_by": engine.instance_id, "b_seq": seq, "sent_at": now,
+                                         "updated_at": now, "reference": "r", "parts": 1, "gateway": "A"}]) == 1
+        assert lc.apply_all(conn, lc.DELIVERED, [a.id], reason="", finished_at=now, updated_at=now) == [a.id]
+    with engine.db.engine.connect() as conn:
+        entries = journal.timeline(conn, a.id)
+    assert [(e.from_status, e.to_status, e.gateway) for e in entries] == [
+        (m.QUEUED, m.SENDING, "A"), (m.SENDING, m.SENT, "A"), (m.SENT, m.DELIVERED, "A")]
+    # the claim's holder while it held one; a delivered message is no longer claimed by anyone
+    assert [e.instance for e in entries] == [engine.instance_id, engine.instance_id, None]
