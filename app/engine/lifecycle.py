@@ -294,12 +294,8 @@ def _journal_returning(update: str, was: str, instance: str, answer: str) -> str
     """PostgreSQL: ``update`` and the journal rows of the messages it changed, in one statement, for a
     transition whose source state and claim holder the update's condition fixes (:func:`_known_before`):
     no lock or read of the rows beforehand."""
-    return (f"WITH changed AS ({update} RETURNING m.id, m.updated_at, m.status, m.reason, m.gateway, "
-            f"{instance} AS instance), "
-            "journal AS (INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, "
-            f"instance) SELECT id, updated_at, {was}, status, 0, reason, gateway, instance FROM changed "
-            f"WHERE status IS DISTINCT FROM {was} ORDER BY id) "
-            f"SELECT {answer} FROM changed")
+    return _with_journal(f"WITH changed AS ({update} RETURNING m.id, m.updated_at, {was} AS was, m.status, "
+                         f"m.reason, m.gateway, {instance} AS instance)", answer)
 
 
 def _journaled(locked: str, sets: str, source: str, join: str, answer: str, before: str = "") -> str:
@@ -311,13 +307,19 @@ def _journaled(locked: str, sets: str, source: str, join: str, answer: str, befo
     changed from, whatever changed them since the statement's snapshot. The update reads only what it
     changes: the wide message rows are not copied for the journal as a trigger's transition tables copy
     them (that copy of every updated row cost as much as the journal rows themselves)."""
-    return (f"WITH {before}o AS ({locked} ORDER BY m.id FOR UPDATE OF m), "
-            f"changed AS (UPDATE message AS m SET {sets} FROM o{source} WHERE m.id = o.id AND {join} "
-            "RETURNING m.id, m.updated_at, o.status AS was, m.status, m.reason, m.gateway, "
-            "coalesce(m.claimed_by, o.claimed_by) AS instance), "
-            "journal AS (INSERT INTO message_event (message_id, at, from_status, to_status, part, reason, gateway, "
-            "instance) SELECT id, updated_at, was, status, 0, reason, gateway, instance FROM changed "
-            "WHERE was IS DISTINCT FROM status ORDER BY id) "
+    return _with_journal(f"WITH {before}o AS ({locked} ORDER BY m.id FOR UPDATE OF m), "
+                         f"changed AS (UPDATE message AS m SET {sets} FROM o{source} WHERE m.id = o.id AND {join} "
+                         "RETURNING m.id, m.updated_at, o.status AS was, m.status, m.reason, m.gateway, "
+                         "coalesce(m.claimed_by, o.claimed_by) AS instance)", answer)
+
+
+def _with_journal(changed: str, answer: str) -> str:
+    """The statement ``changed`` (a ``WITH`` whose ``changed`` returns each changed message's id, time, former
+    status ``was``, status, reason, gateway and claim holder) with the journal rows of those whose status it
+    changed inserted, answering ``answer`` over ``changed``."""
+    return (f"{changed}, journal AS (INSERT INTO message_event (message_id, at, from_status, to_status, part, "
+            "reason, gateway, instance) SELECT id, updated_at, was, status, 0, reason, gateway, instance "
+            "FROM changed WHERE was IS DISTINCT FROM status ORDER BY id) "
             f"SELECT {answer} FROM changed")
 
 
