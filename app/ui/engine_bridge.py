@@ -17,6 +17,7 @@ class EngineBridge(QObject):
     gateway_alert = Signal(str, str)     # gateway name, what the operator must hear
     sessions_changed = Signal()
     routing_rules_changed = Signal()
+    users_changed = Signal()             # here or by another console sharing the store
     store_health_changed = Signal(object)  # StoreHealthChanged
 
     def __init__(self, engine: Engine, parent: QObject | None = None):
@@ -42,6 +43,8 @@ class EngineBridge(QObject):
             self.sessions_changed.emit()
         elif isinstance(event, ev.RoutingRulesChanged):
             self.routing_rules_changed.emit()
+        elif isinstance(event, ev.UsersChanged):
+            self.users_changed.emit()
         elif isinstance(event, ev.StoreHealthChanged):
             self.store_health_changed.emit(event)
 

@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
     def show_settings(self):
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.engine, self)
+        dialog = SettingsDialog(self.engine, self, self.bridge)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

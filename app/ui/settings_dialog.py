@@ -5,6 +5,7 @@ users with their privileges."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
@@ -22,9 +23,12 @@ from .theme import apply_scheme
 from .translations import LANGUAGE_ENV, LANGUAGE_KEY, LANGUAGES
 from .user_dialog import UserDialog
 
+if TYPE_CHECKING:
+    from .engine_bridge import EngineBridge
+
 
 class SettingsDialog(QDialog):
-    def __init__(self, engine: Engine, parent: QWidget | None = None):
+    def __init__(self, engine: Engine, parent: QWidget | None = None, bridge: "EngineBridge | None" = None):
         super().__init__(parent)
         self.engine = engine
         self.setWindowTitle(self.tr("Settings"))
@@ -96,6 +100,7 @@ class SettingsDialog(QDialog):
 
         users = QWidget(self)
         ul = QVBoxLayout(users)
+        self._users: list = []
         self.users_table = QTableWidget(0, 4, self)
         self.users_table.setObjectName("usersTable")
         self.users_table.setHorizontalHeaderLabels([self.tr("User"), self.tr("Administrator"), self.tr("Enabled"),
@@ -116,6 +121,8 @@ class SettingsDialog(QDialog):
         ul.addLayout(buttons_row)
         tabs.addTab(users, self.tr("Users"))
         self.reload_users()
+        if bridge is not None:  # the list follows changes made meanwhile, here or by another console
+            bridge.users_changed.connect(self.reload_users)
 
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("problemLabel")
@@ -155,6 +162,7 @@ class SettingsDialog(QDialog):
         run_op(self, self.engine, self.engine.users.list, on_done=self._show_users)
 
     def _show_users(self, users) -> None:
+        chosen = self._selected_user()
         self.users_table.setRowCount(len(users))
         for r, u in enumerate(users):
             values = [u.name + (self.tr(" (configuration file)") if u.origin == "config" else ""),
@@ -163,6 +171,9 @@ class SettingsDialog(QDialog):
             for c, v in enumerate(values):
                 self.users_table.setItem(r, c, QTableWidgetItem(v))
         self._users = users
+        names = [u.name for u in users]
+        if chosen is not None and chosen.name in names:  # the user chosen before stays chosen
+            self.users_table.selectRow(names.index(chosen.name))
 
     def _selected_user(self):
         rows = self.users_table.selectionModel().selectedRows()

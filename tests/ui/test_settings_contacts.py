@@ -99,3 +99,24 @@ def test_a_second_launch_raises_the_running_window(qtbot, qapp, tmp_path):
         assert second.ask_running()
     first.close()
     assert not SingleInstance(name=first.name).ask_running(timeout_ms=200)
+
+
+def test_the_user_list_follows_changes_made_by_another_console(window, qtbot, db_url):
+    """A user written to the shared store by another console, announced as the store's notification is
+    (UsersChanged with no name), appears in an open Settings dialog; the user chosen there stays chosen."""
+    from app.engine.events import UsersChanged
+
+    window.engine.users.save("first", password="long enough secret", admin=False)
+    settings = window.show_settings()
+    qtbot.waitUntil(lambda: settings.users_table.rowCount() == 1, timeout=5000)
+    settings.users_table.selectRow(0)
+    other = Engine(Database(db_url))  # another console on the same store
+    other.open_store()
+    other.users.save("another", password="another long secret", admin=True)
+    assert settings.users_table.rowCount() == 1  # nothing told this window yet
+    window.engine.events.publish(UsersChanged())
+    qtbot.waitUntil(lambda: settings.users_table.rowCount() == 2, timeout=5000)
+    names = [settings.users_table.item(r, 0).text() for r in range(2)]
+    assert sorted(names) == ["another", "first"]
+    assert settings._selected_user().name == "first"
+    other.db.close()
