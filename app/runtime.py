@@ -25,7 +25,8 @@ def engine_for(cfg: Config, db_url: str | None) -> Engine:
 
     url = db_url or cfg.store["url"] or None
     db = Database(url)
-    engine = Engine(db, instance_id=cfg.store["instance"] or default_instance_name(not db.is_sqlite))
+    engine = Engine(db, instance_id=cfg.store["instance"] or default_instance_name(not db.is_sqlite),
+                    queue_process=cfg.store["queue_process"])
     apply_config(engine, cfg)
     return engine
 

@@ -58,8 +58,13 @@ DEMO_GATEWAY = {"name": "Demo", "kind": "modem", "settings": {"port": "simulator
 
 
 class Engine(DeskOperations, GatewayNews):
-    def __init__(self, db: Database, *, clock: Clock | None = None, instance_id: str = "local"):
+    def __init__(self, db: Database, *, clock: Clock | None = None, instance_id: str = "local",
+                 queue_process: bool = False):
+        """``queue_process``: queued jobs are stored by a process of their own (:mod:`.queue_writer`) when
+        the store allows it."""
         self.db = db
+        self._queue_process = queue_process and db.shareable
+        self._queue_writer = None
         self.clock = clock or Clock()
         self.instance_id = instance_id
         self.events = EventBus()
@@ -137,6 +142,8 @@ class Engine(DeskOperations, GatewayNews):
             except (SettingError, ValueError) as exc:
                 log.error("gateway %s cannot be loaded: %s", rec.name, exc)
         self.started = True
+        if self.queue_writer is not None:
+            self.queue_writer.start_soon()  # in the background: the lane stores what is queued meanwhile
         here = self.cluster.owners.assigned  # on a shared store: this console's, and the shared ones it holds
         await asyncio.gather(*(g.start() for g in self.gateways.values() if g.settings["enabled"] and g.name in here))
         self.dispatcher.start()
@@ -163,6 +170,10 @@ class Engine(DeskOperations, GatewayNews):
         if self._list_readers is not None:
             self._list_readers.shutdown(wait=True)
             self._list_readers = None
+        await self.outbox.group.drain()
+        if self._queue_writer is not None:
+            await asyncio.to_thread(self._queue_writer.close)
+            self._queue_writer = None
         await self.in_lane(self.db.close)
         if self._store_lane is not None:
             self._store_lane.shutdown(wait=True)
@@ -180,6 +191,15 @@ class Engine(DeskOperations, GatewayNews):
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
             self._store_lane = StoreLane("smsconsole-store")
         return self._store_lane
+
+    @property
+    def queue_writer(self):
+        """The queue writer (:mod:`.queue_writer`) of a running engine that has one, else None."""
+        if self._queue_writer is None and self._queue_process and self.started:
+            from .queue_writer import QueueWriter
+
+            self._queue_writer = QueueWriter(self.db, self.store_lane)
+        return self._queue_writer
 
     @property
     def list_readers(self) -> ThreadPoolExecutor:

@@ -27,10 +27,9 @@ from app.store.timeutil import time_converter
 
 from . import lifecycle, shared_queue
 from .events import MessageChanged
-from .ids import new_job_id
 from .inserts import insert_rows as _insert_rows
 from .queue_group import QueueGroup
-from .queueing import Batch, build_rows
+from .queueing import Batch, check_job
 from .outcomes import Outcome, OutcomeWriter, Received, Report, Returned, Work, Written
 from .requests import EngineError, OutboundRequest, QueueItem, QueueResult, job_ref
 from .views import MessageView, adopt_view, changed_view, views_of
@@ -124,15 +123,15 @@ class Outbox:
         with the refusals, and the time it is queued at (``now``, or the clock's). ``blocked_list``: False
         when the opt-out list is known to be empty."""
         now = now or self.engine.clock.now()
-        settings = self.engine.settings
-        job_id = job_id or new_job_id(now)
-        batch = build_rows(s, requests, now=now, job_id=job_id, user=user,
-                           country=settings.get("default_country") or None,
-                           duplicate_window=settings["duplicate_window_seconds"], blocked_list=blocked_list)
-        if atomic and len(batch.rows) < len(batch.items):
-            batch.items = [it for it in batch.items if not isinstance(it, int)]
-            batch.rows = []
+        job_id, batch = check_job(s, requests, now=now, user=user, job_id=job_id, atomic=atomic,
+                                  blocked_list=blocked_list, **self.check_terms())
         return job_id, batch, now
+
+    def check_terms(self) -> dict[str, Any]:
+        """The settings checking a job depends on (read on any thread: a dict of plain values)."""
+        settings = self.engine.settings
+        return {"country": settings.get("default_country") or None,
+                "duplicate_window": settings["duplicate_window_seconds"]}
 
     def store(self, s, requests: list[OutboundRequest], *, user: str = "", source: str = "gui",
               job_id: str | None = None, job_options: str = "{}", atomic: bool = False) -> tuple[str, Batch]:

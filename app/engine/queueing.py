@@ -22,7 +22,7 @@ from app.store.search import counterpart_sql
 
 from . import blackout
 from .lifecycle import initial_status
-from .ids import new_message_uids
+from .ids import new_job_id, new_message_uids
 from .requests import EngineError, OutboundRequest, QueueItem
 
 #: Every column of a new outbound message with its default; rows are copies of it.
@@ -138,6 +138,21 @@ def build_rows(s: Session, requests: list[OutboundRequest], *, now: datetime, jo
             batch.items.append(len(batch.rows))
             batch.rows.append(row)
     return batch
+
+
+def check_job(s: Session, requests: list[OutboundRequest], *, now: datetime, country: str | None,
+              duplicate_window: int, user: str = "", job_id: str | None = None, atomic: bool = False,
+              blocked_list: bool = True) -> tuple[str, Batch]:
+    """One job checked: its id (``job_id``, else a new one), its rows to store (none when ``atomic`` and a
+    recipient is refused) with the refusals. What it needs of the engine (the time, the settings) is given,
+    so any process holding a store session can check a job."""
+    job_id = job_id or new_job_id(now)
+    batch = build_rows(s, requests, now=now, job_id=job_id, user=user, country=country,
+                       duplicate_window=duplicate_window, blocked_list=blocked_list)
+    if atomic and len(batch.rows) < len(batch.items):
+        batch.items = [it for it in batch.items if not isinstance(it, int)]
+        batch.rows = []
+    return job_id, batch
 
 
 #: What :func:`_schedule` gives a message with no blackout period and no time of its own (shared, never changed).

@@ -67,6 +67,15 @@ class StoreLane(Executor):
         small pieces (a piece cannot be interrupted, and answering work that arrives waits for it)."""
         return time.monotonic() - self.answered_at < within
 
+    def answered_elsewhere(self, seconds: float) -> None:
+        """Answering work that just took ``seconds`` outside the lane (the queue writer storing a group of
+        jobs clients wait for): counted as the lane's own, so background work keeps to its share while
+        clients are being answered there too."""
+        with self._lock:
+            now = time.monotonic()
+            self._decayed(now)[0] += seconds
+            self.answered_at = now
+
     def _put(self, pending: deque, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
         future: Future = Future()
         with self._lock:

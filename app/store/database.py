@@ -14,7 +14,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, derived, journal, loop_guard, models, notify, search
+from . import conversations, journal, loop_guard, models, notify, search
+from . import derived as _derived
 from .models import SchemaVersion
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 class Database:
     """Owns the SQLAlchemy engine; hands out sessions."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, derived: bool = True):
+        """``derived``: keep the derived tables up to date (False for a second process writing to a store a
+        console keeps)."""
         self.url = url or default_url()
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -179,11 +182,20 @@ class Database:
         except Exception as exc:  # bad URL, missing driver
             raise StoreError(f"cannot use store URL {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         #: Background indexing of new messages (SQLite's search index and conversation summary).
-        self.derived: derived.DerivedIndexes | None = None
+        self.derived: _derived.DerivedIndexes | None = None
         loop_guard.install(self.engine)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.derived = derived.DerivedIndexes(self.engine)
+            if derived:
+                self.derived = _derived.DerivedIndexes(self.engine)
+
+    @property
+    def shareable(self) -> bool:
+        """Whether another process can open this store (not SQLite's in-memory database)."""
+        if not self.is_sqlite:
+            return True
+        db = make_url(self.url).database
+        return bool(db) and db != ":memory:" and not db.startswith("file::memory:")
 
     def messages_added(self) -> None:
         """New messages were committed: bring the derived tables up to date in the background."""

@@ -31,24 +31,25 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from console_proc import cpu_seconds, queue_writer_ready, serving_engine  # noqa: E402
+
 
 def _console(db_url: str, link: str, ports: mp.Queue, holds: mp.Queue) -> None:
     from app.api.server import ApiServer
     from app.config import Config
-    from app.engine.engine import Engine
-    from app.store.database import Database
     from app.store.models import User
     from app.store.passwords import hash_password
     from loop_watch import LoopWatch
 
     async def main() -> None:
-        engine = Engine(Database(db_url))
+        engine = serving_engine(db_url)  # as smsconsole serve runs it
         engine.open_store()
         with engine.db.session() as s:
             s.add(User(name="bench", password_hash=hash_password("bench")))
             s.commit()
         engine.add_gateway("Modem", "modem", {"port": link, "window": 8})
         await engine.start()
+        await queue_writer_ready(engine)
         cfg = Config()
         cfg.api.update({"listen": "127.0.0.1:0", "rate_limit": 0})
         server = ApiServer(engine, cfg)
@@ -76,8 +77,8 @@ def _console(db_url: str, link: str, ports: mp.Queue, holds: mp.Queue) -> None:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU seconds of the console so far, its queue writer included."""
+    return cpu_seconds(pid)
 
 
 async def _send(port: int, count: int, concurrency: int) -> None:
@@ -109,7 +110,8 @@ def main() -> None:
         db = os.path.join(tmp, "console.db")
         ctx = mp.get_context("spawn")
         ports, holds = ctx.Queue(), ctx.Queue()
-        proc = ctx.Process(target=_console, args=(f"sqlite:///{db}", link, ports, holds), daemon=True)
+        # not a daemon: the console starts its queue writer, a process of its own
+        proc = ctx.Process(target=_console, args=(f"sqlite:///{db}", link, ports, holds))
         proc.start()
         try:
             port = ports.get(timeout=60)

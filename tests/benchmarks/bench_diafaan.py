@@ -43,6 +43,9 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(__file__))
+
+from console_proc import cpu_seconds, queue_writer_ready, serving_engine  # noqa: E402
 
 
 def _free_port() -> int:
@@ -59,20 +62,19 @@ def _console(db_url: str, ports: mp.Queue, sending: bool) -> None:
     """
     from app.api.server import ApiServer
     from app.config import Config
-    from app.engine.engine import Engine
     from app.runtime import settle_heap
-    from app.store.database import Database
     from app.store.models import User
     from app.store.passwords import hash_password
 
     async def main() -> None:
-        engine = Engine(Database(db_url))
+        engine = serving_engine(db_url)  # as smsconsole serve runs it
         engine.open_store()
         with engine.db.session() as s:
             s.add(User(name="bench", password_hash=hash_password("bench")))
             s.commit()
         engine.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.0, "window": 50})
         await engine.start()
+        await queue_writer_ready(engine)
         cfg = Config()
         cfg.api.update({"listen": "127.0.0.1:0", "rate_limit": 0})
         server = ApiServer(engine, cfg)
@@ -151,13 +153,8 @@ async def _reply(reader: asyncio.StreamReader) -> tuple[int, str, bool]:
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User and system CPU seconds of a process so far (Linux), None elsewhere."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rpartition(")")[2].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU seconds of a console so far, its queue writer included (Linux), None elsewhere."""
+    return cpu_seconds(pid)
 
 
 def _number(i: int) -> str:
@@ -167,8 +164,8 @@ def _number(i: int) -> str:
 def bench_console(n: int, concurrency: int, workdir: Path, sending: bool) -> str:
     db = workdir / f"console-{'sending' if sending else 'paused'}.db"
     ports: mp.Queue = mp.get_context("spawn").Queue()
-    proc = mp.get_context("spawn").Process(target=_console, args=(f"sqlite:///{db}", ports, sending),
-                                       daemon=True)
+    # not a daemon: the console starts its queue writer, a process of its own
+    proc = mp.get_context("spawn").Process(target=_console, args=(f"sqlite:///{db}", ports, sending))
     proc.start()
     try:
         port = ports.get(timeout=60)

@@ -25,21 +25,22 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.dirname(__file__))
+
+from console_proc import queue_writer_ready, serving_engine  # noqa: E402
 
 HEADER = struct.Struct(">IIII")
 
 
 def _console(db_url: str, ports: mp.Queue, sending: bool, listen: str = "127.0.0.1:0") -> None:
     from app.config import SMPP
-    from app.engine.engine import Engine
     from app.runtime import settle_heap
     from app.smpp.server import SmppServer
-    from app.store.database import Database
     from app.store.models import User
     from app.store.passwords import hash_password
 
     async def main() -> None:
-        engine = Engine(Database(db_url))
+        engine = serving_engine(db_url)  # as smsconsole serve runs it
         engine.open_store()
         with engine.db.session() as s:
             s.add(User(name="bench", password_hash=hash_password("long password"),
@@ -47,6 +48,7 @@ def _console(db_url: str, ports: mp.Queue, sending: bool, listen: str = "127.0.0
             s.commit()
         engine.add_gateway("Sim", "simulator", {"send_delay": 0.0, "report_delay": 0.0, "window": 50})
         await engine.start()
+        await queue_writer_ready(engine)
         if not sending:
             engine.pause_gateway("Sim")
         cfg = SMPP.defaults()
@@ -131,7 +133,8 @@ def main() -> None:
         db_url = f"sqlite:///{tmp}/bench.db"
         ctx = mp.get_context("spawn")
         ports: mp.Queue = ctx.Queue()
-        proc = ctx.Process(target=_console, args=(db_url, ports, args.sending), daemon=True)
+        # not a daemon: the console starts its queue writer, a process of its own
+        proc = ctx.Process(target=_console, args=(db_url, ports, args.sending))
         proc.start()
         try:
             port = ports.get(timeout=60)

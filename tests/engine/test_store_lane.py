@@ -112,3 +112,21 @@ def test_the_lane_says_when_it_answers_clients():
     time.sleep(0.02)
     assert not lane.answering(within=0.01)  # background work is not answering work
     lane.shutdown()
+
+
+def test_answering_work_done_elsewhere_holds_background_work_to_its_share():
+    """The queue writer stores clients' jobs in a process of its own: while it does, the dispatcher's and the
+    outcome writer's pieces keep to their share as if the lane had stored them."""
+    lane = StoreLane("test-lane")
+    lane.background.submit(time.sleep, 0.02).result(5)  # background work has used the lane lately
+    lane.answered_elsewhere(0.01)  # less than its four times: background work is ahead of its share
+    handed = time.monotonic()
+    ran_at = lane.background.submit(time.monotonic).result(5)
+    assert ran_at - handed >= store_lane.ANSWERING_GAP * 0.9  # it waited for the next answering work
+    assert ran_at - handed < store_lane.BACKGROUND_MAX_WAIT + 0.05
+
+    lane.answered_elsewhere(1.0)  # far more answering work: background work is behind its share
+    handed = time.monotonic()
+    assert lane.background.submit(time.monotonic).result(5) - handed < store_lane.ANSWERING_GAP
+    assert lane.answering()
+    lane.shutdown()
