@@ -110,7 +110,7 @@ def main() -> None:
         db = os.path.join(tmp, "console.db")
         ctx = mp.get_context("spawn")
         ports, holds = ctx.Queue(), ctx.Queue()
-        # not a daemon: the console starts its queue writer, a process of its own
+        # not a daemon: the console may start its queue writer, a process of its own
         proc = ctx.Process(target=_console, args=(f"sqlite:///{db}", link, ports, holds))
         proc.start()
         try:

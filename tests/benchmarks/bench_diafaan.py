@@ -164,7 +164,7 @@ def _number(i: int) -> str:
 def bench_console(n: int, concurrency: int, workdir: Path, sending: bool) -> str:
     db = workdir / f"console-{'sending' if sending else 'paused'}.db"
     ports: mp.Queue = mp.get_context("spawn").Queue()
-    # not a daemon: the console starts its queue writer, a process of its own
+    # not a daemon: the console may start its queue writer, a process of its own
     proc = mp.get_context("spawn").Process(target=_console, args=(f"sqlite:///{db}", ports, sending))
     proc.start()
     try:

@@ -89,7 +89,7 @@ def _console(db_url: str, ports: mp.Queue) -> None:
 def _serve(target, args: tuple, n: int, concurrency: int) -> str:
     ctx = mp.get_context("spawn")
     ports = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, ports))  # not a daemon: the console starts its queue writer
+    proc = ctx.Process(target=target, args=(*args, ports))  # not a daemon: the console may start its queue writer
     proc.start()
     try:
         port = ports.get(timeout=60)

@@ -133,7 +133,7 @@ def main() -> None:
         db_url = f"sqlite:///{tmp}/bench.db"
         ctx = mp.get_context("spawn")
         ports: mp.Queue = ctx.Queue()
-        # not a daemon: the console starts its queue writer, a process of its own
+        # not a daemon: the console may start its queue writer, a process of its own
         proc = ctx.Process(target=_console, args=(db_url, ports, args.sending))
         proc.start()
         try:

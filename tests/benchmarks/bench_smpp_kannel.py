@@ -178,7 +178,7 @@ def _ours(messages: int, workdir: Path) -> tuple[float, int]:
     port = free_port()
     ctx = mp.get_context("spawn")
     ports: mp.Queue = ctx.Queue()
-    # not a daemon: the console starts its queue writer, a process of its own
+    # not a daemon: the console may start its queue writer, a process of its own
     proc = ctx.Process(target=_console, args=(db_url, ports, False, f"127.0.0.1:{port}"))
 
     def start() -> None:

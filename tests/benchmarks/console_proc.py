@@ -1,8 +1,9 @@
 """The console as the benchmarks run it in a child process: its engine built as ``smsconsole serve`` builds it
-(queued messages stored by the queue writer, a process of its own), and its CPU time with that process's.
+by default, and its CPU time with that of the processes it started.
 
-``SMSCONSOLE_BENCH_NO_QUEUE_WRITER=1`` builds it without a queue writer (``[store] queue_process = false``),
-to compare the two in the same conditions."""
+``SMSCONSOLE_BENCH_QUEUE_WRITER=1`` builds it with a queue writer (``[store] queue_process = true``: what
+clients submit is stored by a process of its own, whose CPU time is counted with the console's), to compare
+the two in the same conditions."""
 
 from __future__ import annotations
 
@@ -35,13 +36,20 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def serving_engine(db_url: str):
-    """An engine on ``db_url`` with a queue writer, as ``smsconsole serve`` has by default (an older tree,
-    measured for comparison, gets its engine as it was)."""
+    """An engine on ``db_url`` as ``smsconsole serve`` builds it by default; with a queue writer when
+    SMSCONSOLE_BENCH_QUEUE_WRITER is set (an older tree, measured for comparison, gets its engine as it was)."""
     from app.engine.engine import Engine
     from app.store.database import Database
 
     try:
-        return Engine(Database(db_url), queue_process=not os.environ.get("SMSCONSOLE_BENCH_NO_QUEUE_WRITER"))
+        from app.config import STORE
+
+        default = STORE["queue_process"].default
+    except (ImportError, KeyError):  # an older tree
+        default = False
+    writer = bool(os.environ.get("SMSCONSOLE_BENCH_QUEUE_WRITER")) or default
+    try:
+        return Engine(Database(db_url), queue_process=writer)
     except TypeError:
         return Engine(Database(db_url))
 

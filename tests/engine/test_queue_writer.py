@@ -200,12 +200,12 @@ def test_the_configuration_says_whether_a_console_has_a_queue_writer(tmp_path):
     from app.runtime import engine_for
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
-    off = tmp_path / "off.toml"
-    off.write_text("[store]\nqueue_process = false\n")
-    assert engine_for(load_config(str(off)), url)._queue_process is False
     on = tmp_path / "on.toml"
-    on.write_text("[store]\n")
+    on.write_text("[store]\nqueue_process = true\n")
     assert engine_for(load_config(str(on)), url)._queue_process is True
+    default = tmp_path / "default.toml"
+    default.write_text("[store]\n")
+    assert engine_for(load_config(str(default)), url)._queue_process is False  # off unless asked for
 
 
 @pytest.mark.postgres
