@@ -15,6 +15,12 @@ the rows are taken up again: a message already stored under their id (the consol
 it and deleting them) only loses its rows, never is queued twice; parts whose time ran out while the
 console was stopped are queued as they are, with the timeout's warning; the others get the rest of their
 time (counted by the engine's clock from the first part) and are completed by the parts that come after.
+
+**A console that is gone.** On a store several consoles share, the parts held by a console that stopped
+for good (or fell silent) would wait for its next start. Every ``ADOPT_EVERY`` seconds each running SMPP
+server looks for them: a message whose time is over is taken over by one console (its rows move to that
+console's holder in one statement) and queued with what came, exactly as its own console would have done.
+Parts whose time is not over yet are left: their console may be starting again.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app.engine import gateway_pending
@@ -174,8 +180,16 @@ async def restore(server: "SmppServer") -> None:
     """Take up the parts held when the server last ran (before it accepts binds)."""
     engine, who = server.engine, holder(server)
     rows = [r for r in await gateway_pending.load(engine, who) if r.kind == KIND and not r.done]
-    if not rows:
-        return
+    if rows:
+        queued, messages = await _take_up(server, rows)
+        log.info("SMPP: took up %d parts of %d long messages held before the restart (%d were queued already)",
+                 len(rows), messages, queued)
+
+
+async def _take_up(server: "SmppServer", rows: list) -> tuple[int, int]:
+    """Hold again the messages of held parts' rows (this server's), or queue them when their time is over;
+    a message already queued under their id only loses its rows. (messages queued already, others)."""
+    engine, who = server.engine, holder(server)
     by_uid: dict[str, list] = {}
     for row in rows:
         by_uid.setdefault(row.key, []).append(row)
@@ -195,5 +209,68 @@ async def restore(server: "SmppServer") -> None:
         else:
             _hold(server, long, 0)
             await _timed_out(server, long)
-    log.info("SMPP: took up %d parts of %d long messages held before the restart (%d were queued already)",
-             len(rows), len(by_uid), len(queued))
+    return len(queued), len(by_uid)
+
+
+# --- the parts of consoles that are gone (a shared store) -------------------------------------------------
+
+#: Seconds between two looks for the held parts of consoles that are gone.
+ADOPT_EVERY = 60.0
+_PREFIX = "smpp-server@"
+
+
+def _adopt(engine, mine: str, before: datetime) -> list[int]:
+    """Store lane: the held parts of the consoles that are gone (stopped, or silent past their heartbeat)
+    whose messages' time was over by ``before`` become ``mine``; their row ids. Each message's rows move in
+    one statement, and only from the holder they had: of two consoles looking at once, one takes them."""
+    from sqlalchemy import update
+    from sqlmodel import col, select
+
+    from app.store.models import GatewayPending as G
+
+    live = {f"{_PREFIX}{name}"[:64] for name in engine.cluster.live_names()}
+    with engine.db.session() as s:
+        rows = s.exec(select(G.id, G.gateway, G.key, G.created_at).where(
+            G.kind == KIND, G.done == False, col(G.gateway).startswith(_PREFIX),  # noqa: E712 - SQL
+            col(G.gateway).not_in(live | {mine}))).all()
+        messages: dict[tuple[str, str], list] = {}
+        for row_id, who, key, created_at in rows:
+            messages.setdefault((who, key), []).append((row_id, created_at))
+        moved: list[int] = []
+        for (who, _), parts in messages.items():
+            if min(at for _, at in parts) > before:
+                continue  # its time is not over: its console may be starting again to take it up
+            ids = [row_id for row_id, _ in parts]
+            done = s.exec(update(G).where(col(G.id).in_(ids), G.gateway == who).values(gateway=mine))
+            if done.rowcount:
+                moved += ids
+        s.commit()
+    return moved
+
+
+async def adopt(server: "SmppServer") -> int:
+    """On a shared store: take over the parts of long messages held by the SMPP servers of consoles that
+    are gone, once those messages' time is over, and queue what came of each (as their own console would
+    on its next start). Returns how many messages were taken over."""
+    engine, who = server.engine, holder(server)
+    if not engine.cluster.shared:
+        return 0
+    before = engine.clock.now() - timedelta(seconds=REASSEMBLY_SECONDS)
+    moved = set(await engine.in_lane(_adopt, engine, who, before))
+    if not moved:
+        return 0
+    rows = [r for r in await gateway_pending.load(engine, who) if r.id in moved]
+    queued, messages = await _take_up(server, rows)
+    log.warning("SMPP: took over %d parts of %d long messages held by consoles that are gone (%d were queued "
+                "already); what came of each is queued", len(rows), messages + queued, queued)
+    return messages + queued
+
+
+async def adopt_while_running(server: "SmppServer") -> None:
+    """Look for the held parts of consoles that are gone now and every ADOPT_EVERY seconds."""
+    while not server.stopped:
+        try:
+            await adopt(server)
+        except Exception:  # noqa: BLE001 - tried again at the next look
+            log.exception("SMPP: the held parts of consoles that are gone could not be taken over")
+        await asyncio.sleep(ADOPT_EVERY)

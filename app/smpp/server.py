@@ -25,7 +25,7 @@ from app.store import models as m
 from .bind import SmppBind
 from .delivery import UserDelivery
 from .guard import BindGuard
-from .reassembly import restore
+from .reassembly import adopt_while_running, restore
 from .store_ops import NOTICES
 from .submit import SubmitBatcher
 
@@ -106,6 +106,8 @@ class SmppServer:
         self.host, self.port = host, server.sockets[0].getsockname()[1]
         self.engine.sessions.on_stop.append(self._user_stopped)
         self._unsubscribe = self.engine.events.subscribe(self._event)
+        if self.engine.cluster.shared:  # the held parts of consoles that are gone
+            self.spawn(adopt_while_running, self)
         log.info("SMPP server on %s:%d", self.host, self.port)
 
     async def stop(self) -> None:
