@@ -139,7 +139,8 @@ class Dispatcher:
         await self._idle.wait()
 
     async def _run(self) -> None:
-        """Passes run in the engine's store lane (a worker thread); their results are applied here."""
+        """Passes run in the engine's dispatch lane (the store lane's background work; on a shared store a
+        worker thread of their own); their results are applied here."""
         loop = asyncio.get_running_loop()
         while not self._stopping:
             self._wake.clear()
@@ -154,7 +155,7 @@ class Dispatcher:
                 continue
             self._idle.clear()
             self._meanwhile = set()
-            work = loop.run_in_executor(self.engine.store_lane.background, self._store_pass, snapshot)
+            work = loop.run_in_executor(self.engine.dispatch_lane, self._store_pass, snapshot)
             try:
                 done = await asyncio.shield(work)
             except asyncio.CancelledError:

@@ -13,7 +13,7 @@ import logging
 import functools
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import func
@@ -99,6 +99,7 @@ class Engine(DeskOperations, GatewayNews):
         #: Guards the counters both the loop and the store lane change (unread, dispatch epoch).
         self._tally = threading.Lock()
         self._store_lane: StoreLane | None = None
+        self._dispatch_lane: StoreLane | None = None
         self._list_readers: ThreadPoolExecutor | None = None
 
     # --- life ----------------------------------------------------------------
@@ -163,6 +164,9 @@ class Engine(DeskOperations, GatewayNews):
     async def stop(self) -> None:
         """Finish in-flight sends, return waiting ones to the queue, close the store."""
         await self.dispatcher.stop()
+        if self._dispatch_lane is not None:
+            await asyncio.to_thread(self._dispatch_lane.shutdown, True)
+            self._dispatch_lane = None
         await asyncio.gather(*(g.stop() for g in self.gateways.values()), return_exceptions=True)
         await self.outbox.settle()
         await self.cluster.stop()
@@ -191,6 +195,21 @@ class Engine(DeskOperations, GatewayNews):
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
             self._store_lane = StoreLane("smsconsole-store")
         return self._store_lane
+
+    @property
+    def dispatch_lane(self) -> Executor:
+        """Where the dispatcher's passes run. On SQLite (one writer at a time) the store lane's background
+        work. On a shared store (PostgreSQL) a worker thread of their own with its own connection
+        (``smsconsole-dispatch``): a pass waits on the database server while the store lane writes the
+        gateways' outcomes and the API's jobs, so the console's work and the server's overlap instead of
+        taking turns. The outcomes of a pass's sends are written after it committed (the gateways get them
+        only then), so they never overtake their claims."""
+        if self.db.is_sqlite:
+            return self.store_lane.background
+        if self._dispatch_lane is None:
+            self.store_lane  # the interpreter's switch interval, as for the store lane
+            self._dispatch_lane = StoreLane("smsconsole-dispatch")
+        return self._dispatch_lane
 
     @property
     def queue_writer(self):
