@@ -7,10 +7,10 @@ transaction holding its messages has committed. A call refused with an error
 fails alone. Should the shared transaction fail, each call is stored again
 on its own, so one bad call never costs its neighbours their jobs.
 
-With a running engine the transaction runs in the engine's queue writer, a
-process of its own (:mod:`.queue_writer`), once it is up; before that, or
-when the console runs without one, in the engine's store lane (its worker
-thread for the store). Either way the loop goes on taking requests
+With a running engine the transaction runs in the engine's store lane (its
+worker thread for the store), or, when the console has a queue writer
+(``[store] queue_process``) and it is up, in that process of its own
+(:mod:`.queue_writer`). Either way the loop goes on taking requests
 meanwhile; the calls that arrive while one group is being stored form the
 next group. The stored jobs are announced on the loop.
 

@@ -1,18 +1,20 @@
-"""The queue writer: a process of its own that stores queued jobs.
+"""The queue writer: a process of its own that stores what API and SMPP clients submit
+(``[store] queue_process``, off by default).
 
 Queueing a message is mostly work for the interpreter: checking each recipient, building the rows,
 handing forty values a row to the driver. In the console's own process that work shares one
-interpreter with the loop, which meanwhile parses requests and writes replies, so a busy API is
-bound by one core while the other one idles. The queue writer takes the groups of
-:mod:`.queue_group` (every job checked and stored exactly as the store lane would) into a second
-process, with its own connection to the same store; the loop hands a group over and goes on.
+interpreter with the loop, which meanwhile parses requests and writes replies. The queue writer takes
+the groups of :mod:`.queue_group` (every job checked and stored exactly as the store lane would) into a
+second process, with its own connection to the same store; the loop hands a group over and goes on.
+That pays off when the second process has a core of its own; on two cores shared with busy clients it
+measured no better than the lane (pickling and a second process cost CPU too), hence off by default.
 
 * It starts with the engine, in the background: the groups queued before it is up are stored by the
   store lane, as they are when the console runs without a writer.
 * Groups go to it through a pipe, in order: a small one written by the loop, a big one by a thread of
-  the console (its link); another thread takes its answers, in the same order. The next group is handed over while one is being stored, so
-  the process stores one while the loop answers the last one. A group's callers resume once its
-  transaction has committed, as with the lane.
+  the console (its link), so the loop never waits for the process to read; another thread takes its
+  answers, in the same order. A group's callers resume once its transaction has committed, as with
+  the lane. Its time counts as the lane's answering work, so sending keeps to its share meanwhile.
 * Should it stop before answering (killed, crashed), the group may or may not be committed. Every job
   has its id before it is handed over, so the store lane then looks the jobs up: those stored are
   answered with their stored messages, the others are stored then. Nothing is stored twice and
