@@ -28,6 +28,7 @@ from . import blackout, shared_queue, statistics
 from . import lifecycle as lc
 from .events import MessageChanged, MessagesDeleted
 from .outbox import blocked_reason
+from .queueing import blocked_among
 from .views import MessageView, view_of, views_of
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ class Dispatcher:
                     limit = min(limit, ANSWERING_BATCH)
                 rows = shared_queue.queued_batch(s, now, limit, after=self._cursor,
                                                  skip_locked=not engine.db.is_sqlite)
-                blocked = shared_queue.blocked_among(s, {r["recipient"] for r in rows})
+                blocked = blocked_among(s.connection(), list({r["recipient"] for r in rows}))
                 if engine.dispatch_epoch != snapshot.epoch:
                     # a gateway or all sending was paused (or resumed) since the snapshot, maybe before these
                     # messages were queued: claim nothing on a stale view; the next pass takes a fresh one

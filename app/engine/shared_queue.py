@@ -24,7 +24,7 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
 from app.store import models as m
-from app.store.models import QUEUE_CONDITION, BlockedNumber, Message
+from app.store.models import QUEUE_CONDITION, Message
 
 from . import lifecycle
 from .views import typed_rows
@@ -63,15 +63,6 @@ def queued_batch(s: Session, now: datetime, limit: int, *, after: tuple[int, int
         if len(rows) >= limit:
             break
     return rows
-
-
-def blocked_among(s: Session, numbers: set[str]) -> dict[str, str]:
-    """Those of ``numbers`` on the opt-out list, with their reasons."""
-    if not numbers:
-        return {}
-    table = BlockedNumber.__table__
-    q = select(table.c.number, table.c.reason).where(table.c.number.in_(list(numbers)))
-    return dict(s.connection().execute(q).all())
 
 
 def store_now(conn, local: datetime) -> datetime:
