@@ -35,22 +35,30 @@ async def _engine(make_engine, url):
     return engine
 
 
+async def _queued_while_the_lane_is_busy(engine, numbers: list[str], meanwhile) -> None:
+    """Queue messages while the store lane is held busy (a long write, say) and wake the dispatcher;
+    ``await meanwhile(ids)`` checks them then. Once the lane is free they are all sent."""
+    release = threading.Event()
+    held = engine.store_lane.submit(release.wait, 30)
+    try:
+        ids = [v.id for v in engine.queue_messages([OutboundRequest(numbers, "text")]).accepted]
+        engine.dispatcher.wake()
+        await meanwhile(ids)
+    finally:
+        release.set()
+    held.result(5)
+    assert await _until(lambda: set(_statuses(engine, ids)) == {"sent"}), _statuses(engine, ids)
+
+
 @pytest.mark.postgres
 async def test_a_pass_claims_messages_while_the_store_lane_is_busy_on_a_shared_store(make_engine, pg_url):
     engine = await _engine(make_engine, pg_url)
+
+    async def claimed(ids):  # claimed and handed to the gateway; their outcomes wait for the lane
+        assert await _until(lambda: set(_statuses(engine, ids)) == {"sending"}), _statuses(engine, ids)
+
     try:
-        release = threading.Event()
-        held = engine.store_lane.submit(release.wait, 30)  # the store lane busy with a long write
-        try:
-            ids = [v.id for v in engine.queue_messages([OutboundRequest([f"+1555000{i:04d}" for i in range(20)],
-                                                                        "beside")]).accepted]
-            engine.dispatcher.wake()
-            # claimed and handed to the gateway; their outcomes wait for the lane
-            assert await _until(lambda: set(_statuses(engine, ids)) == {"sending"}), _statuses(engine, ids)
-        finally:
-            release.set()
-        held.result(5)
-        assert await _until(lambda: set(_statuses(engine, ids)) == {"sent"}), _statuses(engine, ids)
+        await _queued_while_the_lane_is_busy(engine, [f"+1555000{i:04d}" for i in range(20)], claimed)
     finally:
         await engine.stop()
     assert engine._dispatch_lane is None  # stopped with the engine
@@ -58,17 +66,12 @@ async def test_a_pass_claims_messages_while_the_store_lane_is_busy_on_a_shared_s
 
 async def test_on_sqlite_a_pass_waits_for_the_store_lane(make_engine, db_url):
     engine = await _engine(make_engine, db_url)
+
+    async def still_queued(ids):  # one writer: the pass waits its turn
+        await asyncio.sleep(0.5)
+        assert _statuses(engine, ids) == ["queued", "queued"]
+
     try:
-        release = threading.Event()
-        held = engine.store_lane.submit(release.wait, 30)
-        try:
-            ids = [v.id for v in engine.queue_messages([OutboundRequest(["+15550001", "+15550002"], "after")]).accepted]
-            engine.dispatcher.wake()
-            await asyncio.sleep(0.5)
-            assert _statuses(engine, ids) == ["queued", "queued"]  # one writer: the pass waits its turn
-        finally:
-            release.set()
-        held.result(5)
-        assert await _until(lambda: set(_statuses(engine, ids)) == {"sent"}), _statuses(engine, ids)
+        await _queued_while_the_lane_is_busy(engine, ["+15550001", "+15550002"], still_queued)
     finally:
         await engine.stop()
