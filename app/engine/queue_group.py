@@ -116,11 +116,6 @@ class QueueGroup:
         self._storing.append(storing)
         storing.add_done_callback(functools.partial(self._stored, [fut for _, _, fut in group]))
 
-    def _store(self, calls: list[tuple[list[OutboundRequest], dict[str, Any]]]) -> list[Any]:
-        """Store the calls in one transaction on this thread, at the clock's time and the engine's
-        settings; per call its ``(job_id, batch)`` or its error."""
-        return store_group(self.outbox.db, calls, Terms(self.outbox.engine.clock.now(), **self.outbox.check_terms()))
-
     def _stored(self, futures: list[asyncio.Future], work: asyncio.Future) -> None:
         """On the loop: announce what was stored, answer the callers, start the next group."""
         self._storing.remove(work)

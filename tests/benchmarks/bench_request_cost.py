@@ -117,25 +117,25 @@ def _serve(target, args: tuple, n: int, concurrency: int) -> str:
 
 def group_commit_alone(groups: int = 200) -> str:
     from app.engine.engine import Engine
-    from app.engine.queue_group import QueueGroup
+    from app.engine.queue_group import Terms, store_group
     from app.engine.requests import OutboundRequest
     from app.store.database import Database
 
     with tempfile.TemporaryDirectory(prefix="bench-request-cost-") as tmp:
         engine = Engine(Database(f"sqlite:///{tmp}/store.db"))
         engine.open_store()
-        group = QueueGroup(engine.outbox)
+        terms = Terms(engine.clock.now(), **engine.outbox.check_terms())
 
         def calls(k: int) -> list:
             return [([OutboundRequest(recipients=[diafaan._number(k * GROUP + i)], text=f"Benchmark {k * GROUP + i}")],
                      {"user": "bench", "source": "diafaan"}) for i in range(GROUP)]
 
         for k in range(20):  # warm up
-            group._store(calls(k))
+            store_group(engine.db, calls(k), terms)
         prepared = [calls(100 + k) for k in range(groups)]
         start = time.perf_counter()
         for one in prepared:
-            group._store(one)
+            store_group(engine.db, one, terms)
         seconds = time.perf_counter() - start
         engine.db.close()
     return f"{seconds / (groups * GROUP) * 1e6:.1f} µs per message (groups of {GROUP})"
