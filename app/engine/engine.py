@@ -57,6 +57,13 @@ SWITCH_INTERVAL = 0.001
 DEMO_GATEWAY = {"name": "Demo", "kind": "modem", "settings": {"port": "simulator"}}
 
 
+def _share_interpreter() -> None:
+    """A store thread and the loop share the interpreter: the loop gets it back within a millisecond of
+    asking (Python's default is 5 ms, which a request or a window waiting on the loop would feel several
+    times over while a store thread runs)."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+
+
 class Engine(DeskOperations, GatewayNews):
     def __init__(self, db: Database, *, clock: Clock | None = None, instance_id: str = "local",
                  queue_process: bool = False):
@@ -189,10 +196,7 @@ class Engine(DeskOperations, GatewayNews):
         on the store; the dispatcher's passes and the writer of send outcomes are its background work
         (``store_lane.background``, see :mod:`.store_lane`)."""
         if self._store_lane is None:
-            # the lane and the loop share the interpreter: the loop gets it back within a millisecond of
-            # asking (Python's default is 5 ms, which a request or a window waiting on the loop would feel
-            # several times over while the lane runs)
-            sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+            _share_interpreter()
             self._store_lane = StoreLane("smsconsole-store")
         return self._store_lane
 
@@ -207,7 +211,7 @@ class Engine(DeskOperations, GatewayNews):
         if self.db.is_sqlite:
             return self.store_lane.background
         if self._dispatch_lane is None:
-            self.store_lane  # the interpreter's switch interval, as for the store lane
+            _share_interpreter()
             self._dispatch_lane = StoreLane("smsconsole-dispatch")
         return self._dispatch_lane
 
