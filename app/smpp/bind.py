@@ -56,7 +56,8 @@ class SmppBind:
         self._waiting: dict[int, asyncio.Future] = {}
         self._out: list[bytes] = []
         self._ticked = 0.0
-        self._heard = 0.0
+        self._heard = 0.0  # when the client last spoke, or was last answered
+        self._answering = 0  # its requests the console is answering now
         self._watchdog: asyncio.TimerHandle | None = None
         self._flushing: asyncio.Handle | None = None
 
@@ -137,6 +138,7 @@ class SmppBind:
             task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, data: bytes, command_id: int, seq: int) -> None:
+        self._answering += 1
         try:
             try:
                 pdu = P.decode(data)
@@ -153,12 +155,17 @@ class SmppBind:
                 self.send(P.Pdu(command_id | P.RESP, seq, P.ESME_RSYSERR) if command_id | P.RESP in P.BODIES
                           else P.generic_nack(seq, P.ESME_RSYSERR))
         finally:
+            self._answering -= 1
+            self._heard = time.monotonic()  # a client waiting for an answer is not silent
             self._window.release()
 
     def _check_silence(self) -> None:
-        """Unbind a connection silent for ``[smpp] enquire_timeout`` seconds (no PDU, no enquire_link)."""
+        """Unbind a connection silent for ``[smpp] enquire_timeout`` seconds (no PDU, no enquire_link).
+
+        A client waiting for an answer is not silent: the time counts from the last answer.
+        """
         limit = self.server.cfg["enquire_timeout"]
-        silent = time.monotonic() - self._heard
+        silent = 0.0 if self._answering else time.monotonic() - self._heard
         if self.closing:
             return
         if silent < limit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import struct
+import time
 
 import pytest
 import smpplib.consts as C
@@ -253,6 +254,22 @@ async def test_a_silent_bind_is_unbound(start_smpp, smpp_client):
     assert command_id == 0x06
     await client.send_raw(raw_pdu(0x80000006, seq))
     assert await client.call(client.raw._socket.recv, 1) == b""
+
+
+async def test_a_bind_checked_for_longer_than_the_enquire_timeout_is_answered(start_smpp, smpp_client, monkeypatch):
+    from app.smpp import bind as bind_mod
+    checked = bind_mod.verify_password
+
+    def slow_check(password, stored):  # a busy machine: the password check outlasts the timeout
+        time.sleep(1.6)
+        return checked(password, stored)
+
+    monkeypatch.setattr(bind_mod, "verify_password", slow_check)
+    server = await start_smpp(enquire_timeout=1)
+    client = await smpp_client(server)  # bound: the client waited for its answer, it was not silent
+    assert server.binds_of("alice")
+    command_id, _status, seq, _ = await client.read_raw()  # then silent for a second: unbound
+    assert command_id == 0x06
 
 
 async def test_a_connection_that_never_binds_is_closed_when_silent(start_smpp, smpp_client):
