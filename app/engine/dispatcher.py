@@ -389,7 +389,8 @@ class Dispatcher:
                           sender=row["sender"], message_type=row["message_type"],
                           encoding=row["encoding"] or "gsm", flash=row["flash"], status_report=row["status_report"],
                           validity_seconds=validity, customer_ref=row["customer_ref"],
-                          priority=row["priority"], billcode=row["billcode"] or "", claim=row["claim_seq"])
+                          priority=row["priority"], billcode=row["billcode"] or "", claim=row["claim_seq"],
+                          earlier_parts=row["reference"] is not None)  # parts are kept only with a reference
         return sms, view_of(row)
 
     # --- time-driven work ----------------------------------------------------------

@@ -208,46 +208,50 @@ class OutcomeWriter:
         if not sent:
             return
         mark = _mark(conn)
-        with_parts = [o for o in sent if o.result.references]
         me = self.engine.instance_id
         pg = conn.dialect.name == "postgresql"  # there: each statement over arrays, not one per row
-        if with_parts:  # the parts of an earlier send of the same message are gone with this one
-            if pg:
-                conn.exec_driver_sql(
-                    "DELETE FROM message_part p USING message m, unnest(%s::integer[], %s::integer[]) AS v(id, seq) "
-                    "WHERE p.message_id = v.id AND m.id = v.id AND m.status = 'sending' AND m.claimed_by = %s "
-                    "AND m.claim_seq = v.seq",
-                    ([o.sms.message_id for o in with_parts], [o.sms.claim for o in with_parts], me))
-            else:
-                conn.exec_driver_sql(
-                    f"DELETE FROM message_part WHERE message_id = {mark} AND EXISTS "
-                    f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sending' AND claimed_by = {mark} "
-                    f"AND claim_seq = {mark})",
-                    [(o.sms.message_id, o.sms.message_id, me, o.sms.claim) for o in with_parts])
+        # the parts of an earlier send of the same message are gone with this one (a first send has none)
+        resent = [o for o in sent if o.sms.earlier_parts]
+        if resent and pg:
+            conn.exec_driver_sql(
+                "DELETE FROM message_part p USING message m, unnest(%s::integer[], %s::integer[]) AS v(id, seq) "
+                "WHERE p.message_id = v.id AND m.id = v.id AND m.status = 'sending' AND m.claimed_by = %s "
+                "AND m.claim_seq = v.seq",
+                ([o.sms.message_id for o in resent], [o.sms.claim for o in resent], me))
+        elif resent:
+            conn.exec_driver_sql(
+                f"DELETE FROM message_part WHERE message_id = {mark} AND EXISTS "
+                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sending' AND claimed_by = {mark} "
+                f"AND claim_seq = {mark})",
+                [(o.sms.message_id, o.sms.message_id, me, o.sms.claim) for o in resent])
         rows = [{"b_id": o.sms.message_id, "b_by": me, "b_seq": o.sms.claim, "sent_at": now, "updated_at": now,
                  "reference": ",".join(o.result.references) or None, "parts": o.result.parts,
                  "gateway": o.gateway} for o in sent]
         if lc.apply(conn, lc.SENT, rows) < len(rows):
             self._late(conn, [(o.sms.message_id, o.gateway, "sent", rows[i]["reference"])
                               for i, o in enumerate(sent)])
+        with_parts = [o for o in sent if o.result.references]
         if not with_parts:
             return
-        # parts only of messages this write made sent (not of one another console took over)
+        # parts only of messages this write made sent: sent under this claim (a sent message keeps the token
+        # of the claim it was sent under), not a late outcome of a claim another console took over
         stamp = time_converter(conn)(now)
-        parts = [(o.sms.message_id, number, o.gateway, ref) for o in with_parts
+        parts = [(o.sms.message_id, number, o.gateway, ref, o.sms.claim) for o in with_parts
                  for number, ref in enumerate(o.result.references, 1)]
         insert = "INSERT INTO message_part (message_id, part, gateway, reference, state, sent_at) "
         if pg:
             conn.exec_driver_sql(
                 insert + f"SELECT v.id, v.part, v.gateway, v.reference, '{m.PART_SENT}', %s FROM unnest(%s::integer[], "
-                "%s::integer[], %s::varchar[], %s::varchar[]) AS v(id, part, gateway, reference) WHERE EXISTS "
-                "(SELECT 1 FROM message WHERE id = v.id AND status = 'sent' AND gateway = v.gateway)",
+                "%s::integer[], %s::varchar[], %s::varchar[], %s::integer[]) AS v(id, part, gateway, reference, seq) "
+                "WHERE EXISTS (SELECT 1 FROM message WHERE id = v.id AND status = 'sent' AND gateway = v.gateway "
+                "AND claim_seq = v.seq)",
                 (stamp, *map(list, zip(*parts))))
         else:
             conn.exec_driver_sql(
                 insert + f"SELECT {mark}, {mark}, {mark}, {mark}, '{m.PART_SENT}', {mark} WHERE EXISTS "
-                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sent' AND gateway = {mark})",
-                [(i, number, gw, ref, stamp, i, gw) for i, number, gw, ref in parts])
+                f"(SELECT 1 FROM message WHERE id = {mark} AND status = 'sent' AND gateway = {mark} "
+                f"AND claim_seq = {mark})",
+                [(i, number, gw, ref, stamp, i, gw, seq) for i, number, gw, ref, seq in parts])
 
     # --- failed -----------------------------------------------------------------------------------
 

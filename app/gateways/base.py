@@ -65,6 +65,9 @@ class OutboundSms:
     #: The token of the engine's claim on the message when it was handed over (gateways pass it on
     #: untouched): its outcome is written only while that claim holds.
     claim: int = 0
+    #: Whether the store may hold parts of an earlier send of the message (it had a gateway reference when
+    #: claimed): they are dropped when this send is recorded. False spares a first send that statement.
+    earlier_parts: bool = True
 
 
 @dataclass(frozen=True)

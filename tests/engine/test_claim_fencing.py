@@ -88,3 +88,23 @@ async def test_the_takeover_names_the_instance_and_how_long_its_claims_had_expir
     assert "claimed by instance 'one'" in line and "had expired 1.0 s ago" in line
     one.gateways["A"].hold.set()
     await one.stop()
+
+
+async def test_a_late_success_after_another_console_sent_the_message_adds_no_parts(make_engine, clock):
+    """Taken over and sent by "two" through the same gateway: "one"'s late answer leaves two's parts alone."""
+    from sqlalchemy import select
+
+    one, two, msg = await _stalled(make_engine, clock)
+    await two.start()
+    two.dispatcher.tick()
+    await drain(two)
+    assert two.message(msg.id).status == m.SENT
+    one.gateways["A"].outcomes.append(SendResult(ok=True, references=("late-1",)))
+    one.gateways["A"].hold.set()
+    await drain(one)
+    P = m.MessagePart.__table__
+    with one.db.engine.connect() as conn:
+        refs = conn.execute(select(P.c.reference).where(P.c.message_id == msg.id)).scalars().all()
+    assert refs == [stored(two, msg.id).reference] and refs != ["late-1"]
+    await one.stop()
+    await two.stop()
