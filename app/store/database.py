@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from . import conversations, journal, loop_guard, models, notify, search
+from . import checkpoints, conversations, journal, loop_guard, models, notify, search
 from . import derived as _derived
 from .models import SchemaVersion
 
@@ -160,12 +160,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _checkpoint_backstop(dbapi_conn, _record) -> None:
+    """A store whose log is checkpointed in the background (:mod:`.checkpoints`): its connections checkpoint
+    only a log grown past the backstop."""
+    dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={checkpoints.BACKSTOP_PAGES}")
+    dbapi_conn.execute(f"PRAGMA journal_size_limit={checkpoints.LOG_FILE_LIMIT}")
+
+
 class Database:
     """Owns the SQLAlchemy engine; hands out sessions."""
 
     def __init__(self, url: str | None = None, *, derived: bool = True):
-        """``derived``: keep the derived tables up to date (False for a second process writing to a store a
-        console keeps)."""
+        """``derived``: keep the derived tables up to date and checkpoint SQLite's write-ahead log in the
+        background (False for a second process writing to a store a console keeps)."""
         self.url = url or default_url()
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -183,11 +190,18 @@ class Database:
             raise StoreError(f"cannot use store URL {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         #: Background indexing of new messages (SQLite's search index and conversation summary).
         self.derived: _derived.DerivedIndexes | None = None
+        #: SQLite's write-ahead log copied into the database file off the writers' threads.
+        self.checkpoints: checkpoints.Checkpointer | None = None
         loop_guard.install(self.engine)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             if derived:
                 self.derived = _derived.DerivedIndexes(self.engine)
+            if self.shareable:  # a file, not an in-memory store: its log is checkpointed in the background
+                event.listen(self.engine, "connect", _checkpoint_backstop)
+                if derived:  # (by the console that keeps the store, for a second process writing to it too)
+                    self.checkpoints = checkpoints.Checkpointer(str(Path(parsed.database).resolve()))
+                    event.listen(self.engine, "checkin", self.checkpoints.used)  # a unit of work ended
 
     @property
     def shareable(self) -> bool:
@@ -295,6 +309,8 @@ class Database:
     def close(self) -> None:
         if self.derived is not None:
             self.derived.close()
+        if self.checkpoints is not None:
+            self.checkpoints.close()
         try:
             self.checkpoint()
         finally:
