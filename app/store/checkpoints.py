@@ -16,9 +16,10 @@ log's file keeps its size when SQLite starts it over, so its time of change
 says that it was written, not its size.)
 
 The log starts over from its beginning when a writer begins with every page
-copied. A writer that commits again and again seldom finds it so; once the
-log is long, the thread starts it over itself with a ``RESTART`` checkpoint,
-which writers wait for, when few pages are left to copy (:func:`_catch_up`).
+copied: the thread checkpoints again until a checkpoint finds no page added
+since the one before (:func:`_catch_up`), so even busy writers find it so
+now and then. After a burst, the log's file is cut back to
+:data:`LOG_FILE_LIMIT`.
 
 The thread runs while the store is being used and ends a while after; the
 next use starts it again.
@@ -45,10 +46,6 @@ LOOK_EVERY = 0.25
 #: ... and how soon it looks again after a checkpoint found at least BUSY_FRAMES pages in the log.
 SOON = 0.02
 BUSY_FRAMES = 1000
-#: A log this long that the writers never let start over is started over by a ``RESTART`` checkpoint.
-RESTART_FRAMES = 4000
-#: ... waiting at most this long (ms) for the writer's transaction under way and for readers of older pages.
-RESTART_WAIT = 10
 #: Checkpoints in a row while the writers keep adding to the log: the last ones copy only a few pages, and
 #: once every page is copied, the next write starts the log over from its beginning.
 CATCH_UP = 8
@@ -139,16 +136,7 @@ def _catch_up(conn: sqlite3.Connection) -> int:
         if busy:  # a connection is checkpointing past the backstop
             return most
         most = max(most, frames)
-        if frames == copied == seen:  # every page copied (the next write starts the log over, if it begins now)
+        if frames == copied == seen:  # every page copied: the next write starts the log over
             break
         seen = frames
-    if most >= RESTART_FRAMES:
-        # a long log: start it over now rather than wait for a writer to find every page copied when it
-        # begins (busy writers seldom do). Few pages are left to copy; it waits up to RESTART_WAIT for the
-        # transaction under way, and writers wait for it meanwhile
-        conn.execute(f"PRAGMA busy_timeout={RESTART_WAIT}")
-        try:
-            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-        finally:
-            conn.execute("PRAGMA busy_timeout=100")
     return most
