@@ -30,8 +30,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import threading
 import time
+
+from .background import OnDemandThread
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +54,17 @@ CATCH_UP = 8
 IDLE_AFTER = 30.0
 
 
-class Checkpointer:
-    """Checkpoints one SQLite store in the background (thread ``store-checkpoints``) while it is written."""
+class Checkpointer(OnDemandThread):
+    """Checkpoints one SQLite store in the background (thread ``store-checkpoints``) while it is used;
+    :meth:`close` stops it (the store is being closed; its last checkpoint is the closer's)."""
+
+    thread_name = "store-checkpoints"
+    daemon = True
 
     def __init__(self, path: str):
+        super().__init__()
         self.path = path
         self._wal = path + "-wal"
-        self._state = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._closing = threading.Event()
-        self._closed = False
         self._used_at = 0.0
         #: Checkpoints run so far (for tests and diagnostics).
         self.runs = 0
@@ -74,9 +76,7 @@ class Checkpointer:
         if self._thread is not None or self._closed:
             return
         with self._state:
-            if self._thread is None and not self._closed:
-                self._thread = threading.Thread(target=self._run, name="store-checkpoints", daemon=True)
-                self._thread.start()
+            self._start()
 
     def _changed(self) -> int | None:
         """The log's time of change (None: there is no log)."""
@@ -115,15 +115,6 @@ class Checkpointer:
         finally:
             if conn is not None:
                 conn.close()
-
-    def close(self) -> None:
-        """Stop the thread (the store is being closed; its last checkpoint is the closer's)."""
-        with self._state:
-            self._closed = True
-            thread = self._thread
-        self._closing.set()
-        if thread is not None:
-            thread.join(30)
 
 
 def _catch_up(conn: sqlite3.Connection) -> int:

@@ -30,6 +30,8 @@ import weakref
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 
+from .background import OnDemandThread
+
 log = logging.getLogger(__name__)
 
 #: Messages added to a derived table in one transaction (a few ms of the write lock).
@@ -141,18 +143,18 @@ def pause(took: float, busy: bool, behind: int) -> float:
     return max(PAUSE, took * factor)
 
 
-class DerivedIndexes:
+class DerivedIndexes(OnDemandThread):
     """Catches the derived tables of one store up in the background as messages are added: a worker thread
     of its own (``derived-indexes``) runs while there is something to index, and ends when there is not;
-    :meth:`close` (when the engine closes the store) waits for it. No thread is left waiting in between."""
+    :meth:`close` (when the engine closes the store; it stops indexing in the background, what remains is
+    indexed by the next query) waits for it. No thread is left waiting in between."""
+
+    thread_name = "derived-indexes"
 
     def __init__(self, engine: Engine):
+        super().__init__()
         self.engine = engine
-        self._state = threading.Lock()
         self._dirty = False
-        self._thread: threading.Thread | None = None
-        self._closed = False
-        self._closing = threading.Event()
         self._added_at = 0.0  # time.monotonic() of the last messages_added
 
     def messages_added(self) -> None:
@@ -162,9 +164,7 @@ class DerivedIndexes:
             return
         with self._state:
             self._dirty = True
-            if self._thread is None and not self._closed:
-                self._thread = threading.Thread(target=self._run, name="derived-indexes")
-                self._thread.start()
+            self._start()
 
     def _run(self) -> None:
         while True:
@@ -195,12 +195,3 @@ class DerivedIndexes:
             thread.join(timeout)
             if thread.is_alive():
                 raise TimeoutError("the derived indexes are still catching up")
-
-    def close(self) -> None:
-        """Stop indexing in the background (what remains is indexed by the next query)."""
-        with self._state:
-            self._closed = True
-            thread = self._thread
-        self._closing.set()
-        if thread is not None:
-            thread.join(30)
